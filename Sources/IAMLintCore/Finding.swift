@@ -1,0 +1,78 @@
+/// How serious a finding is. Ordered: `note` < `warning` < `error`.
+public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Codable {
+    case note
+    case warning
+    case error
+
+    private var rank: Int {
+        switch self {
+        case .note: return 0
+        case .warning: return 1
+        case .error: return 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A rule's stable identity: a code (`IAM101`) that is never reused and a slug (`admin-role-without-mfa`).
+public struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var code: String
+    public var slug: String
+
+    public init(code: String, slug: String) {
+        self.code = code
+        self.slug = slug
+    }
+
+    public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.code < rhs.code }
+
+    public var description: String { "\(code) \(slug)" }
+}
+
+/// Another place that helps explain a finding: the first of two duplicates, a hop of a chain.
+public struct RelatedLocation: Hashable, Sendable {
+    public var location: SourceLocation
+    public var message: String
+
+    public init(location: SourceLocation, message: String) {
+        self.location = location
+        self.message = message
+    }
+}
+
+/// One problem found by a rule, pointing at an exact place and naming the entity it is about.
+public struct Finding: Hashable, Sendable {
+    public var rule: RuleID
+    public var severity: Severity
+    /// Lower-case, no trailing period, names the entity and the fact.
+    public var message: String
+    public var location: SourceLocation
+    /// Where in the document: `Resources.Admin.Properties.AssumeRolePolicyDocument.Statement[0]`, `profile dev`.
+    public var logicalLocation: String
+    /// The entity the finding is about (a role name, a profile name); part of the baseline key.
+    public var subject: String
+    public var related: [RelatedLocation]
+
+    public init(
+        rule: RuleID, severity: Severity, message: String, location: SourceLocation,
+        logicalLocation: String, subject: String, related: [RelatedLocation] = []
+    ) {
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.logicalLocation = logicalLocation
+        self.subject = subject
+        self.related = related
+    }
+
+    /// The deterministic output order: path, line, column, rule, logical location, message.
+    public static func outputOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.location.file != b.location.file { return a.location.file < b.location.file }
+        if a.location.range.start != b.location.range.start { return a.location.range.start < b.location.range.start }
+        if a.rule.code != b.rule.code { return a.rule.code < b.rule.code }
+        if a.logicalLocation != b.logicalLocation { return a.logicalLocation < b.logicalLocation }
+        return a.message < b.message
+    }
+}

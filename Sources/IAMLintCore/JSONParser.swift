@@ -1,0 +1,558 @@
+/// A hand-written, single-pass JSON (RFC 8259) parser that keeps source positions.
+///
+/// - One document: `documents == [root]`; empty or whitespace-only input gives no documents and no
+///   diagnostics (the caller decides what an empty file means).
+/// - Objects become `.mapping` (entries in source order, every key with the range of its quoted
+///   text), arrays `.sequence`, strings `.doubleQuoted` scalars (escapes decoded, surrogate pairs
+///   combined, a lone surrogate becomes U+FFFD), numbers / `true` / `false` / `null` `.plain`
+///   scalars holding their exact source text.
+/// - A repeated key is reported as `.duplicateKey` at the second key; both entries stay in the tree.
+/// - A syntax error gives one `.syntax` diagnostic at the exact position and no documents; nesting
+///   deeper than `limits.maxDepth` gives one `.limit` diagnostic and no documents.
+///
+/// Positions are 1-based; columns count Unicode scalars; lines end at `\n`, `\r\n` or `\r`. A UTF-8
+/// byte order mark is skipped (the character after it is column 1). The parser is iterative, so
+/// the nesting limit, not the stack, bounds the depth.
+public enum JSONParser {
+    public static func parse(_ text: String, limits: ParserLimits = .default) -> ParseResult {
+        var text = text
+        return text.withUTF8 { parse(buffer: $0, limits: limits) }
+    }
+
+    public static func parse(_ bytes: [UInt8], limits: ParserLimits = .default) -> ParseResult {
+        bytes.withUnsafeBufferPointer { parse(buffer: $0, limits: limits) }
+    }
+
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: ParserLimits = .default) -> ParseResult {
+        var scanner = JSONScanner(buffer, limits: limits)
+        do {
+            guard let root = try scanner.parseDocument() else {
+                return ParseResult(documents: [], diagnostics: [])
+            }
+            return ParseResult(documents: [root], diagnostics: scanner.diagnostics)
+        } catch let failure as JSONFailure {
+            return ParseResult(documents: [], diagnostics: [
+                ParseDiagnostic(kind: failure.kind, message: failure.message, range: failure.range),
+            ])
+        } catch {
+            return ParseResult(documents: [], diagnostics: [
+                ParseDiagnostic(kind: .syntax, message: "\(error)", range: .fileStart),
+            ])
+        }
+    }
+}
+
+private struct JSONFailure: Error {
+    var kind: ParseDiagnostic.Kind
+    var message: String
+    var range: SourceRange
+}
+
+private enum ASCII {
+    static let quote: UInt8 = 0x22        // "
+    static let backslash: UInt8 = 0x5C    // \
+    static let slash: UInt8 = 0x2F        // /
+    static let comma: UInt8 = 0x2C        // ,
+    static let colon: UInt8 = 0x3A        // :
+    static let openBrace: UInt8 = 0x7B    // {
+    static let closeBrace: UInt8 = 0x7D   // }
+    static let openBracket: UInt8 = 0x5B  // [
+    static let closeBracket: UInt8 = 0x5D // ]
+    static let minus: UInt8 = 0x2D        // -
+    static let plus: UInt8 = 0x2B         // +
+    static let dot: UInt8 = 0x2E          // .
+    static let zero: UInt8 = 0x30
+    static let nine: UInt8 = 0x39
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+    static let lf: UInt8 = 0x0A
+    static let cr: UInt8 = 0x0D
+    static let lowerE: UInt8 = 0x65
+    static let upperE: UInt8 = 0x45
+    static let lowerT: UInt8 = 0x74
+    static let lowerF: UInt8 = 0x66
+    static let lowerN: UInt8 = 0x6E
+    static let lowerU: UInt8 = 0x75
+    static let lowerB: UInt8 = 0x62
+    static let lowerR: UInt8 = 0x72
+}
+
+/// One open object or array while the scanner is inside it.
+private struct Frame {
+    var isObject: Bool
+    var start: SourcePosition
+    var entries: [MappingEntry] = []
+    var items: [Node] = []
+    var pendingKey: String = ""
+    var pendingKeyRange: SourceRange = .fileStart
+    /// Built once an object has enough keys that a linear duplicate search gets slow.
+    var seen: [String: SourceRange]? = nil
+}
+
+private struct JSONScanner {
+    let p: UnsafeBufferPointer<UInt8>
+    let n: Int
+    let limits: ParserLimits
+    var i = 0
+    var line = 1
+    /// Byte offset where the current line starts.
+    var lineStart = 0
+    /// UTF-8 continuation bytes seen on the current line since `lineStart` (so column = scalars).
+    var continuationBytes = 0
+    var diagnostics: [ParseDiagnostic] = []
+
+    /// Objects with more entries than this switch from a linear duplicate search to a dictionary.
+    static let linearKeySearchLimit = 12
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>, limits: ParserLimits) {
+        p = buffer
+        n = buffer.count
+        self.limits = limits
+        if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+            i = 3
+            lineStart = 3
+        }
+    }
+
+    // MARK: Positions and errors
+
+    @inline(__always)
+    var position: SourcePosition {
+        SourcePosition(line: line, column: i - lineStart - continuationBytes + 1)
+    }
+
+    func fail(_ message: String, at position: SourcePosition) -> JSONFailure {
+        JSONFailure(kind: .syntax, message: message, range: SourceRange(position))
+    }
+
+    func fail(_ message: String) -> JSONFailure {
+        fail(message, at: position)
+    }
+
+    /// The error for an unexpected byte at `i` (which must be < n), naming the character.
+    func unexpected(_ expectation: String) -> JSONFailure {
+        let b = p[i]
+        if b >= 0x80 {
+            var probe = self
+            guard let scalar = probe.decodeMultibyte() else {
+                return fail("invalid UTF-8")
+            }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            return fail("unexpected character '\(Character(scalar))' (U+\(padded)); \(expectation)")
+        }
+        return fail("unexpected character \(describe(b)); \(expectation)")
+    }
+
+    func describe(_ b: UInt8) -> String {
+        if b < 0x20 || b == 0x7F {
+            let hex = String(b, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        return "'\(Character(Unicode.Scalar(b)))'"
+    }
+
+    // MARK: Whitespace
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while i < n {
+            let b = p[i]
+            if b == ASCII.space || b == ASCII.tab {
+                i += 1
+            } else if b == ASCII.lf {
+                i += 1
+                newLine()
+            } else if b == ASCII.cr {
+                i += 1
+                if i < n, p[i] == ASCII.lf { i += 1 }
+                newLine()
+            } else {
+                return
+            }
+        }
+    }
+
+    @inline(__always)
+    mutating func newLine() {
+        line += 1
+        lineStart = i
+        continuationBytes = 0
+    }
+
+    // MARK: Document
+
+    mutating func parseDocument() throws -> Node? {
+        skipWhitespace()
+        if i >= n { return nil }
+        let root = try parseValueTree()
+        skipWhitespace()
+        if i < n {
+            throw fail("trailing content after JSON value")
+        }
+        return root
+    }
+
+    /// Parses one value, iteratively: containers are kept on an explicit stack.
+    mutating func parseValueTree() throws -> Node {
+        var stack: [Frame] = []
+        valueLoop: while true {
+            skipWhitespace()
+            guard i < n else { throw fail("unexpected end of input") }
+            var node: Node
+            let b = p[i]
+            switch b {
+            case ASCII.openBrace, ASCII.openBracket:
+                let isObject = b == ASCII.openBrace
+                if stack.count >= limits.maxDepth {
+                    throw JSONFailure(
+                        kind: .limit,
+                        message: "nesting is deeper than the limit of \(limits.maxDepth) levels (maxDepth; the limit is configurable)",
+                        range: SourceRange(position))
+                }
+                let start = position
+                i += 1
+                skipWhitespace()
+                let close = isObject ? ASCII.closeBrace : ASCII.closeBracket
+                if i < n, p[i] == close {
+                    i += 1
+                    node = Node(isObject ? .mapping([]) : .sequence([]), range: SourceRange(start: start, end: position))
+                } else {
+                    var frame = Frame(isObject: isObject, start: start)
+                    if isObject {
+                        guard i < n else { throw fail("unexpected end of input") }
+                        guard p[i] == ASCII.quote else { throw unexpected("expected a string key or '}'") }
+                        let (key, keyRange) = try parseString()
+                        frame.pendingKey = key
+                        frame.pendingKeyRange = keyRange
+                        try expectColon()
+                    }
+                    stack.append(frame)
+                    continue valueLoop
+                }
+            case ASCII.quote:
+                let (text, range) = try parseString()
+                node = Node(.scalar(Scalar(text, style: .doubleQuoted)), range: range)
+            case ASCII.minus, ASCII.zero...ASCII.nine:
+                node = try parseNumber()
+            case ASCII.lowerT:
+                node = try parseLiteral("true")
+            case ASCII.lowerF:
+                node = try parseLiteral("false")
+            case ASCII.lowerN:
+                node = try parseLiteral("null")
+            default:
+                throw unexpected("expected a JSON value")
+            }
+
+            // Attach the finished node to its parent, closing containers as they end.
+            while true {
+                let top = stack.count - 1
+                if top < 0 { return node }
+                skipWhitespace()
+                if stack[top].isObject {
+                    stack[top].entries.append(MappingEntry(key: stack[top].pendingKey, keyRange: stack[top].pendingKeyRange, value: node))
+                    guard i < n else { throw fail("unexpected end of input") }
+                    let c = p[i]
+                    if c == ASCII.comma {
+                        i += 1
+                        skipWhitespace()
+                        guard i < n else { throw fail("unexpected end of input") }
+                        if p[i] == ASCII.closeBrace { throw fail("trailing comma before '}'") }
+                        guard p[i] == ASCII.quote else { throw unexpected("expected a string key after ','") }
+                        let (key, keyRange) = try parseString()
+                        checkDuplicate(key, keyRange, in: &stack[top])
+                        stack[top].pendingKey = key
+                        stack[top].pendingKeyRange = keyRange
+                        try expectColon()
+                        continue valueLoop
+                    } else if c == ASCII.closeBrace {
+                        i += 1
+                        let frame = stack.removeLast()
+                        node = Node(.mapping(frame.entries), range: SourceRange(start: frame.start, end: position))
+                    } else {
+                        throw fail("expected ',' or '}' after object member")
+                    }
+                } else {
+                    stack[top].items.append(node)
+                    guard i < n else { throw fail("unexpected end of input") }
+                    let c = p[i]
+                    if c == ASCII.comma {
+                        i += 1
+                        skipWhitespace()
+                        if i < n, p[i] == ASCII.closeBracket { throw fail("trailing comma before ']'") }
+                        continue valueLoop
+                    } else if c == ASCII.closeBracket {
+                        i += 1
+                        let frame = stack.removeLast()
+                        node = Node(.sequence(frame.items), range: SourceRange(start: frame.start, end: position))
+                    } else {
+                        throw fail("expected ',' or ']' after array element")
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func expectColon() throws {
+        skipWhitespace()
+        guard i < n else { throw fail("unexpected end of input") }
+        guard p[i] == ASCII.colon else { throw fail("expected ':' after object key") }
+        i += 1
+    }
+
+    mutating func checkDuplicate(_ key: String, _ keyRange: SourceRange, in frame: inout Frame) {
+        var first: SourceRange?
+        if frame.seen == nil, frame.entries.count < JSONScanner.linearKeySearchLimit {
+            for entry in frame.entries where entry.key == key {
+                first = entry.keyRange
+                break
+            }
+        } else {
+            if frame.seen == nil {
+                var seen: [String: SourceRange] = [:]
+                seen.reserveCapacity(frame.entries.count * 2)
+                for entry in frame.entries where seen[entry.key] == nil {
+                    seen[entry.key] = entry.keyRange
+                }
+                frame.seen = seen
+            }
+            if let existing = frame.seen![key] {
+                first = existing
+            } else {
+                frame.seen![key] = keyRange
+            }
+        }
+        if let first {
+            diagnostics.append(ParseDiagnostic(
+                kind: .duplicateKey(key: key, first: first),
+                message: "duplicate key '\(key)' (first defined at line \(first.start.line), column \(first.start.column))",
+                range: keyRange))
+        }
+    }
+
+    // MARK: Scalars
+
+    mutating func parseLiteral(_ word: StaticString) throws -> Node {
+        let start = position
+        let count = word.utf8CodeUnitCount
+        let bytes = word.utf8Start
+        var k = 0
+        while k < count {
+            guard i + k < n else {
+                i += k
+                throw fail("unexpected end of input")
+            }
+            if p[i + k] != bytes[k] {
+                throw fail("invalid literal; expected 'true', 'false' or 'null'", at: start)
+            }
+            k += 1
+        }
+        i += count
+        return Node(.scalar(Scalar(word.description, style: .plain)), range: SourceRange(start: start, end: position))
+    }
+
+    @inline(__always)
+    func isDigit(_ b: UInt8) -> Bool { b >= ASCII.zero && b <= ASCII.nine }
+
+    mutating func parseNumber() throws -> Node {
+        let start = position
+        let from = i
+        if p[i] == ASCII.minus { i += 1 }
+        guard i < n else { throw fail("unexpected end of input") }
+        if p[i] == ASCII.zero {
+            i += 1
+            if i < n, isDigit(p[i]) { throw fail("invalid number: leading zeros are not allowed") }
+        } else if isDigit(p[i]) {
+            while i < n, isDigit(p[i]) { i += 1 }
+        } else {
+            throw fail("invalid number: expected a digit")
+        }
+        if i < n, p[i] == ASCII.dot {
+            i += 1
+            guard i < n else { throw fail("unexpected end of input") }
+            guard isDigit(p[i]) else { throw fail("invalid number: expected a digit after '.'") }
+            while i < n, isDigit(p[i]) { i += 1 }
+        }
+        if i < n, p[i] == ASCII.lowerE || p[i] == ASCII.upperE {
+            i += 1
+            if i < n, p[i] == ASCII.plus || p[i] == ASCII.minus { i += 1 }
+            guard i < n else { throw fail("unexpected end of input") }
+            guard isDigit(p[i]) else { throw fail("invalid number: expected a digit in the exponent") }
+            while i < n, isDigit(p[i]) { i += 1 }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: p[from..<i]), as: UTF8.self)
+        return Node(.scalar(Scalar(text, style: .plain)), range: SourceRange(start: start, end: position))
+    }
+
+    /// Validates and steps over one multibyte UTF-8 sequence at `i`; nil (and `i` unchanged) if invalid.
+    @inline(__always)
+    mutating func decodeMultibyte() -> Unicode.Scalar? {
+        let b0 = p[i]
+        var length: Int
+        var value: UInt32
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
+        case 0xE0: length = 3; value = UInt32(b0 & 0x0F); low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3; value = UInt32(b0 & 0x0F)
+        case 0xED: length = 3; value = UInt32(b0 & 0x0F); high = 0x9F
+        case 0xF0: length = 4; value = UInt32(b0 & 0x07); low = 0x90
+        case 0xF1...0xF3: length = 4; value = UInt32(b0 & 0x07)
+        case 0xF4: length = 4; value = UInt32(b0 & 0x07); high = 0x8F
+        default: return nil
+        }
+        guard i + length <= n else { return nil }
+        for k in 1..<length {
+            let b = p[i + k]
+            if k == 1 {
+                guard b >= low, b <= high else { return nil }
+            } else {
+                guard b & 0xC0 == 0x80 else { return nil }
+            }
+            value = (value << 6) | UInt32(b & 0x3F)
+        }
+        i += length
+        continuationBytes += length - 1
+        return Unicode.Scalar(value)
+    }
+
+    /// Parses a string starting at the opening quote at `i`; returns the decoded text and the range
+    /// of the quoted text (quotes included).
+    mutating func parseString() throws -> (String, SourceRange) {
+        let start = position
+        i += 1
+        let contentStart = i
+        // Fast path: no escapes.
+        while i < n {
+            let b = p[i]
+            if b == ASCII.quote {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: p[contentStart..<i]), as: UTF8.self)
+                i += 1
+                return (text, SourceRange(start: start, end: position))
+            }
+            if b == ASCII.backslash { break }
+            if b < 0x20 { throw fail("control character in string (\(describe(b)))") }
+            if b < 0x80 {
+                i += 1
+            } else if decodeMultibyte() == nil {
+                throw fail("invalid UTF-8")
+            }
+        }
+        guard i < n else { throw fail("unterminated string", at: start) }
+
+        // Slow path: decode escapes into a byte buffer.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(i - contentStart + 16)
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[contentStart..<i]))
+        while i < n {
+            let b = p[i]
+            if b == ASCII.quote {
+                i += 1
+                return (String(decoding: buffer, as: UTF8.self), SourceRange(start: start, end: position))
+            }
+            if b == ASCII.backslash {
+                let escapeStart = position
+                i += 1
+                guard i < n else { throw fail("unterminated string", at: start) }
+                let e = p[i]
+                switch e {
+                case ASCII.quote, ASCII.backslash, ASCII.slash: buffer.append(e); i += 1
+                case ASCII.lowerB: buffer.append(0x08); i += 1
+                case ASCII.lowerF: buffer.append(0x0C); i += 1
+                case ASCII.lowerN: buffer.append(0x0A); i += 1
+                case ASCII.lowerR: buffer.append(0x0D); i += 1
+                case ASCII.lowerT: buffer.append(0x09); i += 1
+                case ASCII.lowerU:
+                    i += 1
+                    var scalar = try parseHex4(escapeStart: escapeStart)
+                    if scalar >= 0xD800, scalar <= 0xDBFF {
+                        // A high surrogate: combine with a following \uDC00-\uDFFF, else U+FFFD.
+                        if i + 1 < n, p[i] == ASCII.backslash, p[i + 1] == ASCII.lowerU {
+                            let saved = (i, continuationBytes)
+                            let secondStart = position
+                            i += 2
+                            let low = try parseHex4(escapeStart: secondStart)
+                            if low >= 0xDC00, low <= 0xDFFF {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                (i, continuationBytes) = saved
+                                scalar = 0xFFFD
+                            }
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else if scalar >= 0xDC00, scalar <= 0xDFFF {
+                        scalar = 0xFFFD
+                    }
+                    appendUTF8(scalar, to: &buffer)
+                default:
+                    var shown: String
+                    if e >= 0x80 {
+                        var probe = self
+                        if let s = probe.decodeMultibyte() { shown = String(Character(s)) } else { throw fail("invalid UTF-8") }
+                    } else if e < 0x20 || e == 0x7F {
+                        shown = describe(e)
+                        throw JSONFailure(kind: .syntax, message: "invalid escape: backslash followed by \(shown)", range: SourceRange(escapeStart))
+                    } else {
+                        shown = String(Character(Unicode.Scalar(e)))
+                    }
+                    throw JSONFailure(
+                        kind: .syntax, message: "invalid escape '\\\(shown)'",
+                        range: SourceRange(start: escapeStart, end: SourcePosition(line: escapeStart.line, column: escapeStart.column + 2)))
+                }
+                continue
+            }
+            if b < 0x20 { throw fail("control character in string (\(describe(b)))") }
+            if b < 0x80 {
+                buffer.append(b)
+                i += 1
+            } else {
+                let from = i
+                guard decodeMultibyte() != nil else { throw fail("invalid UTF-8") }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[from..<i]))
+            }
+        }
+        throw fail("unterminated string", at: start)
+    }
+
+    /// Reads four hex digits at `i` (after `\u`).
+    mutating func parseHex4(escapeStart: SourcePosition) throws -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard i < n else { throw fail("unterminated string") }
+            let h = p[i]
+            let digit: UInt32
+            switch h {
+            case 0x30...0x39: digit = UInt32(h - 0x30)
+            case 0x41...0x46: digit = UInt32(h - 0x41 + 10)
+            case 0x61...0x66: digit = UInt32(h - 0x61 + 10)
+            default:
+                throw JSONFailure(kind: .syntax, message: "invalid \\u escape: expected four hexadecimal digits", range: SourceRange(escapeStart))
+            }
+            value = value << 4 | digit
+            i += 1
+        }
+        return value
+    }
+
+    func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            buffer.append(UInt8(scalar))
+        case 0x80..<0x800:
+            buffer.append(UInt8(0xC0 | (scalar >> 6)))
+            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+        case 0x800..<0x10000:
+            buffer.append(UInt8(0xE0 | (scalar >> 12)))
+            buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+        default:
+            buffer.append(UInt8(0xF0 | (scalar >> 18)))
+            buffer.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+            buffer.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            buffer.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+}

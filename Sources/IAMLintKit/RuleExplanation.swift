@@ -1,0 +1,20 @@
+import IAMLintRules
+
+/// The `iamlint explain` text of a rule, from the same metadata as the docs.
+public enum RuleExplanation {
+    public static func render(_ m: RuleMetadata) -> String {
+        var out = "\(m.code) \(m.slug): \(m.title)\n"
+        out += "severity: \(m.severity.rawValue), status: \(m.status.rawValue)\n\n"
+        out += "\(m.summary)\n\nWhy this matters\n\(m.rationale)\n\nHow to fix it\n\(m.remediation)\n"
+        if !m.references.isEmpty {
+            out += "\nReferences\n" + m.references.map { "  \($0)\n" }.joined()
+        }
+        out += "\nExamples: docs/rules/\(m.code).md\n"
+        return out
+    }
+}
+
+/// The version iamlint reports.
+public enum IAMLintVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,50 @@
+import IAMLintCore
+import IAMLintModel
+
+/// Reads an AWS CLI `config` or `credentials` file into profile nodes of the graph.
+///
+/// Secret values (`aws_secret_access_key`, `aws_session_token`) are kept only as "present":
+/// their text never enters the model, so no finding can print it.
+public enum AWSConfigLoader {
+    static let secretKeys: Set<String> = ["aws_secret_access_key", "aws_session_token"]
+
+    /// Whether `text` looks like an AWS CLI file: its first significant line is a `[section]`.
+    public static func looksLikeProfileFile(_ text: String) -> Bool {
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { continue }
+            return trimmed.hasPrefix("[")
+        }
+        return false
+    }
+
+    public static func load(_ text: String, kind: AWSFileKind, file: String) -> GraphFragment {
+        var fragment = GraphFragment(file: file)
+        let parsed = AWSProfileFile.parse(text, kind: kind)
+        for diagnostic in parsed.diagnostics {
+            let provenance = Provenance(file: file, logicalPath: "", range: diagnostic.range)
+            switch diagnostic.kind {
+            case .duplicateKey(let key, let first):
+                fragment.problems.append(InputProblem(
+                    kind: .duplicateKey, message: "\(diagnostic.message); botocore refuses the file, other SDKs merge it",
+                    provenance: Provenance(file: file, logicalPath: key, range: diagnostic.range),
+                    related: [RelatedLocation(location: SourceLocation(file: file, range: first), message: "'\(key)' first defined here")]))
+            case .syntax:
+                fragment.problems.append(InputProblem(kind: .parseError, message: diagnostic.message, provenance: provenance))
+            case .limit:
+                fragment.problems.append(InputProblem(kind: .limitExceeded, message: diagnostic.message, provenance: provenance))
+            }
+        }
+        for section in parsed.orderedProfiles {
+            var properties: [String: PolicyText] = [:]
+            for property in section.orderedProperties {
+                let value = secretKeys.contains(property.key) ? "(redacted)" : property.value
+                properties[property.key] = PolicyText(value, range: property.valueRange)
+            }
+            fragment.profiles.append(CLIProfile(
+                name: section.name, source: kind == .credentials ? .credentials : .config, properties: properties,
+                provenance: Provenance(file: file, logicalPath: "profile \(section.name)", range: section.headerRange)))
+        }
+        return fragment
+    }
+}

@@ -1,0 +1,302 @@
+import IAMLintCore
+import IAMLintModel
+
+/// Resolves CloudFormation intrinsic functions where the template allows and keeps the rest symbolic.
+///
+/// - `Ref` to a parameter uses its default; to a resource, the resource's explicit name (or
+///   `${LogicalId}` when CloudFormation generates one); pseudo-parameters stay `${AWS::…}`.
+/// - `Fn::Sub` (both forms), `Fn::Join`, `Fn::GetAtt …Arn` of IAM resources, `Fn::FindInMap`,
+///   `Fn::Select`, `Fn::Split` are computed when their inputs are known.
+/// - `Fn::If` keeps both branches (`Value.alternatives`); `AWS::NoValue` disappears.
+/// - Anything else becomes a symbolic placeholder, never a guess.
+struct IntrinsicResolver {
+    struct Resource {
+        var type: String
+        var properties: Node?
+    }
+
+    let parameters: [String: Node]
+    let mappings: Node?
+    let resources: [String: Resource]
+    private var depth = 0
+
+    static let nameProperties: [String: String] = [
+        "AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName",
+        "AWS::IAM::ManagedPolicy": "ManagedPolicyName", "AWS::IAM::InstanceProfile": "InstanceProfileName",
+        "AWS::IAM::Policy": "PolicyName",
+    ]
+
+    static let arnTypes: [String: String] = [
+        "AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group",
+        "AWS::IAM::ManagedPolicy": "policy", "AWS::IAM::InstanceProfile": "instance-profile",
+    ]
+
+    init(template: Node) {
+        var parameters: [String: Node] = [:]
+        for entry in template["Parameters"]?.entries ?? [] {
+            if let def = entry.value["Default"] { parameters[entry.key] = def }
+        }
+        self.parameters = parameters
+        self.mappings = template["Mappings"]
+        var resources: [String: Resource] = [:]
+        for entry in template["Resources"]?.entries ?? [] {
+            resources[entry.key] = Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
+        }
+        self.resources = resources
+        declaredParameters = Set(template["Parameters"]?.entries?.map(\.key) ?? [])
+        listParameters = Set(template["Parameters"]?.entries?.filter { entry in
+            let type = entry.value["Type"]?.string ?? ""
+            return type.hasPrefix("List<") || type == "CommaDelimitedList"
+        }.map(\.key) ?? [])
+    }
+
+    private let declaredParameters: Set<String>
+    private let listParameters: Set<String>
+
+    /// The marker for `AWS::NoValue`: an empty set of alternatives.
+    static func noValue(_ range: SourceRange) -> Value { .alternatives([], range) }
+
+    static func isNoValue(_ value: Value) -> Bool {
+        if case .alternatives(let options, _) = value, options.isEmpty { return true }
+        return false
+    }
+
+    mutating func resolve(_ node: Node) -> Value {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth < 64 else { return .symbolic("${…}", node.range) }
+        switch node.kind {
+        case .scalar(let s):
+            return s.isNull ? .null(node.range) : .string(s.text, node.range)
+        case .sequence(let items):
+            var values: [Value] = []
+            for item in items {
+                let v = resolve(item)
+                if Self.isNoValue(v) { continue }
+                values.append(v)
+            }
+            return .list(values, node.range)
+        case .mapping(let entries):
+            if entries.count == 1, let fn = entries.first, fn.key == "Ref" || fn.key.hasPrefix("Fn::") {
+                return intrinsic(fn.key, fn.value, range: node.range)
+            }
+            var result: [ValueEntry] = []
+            for entry in entries {
+                let v = resolve(entry.value)
+                if Self.isNoValue(v) { continue }
+                result.append(ValueEntry(key: entry.key, keyRange: entry.keyRange, value: v))
+            }
+            return .map(result, node.range)
+        }
+    }
+
+    private mutating func intrinsic(_ name: String, _ arg: Node, range: SourceRange) -> Value {
+        switch name {
+        case "Ref":
+            guard let target = arg.string else { return .symbolic("${Ref}", range) }
+            return ref(target, range: range)
+        case "Fn::Sub":
+            return sub(arg, range: range)
+        case "Fn::Join":
+            guard let items = arg.items, items.count == 2, let delimiter = items[0].string else { return .symbolic("${Fn::Join}", range) }
+            let list = resolve(items[1])
+            guard case .list(let parts, _) = list else { return .symbolic("${Fn::Join}", range) }
+            var texts: [String] = []
+            var symbolic = false
+            for part in parts {
+                switch part {
+                case .string(let s, _): texts.append(s)
+                case .symbolic(let s, _):
+                    texts.append(s)
+                    symbolic = true
+                default:
+                    texts.append("${…}")
+                    symbolic = true
+                }
+            }
+            let joined = texts.joined(separator: delimiter)
+            return symbolic ? .symbolic(joined, range) : .string(joined, range)
+        case "Fn::GetAtt":
+            var parts: [String] = []
+            if let items = arg.items {
+                parts = items.compactMap { resolve($0).text?.value }
+            } else if let s = arg.string {
+                parts = s.split(separator: ".", maxSplits: 1).map(String.init)
+            }
+            guard parts.count == 2 else { return .symbolic("${Fn::GetAtt}", range) }
+            return getAtt(parts[0], parts[1], range: range)
+        case "Fn::FindInMap":
+            guard let items = arg.items, items.count >= 3 else { return .symbolic("${Fn::FindInMap}", range) }
+            let keys = items[0..<3].map { resolve($0) }
+            if let m = keys[0].text, let k1 = keys[1].text, let k2 = keys[2].text, !m.isSymbolic, !k1.isSymbolic, !k2.isSymbolic,
+               let found = mappings?[m.value]?[k1.value]?[k2.value] {
+                return relocated(resolve(found), to: range)
+            }
+            if items.count == 4, let fallback = items[3]["DefaultValue"] {
+                return relocated(resolve(fallback), to: range)
+            }
+            return .symbolic("${Fn::FindInMap}", range)
+        case "Fn::Select":
+            guard let items = arg.items, items.count == 2 else { return .symbolic("${Fn::Select}", range) }
+            let list = resolve(items[1])
+            if let index = resolve(items[0]).text.flatMap({ Int($0.value) }), case .list(let values, _) = list,
+               values.indices.contains(index) {
+                return relocated(values[index], to: range)
+            }
+            return .symbolic("${Fn::Select}", range)
+        case "Fn::Split":
+            guard let items = arg.items, items.count == 2, let delimiter = items[0].string, !delimiter.isEmpty else {
+                return .symbolic("${Fn::Split}", range)
+            }
+            let source = resolve(items[1])
+            if case .string(let s, _) = source {
+                return .list(split(s, by: delimiter).map { .string($0, range) }, range)
+            }
+            return .symbolic("${Fn::Split}", range)
+        case "Fn::If":
+            guard let items = arg.items, items.count == 3 else { return .symbolic("${Fn::If}", range) }
+            let options = [resolve(items[1]), resolve(items[2])].filter { !Self.isNoValue($0) }
+            return .alternatives(options, range)
+        case "Fn::ImportValue":
+            let what = resolve(arg).text?.value ?? "…"
+            return .symbolic("${ImportValue:\(what)}", range)
+        default:
+            return .symbolic("${\(name)}", range)
+        }
+    }
+
+    private mutating func ref(_ target: String, range: SourceRange) -> Value {
+        if target == "AWS::NoValue" { return Self.noValue(range) }
+        if target.hasPrefix("AWS::") { return .symbolic("${\(target)}", range) }
+        if let def = parameters[target] {
+            let value = resolve(def)
+            if listParameters.contains(target), case .string(let s, _) = value {
+                return .list(split(s, by: ",").map { .string(trimmed($0), range) }, range)
+            }
+            return relocated(value, to: range)
+        }
+        if declaredParameters.contains(target) { return .symbolic("${\(target)}", range) }
+        if let resource = resources[target] {
+            if let nameKey = Self.nameProperties[resource.type], let nameNode = resource.properties?[nameKey] {
+                let name = resolve(nameNode)
+                if let text = name.text { return text.isSymbolic ? .symbolic(text.value, range) : .string(text.value, range) }
+            }
+            return .symbolic("${\(target)}", range)
+        }
+        return .symbolic("${\(target)}", range)
+    }
+
+    private mutating func getAtt(_ resourceName: String, _ attribute: String, range: SourceRange) -> Value {
+        guard let resource = resources[resourceName], attribute == "Arn", let arnType = Self.arnTypes[resource.type] else {
+            return .symbolic("${\(resourceName).\(attribute)}", range)
+        }
+        var name = "${\(resourceName)}"
+        if let nameKey = Self.nameProperties[resource.type], let nameNode = resource.properties?[nameKey],
+           let text = resolve(nameNode).text {
+            name = text.value
+        }
+        var path = "/"
+        if let p = resource.properties?["Path"].map({ resolve($0) })?.text, !p.isSymbolic { path = p.value }
+        return .symbolic("arn:${AWS::Partition}:iam::${AWS::AccountId}:\(arnType)\(path)\(name)", range)
+    }
+
+    private mutating func sub(_ arg: Node, range: SourceRange) -> Value {
+        var template: String
+        var variables: [String: Value] = [:]
+        if let s = arg.string {
+            template = s
+        } else if let items = arg.items, items.count >= 1, let s = items[0].string {
+            template = s
+            if items.count > 1 {
+                for entry in items[1].entries ?? [] { variables[entry.key] = resolve(entry.value) }
+            }
+        } else {
+            return .symbolic("${Fn::Sub}", range)
+        }
+        var output = ""
+        var symbolic = false
+        var scalars = template.unicodeScalars[...]
+        while let dollar = scalars.firstIndex(of: "$") {
+            output.unicodeScalars.append(contentsOf: scalars[scalars.startIndex..<dollar])
+            let afterDollar = scalars.index(after: dollar)
+            guard afterDollar < scalars.endIndex, scalars[afterDollar] == "{",
+                  let close = scalars[afterDollar...].firstIndex(of: "}") else {
+                output.unicodeScalars.append("$")
+                scalars = scalars[afterDollar...]
+                continue
+            }
+            let name = String(String.UnicodeScalarView(scalars[scalars.index(after: afterDollar)..<close]))
+            scalars = scalars[scalars.index(after: close)...]
+            if name.hasPrefix("!") {
+                output += "${\(name.dropFirst())}"
+                continue
+            }
+            let trimmedName = trimmed(name)
+            let value: Value
+            if let v = variables[trimmedName] {
+                value = v
+            } else if let dot = trimmedName.firstIndex(of: "."), resources[String(trimmedName[..<dot])] != nil {
+                value = getAtt(String(trimmedName[..<dot]), String(trimmedName[trimmedName.index(after: dot)...]), range: range)
+            } else {
+                value = ref(trimmedName, range: range)
+            }
+            switch value {
+            case .string(let s, _): output += s
+            case .symbolic(let s, _):
+                output += s
+                symbolic = true
+            default:
+                output += "${\(trimmedName)}"
+                symbolic = true
+            }
+        }
+        output.unicodeScalars.append(contentsOf: scalars)
+        return symbolic ? .symbolic(output, range) : .string(output, range)
+    }
+
+    /// A value produced elsewhere (a parameter default, a mapping) reported where it is used.
+    private func relocated(_ value: Value, to range: SourceRange) -> Value {
+        switch value {
+        case .string(let s, _): return .string(s, range)
+        case .symbolic(let s, _): return .symbolic(s, range)
+        case .null: return .null(range)
+        case .list(let items, _): return .list(items.map { relocated($0, to: range) }, range)
+        case .alternatives(let items, _): return .alternatives(items.map { relocated($0, to: range) }, range)
+        case .map(let entries, _):
+            return .map(entries.map { ValueEntry(key: $0.key, keyRange: range, value: relocated($0.value, to: range)) }, range)
+        }
+    }
+
+    private func split(_ s: String, by delimiter: String) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(s)
+        while let r = rest.range(of: delimiter) {
+            parts.append(String(rest[rest.startIndex..<r.lowerBound]))
+            rest = rest[r.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+
+    private func trimmed(_ s: String) -> String {
+        var sub = Substring(s)
+        while let f = sub.first, f == " " || f == "\t" { sub = sub.dropFirst() }
+        while let l = sub.last, l == " " || l == "\t" { sub = sub.dropLast() }
+        return String(sub)
+    }
+}
+
+extension Substring {
+    /// The first range of `needle`, without Foundation.
+    func range(of needle: String) -> Range<Substring.Index>? {
+        guard !needle.isEmpty else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].hasPrefix(needle) {
+                return i..<self.index(i, offsetBy: needle.count)
+            }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,225 @@
+import IAMLintCore
+
+/// The kinds of IAM entity the graph holds. Names are unique per kind within an account.
+public enum EntityKind: String, Sendable, Hashable, CaseIterable {
+    case user
+    case group
+    case role
+    case managedPolicy = "managed policy"
+    case instanceProfile = "instance profile"
+}
+
+/// How a model element refers to a principal or policy: its name (resolved or symbolic), with range.
+public typealias Reference = PolicyText
+
+/// An IAM user, group or role as declared in one file.
+public struct Principal: Sendable {
+    public var kind: EntityKind
+    /// The explicit name (`RoleName`, `UserName`, `GroupName`), if the file gives one.
+    public var explicitName: PolicyText?
+    /// The resource's own name in its file: a CloudFormation logical id or a Terraform address.
+    public var logicalName: String
+    public var path: String
+    public var provenance: Provenance
+    /// Roles only: the trust (assume-role) policy.
+    public var trustPolicy: PolicyDocument?
+    /// Policies written into the principal itself (`Policies`).
+    public var inlinePolicies: [NamedPolicy]
+    /// `ManagedPolicyArns` entries.
+    public var managedPolicyArns: [PolicyText]
+    /// Users only: `Groups` entries.
+    public var groups: [Reference]
+    /// Users only: whether a console password (`LoginProfile`) is set.
+    public var hasLoginProfile: Bool
+
+    public init(
+        kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String = "/",
+        provenance: Provenance, trustPolicy: PolicyDocument? = nil, inlinePolicies: [NamedPolicy] = [],
+        managedPolicyArns: [PolicyText] = [], groups: [Reference] = [], hasLoginProfile: Bool = false
+    ) {
+        self.kind = kind
+        self.explicitName = explicitName
+        self.logicalName = logicalName
+        self.path = path
+        self.provenance = provenance
+        self.trustPolicy = trustPolicy
+        self.inlinePolicies = inlinePolicies
+        self.managedPolicyArns = managedPolicyArns
+        self.groups = groups
+        self.hasLoginProfile = hasLoginProfile
+    }
+
+    /// The key references use: the explicit name, or `${LogicalName}` when the deployment generates one.
+    public var referenceKey: String { explicitName?.value ?? "${\(logicalName)}" }
+
+    /// The name to show in messages.
+    public var displayName: String {
+        if let name = explicitName, !name.isSymbolic { return name.value }
+        return logicalName
+    }
+
+    /// The ARN the principal will have, with placeholders for what is unknown.
+    public var arn: String {
+        let type = kind == .role ? "role" : kind == .user ? "user" : "group"
+        return "arn:${AWS::Partition}:iam::${AWS::AccountId}:\(type)\(path)\(referenceKey)"
+    }
+}
+
+/// A policy document with the name it goes by.
+public struct NamedPolicy: Sendable {
+    public var name: String
+    public var document: PolicyDocument
+
+    public init(name: String, document: PolicyDocument) {
+        self.name = name
+        self.document = document
+    }
+}
+
+/// A policy declared on its own (`AWS::IAM::ManagedPolicy`, `AWS::IAM::Policy`, `RolePolicy`, …)
+/// and the principals it is attached to.
+public struct StandalonePolicy: Sendable {
+    public var isManaged: Bool
+    public var explicitName: PolicyText?
+    public var logicalName: String
+    public var path: String
+    public var document: PolicyDocument
+    public var roles: [Reference]
+    public var users: [Reference]
+    public var groups: [Reference]
+    public var provenance: Provenance
+
+    public init(
+        isManaged: Bool, explicitName: PolicyText?, logicalName: String, path: String = "/",
+        document: PolicyDocument, roles: [Reference] = [], users: [Reference] = [], groups: [Reference] = [],
+        provenance: Provenance
+    ) {
+        self.isManaged = isManaged
+        self.explicitName = explicitName
+        self.logicalName = logicalName
+        self.path = path
+        self.document = document
+        self.roles = roles
+        self.users = users
+        self.groups = groups
+        self.provenance = provenance
+    }
+
+    public var referenceKey: String { explicitName?.value ?? "${\(logicalName)}" }
+
+    public var displayName: String {
+        if let name = explicitName, !name.isSymbolic { return name.value }
+        return logicalName
+    }
+
+    /// Managed policies only: the ARN it will have.
+    public var arn: String { "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy\(path)\(referenceKey)" }
+}
+
+/// `AWS::IAM::UserToGroupAddition`: users added to a group.
+public struct GroupMembership: Sendable {
+    public var group: Reference
+    public var users: [Reference]
+    public var provenance: Provenance
+
+    public init(group: Reference, users: [Reference], provenance: Provenance) {
+        self.group = group
+        self.users = users
+        self.provenance = provenance
+    }
+}
+
+/// `AWS::IAM::InstanceProfile`.
+public struct InstanceProfile: Sendable {
+    public var explicitName: PolicyText?
+    public var logicalName: String
+    public var roles: [Reference]
+    public var provenance: Provenance
+
+    public init(explicitName: PolicyText?, logicalName: String, roles: [Reference], provenance: Provenance) {
+        self.explicitName = explicitName
+        self.logicalName = logicalName
+        self.roles = roles
+        self.provenance = provenance
+    }
+}
+
+/// `AWS::IAM::AccessKey`: long-term credentials for a user.
+public struct AccessKey: Sendable {
+    public var user: Reference
+    public var logicalName: String
+    public var provenance: Provenance
+
+    public init(user: Reference, logicalName: String, provenance: Provenance) {
+        self.user = user
+        self.logicalName = logicalName
+        self.provenance = provenance
+    }
+}
+
+/// A profile from an AWS CLI `config` or `credentials` file.
+public struct CLIProfile: Sendable {
+    public enum Source: String, Sendable { case config, credentials }
+    public var name: String
+    public var source: Source
+    /// Lower-cased keys to values; secret values are kept only as "present".
+    public var properties: [String: PolicyText]
+    public var provenance: Provenance
+
+    public init(name: String, source: Source, properties: [String: PolicyText], provenance: Provenance) {
+        self.name = name
+        self.source = source
+        self.properties = properties
+        self.provenance = provenance
+    }
+
+    public subscript(key: String) -> PolicyText? { properties[key] }
+
+    public static let credentialKeys = [
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "role_arn",
+        "credential_process", "credential_source", "web_identity_token_file",
+        "sso_start_url", "sso_session", "sso_account_id", "sso_role_name",
+    ]
+
+    /// The credential-bearing keys the profile sets, in a fixed order.
+    public var credentialSettings: [String] {
+        CLIProfile.credentialKeys.filter { properties[$0] != nil }
+    }
+}
+
+/// A problem with the input itself (IAM0xx): it could not be parsed or read as intended.
+public struct InputProblem: Sendable {
+    public enum Kind: String, Sendable {
+        case parseError
+        case duplicateKey
+        case limitExceeded
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var provenance: Provenance
+    public var related: [RelatedLocation]
+
+    public init(kind: Kind, message: String, provenance: Provenance, related: [RelatedLocation] = []) {
+        self.kind = kind
+        self.message = message
+        self.provenance = provenance
+        self.related = related
+    }
+}
+
+/// What a loader read from one file; the graph builder joins fragments into an `IAMGraph`.
+public struct GraphFragment: Sendable {
+    public var file: String
+    public var principals: [Principal] = []
+    public var policies: [StandalonePolicy] = []
+    public var memberships: [GroupMembership] = []
+    public var instanceProfiles: [InstanceProfile] = []
+    public var accessKeys: [AccessKey] = []
+    public var profiles: [CLIProfile] = []
+    public var problems: [InputProblem] = []
+
+    public init(file: String) {
+        self.file = file
+    }
+}

@@ -1,0 +1,218 @@
+import IAMLintCore
+
+/// A policy that applies to a principal, and where the grant is written.
+public struct Grant: Sendable {
+    public enum Source: Sendable {
+        /// Written into the principal (`Policies`).
+        case inline(name: String)
+        /// A policy declared on its own and attached to the principal.
+        case standalone(index: Int)
+        /// An AWS-managed or otherwise unknown policy attached by ARN.
+        case arn(PolicyText)
+    }
+
+    public var source: Source
+    public var document: PolicyDocument?
+    /// Where the grant is stated: the inline policy, the attachment list entry or the ARN entry.
+    public var provenance: Provenance
+    /// Set when the grant reaches a user through a group.
+    public var viaGroup: Int?
+    /// The policy's own name.
+    public var policyName: String
+
+    /// How messages name the policy: `AdministratorAccess`, `inline policy 'root'`, `policy 'Admin'`.
+    public var label: String {
+        switch source {
+        case .arn: return policyName
+        case .inline: return "inline policy '\(policyName)'"
+        case .standalone: return "policy '\(policyName)'"
+        }
+    }
+
+    /// True for `AdministratorAccess` or a document that allows `*` on `*`.
+    public var isAdministratorEquivalent: Bool {
+        if case .arn(let arn) = source, ARN.isAdministratorAccess(arn.value) { return true }
+        return document?.grantsFullAdmin ?? false
+    }
+}
+
+/// A trust statement's admission of one principal to a role.
+public struct TrustEdge: Sendable {
+    public var role: Int
+    public var statement: Statement
+    public var principal: PrincipalEntry
+}
+
+/// A principal's identity policy that allows `sts:AssumeRole` on a role of the graph.
+public struct AssumeEdge: Sendable {
+    public var from: Int
+    public var role: Int
+    public var statement: Statement
+}
+
+/// One graph of principals and trusts across every scanned file.
+///
+/// Until accounts are configured, everything scanned counts as one account. References between
+/// entities are resolved by name: symbolic names (generated at deployment) only within their file,
+/// literal names across files.
+public final class IAMGraph: @unchecked Sendable {
+    public let principals: [Principal]
+    public let policies: [StandalonePolicy]
+    public let memberships: [GroupMembership]
+    public let instanceProfiles: [InstanceProfile]
+    public let accessKeys: [AccessKey]
+    public let profiles: [CLIProfile]
+    public let problems: [InputProblem]
+
+    /// Grants per principal index.
+    public private(set) var grants: [[Grant]] = []
+    public private(set) var trustEdges: [TrustEdge] = []
+    public private(set) var assumeEdges: [AssumeEdge] = []
+
+    private var byName: [EntityKind: [String: [Int]]] = [:]
+
+    public init(fragments: [GraphFragment]) {
+        let ordered = fragments.sorted { $0.file < $1.file }
+        principals = ordered.flatMap(\.principals)
+        policies = ordered.flatMap(\.policies)
+        memberships = ordered.flatMap(\.memberships)
+        instanceProfiles = ordered.flatMap(\.instanceProfiles)
+        accessKeys = ordered.flatMap(\.accessKeys)
+        profiles = ordered.flatMap(\.profiles)
+        problems = ordered.flatMap(\.problems)
+        for (index, p) in principals.enumerated() {
+            byName[p.kind, default: [:]][p.referenceKey.lowercased(), default: []].append(index)
+        }
+        link()
+    }
+
+    /// The principals of `kind` that `reference`, written in `file`, names.
+    public func resolve(_ reference: Reference, kind: EntityKind, from file: String) -> [Int] {
+        var key = reference.value
+        if let arn = ARN(key) { key = ARN.lastPathComponent(arn.resource) }
+        let candidates = byName[kind]?[key.lowercased()] ?? []
+        if reference.isSymbolic || key.hasPrefix("${") {
+            return candidates.filter { principals[$0].provenance.file == file }
+        }
+        return candidates
+    }
+
+    /// True when the principal's policies, together, grant administrator access.
+    public func isAdministratorEquivalent(_ index: Int) -> Bool {
+        adminGrant(index) != nil
+    }
+
+    /// The first grant that makes the principal an administrator, unless an unconditional
+    /// Deny of everything in another of its policies cancels it.
+    public func adminGrant(_ index: Int) -> Grant? {
+        let all = grants[index]
+        let cancelled = all.contains { grant in
+            grant.document?.statements.contains { $0.effect == .deny && $0.coversAllActions && $0.coversAllResources && $0.conditions.isEmpty } ?? false
+        }
+        if cancelled { return nil }
+        return all.first { $0.isAdministratorEquivalent }
+    }
+
+    /// True when one of the principal's policies denies everything while MFA is absent.
+    public func enforcesMFAByPolicy(_ index: Int) -> Bool {
+        grants[index].contains { grant in
+            grant.document?.statements.contains { $0.deniesWithoutMFA && $0.coversAllActions } ?? false
+        }
+    }
+
+    /// The groups a user belongs to (its `Groups` property and `UserToGroupAddition`s).
+    public func groups(ofUser index: Int) -> [Int] {
+        let user = principals[index]
+        var result: [Int] = []
+        for ref in user.groups { result += resolve(ref, kind: .group, from: user.provenance.file) }
+        for m in memberships {
+            let members = m.users.flatMap { resolve($0, kind: .user, from: m.provenance.file) }
+            if members.contains(index) { result += resolve(m.group, kind: .group, from: m.provenance.file) }
+        }
+        var seen = Set<Int>()
+        return result.filter { seen.insert($0).inserted }
+    }
+
+    private func link() {
+        var direct: [[Grant]] = principals.map { p in
+            var list: [Grant] = p.inlinePolicies.map {
+                Grant(source: .inline(name: $0.name), document: $0.document, provenance: $0.document.provenance, policyName: $0.name)
+            }
+            for arn in p.managedPolicyArns {
+                let prov = p.provenance.child("ManagedPolicyArns", range: arn.range)
+                if let local = localManagedPolicy(arn, from: p.provenance.file) {
+                    list.append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: prov, policyName: policies[local].displayName))
+                } else {
+                    let name = ARN(arn.value).map { ARN.lastPathComponent($0.resource) } ?? arn.value
+                    list.append(Grant(source: .arn(arn), document: nil, provenance: prov, policyName: name))
+                }
+            }
+            return list
+        }
+        for (pi, policy) in policies.enumerated() {
+            let file = policy.provenance.file
+            let targets: [(EntityKind, [Reference], String)] = [(.role, policy.roles, "Roles"), (.user, policy.users, "Users"), (.group, policy.groups, "Groups")]
+            for (kind, refs, key) in targets {
+                for ref in refs {
+                    for target in resolve(ref, kind: kind, from: file) {
+                        direct[target].append(Grant(
+                            source: .standalone(index: pi), document: policy.document,
+                            provenance: policy.provenance.child(key, range: ref.range), policyName: policy.displayName))
+                    }
+                }
+            }
+        }
+        grants = direct
+        for (index, p) in principals.enumerated() where p.kind == .user {
+            for g in groups(ofUser: index) {
+                for var grant in direct[g] {
+                    grant.viaGroup = g
+                    grants[index].append(grant)
+                }
+            }
+        }
+        for (index, p) in principals.enumerated() where p.kind == .role {
+            for statement in p.trustPolicy?.statements ?? [] where statement.effect == .allow && statement.coversAssumeRole {
+                for principal in statement.principals where !statement.isNotPrincipal {
+                    trustEdges.append(TrustEdge(role: index, statement: statement, principal: principal))
+                }
+            }
+        }
+        let roles = principals.indices.filter { principals[$0].kind == .role }
+        for (index, p) in principals.enumerated() where p.kind != .group {
+            for grant in grants[index] {
+                for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
+                    for role in roles where role != index && statement.mayCover(roleArn: principals[role].arn) {
+                        assumeEdges.append(AssumeEdge(from: index, role: role, statement: statement))
+                    }
+                }
+            }
+        }
+    }
+
+    private func localManagedPolicy(_ arn: PolicyText, from file: String) -> Int? {
+        policies.indices.first { i in
+            let policy = policies[i]
+            guard policy.isManaged else { return false }
+            if arn.value == policy.arn || arn.value == "${\(policy.logicalName)}" {
+                return policy.provenance.file == file || !arn.isSymbolic
+            }
+            return false
+        }
+    }
+}
+
+extension Statement {
+    /// Whether the statement's actions include assuming a role (`sts:AssumeRole` and its web-identity/SAML forms).
+    public var coversAssumeRole: Bool {
+        covers(action: "sts:AssumeRole") || covers(action: "sts:AssumeRoleWithWebIdentity") || covers(action: "sts:AssumeRoleWithSAML")
+    }
+
+    /// Whether a resource pattern may name the role ARN; placeholders match any partition or this account.
+    public func mayCover(roleArn: String) -> Bool {
+        let placeholder = "arn:${AWS::Partition}:"
+        var candidates = [roleArn]
+        if roleArn.hasPrefix(placeholder) { candidates.append("arn:aws:" + roleArn.dropFirst(placeholder.count)) }
+        return candidates.contains { covers(resource: $0) }
+    }
+}

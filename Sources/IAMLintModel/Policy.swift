@@ -1,0 +1,287 @@
+import IAMLintCore
+
+public enum Effect: String, Sendable, Hashable {
+    case allow = "Allow"
+    case deny = "Deny"
+}
+
+/// Where a model element came from: the file, the logical path inside it and the exact range.
+public struct Provenance: Sendable, Hashable {
+    public var file: String
+    public var logicalPath: String
+    public var range: SourceRange
+
+    public init(file: String, logicalPath: String, range: SourceRange) {
+        self.file = file
+        self.logicalPath = logicalPath
+        self.range = range
+    }
+
+    public var location: SourceLocation { SourceLocation(file: file, range: range) }
+
+    /// The same file, a deeper logical path and another range.
+    public func child(_ path: String, range: SourceRange) -> Provenance {
+        Provenance(file: file, logicalPath: logicalPath.isEmpty ? path : "\(logicalPath).\(path)", range: range)
+    }
+}
+
+/// One principal named in a `Principal` or `NotPrincipal` element.
+public struct PrincipalEntry: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case aws = "AWS"
+        case service = "Service"
+        case federated = "Federated"
+        case canonicalUser = "CanonicalUser"
+        /// `"Principal": "*"`.
+        case anyone = "*"
+    }
+
+    public var kind: Kind
+    public var text: PolicyText
+
+    public init(kind: Kind, text: PolicyText) {
+        self.kind = kind
+        self.text = text
+    }
+
+    /// What the entry names, once ARNs and account ids are understood.
+    public var identity: PrincipalIdentity {
+        switch kind {
+        case .anyone: return .anyone
+        case .service: return .service(text.value)
+        case .federated: return .federated(text.value)
+        case .canonicalUser: return .other(text.value)
+        case .aws: return PrincipalIdentity(awsPrincipal: text.value)
+        }
+    }
+}
+
+/// The identity behind an `AWS` principal string.
+public enum PrincipalIdentity: Sendable, Hashable, CustomStringConvertible {
+    case anyone
+    /// An account root (`arn:aws:iam::123456789012:root` or a bare account id); the id may be symbolic.
+    case account(String)
+    case user(account: String, name: String)
+    case role(account: String, name: String)
+    case assumedRole(account: String, role: String)
+    case service(String)
+    case federated(String)
+    case other(String)
+
+    public init(awsPrincipal value: String) {
+        if value == "*" {
+            self = .anyone
+            return
+        }
+        if value.count == 12, value.allSatisfy(\.isNumber) {
+            self = .account(value)
+            return
+        }
+        if value == "${AWS::AccountId}" {
+            self = .account(value)
+            return
+        }
+        guard let arn = ARN(value), arn.service == "iam" || arn.service == "sts" else {
+            self = .other(value)
+            return
+        }
+        let resource = arn.resource
+        if arn.service == "iam", resource == "root" {
+            self = .account(arn.account)
+        } else if arn.service == "iam", resource.hasPrefix("user/") {
+            self = .user(account: arn.account, name: ARN.lastPathComponent(resource))
+        } else if arn.service == "iam", resource.hasPrefix("role/") {
+            self = .role(account: arn.account, name: ARN.lastPathComponent(resource))
+        } else if arn.service == "sts", resource.hasPrefix("assumed-role/") {
+            let parts = resource.split(separator: "/")
+            self = .assumedRole(account: arn.account, role: parts.count > 1 ? String(parts[1]) : "")
+        } else {
+            self = .other(value)
+        }
+    }
+
+    /// True for principals that hold long-term, human-usable credentials: account roots, IAM users, anyone.
+    public var isHumanCredentialHolder: Bool {
+        switch self {
+        case .anyone, .account, .user: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .anyone: return "any AWS principal ('*')"
+        case .account(let id): return id == "${AWS::AccountId}" ? "its own account" : "account \(id)"
+        case .user(let account, let name): return "user '\(name)' of account \(account)"
+        case .role(let account, let name): return "role '\(name)' of account \(account)"
+        case .assumedRole(let account, let role): return "sessions of role '\(role)' of account \(account)"
+        case .service(let s): return "service \(s)"
+        case .federated(let f): return "federated provider \(f)"
+        case .other(let o): return "principal '\(o)'"
+        }
+    }
+}
+
+/// One test of a `Condition` block: operator, key and values.
+public struct ConditionClause: Sendable, Hashable {
+    public var op: String
+    public var key: String
+    public var values: [PolicyText]
+    public var range: SourceRange
+
+    public init(op: String, key: String, values: [PolicyText], range: SourceRange) {
+        self.op = op
+        self.key = key
+        self.values = values
+        self.range = range
+    }
+
+    /// The operator without `IfExists` and lower-cased: `boolifexists` → `bool`.
+    public var baseOperator: String {
+        let lowered = op.lowercased()
+        return lowered.hasSuffix("ifexists") ? String(lowered.dropLast("ifexists".count)) : lowered
+    }
+
+    public var ifExists: Bool { op.lowercased().hasSuffix("ifexists") }
+
+    /// The condition key, lower-cased (keys are case-insensitive).
+    public var normalizedKey: String { key.lowercased() }
+}
+
+/// A policy statement, normalised: every list is a list, every element keeps its range.
+public struct Statement: Sendable {
+    public var sid: String?
+    public var effect: Effect
+    public var actions: [PolicyText]
+    public var isNotAction: Bool
+    public var resources: [PolicyText]
+    public var isNotResource: Bool
+    public var principals: [PrincipalEntry]
+    public var isNotPrincipal: Bool
+    public var conditions: [ConditionClause]
+    public var provenance: Provenance
+
+    public init(
+        sid: String? = nil, effect: Effect, actions: [PolicyText], isNotAction: Bool = false,
+        resources: [PolicyText] = [], isNotResource: Bool = false, principals: [PrincipalEntry] = [],
+        isNotPrincipal: Bool = false, conditions: [ConditionClause] = [], provenance: Provenance
+    ) {
+        self.sid = sid
+        self.effect = effect
+        self.actions = actions
+        self.isNotAction = isNotAction
+        self.resources = resources
+        self.isNotResource = isNotResource
+        self.principals = principals
+        self.isNotPrincipal = isNotPrincipal
+        self.conditions = conditions
+        self.provenance = provenance
+    }
+
+    /// Whether the statement's action element covers `action` (wildcards, case-insensitive, NotAction).
+    public func covers(action: String) -> Bool {
+        let matched = actions.contains { Wildcard.matches(pattern: $0.value, $0.isSymbolic, action, caseInsensitive: true) }
+        return isNotAction ? !matched : matched
+    }
+
+    /// Whether the statement's action element covers every action (`*`, or NotAction of nothing).
+    public var coversAllActions: Bool {
+        if isNotAction { return actions.isEmpty }
+        return actions.contains { $0.value == "*" }
+    }
+
+    /// Whether the resource element covers every resource (`*`).
+    public var coversAllResources: Bool {
+        if isNotResource { return resources.isEmpty }
+        return resources.contains { $0.value == "*" }
+    }
+
+    /// Whether the resource element may cover `arn` (wildcards; symbolic parts compared as text).
+    public func covers(resource arn: String) -> Bool {
+        let matched = resources.contains { Wildcard.matches(pattern: $0.value, $0.isSymbolic, arn, caseInsensitive: false) }
+        return isNotResource ? !matched : matched
+    }
+
+    /// True when a condition demands MFA: `Bool`/`BoolIfExists aws:MultiFactorAuthPresent true`,
+    /// or `NumericLessThan(Equals) aws:MultiFactorAuthAge`.
+    public var requiresMFA: Bool {
+        conditions.contains { clause in
+            switch (clause.baseOperator, clause.normalizedKey) {
+            case ("bool", "aws:multifactorauthpresent"):
+                return !clause.ifExists && clause.values.contains { $0.value.lowercased() == "true" }
+            case ("numericlessthan", "aws:multifactorauthage"), ("numericlessthanequals", "aws:multifactorauthage"):
+                return !clause.ifExists
+            default:
+                return false
+            }
+        }
+    }
+
+    /// True for a Deny that applies whenever MFA is absent: `BoolIfExists aws:MultiFactorAuthPresent false`
+    /// (or `Null aws:MultiFactorAuthAge true`).
+    public var deniesWithoutMFA: Bool {
+        guard effect == .deny else { return false }
+        return conditions.contains { clause in
+            switch (clause.baseOperator, clause.normalizedKey) {
+            case ("bool", "aws:multifactorauthpresent"):
+                return clause.ifExists && clause.values.contains { $0.value.lowercased() == "false" }
+            case ("null", "aws:multifactorauthage"):
+                return clause.values.contains { $0.value.lowercased() == "true" }
+            default:
+                return false
+            }
+        }
+    }
+}
+
+/// A policy document: its statements and where it came from.
+public struct PolicyDocument: Sendable {
+    public var statements: [Statement]
+    public var provenance: Provenance
+
+    public init(statements: [Statement], provenance: Provenance) {
+        self.statements = statements
+        self.provenance = provenance
+    }
+
+    /// True when an Allow statement grants every action on every resource without a condition
+    /// and no statement of the same document denies everything without a condition.
+    public var grantsFullAdmin: Bool {
+        fullAdminStatement != nil
+    }
+
+    /// The first statement that allows `*` on `*`, unless an unconditional Deny of everything cancels it.
+    public var fullAdminStatement: Statement? {
+        let cancelled = statements.contains { $0.effect == .deny && $0.coversAllActions && $0.coversAllResources && $0.conditions.isEmpty }
+        if cancelled { return nil }
+        return statements.first { $0.effect == .allow && $0.coversAllActions && $0.coversAllResources && $0.principals.isEmpty }
+    }
+}
+
+/// IAM-style wildcard matching: `*` any run, `?` any one character.
+public enum Wildcard {
+    public static func matches(pattern: String, _ patternIsSymbolic: Bool = false, _ text: String, caseInsensitive: Bool) -> Bool {
+        let p = Array((caseInsensitive ? pattern.lowercased() : pattern).unicodeScalars)
+        let t = Array((caseInsensitive ? text.lowercased() : text).unicodeScalars)
+        var pi = 0, ti = 0
+        var star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == t[ti], p[pi] != "*" {
+                pi += 1
+                ti += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}

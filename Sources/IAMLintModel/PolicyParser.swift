@@ -1,0 +1,147 @@
+import IAMLintCore
+
+/// Reads a policy document from a resolved value: an object, or a JSON string holding one.
+/// `Statement` may be one object or a list; `Action`, `Resource` and principals a string or a list;
+/// element names are matched case-insensitively as IAM does.
+public enum PolicyParser {
+    public static func parse(_ value: Value, provenance: Provenance) -> PolicyDocument {
+        var document = value
+        if case .string(let text, let range) = value {
+            let parsed = JSONParser.parse(text)
+            if let root = parsed.documents.first, !parsed.hasSyntaxError {
+                document = Value(node: root, at: range)
+            }
+        }
+        var statements: [Statement] = []
+        if let statementEntry = document.entry(caseInsensitive: "Statement") {
+            let items = statementEntry.value.listItems
+            let isList: Bool
+            if case .list = statementEntry.value { isList = true } else { isList = false }
+            for (index, item) in items.enumerated() {
+                let path = isList ? "Statement[\(index)]" : "Statement"
+                if let statement = statement(item, provenance: provenance.child(path, range: item.range)) {
+                    statements.append(statement)
+                }
+            }
+        }
+        return PolicyDocument(statements: statements, provenance: provenance)
+    }
+
+    static func statement(_ value: Value, provenance: Provenance) -> Statement? {
+        guard value.mapEntries != nil else { return nil }
+        let effectTexts = value.entry(caseInsensitive: "Effect")?.value.texts ?? []
+        let effect: Effect = effectTexts.contains { $0.value == "Allow" } || effectTexts.isEmpty ? .allow : .deny
+        var actions: [PolicyText] = []
+        var isNotAction = false
+        if let e = value.entry(caseInsensitive: "Action") {
+            actions = e.value.texts
+        } else if let e = value.entry(caseInsensitive: "NotAction") {
+            actions = e.value.texts
+            isNotAction = true
+        }
+        var resources: [PolicyText] = []
+        var isNotResource = false
+        if let e = value.entry(caseInsensitive: "Resource") {
+            resources = e.value.texts
+        } else if let e = value.entry(caseInsensitive: "NotResource") {
+            resources = e.value.texts
+            isNotResource = true
+        }
+        var principals: [PrincipalEntry] = []
+        var isNotPrincipal = false
+        if let e = value.entry(caseInsensitive: "Principal") {
+            principals = principalEntries(e.value)
+        } else if let e = value.entry(caseInsensitive: "NotPrincipal") {
+            principals = principalEntries(e.value)
+            isNotPrincipal = true
+        }
+        var conditions: [ConditionClause] = []
+        if let block = value.entry(caseInsensitive: "Condition")?.value {
+            for alternative in block.listItems {
+                for opEntry in alternative.mapEntries ?? [] {
+                    for keyEntry in opEntry.value.mapEntries ?? [] {
+                        conditions.append(ConditionClause(
+                            op: opEntry.key, key: keyEntry.key, values: keyEntry.value.texts,
+                            range: SourceRange(start: keyEntry.keyRange.start, end: keyEntry.value.range.end)))
+                    }
+                }
+            }
+        }
+        return Statement(
+            sid: value.entry(caseInsensitive: "Sid")?.value.text?.value,
+            effect: effect, actions: actions, isNotAction: isNotAction,
+            resources: resources, isNotResource: isNotResource,
+            principals: principals, isNotPrincipal: isNotPrincipal,
+            conditions: conditions, provenance: provenance)
+    }
+
+    static func principalEntries(_ value: Value) -> [PrincipalEntry] {
+        if let text = value.text {
+            return [PrincipalEntry(kind: text.value == "*" ? .anyone : .aws, text: text)]
+        }
+        var result: [PrincipalEntry] = []
+        for alternative in value.listItems {
+            for entry in alternative.mapEntries ?? [] {
+                let kind: PrincipalEntry.Kind
+                switch entry.key.lowercased() {
+                case "aws": kind = .aws
+                case "service": kind = .service
+                case "federated": kind = .federated
+                case "canonicaluser": kind = .canonicalUser
+                default: kind = .aws
+                }
+                for text in entry.value.texts {
+                    result.append(PrincipalEntry(kind: kind, text: text))
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// An Amazon Resource Name split into its parts; `${…}` placeholders are kept whole.
+public struct ARN: Sendable, Hashable {
+    public var partition: String
+    public var service: String
+    public var region: String
+    public var account: String
+    public var resource: String
+
+    public init?(_ text: String) {
+        guard text.hasPrefix("arn:") else { return nil }
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        var iterator = text.unicodeScalars.makeIterator()
+        var previous: Unicode.Scalar = " "
+        while let c = iterator.next() {
+            if c == "{" && previous == "$" { depth += 1 }
+            if c == "}" && depth > 0 { depth -= 1 }
+            if c == ":" && depth == 0 && parts.count < 5 {
+                parts.append(current)
+                current = ""
+            } else {
+                current.unicodeScalars.append(c)
+            }
+            previous = c
+        }
+        parts.append(current)
+        guard parts.count == 6 else { return nil }
+        partition = parts[1]
+        service = parts[2]
+        region = parts[3]
+        account = parts[4]
+        resource = parts[5]
+    }
+
+    /// `role/path/to/Name` → `Name`.
+    public static func lastPathComponent(_ resource: String) -> String {
+        resource.split(separator: "/").last.map(String.init) ?? resource
+    }
+
+    /// True for the AWS-managed `AdministratorAccess` policy in any partition.
+    public static func isAdministratorAccess(_ text: String) -> Bool {
+        guard let arn = ARN(text) else { return false }
+        return arn.service == "iam" && arn.account == "aws" && arn.resource == "policy/AdministratorAccess"
+    }
+}

@@ -1,0 +1,128 @@
+import IAMLintCore
+
+/// A document value after a loader resolved what it could.
+///
+/// Resolved text is `.string`; text that depends on something unknown until deployment is
+/// `.symbolic`, with `${…}` placeholders for the unknown parts (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`).
+/// `Fn::If` keeps both branches as `.alternatives`. Every value keeps the source range it came from.
+public indirect enum Value: Sendable {
+    case string(String, SourceRange)
+    case symbolic(String, SourceRange)
+    case list([Value], SourceRange)
+    case map([ValueEntry], SourceRange)
+    case alternatives([Value], SourceRange)
+    case null(SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .string(_, let r), .symbolic(_, let r), .list(_, let r), .map(_, let r), .alternatives(_, let r), .null(let r):
+            return r
+        }
+    }
+
+    /// The entry for `key` in a map (last wins), or nil. Looks into every alternative.
+    public func entry(_ key: String) -> ValueEntry? {
+        switch self {
+        case .map(let entries, _): return entries.last(where: { $0.key == key })
+        case .alternatives(let options, _):
+            for option in options { if let e = option.entry(key) { return e } }
+            return nil
+        default: return nil
+        }
+    }
+
+    /// The entry for `key`, ignoring case (policy grammar is case-insensitive in places).
+    public func entry(caseInsensitive key: String) -> ValueEntry? {
+        let lowered = key.lowercased()
+        if case .map(let entries, _) = self {
+            return entries.last(where: { $0.key.lowercased() == lowered })
+        }
+        if case .alternatives(let options, _) = self {
+            for option in options { if let e = option.entry(caseInsensitive: key) { return e } }
+        }
+        return nil
+    }
+
+    public subscript(key: String) -> Value? { entry(key)?.value }
+
+    public var mapEntries: [ValueEntry]? {
+        if case .map(let e, _) = self { return e }
+        return nil
+    }
+
+    /// Every scalar reachable through lists and alternatives, as policy text.
+    public var texts: [PolicyText] {
+        switch self {
+        case .string(let s, let r): return [PolicyText(s, range: r)]
+        case .symbolic(let s, let r): return [PolicyText(s, range: r, isSymbolic: true)]
+        case .list(let items, _), .alternatives(let items, _): return items.flatMap(\.texts)
+        case .map, .null: return []
+        }
+    }
+
+    /// The single text of a scalar value, or nil.
+    public var text: PolicyText? {
+        switch self {
+        case .string(let s, let r): return PolicyText(s, range: r)
+        case .symbolic(let s, let r): return PolicyText(s, range: r, isSymbolic: true)
+        default: return nil
+        }
+    }
+
+    /// Items of a list, the branches of alternatives flattened; a single value is a one-item list.
+    public var listItems: [Value] {
+        switch self {
+        case .list(let items, _): return items.flatMap { $0.isAlternatives ? $0.listItems : [$0] }
+        case .alternatives(let options, _): return options.flatMap(\.listItems)
+        case .null: return []
+        default: return [self]
+        }
+    }
+
+    var isAlternatives: Bool {
+        if case .alternatives = self { return true }
+        return false
+    }
+
+    /// Converts a plain parsed node (JSON or YAML without intrinsic functions) into a value.
+    /// When `at` is given, every range becomes that range (a policy embedded in a JSON string).
+    public init(node: Node, at fixed: SourceRange? = nil) {
+        let range = fixed ?? node.range
+        switch node.kind {
+        case .scalar(let s):
+            self = s.isNull ? .null(range) : .string(s.text, range)
+        case .sequence(let items):
+            self = .list(items.map { Value(node: $0, at: fixed) }, range)
+        case .mapping(let entries):
+            self = .map(entries.map { ValueEntry(key: $0.key, keyRange: fixed ?? $0.keyRange, value: Value(node: $0.value, at: fixed)) }, range)
+        }
+    }
+}
+
+public struct ValueEntry: Sendable {
+    public var key: String
+    public var keyRange: SourceRange
+    public var value: Value
+
+    public init(key: String, keyRange: SourceRange, value: Value) {
+        self.key = key
+        self.keyRange = keyRange
+        self.value = value
+    }
+}
+
+/// One string of a policy or property, resolved or symbolic, with its range.
+public struct PolicyText: Sendable, Hashable, CustomStringConvertible {
+    public var value: String
+    public var range: SourceRange
+    /// True when parts of `value` are `${…}` placeholders for values unknown until deployment.
+    public var isSymbolic: Bool
+
+    public init(_ value: String, range: SourceRange, isSymbolic: Bool = false) {
+        self.value = value
+        self.range = range
+        self.isSymbolic = isSymbolic
+    }
+
+    public var description: String { value }
+}

@@ -1,0 +1,92 @@
+import IAMLintCore
+import IAMLintModel
+
+/// A check over the whole graph. One type per rule, one file per type.
+///
+/// The rule's metadata (slug, title, severity, docs) lives in `rules/<CODE>-<slug>/rule.yml` and
+/// reaches the binary through the generated `RuleCatalog`; the type only knows its code.
+public protocol Rule: Sendable {
+    /// The rule's stable code, e.g. `IAM101`.
+    static var code: String { get }
+    init()
+    /// Returns the rule's findings for the graph; build them with `context.finding(…)`.
+    func check(_ context: RuleContext) -> [Finding]
+}
+
+/// What a rule sees: the graph, and a way to make findings that carry its identity and severity.
+public struct RuleContext: Sendable {
+    public let graph: IAMGraph
+    public let metadata: RuleMetadata
+
+    public init(graph: IAMGraph, metadata: RuleMetadata) {
+        self.graph = graph
+        self.metadata = metadata
+    }
+
+    /// A finding of this rule at a model element's provenance.
+    public func finding(_ message: String, at provenance: Provenance, subject: String, related: [RelatedLocation] = []) -> Finding {
+        Finding(
+            rule: metadata.id, severity: metadata.severity, message: message, location: provenance.location,
+            logicalLocation: provenance.logicalPath, subject: subject, related: related)
+    }
+}
+
+/// A rule's metadata, generated from its `rule.yml`.
+public struct RuleMetadata: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        case stable
+        case experimental
+    }
+
+    public var code: String
+    public var slug: String
+    public var title: String
+    public var severity: Severity
+    public var status: Status
+    public var summary: String
+    public var rationale: String
+    public var remediation: String
+    public var references: [String]
+    public var tags: [String]
+    /// Earlier slugs that still name this rule.
+    public var aliases: [String]
+
+    public init(
+        code: String, slug: String, title: String, severity: Severity, status: Status, summary: String,
+        rationale: String, remediation: String, references: [String], tags: [String], aliases: [String]
+    ) {
+        self.code = code
+        self.slug = slug
+        self.title = title
+        self.severity = severity
+        self.status = status
+        self.summary = summary
+        self.rationale = rationale
+        self.remediation = remediation
+        self.references = references
+        self.tags = tags
+        self.aliases = aliases
+    }
+
+    public var id: RuleID { RuleID(code: code, slug: slug) }
+
+    /// True when `name` is this rule's code, slug or an alias (codes ignore case).
+    public func isNamed(_ name: String) -> Bool {
+        name.uppercased() == code || name == slug || aliases.contains(name)
+    }
+}
+
+/// Every built-in rule, with its metadata.
+public enum RuleRegistry {
+    /// The rules in code order.
+    public static var all: [(metadata: RuleMetadata, rule: any Rule)] {
+        RuleCatalog.all.compactMap { metadata in
+            RuleCatalog.implementations[metadata.code].map { (metadata, $0.init()) }
+        }
+    }
+
+    /// The metadata of the rule named by code, slug or alias.
+    public static func metadata(named name: String) -> RuleMetadata? {
+        RuleCatalog.all.first { $0.isNamed(name) }
+    }
+}

@@ -1,0 +1,60 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM401: two users, groups, roles, managed policies or instance profiles with the same name in
+/// one account. IAM names are unique per account and compared ignoring case.
+public struct DuplicateIAMName: Rule {
+    public static let code = "IAM401"
+    public init() {}
+
+    struct Named {
+        var kind: EntityKind
+        var name: PolicyText
+        var provenance: Provenance
+    }
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        var named: [Named] = []
+        for p in graph.principals {
+            if let name = p.explicitName, !name.isSymbolic { named.append(Named(kind: p.kind, name: name, provenance: p.provenance)) }
+        }
+        for policy in graph.policies where policy.isManaged {
+            if let name = policy.explicitName, !name.isSymbolic {
+                named.append(Named(kind: .managedPolicy, name: name, provenance: policy.provenance))
+            }
+        }
+        for profile in graph.instanceProfiles {
+            if let name = profile.explicitName, !name.isSymbolic {
+                named.append(Named(kind: .instanceProfile, name: name, provenance: profile.provenance))
+            }
+        }
+        named.sort { a, b in
+            if a.provenance.file != b.provenance.file { return a.provenance.file < b.provenance.file }
+            return a.name.range.start < b.name.range.start
+        }
+        var first: [String: Named] = [:]
+        var findings: [Finding] = []
+        for entry in named {
+            let key = "\(entry.kind.rawValue)\u{0}\(entry.name.value.lowercased())"
+            guard let original = first[key] else {
+                first[key] = entry
+                continue
+            }
+            let at = Provenance(file: entry.provenance.file, logicalPath: entry.provenance.logicalPath, range: entry.name.range)
+            findings.append(context.finding(
+                Message.duplicate(kind: entry.kind, name: entry.name.value, original: original.name.value, file: original.provenance.file),
+                at: at, subject: "\(entry.kind.rawValue) \(entry.name.value.lowercased())",
+                related: [RelatedLocation(
+                    location: SourceLocation(file: original.provenance.file, range: original.name.range),
+                    message: "\(entry.kind.rawValue) '\(original.name.value)' first defined here")]))
+        }
+        return findings
+    }
+
+    enum Message {
+        static func duplicate(kind: EntityKind, name: String, original: String, file: String) -> String {
+            "\(kind.rawValue) name '\(name)' is already used by \(kind.rawValue) '\(original)' in \(file); IAM names are unique per account, ignoring case"
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM001: a file that looks like IAM input but does not parse, or hits a parser limit.
+public struct ParseError: Rule {
+    public static let code = "IAM001"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        context.graph.problems.compactMap { problem in
+            switch problem.kind {
+            case .parseError, .limitExceeded:
+                return context.finding(
+                    Message.cannotParse(problem.message), at: problem.provenance,
+                    subject: problem.provenance.file, related: problem.related)
+            case .duplicateKey:
+                return nil
+            }
+        }
+    }
+
+    enum Message {
+        static func cannotParse(_ detail: String) -> String { "file cannot be parsed: \(detail)" }
+    }
+}
