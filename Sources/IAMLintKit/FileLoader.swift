@@ -45,9 +45,14 @@ struct FileLoader {
     }
 
     private func loadDocument(_ bytes: [UInt8], file: DiscoveredFile) -> Outcome {
-        let result = file.kind == .json || Self.startsLikeJSON(bytes)
+        var result = file.kind == .json || Self.startsLikeJSON(bytes)
             ? JSONParser.parse(bytes, limits: limits)
             : YAMLParser.parse(bytes, limits: limits)
+        if result.hasSyntaxError, file.kind == .json || Self.startsLikeJSON(bytes) {
+            // As cfn-lint does: JSON that is not strict JSON (a trailing comma) may still be YAML.
+            let yaml = YAMLParser.parse(bytes, limits: limits)
+            if !yaml.documents.isEmpty && !yaml.hasSyntaxError { result = yaml }
+        }
         var fragment = GraphFragment(file: file.displayPath)
         let fatal = result.diagnostics.filter { if case .duplicateKey = $0.kind { return false } else { return true } }
         if !fatal.isEmpty || result.documents.isEmpty {
