@@ -3,12 +3,56 @@ import IAMLintCore
 import IAMLintModel
 import IAMLintRules
 
-/// The outcome of a scan: sorted findings, what was scanned and what was skipped.
+/// A finding that a suppression or the baseline accepted, and why.
+public struct SuppressedFinding: Sendable {
+    public enum Kind: String, Sendable {
+        /// An `iamlint:ignore` comment or resource `Metadata` in the file itself.
+        case inSource
+        /// The baseline or `.iamlint.yml`.
+        case external
+    }
+
+    public var finding: Finding
+    public var kind: Kind
+    public var justification: String
+}
+
+/// The outcome of a scan: sorted findings, what was accepted, what was scanned and skipped.
 public struct LintResult: Sendable {
+    /// The findings to report, in output order.
     public var findings: [Finding]
+    /// Findings accepted by a suppression or the baseline, in output order.
+    public var suppressed: [SuppressedFinding] = []
+    /// Baseline entries that matched no finding (with how many of their count were unmatched).
+    public var staleBaseline: [FindingKey: Int] = [:]
+    /// Whether a baseline was applied.
+    public var usedBaseline = false
     public var scannedFiles: [String]
     public var skipped: [SkippedInput]
     public var graph: IAMGraph
+    /// The absolute folder that display paths are relative to.
+    public var displayBase: String = ""
+    /// The scanned root as a display-path prefix (`infra/`, or empty): baseline keys and
+    /// fingerprints are relative to it.
+    public var rootPrefix: String = ""
+
+    /// The line-independent key of a finding, relative to the scanned root.
+    public func key(_ finding: Finding) -> FindingKey { FindingKey(finding, root: rootPrefix) }
+
+    /// The absolute path of a file as shown in findings.
+    public func absolutePath(of displayPath: String) -> String {
+        displayPath.hasPrefix("/") ? displayPath : "\(displayBase)/\(displayPath)"
+    }
+
+    /// Applies a baseline: accepted findings move to `suppressed`, unmatched entries to `staleBaseline`.
+    public mutating func apply(_ baseline: Baseline, name: String) {
+        let match = baseline.match(findings, root: rootPrefix)
+        findings = match.new
+        suppressed += match.suppressed.map { SuppressedFinding(finding: $0, kind: .external, justification: "accepted in \(name)") }
+        suppressed.sort { Finding.outputOrder($0.finding, $1.finding) }
+        staleBaseline = match.stale
+        usedBaseline = true
+    }
 }
 
 /// The pipeline: discover → load (in parallel) → build the graph → run rules → sort.
@@ -20,8 +64,9 @@ public struct Linter: Sendable {
     }
 
     /// Scans `paths` (files or folders); finding paths are shown relative to `displayBase`.
-    public func lint(_ paths: [String], displayBase: String = FileManager.default.currentDirectoryPath) -> LintResult {
-        let discovery = FileDiscovery(displayBase: FileDiscovery.absolute(displayBase))
+    public func lint(_ paths: [String], displayBase: String = FileManager.default.currentDirectoryPath, root: String? = nil) -> LintResult {
+        let base = FileDiscovery.absolute(displayBase)
+        let discovery = FileDiscovery(displayBase: base)
         let (files, discoverySkips) = discovery.discover(paths)
         let loader = FileLoader(limits: configuration.limits, maxFileSize: configuration.maxFileSize)
         let outcomes = loadAll(files, loader: loader)
@@ -38,7 +83,13 @@ public struct Linter: Sendable {
             }
         }
         let graph = IAMGraph(fragments: fragments)
-        return LintResult(findings: check(graph), scannedFiles: scanned, skipped: skipped.sorted { $0.path < $1.path }, graph: graph)
+        var result = LintResult(findings: check(graph), scannedFiles: scanned, skipped: skipped.sorted { $0.path < $1.path }, graph: graph)
+        result.displayBase = base
+        if let root {
+            let prefix = discovery.display(FileDiscovery.absolute(root))
+            result.rootPrefix = prefix == "." || prefix.isEmpty ? "" : prefix + "/"
+        }
+        return result
     }
 
     /// Runs every enabled rule over the graph and returns the findings in output order.

@@ -37,8 +37,13 @@ public struct TextReporter: Reporter {
     public static func summary(_ result: LintResult) -> String {
         let counts = Dictionary(grouping: result.findings, by: \.severity).mapValues(\.count)
         let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
-        let files = "\(result.scannedFiles.count) file\(result.scannedFiles.count == 1 ? "" : "s") checked"
-        if parts.isEmpty { return "no findings; \(files)\n" }
-        return "\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))); \(files)\n"
+        var tail = "\(result.scannedFiles.count) file\(result.scannedFiles.count == 1 ? "" : "s") checked"
+        if !result.suppressed.isEmpty { tail += "; \(result.suppressed.count) suppressed" }
+        let stale = result.staleBaseline.values.reduce(0, +)
+        if stale > 0 {
+            tail += "; \(stale) baseline entr\(stale == 1 ? "y matches" : "ies match") nothing (`iamlint baseline --prune` removes \(stale == 1 ? "it" : "them"))"
+        }
+        if parts.isEmpty { return "no findings; \(tail)\n" }
+        return "\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))); \(tail)\n"
     }
 }

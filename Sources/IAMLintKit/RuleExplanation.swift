@@ -17,4 +17,8 @@ public enum RuleExplanation {
 /// The version iamlint reports.
 public enum IAMLintVersion {
     public static let current = "0.1.0"
+    /// The project's home, for SARIF `informationUri`.
+    public static let informationURI = "https://github.com/iamlint/iamlint"
+    /// Where the generated rule pages are published.
+    public static let rulesURL = "https://github.com/iamlint/iamlint/blob/main/docs/rules"
 }

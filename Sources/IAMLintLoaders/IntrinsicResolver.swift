@@ -177,6 +177,10 @@ struct IntrinsicResolver {
         }
         if declaredParameters.contains(target) { return .symbolic("${\(target)}", range) }
         if let resource = resources[target] {
+            if resource.type == "AWS::IAM::ManagedPolicy" {
+                // `Ref` of a managed policy is its ARN, not its name.
+                return getAtt(target, "PolicyArn", range: range)
+            }
             if let nameKey = Self.nameProperties[resource.type], let nameNode = resource.properties?[nameKey] {
                 let name = resolve(nameNode)
                 if let text = name.text { return text.isSymbolic ? .symbolic(text.value, range) : .string(text.value, range) }
@@ -187,7 +191,8 @@ struct IntrinsicResolver {
     }
 
     private mutating func getAtt(_ resourceName: String, _ attribute: String, range: SourceRange) -> Value {
-        guard let resource = resources[resourceName], attribute == "Arn", let arnType = Self.arnTypes[resource.type] else {
+        guard let resource = resources[resourceName], let arnType = Self.arnTypes[resource.type],
+              attribute == "Arn" || (attribute == "PolicyArn" && resource.type == "AWS::IAM::ManagedPolicy") else {
             return .symbolic("${\(resourceName).\(attribute)}", range)
         }
         var name = "${\(resourceName)}"

@@ -31,6 +31,9 @@ public struct Principal: Sendable {
     public var groups: [Reference]
     /// Users only: whether a console password (`LoginProfile`) is set.
     public var hasLoginProfile: Bool
+    /// The account the principal lives in when the file states it (a Terraform ARN); nil means
+    /// the account the file deploys to.
+    public var account: String?
 
     public init(
         kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String = "/",
@@ -114,6 +117,24 @@ public struct StandalonePolicy: Sendable {
 
     /// Managed policies only: the ARN it will have.
     public var arn: String { "arn:${AWS::Partition}:iam::${AWS::AccountId}:policy\(path)\(referenceKey)" }
+}
+
+/// A managed policy attached by ARN to principals from outside both (Terraform's
+/// `aws_iam_role_policy_attachment` and friends).
+public struct PolicyAttachment: Sendable {
+    public var policyArn: PolicyText
+    public var roles: [Reference]
+    public var users: [Reference]
+    public var groups: [Reference]
+    public var provenance: Provenance
+
+    public init(policyArn: PolicyText, roles: [Reference] = [], users: [Reference] = [], groups: [Reference] = [], provenance: Provenance) {
+        self.policyArn = policyArn
+        self.roles = roles
+        self.users = users
+        self.groups = groups
+        self.provenance = provenance
+    }
 }
 
 /// `AWS::IAM::UserToGroupAddition`: users added to a group.
@@ -213,6 +234,7 @@ public struct GraphFragment: Sendable {
     public var file: String
     public var principals: [Principal] = []
     public var policies: [StandalonePolicy] = []
+    public var attachments: [PolicyAttachment] = []
     public var memberships: [GroupMembership] = []
     public var instanceProfiles: [InstanceProfile] = []
     public var accessKeys: [AccessKey] = []

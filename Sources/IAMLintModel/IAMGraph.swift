@@ -58,6 +58,7 @@ public struct AssumeEdge: Sendable {
 public final class IAMGraph: @unchecked Sendable {
     public let principals: [Principal]
     public let policies: [StandalonePolicy]
+    public let attachments: [PolicyAttachment]
     public let memberships: [GroupMembership]
     public let instanceProfiles: [InstanceProfile]
     public let accessKeys: [AccessKey]
@@ -75,6 +76,7 @@ public final class IAMGraph: @unchecked Sendable {
         let ordered = fragments.sorted { $0.file < $1.file }
         principals = ordered.flatMap(\.principals)
         policies = ordered.flatMap(\.policies)
+        attachments = ordered.flatMap(\.attachments)
         memberships = ordered.flatMap(\.memberships)
         instanceProfiles = ordered.flatMap(\.instanceProfiles)
         accessKeys = ordered.flatMap(\.accessKeys)
@@ -162,6 +164,23 @@ public final class IAMGraph: @unchecked Sendable {
                 }
             }
         }
+        for attachment in attachments {
+            let file = attachment.provenance.file
+            let local = localManagedPolicy(attachment.policyArn, from: file)
+            let name = ARN(attachment.policyArn.value).map { ARN.lastPathComponent($0.resource) } ?? attachment.policyArn.value
+            let targets: [(EntityKind, [Reference])] = [(.role, attachment.roles), (.user, attachment.users), (.group, attachment.groups)]
+            for (kind, refs) in targets {
+                for ref in refs {
+                    for target in resolve(ref, kind: kind, from: file) {
+                        if let local {
+                            direct[target].append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: attachment.provenance, policyName: policies[local].displayName))
+                        } else {
+                            direct[target].append(Grant(source: .arn(attachment.policyArn), document: nil, provenance: attachment.provenance, policyName: name))
+                        }
+                    }
+                }
+            }
+        }
         grants = direct
         for (index, p) in principals.enumerated() where p.kind == .user {
             for g in groups(ofUser: index) {
@@ -190,12 +209,23 @@ public final class IAMGraph: @unchecked Sendable {
         }
     }
 
+    /// The customer-managed policy of the graph that `arn` names: by its ARN (symbolic parts
+    /// only within the same file), or by name when the ARN is a literal customer-policy ARN.
     private func localManagedPolicy(_ arn: PolicyText, from file: String) -> Int? {
-        policies.indices.first { i in
+        let parsed = ARN(arn.value)
+        if let parsed, parsed.account == "aws" { return nil }
+        let literalName: String? = parsed.flatMap { p in
+            guard !arn.isSymbolic, p.service == "iam", p.resource.hasPrefix("policy/") else { return nil }
+            return ARN.lastPathComponent(p.resource)
+        }
+        return policies.indices.first { i in
             let policy = policies[i]
             guard policy.isManaged else { return false }
             if arn.value == policy.arn || arn.value == "${\(policy.logicalName)}" {
                 return policy.provenance.file == file || !arn.isSymbolic
+            }
+            if let literalName, let name = policy.explicitName, !name.isSymbolic {
+                return name.value == literalName
             }
             return false
         }

@@ -11,12 +11,26 @@ struct IAMLint: ParsableCommand {
         abstract: "Static analysis for repositories that set up AWS IAM.",
         discussion: "Reads CloudFormation templates and AWS CLI config/credentials files into one graph of principals and trusts, and reports what is wrong.",
         version: IAMLintVersion.current,
-        subcommands: [Check.self, Rules.self, Explain.self],
+        subcommands: [Check.self, BaselineCommand.self, Rules.self, Explain.self],
         defaultSubcommand: Check.self)
+
+    /// Like ArgumentParser's own entry point, but every usage or configuration error exits with 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
+    case text, json, sarif, github, markdown
 }
 
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
@@ -32,28 +46,19 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Scan files and folders and report findings.",
-        discussion: "Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a usage error.")
-
+/// What `check` and `baseline` share: what to scan, which rules, which baseline.
+struct ScanOptions: ParsableArguments {
     @Argument(help: "Files or folders to scan.")
     var paths: [String] = ["."]
-
-    @Option(help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: OutputFormat = .text
-
-    @Option(help: "Write the report to this file instead of standard output.")
-    var output: String?
-
-    @Option(help: "Lowest severity that makes the exit status 1: error, warning, note or never.")
-    var failOn: FailOn = .note
 
     @Option(help: "Turn on a rule (code or slug), e.g. an experimental one. Repeatable.")
     var enable: [String] = []
 
     @Option(help: "Turn off a rule (code or slug). Repeatable.")
     var disable: [String] = []
+
+    @Option(help: "The baseline file (default: .lint-baseline in the scanned root).")
+    var baseline: String?
 
     @Option(help: "Load files on this many threads (default: one per core).")
     var threads: Int = 0
@@ -62,49 +67,197 @@ struct Check: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        var configuration = Configuration()
-        configuration.enabled = Set(enable)
-        configuration.disabled = Set(disable)
         if let unknown = configuration.unknownRuleNames.first {
             throw ValidationError("unknown rule '\(unknown)'; `iamlint rules` lists them")
         }
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no such file or folder: \(path)")
         }
+        if threads < 0 { throw ValidationError("--threads must be 0 (one per core) or more") }
     }
 
-    func run() throws {
+    var configuration: Configuration {
         var configuration = Configuration()
         configuration.enabled = Set(enable)
         configuration.disabled = Set(disable)
         configuration.threads = threads
-        let result = Linter(configuration: configuration).lint(paths)
-        let colored = output == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let reporter: Reporter
-        switch format {
-        case .text: reporter = TextReporter(colored: colored)
+        return configuration
+    }
+
+    /// The scanned root: the one folder given, else the current folder.
+    var root: String {
+        var isDirectory: ObjCBool = false
+        if paths.count == 1, FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
+            return paths[0]
         }
-        let report = reporter.render(result)
-        if let output {
-            do {
-                try report.write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(report.utf8))
-        }
+        return "."
+    }
+
+    var baselinePath: String { baseline ?? (root as NSString).appendingPathComponent(Baseline.defaultFileName) }
+
+    func lint() -> LintResult {
+        let result = Linter(configuration: configuration).lint(paths, root: root)
         if verbose {
             for skip in result.skipped {
                 FileHandle.standardError.write(Data("skipped \(skip.path): \(skip.reason)\n".utf8))
             }
         }
-        if format == .text {
+        return result
+    }
+
+    /// The baseline to apply: nil when there is none (and none was asked for by name).
+    func loadBaseline() throws -> Baseline? {
+        guard FileManager.default.fileExists(atPath: baselinePath) else {
+            if baseline != nil { throw ValidationError("no such baseline file: \(baselinePath)") }
+            return nil
+        }
+        do {
+            let text = try String(contentsOfFile: baselinePath, encoding: .utf8)
+            return try Baseline.parse(text, file: baselinePath)
+        } catch let error as Baseline.Error {
+            throw ValidationError(error.description)
+        } catch {
+            throw ValidationError("cannot read \(baselinePath): \(error.localizedDescription)")
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan files and folders and report findings.",
+        discussion: """
+        Several reports in one run: each --output writes the report of the --format before it, e.g.
+        `--format sarif --output iamlint.sarif --format text`. A format without --output goes to
+        standard output (only one may). Exit status: 0 when no reported finding is at or above
+        --fail-on, 1 when one is, 2 on a usage or configuration error.
+        """)
+
+    @OptionGroup var scan: ScanOptions
+
+    @Option(help: "Report format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.")
+    var format: [OutputFormat] = []
+
+    @Option(help: "Write the report of the preceding --format to this file. Repeatable.")
+    var output: [String] = []
+
+    @Option(help: "Lowest severity that makes the exit status 1: error, warning, note or never.")
+    var failOn: FailOn = .warning
+
+    @Flag(help: "Ignore the baseline file.")
+    var noBaseline = false
+
+    @Flag(help: "Also report suppressed and baselined findings (marked as such in json and sarif).")
+    var includeSuppressed = false
+
+    @Flag(help: "Print only the findings: no summary.")
+    var quiet = false
+
+    func validate() throws {
+        let targets = try reportTargets()
+        if targets.filter({ $0.file == nil }).count > 1 {
+            throw ValidationError("only one --format can go to standard output; give the others an --output")
+        }
+    }
+
+    /// Each requested format with its file, pairing every --output with the --format before it.
+    func reportTargets() throws -> [(format: OutputFormat, file: String?)] {
+        var targets: [(format: OutputFormat, file: String?)] = []
+        var pendingOutputs: [String] = []
+        var formats = format.makeIterator()
+        var outputs = output.makeIterator()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--" { break }
+            if argument == "--format" || argument.hasPrefix("--format=") {
+                if let f = formats.next() { targets.append((f, nil)) }
+            } else if argument == "--output" || argument.hasPrefix("--output=") {
+                guard let file = outputs.next() else { break }
+                if let last = targets.indices.last, targets[last].file == nil {
+                    targets[last].file = file
+                } else if targets.isEmpty {
+                    pendingOutputs.append(file)
+                } else {
+                    throw ValidationError("--output \(file) follows a --format that already has an output")
+                }
+            }
+            i += 1
+        }
+        while let f = formats.next() { targets.append((f, nil)) }
+        while let o = outputs.next() { pendingOutputs.append(o) }
+        if targets.isEmpty { targets.append((.text, nil)) }
+        for file in pendingOutputs {
+            guard let index = targets.firstIndex(where: { $0.file == nil }) else {
+                throw ValidationError("--output \(file) has no --format to write")
+            }
+            targets[index].file = file
+        }
+        return targets
+    }
+
+    func run() throws {
+        let baseline = noBaseline ? nil : try scan.loadBaseline()
+        var result = scan.lint()
+        if let baseline { result.apply(baseline, name: scan.baselinePath) }
+        for target in try reportTargets() {
+            let toTerminal = target.file == nil && isatty(STDOUT_FILENO) == 1
+            let colored = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let reporter: Reporter
+            switch target.format {
+            case .text: reporter = TextReporter(colored: colored)
+            case .json: reporter = JSONReporter(includeSuppressed: includeSuppressed)
+            case .sarif: reporter = SARIFReporter(includeSuppressed: includeSuppressed)
+            case .github: reporter = GitHubReporter()
+            case .markdown: reporter = MarkdownReporter()
+            }
+            let report = reporter.render(result)
+            if let file = target.file {
+                do {
+                    try report.write(toFile: file, atomically: true, encoding: .utf8)
+                } catch {
+                    throw ValidationError("cannot write \(file): \(error.localizedDescription)")
+                }
+            } else {
+                FileHandle.standardOutput.write(Data(report.utf8))
+            }
+        }
+        if !quiet {
             FileHandle.standardError.write(Data(TextReporter.summary(result).utf8))
         }
         if let threshold = failOn.threshold, result.findings.contains(where: { $0.severity >= threshold }) {
             throw ExitCode(1)
         }
+    }
+}
+
+struct BaselineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baseline",
+        abstract: "Accept the current findings: write them to the baseline file.",
+        discussion: "With --prune, only drop entries that no longer match a finding; add nothing.")
+
+    @OptionGroup var scan: ScanOptions
+
+    @Flag(help: "Only remove stale entries; do not accept new findings.")
+    var prune = false
+
+    func run() throws {
+        let result = scan.lint()
+        let updated: Baseline
+        if prune {
+            let existing = try scan.loadBaseline() ?? Baseline()
+            updated = existing.pruned(by: existing.match(result.findings, root: result.rootPrefix))
+        } else {
+            updated = Baseline(findings: result.findings, root: result.rootPrefix)
+        }
+        do {
+            try updated.serialized().write(toFile: scan.baselinePath, atomically: true, encoding: .utf8)
+        } catch {
+            throw ValidationError("cannot write \(scan.baselinePath): \(error.localizedDescription)")
+        }
+        let count = updated.entries.values.reduce(0, +)
+        FileHandle.standardError.write(Data("wrote \(scan.baselinePath): \(count) accepted finding\(count == 1 ? "" : "s")\n".utf8))
     }
 }
 

@@ -17,15 +17,15 @@ public struct DuplicateIAMName: Rule {
         let graph = context.graph
         var named: [Named] = []
         for p in graph.principals {
-            if let name = p.explicitName, !name.isSymbolic { named.append(Named(kind: p.kind, name: name, provenance: p.provenance)) }
+            if let name = p.explicitName { named.append(Named(kind: p.kind, name: name, provenance: p.provenance)) }
         }
         for policy in graph.policies where policy.isManaged {
-            if let name = policy.explicitName, !name.isSymbolic {
+            if let name = policy.explicitName {
                 named.append(Named(kind: .managedPolicy, name: name, provenance: policy.provenance))
             }
         }
         for profile in graph.instanceProfiles {
-            if let name = profile.explicitName, !name.isSymbolic {
+            if let name = profile.explicitName {
                 named.append(Named(kind: .instanceProfile, name: name, provenance: profile.provenance))
             }
         }
@@ -36,7 +36,10 @@ public struct DuplicateIAMName: Rule {
         var first: [String: Named] = [:]
         var findings: [Finding] = []
         for entry in named {
-            let key = "\(entry.kind.rawValue)\u{0}\(entry.name.value.lowercased())"
+            // A name with deployment-time parts (`${AWS::StackName}-app`) is only known to clash
+            // with the same text in the same template, which deploys as one stack.
+            let scope = entry.name.isSymbolic ? entry.provenance.file : ""
+            let key = "\(entry.kind.rawValue)\u{0}\(scope)\u{0}\(entry.name.value.lowercased())"
             guard let original = first[key] else {
                 first[key] = entry
                 continue

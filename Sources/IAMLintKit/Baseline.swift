@@ -1,0 +1,194 @@
+import Foundation
+import IAMLintCore
+
+/// The line-independent identity of a finding: rule, file, logical location and subject.
+/// Moving, reformatting or reordering code keeps it; renaming the file or the entity changes it.
+public struct FindingKey: Hashable, Sendable, Comparable {
+    public var rule: String
+    public var file: String
+    public var location: String
+    public var subject: String
+
+    public init(rule: String, file: String, location: String, subject: String) {
+        self.rule = rule
+        self.file = file
+        self.location = location
+        self.subject = subject
+    }
+
+    /// The key of a finding; `root` (a display-path prefix such as `infra/`) is dropped from the
+    /// file so that keys are relative to the scanned root wherever iamlint is run from.
+    public init(_ finding: Finding, root: String = "") {
+        var file = finding.location.file
+        if !root.isEmpty, file.hasPrefix(root) { file = String(file.dropFirst(root.count)) }
+        self.init(rule: finding.rule.code, file: file, location: finding.logicalLocation, subject: finding.subject)
+    }
+
+    public static func < (a: FindingKey, b: FindingKey) -> Bool {
+        (a.file, a.rule, a.location, a.subject) < (b.file, b.rule, b.location, b.subject)
+    }
+
+    /// iamlint's own fingerprint: 16 hex digits of FNV-1a over the key; the same in SARIF and the baseline.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in [rule, file, location, subject] {
+            for byte in part.utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01B3
+            }
+            hash ^= 0x1F
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// Accepted findings, kept in `.lint-baseline` at the scanned root.
+///
+/// The file is versioned, sorted, uses relative paths and no timestamps, with one small block per
+/// entry so that a pull request shows exactly which findings were accepted or fixed.
+public struct Baseline: Sendable, Equatable {
+    public static let currentVersion = 1
+    public static let defaultFileName = ".lint-baseline"
+
+    /// How many findings of each key are accepted.
+    public var entries: [FindingKey: Int]
+
+    public init(entries: [FindingKey: Int] = [:]) {
+        self.entries = entries
+    }
+
+    public init(findings: [Finding], root: String = "") {
+        var entries: [FindingKey: Int] = [:]
+        for finding in findings { entries[FindingKey(finding, root: root), default: 0] += 1 }
+        self.entries = entries
+    }
+
+    public struct Error: Swift.Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The outcome of matching findings against the baseline.
+    public struct Match: Sendable {
+        /// Findings beyond what the baseline accepts: these are reported.
+        public var new: [Finding]
+        /// Findings the baseline accepts.
+        public var suppressed: [Finding]
+        /// Entries (with the count left unmatched) that no current finding matches any more.
+        public var stale: [FindingKey: Int]
+    }
+
+    /// Splits findings into new and baselined, count-aware: a key accepted once suppresses one finding.
+    public func match(_ findings: [Finding], root: String = "") -> Match {
+        var remaining = entries
+        var new: [Finding] = []
+        var suppressed: [Finding] = []
+        for finding in findings {
+            let key = FindingKey(finding, root: root)
+            if let left = remaining[key], left > 0 {
+                remaining[key] = left - 1
+                suppressed.append(finding)
+            } else {
+                new.append(finding)
+            }
+        }
+        return Match(new: new, suppressed: suppressed, stale: remaining.filter { $0.value > 0 })
+    }
+
+    /// The baseline without entries that matched nothing in `match`.
+    public func pruned(by match: Match) -> Baseline {
+        var entries = self.entries
+        for (key, unmatched) in match.stale {
+            let left = (entries[key] ?? 0) - unmatched
+            entries[key] = left > 0 ? left : nil
+        }
+        return Baseline(entries: entries)
+    }
+
+    // MARK: File format
+
+    public func serialized() -> String {
+        var out = """
+        # iamlint baseline: accepted findings, matched by rule, file, logical location and subject
+        # (never by line). Written by `iamlint baseline`; review changes to it like code.
+        version: \(Self.currentVersion)
+        findings:
+
+        """
+        if entries.isEmpty { return out.replacingOccurrences(of: "findings:\n", with: "findings: []\n") }
+        for key in entries.keys.sorted() {
+            out += "  - rule: \(key.rule)\n"
+            out += "    file: \(Self.quoted(key.file))\n"
+            out += "    location: \(Self.quoted(key.location))\n"
+            out += "    subject: \(Self.quoted(key.subject))\n"
+            if let count = entries[key], count > 1 { out += "    count: \(count)\n" }
+            out += "    fingerprint: \(key.fingerprint)\n"
+        }
+        return out
+    }
+
+    /// Reads a baseline file; a malformed or future-version file is an error naming the position.
+    public static func parse(_ text: String, file: String) throws -> Baseline {
+        let parsed = YAMLParser.parse(text)
+        if let d = parsed.diagnostics.first {
+            throw Error(description: "\(file):\(d.range.start.line):\(d.range.start.column): \(d.message)")
+        }
+        guard let root = parsed.documents.first, root.entries != nil else {
+            throw Error(description: "\(file):1:1: not a baseline file (expected `version:` and `findings:`)")
+        }
+        guard let versionEntry = root.entry("version"), let version = versionEntry.value.string.flatMap({ Int($0) }) else {
+            throw Error(description: "\(file):1:1: missing `version:`")
+        }
+        guard version <= currentVersion, version >= 1 else {
+            throw Error(description: "\(file):\(versionEntry.value.range.start.line):\(versionEntry.value.range.start.column): baseline version \(version) is not supported by this iamlint (\(currentVersion)); upgrade iamlint")
+        }
+        for entry in root.entries ?? [] where entry.key != "version" && entry.key != "findings" {
+            throw Error(description: "\(file):\(entry.keyRange.start.line):\(entry.keyRange.start.column): unknown key '\(entry.key)'")
+        }
+        var entries: [FindingKey: Int] = [:]
+        guard let list = root["findings"], let items = list.items else {
+            throw Error(description: "\(file):1:1: `findings:` must be a list")
+        }
+        for item in items {
+            let at = "\(file):\(item.range.start.line):\(item.range.start.column)"
+            guard let fields = item.entries else { throw Error(description: "\(at): a finding must be a mapping") }
+            for field in fields where !["rule", "file", "location", "subject", "count", "fingerprint"].contains(field.key) {
+                throw Error(description: "\(file):\(field.keyRange.start.line):\(field.keyRange.start.column): unknown key '\(field.key)'")
+            }
+            guard let rule = item["rule"]?.string, let path = item["file"]?.string else {
+                throw Error(description: "\(at): a finding needs `rule` and `file`")
+            }
+            let key = FindingKey(rule: rule, file: path, location: item["location"]?.string ?? "", subject: item["subject"]?.string ?? "")
+            var count = 1
+            if let c = item["count"] {
+                guard let n = c.string.flatMap({ Int($0) }), n > 0 else {
+                    throw Error(description: "\(file):\(c.range.start.line):\(c.range.start.column): `count` must be a positive number")
+                }
+                count = n
+            }
+            entries[key, default: 0] += count
+        }
+        return Baseline(entries: entries)
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\x" + String(repeating: "0", count: 2 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

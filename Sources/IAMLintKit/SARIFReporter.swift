@@ -1,0 +1,175 @@
+import Foundation
+import IAMLintCore
+import IAMLintRules
+
+/// `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+public struct SARIFReporter: Reporter {
+    public var includeSuppressed: Bool
+    /// Reads a file's text to compute `primaryLocationLineHash`; nil skips that fingerprint.
+    public var readSource: ((String) -> String?)?
+
+    public init(includeSuppressed: Bool = false, readSource: ((String) -> String?)? = { try? String(contentsOfFile: $0, encoding: .utf8) }) {
+        self.includeSuppressed = includeSuppressed
+        self.readSource = readSource
+    }
+
+    public func render(_ result: LintResult) -> String {
+        let rules = RuleCatalog.all
+        let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0) })
+        var lineHashes: [String: [String]] = [:]
+        func lineHash(_ f: Finding) -> String? {
+            guard let readSource else { return nil }
+            if lineHashes[f.location.file] == nil {
+                lineHashes[f.location.file] = readSource(result.absolutePath(of: f.location.file)).map(LineHash.hashes) ?? []
+            }
+            let hashes = lineHashes[f.location.file] ?? []
+            return hashes.indices.contains(f.location.line - 1) ? hashes[f.location.line - 1] : nil
+        }
+        var results: [JSONValue] = result.findings.map {
+            self.result($0, key: result.key($0), ruleIndex: ruleIndex[$0.rule.code], lineHash: lineHash($0), baseline: result.usedBaseline ? "new" : nil, suppression: nil)
+        }
+        if includeSuppressed {
+            results += result.suppressed.map {
+                self.result($0.finding, key: result.key($0.finding), ruleIndex: ruleIndex[$0.finding.rule.code], lineHash: lineHash($0.finding),
+                            baseline: result.usedBaseline ? "unchanged" : nil, suppression: $0)
+            }
+        }
+        let notifications: [JSONValue] = result.findings.filter { $0.rule.code == "IAM001" }.map { f in
+            .object([
+                ("level", .string("error")),
+                ("message", .object([("text", .string("\(f.location.file): \(f.message)"))])),
+                ("locations", .array([.object([("physicalLocation", physicalLocation(f.location))])])),
+                ("descriptor", .object([("id", .string(f.rule.code))])),
+            ])
+        }
+        var run: [(String, JSONValue)] = [
+            ("tool", .object([("driver", .object([
+                ("name", .string("iamlint")),
+                ("version", .string(IAMLintVersion.current)),
+                ("semanticVersion", .string(IAMLintVersion.current)),
+                ("informationUri", .string(IAMLintVersion.informationURI)),
+                ("rules", .array(rules.map(rule))),
+            ]))])),
+            ("automationDetails", .object([("id", .string("iamlint/"))])),
+            ("originalUriBaseIds", .object([("%SRCROOT%", .object([("uri", .string(Self.fileURI(directory: result.displayBase)))]))])),
+            ("columnKind", .string("unicodeCodePoints")),
+            ("invocations", .array([.object([
+                ("executionSuccessful", .bool(true)),
+                ("toolExecutionNotifications", .array(notifications)),
+            ])])),
+            ("results", .array(results)),
+        ]
+        if result.usedBaseline {
+            run.append(("properties", .object([("staleBaselineEntries", .int(result.staleBaseline.values.reduce(0, +)))])))
+        }
+        return JSONValue.object([
+            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+            ("version", .string("2.1.0")),
+            ("runs", .array([.object(run)])),
+        ]).serialized()
+    }
+
+    private func rule(_ m: RuleMetadata) -> JSONValue {
+        let securitySeverity: String
+        switch m.severity {
+        case .error: securitySeverity = "8.0"
+        case .warning: securitySeverity = "5.0"
+        case .note: securitySeverity = "2.0"
+        }
+        let level = m.severity.rawValue
+        var tags = m.tags
+        if !tags.contains("security") { tags.insert("security", at: 0) }
+        let help = "\(m.rationale)\n\nHow to fix it: \(m.remediation)"
+        let markdown = "\(m.summary)\n\n## Why this matters\n\n\(m.rationale)\n\n## How to fix it\n\n\(m.remediation)\n"
+            + (m.references.isEmpty ? "" : "\n## References\n\n" + m.references.map { "- <\($0)>\n" }.joined())
+        return .object([
+            ("id", .string(m.code)),
+            ("name", .string(m.slug)),
+            ("shortDescription", .object([("text", .string(m.title))])),
+            ("fullDescription", .object([("text", .string(m.summary))])),
+            ("help", .object([("text", .string(help)), ("markdown", .string(markdown))])),
+            ("helpUri", .string("\(IAMLintVersion.rulesURL)/\(m.code).md")),
+            ("defaultConfiguration", .object([("level", .string(level)), ("enabled", .bool(m.status == .stable))])),
+            ("properties", .object([
+                ("tags", .array(tags.map(JSONValue.string))),
+                ("precision", .string(m.status == .stable ? "high" : "medium")),
+                ("security-severity", .string(securitySeverity)),
+                ("problem.severity", .string(level == "note" ? "recommendation" : level)),
+            ])),
+        ])
+    }
+
+    private func result(_ f: Finding, key: FindingKey, ruleIndex: Int?, lineHash: String?, baseline: String?, suppression: SuppressedFinding?) -> JSONValue {
+        var fingerprints: [(String, JSONValue)] = [("iamlint/v1", .string(key.fingerprint))]
+        if let lineHash { fingerprints.append(("primaryLocationLineHash", .string(lineHash))) }
+        var members: [(String, JSONValue)] = [("ruleId", .string(f.rule.code))]
+        if let ruleIndex { members.append(("ruleIndex", .int(ruleIndex))) }
+        members += [
+            ("level", .string(f.severity.rawValue)),
+            ("message", .object([("text", .string(f.message))])),
+            ("locations", .array([.object([
+                ("physicalLocation", physicalLocation(f.location)),
+                ("logicalLocations", .array([.object([
+                    ("fullyQualifiedName", .string(f.logicalLocation.isEmpty ? f.location.file : f.logicalLocation)),
+                    ("kind", .string(Self.logicalKind(f.logicalLocation))),
+                ])])),
+            ])])),
+        ]
+        if !f.related.isEmpty {
+            members.append(("relatedLocations", .array(f.related.enumerated().map { i, r in
+                .object([("id", .int(i + 1)), ("physicalLocation", physicalLocation(r.location)), ("message", .object([("text", .string(r.message))]))])
+            })))
+        }
+        members.append(("partialFingerprints", .object(fingerprints)))
+        if let baseline { members.append(("baselineState", .string(baseline))) }
+        if let suppression {
+            members.append(("suppressions", .array([.object([
+                ("kind", .string(suppression.kind.rawValue)),
+                ("status", .string("accepted")),
+                ("justification", .string(suppression.justification)),
+            ])])))
+        }
+        return .object(members)
+    }
+
+    private func physicalLocation(_ location: SourceLocation) -> JSONValue {
+        let artifact: JSONValue = location.file.hasPrefix("/")
+            ? .object([("uri", .string(Self.fileURI(file: location.file)))])
+            : .object([("uri", .string(Self.percentEncoded(location.file))), ("uriBaseId", .string("%SRCROOT%"))])
+        let r = location.range
+        return .object([
+            ("artifactLocation", artifact),
+            ("region", .object([
+                ("startLine", .int(r.start.line)), ("startColumn", .int(r.start.column)),
+                ("endLine", .int(max(r.end.line, r.start.line))), ("endColumn", .int(r.end.line > r.start.line ? r.end.column : max(r.end.column, r.start.column + 1))),
+            ])),
+        ])
+    }
+
+    static func logicalKind(_ path: String) -> String {
+        if path.hasPrefix("profile ") { return "object" }
+        if path.hasPrefix("Resources.") { return "resource" }
+        return path.isEmpty ? "module" : "member"
+    }
+
+    static func fileURI(directory: String) -> String {
+        fileURI(file: directory.hasSuffix("/") ? directory : directory + "/")
+    }
+
+    static func fileURI(file: String) -> String { "file://" + percentEncoded(file) }
+
+    static func percentEncoded(_ path: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/".unicodeScalars)
+        var out = ""
+        for byte in path.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80 && allowed.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out
+    }
+}
