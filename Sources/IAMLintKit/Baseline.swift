@@ -16,12 +16,9 @@ public struct FindingKey: Hashable, Sendable, Comparable {
         self.subject = subject
     }
 
-    /// The key of a finding; `root` (a display-path prefix such as `infra/`) is dropped from the
-    /// file so that keys are relative to the scanned root wherever iamlint is run from.
-    public init(_ finding: Finding, root: String = "") {
-        var file = finding.location.file
-        if !root.isEmpty, file.hasPrefix(root) { file = String(file.dropFirst(root.count)) }
-        self.init(rule: finding.rule.code, file: file, location: finding.logicalLocation, subject: finding.subject)
+    /// The key of a finding as shown (its file path as the finding shows it).
+    public init(_ finding: Finding) {
+        self.init(rule: finding.rule.code, file: finding.location.file, location: finding.logicalLocation, subject: finding.subject)
     }
 
     public static func < (a: FindingKey, b: FindingKey) -> Bool {
@@ -59,9 +56,9 @@ public struct Baseline: Sendable, Equatable {
         self.entries = entries
     }
 
-    public init(findings: [Finding], root: String = "") {
+    public init(findings: [Finding], key: (Finding) -> FindingKey = FindingKey.init) {
         var entries: [FindingKey: Int] = [:]
-        for finding in findings { entries[FindingKey(finding, root: root), default: 0] += 1 }
+        for finding in findings { entries[key(finding), default: 0] += 1 }
         self.entries = entries
     }
 
@@ -80,14 +77,14 @@ public struct Baseline: Sendable, Equatable {
     }
 
     /// Splits findings into new and baselined, count-aware: a key accepted once suppresses one finding.
-    public func match(_ findings: [Finding], root: String = "") -> Match {
+    public func match(_ findings: [Finding], key: (Finding) -> FindingKey = FindingKey.init) -> Match {
         var remaining = entries
         var new: [Finding] = []
         var suppressed: [Finding] = []
         for finding in findings {
-            let key = FindingKey(finding, root: root)
-            if let left = remaining[key], left > 0 {
-                remaining[key] = left - 1
+            let k = key(finding)
+            if let left = remaining[k], left > 0 {
+                remaining[k] = left - 1
                 suppressed.append(finding)
             } else {
                 new.append(finding)

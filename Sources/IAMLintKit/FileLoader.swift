@@ -67,10 +67,16 @@ struct FileLoader {
             }
             return .loaded(fragment)
         }
-        guard let template = result.documents.first(where: CloudFormationLoader.isTemplate) else {
-            return .skipped("not a CloudFormation template")
+        let template: Node
+        if let document = result.documents.first(where: CloudFormationLoader.isTemplate) {
+            template = document
+            fragment = CloudFormationLoader.load(template, file: file.displayPath)
+        } else if let document = result.documents.first(where: TerraformLoader.isTerraformJSON) {
+            template = document
+            fragment = TerraformLoader.load(template, file: file.displayPath)
+        } else {
+            return .skipped("not a CloudFormation template or Terraform JSON")
         }
-        fragment = CloudFormationLoader.load(template, file: file.displayPath)
         for d in result.diagnostics {
             guard case .duplicateKey(let key, let first) = d.kind else { continue }
             let path = template.logicalPath(toKeyAt: d.range) ?? key

@@ -32,12 +32,18 @@ public struct LintResult: Sendable {
     public var graph: IAMGraph
     /// The absolute folder that display paths are relative to.
     public var displayBase: String = ""
-    /// The scanned root as a display-path prefix (`infra/`, or empty): baseline keys and
-    /// fingerprints are relative to it.
-    public var rootPrefix: String = ""
+    /// The absolute folder that baseline keys and fingerprints are relative to (the scanned
+    /// root, or where the baseline lives), so they do not depend on where iamlint runs.
+    public var keyRoot: String = ""
 
-    /// The line-independent key of a finding, relative to the scanned root.
-    public func key(_ finding: Finding) -> FindingKey { FindingKey(finding, root: rootPrefix) }
+    /// The line-independent key of a finding, its file relative to `keyRoot`.
+    public func key(_ finding: Finding) -> FindingKey {
+        var key = FindingKey(finding)
+        let absolute = absolutePath(of: finding.location.file)
+        let root = keyRoot.hasSuffix("/") ? keyRoot : keyRoot + "/"
+        if !keyRoot.isEmpty, absolute.hasPrefix(root) { key.file = String(absolute.dropFirst(root.count)) }
+        return key
+    }
 
     /// The absolute path of a file as shown in findings.
     public func absolutePath(of displayPath: String) -> String {
@@ -46,7 +52,7 @@ public struct LintResult: Sendable {
 
     /// Applies a baseline: accepted findings move to `suppressed`, unmatched entries to `staleBaseline`.
     public mutating func apply(_ baseline: Baseline, name: String) {
-        let match = baseline.match(findings, root: rootPrefix)
+        let match = baseline.match(findings, key: key)
         findings = match.new
         suppressed += match.suppressed.map { SuppressedFinding(finding: $0, kind: .external, justification: "accepted in \(name)") }
         suppressed.sort { Finding.outputOrder($0.finding, $1.finding) }
@@ -85,10 +91,7 @@ public struct Linter: Sendable {
         let graph = IAMGraph(fragments: fragments)
         var result = LintResult(findings: check(graph), scannedFiles: scanned, skipped: skipped.sorted { $0.path < $1.path }, graph: graph)
         result.displayBase = base
-        if let root {
-            let prefix = discovery.display(FileDiscovery.absolute(root))
-            result.rootPrefix = prefix == "." || prefix.isEmpty ? "" : prefix + "/"
-        }
+        result.keyRoot = root.map(FileDiscovery.absolute) ?? base
         return result
     }
 

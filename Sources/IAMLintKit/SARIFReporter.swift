@@ -173,3 +173,8 @@ public struct SARIFReporter: Reporter {
         return out
     }
 }
+
+/// The `file://` URI iamlint writes for a folder (exposed for tests that make reports portable).
+public enum SARIFReporterPaths {
+    public static func fileURI(_ directory: String) -> String { SARIFReporter.fileURI(directory: directory) }
+}

@@ -89,11 +89,15 @@ private struct ResourceReader {
 
     func singleTargetPolicy(targetKey: String, kind: EntityKind) -> StandalonePolicy {
         let target = properties[targetKey]?.text.map { [$0] } ?? []
-        return StandalonePolicy(
+        var policy = StandalonePolicy(
             isManaged: false, explicitName: properties["PolicyName"]?.text, logicalName: logicalID,
             document: document(),
             roles: kind == .role ? target : [], users: kind == .user ? target : [], groups: kind == .group ? target : [],
             provenance: provenance)
+        let path = "Properties.\(targetKey)"
+        policy.attachmentPaths = (path, path, path)
+        policy.attachmentPathsAreLists = false
+        return policy
     }
 
     private func document() -> PolicyDocument {

@@ -27,6 +27,8 @@ public struct Principal: Sendable {
     public var inlinePolicies: [NamedPolicy]
     /// `ManagedPolicyArns` entries.
     public var managedPolicyArns: [PolicyText]
+    /// The logical path of the managed-policy list inside the resource (`Properties.ManagedPolicyArns`).
+    public var managedPolicyArnsPath = "Properties.ManagedPolicyArns"
     /// Users only: `Groups` entries.
     public var groups: [Reference]
     /// Users only: whether a console password (`LoginProfile`) is set.
@@ -91,6 +93,11 @@ public struct StandalonePolicy: Sendable {
     public var users: [Reference]
     public var groups: [Reference]
     public var provenance: Provenance
+    /// How the attachment lists are named inside the resource: `Properties.Roles` (CloudFormation)
+    /// or `roles` (Terraform); indexes are appended.
+    public var attachmentPaths: (roles: String, users: String, groups: String) = ("Properties.Roles", "Properties.Users", "Properties.Groups")
+    /// False when each attachment path names a single value (`Properties.RoleName`), not a list.
+    public var attachmentPathsAreLists = true
 
     public init(
         isManaged: Bool, explicitName: PolicyText?, logicalName: String, path: String = "/",

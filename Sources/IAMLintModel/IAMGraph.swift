@@ -140,8 +140,8 @@ public final class IAMGraph: @unchecked Sendable {
             var list: [Grant] = p.inlinePolicies.map {
                 Grant(source: .inline(name: $0.name), document: $0.document, provenance: $0.document.provenance, policyName: $0.name)
             }
-            for arn in p.managedPolicyArns {
-                let prov = p.provenance.child("ManagedPolicyArns", range: arn.range)
+            for (i, arn) in p.managedPolicyArns.enumerated() {
+                let prov = p.provenance.child("\(p.managedPolicyArnsPath)[\(i)]", range: arn.range)
                 if let local = localManagedPolicy(arn, from: p.provenance.file) {
                     list.append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: prov, policyName: policies[local].displayName))
                 } else {
@@ -153,13 +153,14 @@ public final class IAMGraph: @unchecked Sendable {
         }
         for (pi, policy) in policies.enumerated() {
             let file = policy.provenance.file
-            let targets: [(EntityKind, [Reference], String)] = [(.role, policy.roles, "Roles"), (.user, policy.users, "Users"), (.group, policy.groups, "Groups")]
+            let paths = policy.attachmentPaths
+            let targets: [(EntityKind, [Reference], String)] = [(.role, policy.roles, paths.roles), (.user, policy.users, paths.users), (.group, policy.groups, paths.groups)]
             for (kind, refs, key) in targets {
-                for ref in refs {
+                for (i, ref) in refs.enumerated() {
                     for target in resolve(ref, kind: kind, from: file) {
                         direct[target].append(Grant(
                             source: .standalone(index: pi), document: policy.document,
-                            provenance: policy.provenance.child(key, range: ref.range), policyName: policy.displayName))
+                            provenance: policy.provenance.child(policy.attachmentPathsAreLists ? "\(key)[\(i)]" : key, range: ref.range), policyName: policy.displayName))
                     }
                 }
             }

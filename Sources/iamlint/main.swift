@@ -96,7 +96,8 @@ struct ScanOptions: ParsableArguments {
     var baselinePath: String { baseline ?? (root as NSString).appendingPathComponent(Baseline.defaultFileName) }
 
     func lint() -> LintResult {
-        let result = Linter(configuration: configuration).lint(paths, root: root)
+        // Baseline keys and fingerprints are relative to the folder the baseline lives in.
+        let result = Linter(configuration: configuration).lint(paths, root: (baselinePath as NSString).deletingLastPathComponent)
         if verbose {
             for skip in result.skipped {
                 FileHandle.standardError.write(Data("skipped \(skip.path): \(skip.reason)\n".utf8))
@@ -247,9 +248,9 @@ struct BaselineCommand: ParsableCommand {
         let updated: Baseline
         if prune {
             let existing = try scan.loadBaseline() ?? Baseline()
-            updated = existing.pruned(by: existing.match(result.findings, root: result.rootPrefix))
+            updated = existing.pruned(by: existing.match(result.findings, key: result.key))
         } else {
-            updated = Baseline(findings: result.findings, root: result.rootPrefix)
+            updated = Baseline(findings: result.findings, key: result.key)
         }
         do {
             try updated.serialized().write(toFile: scan.baselinePath, atomically: true, encoding: .utf8)

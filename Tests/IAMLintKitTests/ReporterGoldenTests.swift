@@ -1,0 +1,95 @@
+import Foundation
+import IAMLintCore
+import IAMLintKit
+import XCTest
+
+/// The exact text of every report format for the bundled example, against golden files.
+/// Regenerate them with `IAMLINT_UPDATE_GOLDEN=1 swift test --filter ReporterGoldenTests`.
+final class ReporterGoldenTests: XCTestCase {
+    private static let golden = "\(TestPaths.packageRoot)/Tests/IAMLintKitTests/Golden"
+
+    private func exampleResult(baseline: Bool = false) throws -> LintResult {
+        var linter = Linter()
+        linter.configuration.threads = 1
+        var result = linter.lint(["\(TestPaths.examples)/multi-account"], displayBase: TestPaths.packageRoot, root: TestPaths.packageRoot)
+        if baseline {
+            let text = try String(contentsOfFile: "\(TestPaths.packageRoot)/.lint-baseline", encoding: .utf8)
+            result.apply(try Baseline.parse(text, file: ".lint-baseline"), name: ".lint-baseline")
+        }
+        return result
+    }
+
+    /// Replaces the machine-specific package path so golden files hold on every checkout.
+    private func portable(_ text: String) -> String {
+        text.replacingOccurrences(of: SARIFReporterPaths.fileURI(TestPaths.packageRoot), with: "file:///PACKAGE_ROOT/")
+    }
+
+    private func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = "\(Self.golden)/\(name)"
+        if ProcessInfo.processInfo.environment["IAMLINT_UPDATE_GOLDEN"] == "1" {
+            try actual.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(actual, expected, "\(name) differs; if the change is intended, regenerate with IAMLINT_UPDATE_GOLDEN=1", file: file, line: line)
+    }
+
+    func testTextReport() throws {
+        try assertGolden(TextReporter().render(try exampleResult()), "example.txt")
+    }
+
+    func testJSONReport() throws {
+        try assertGolden(JSONReporter().render(try exampleResult()), "example.json")
+    }
+
+    func testSARIFReport() throws {
+        try assertGolden(portable(SARIFReporter().render(try exampleResult())), "example.sarif")
+    }
+
+    func testSARIFReportWithBaselineAndSuppressed() throws {
+        try assertGolden(portable(SARIFReporter(includeSuppressed: true).render(try exampleResult(baseline: true))), "example-baselined.sarif")
+    }
+
+    func testGitHubReport() throws {
+        try assertGolden(GitHubReporter().render(try exampleResult()), "example.github.txt")
+    }
+
+    func testMarkdownReport() throws {
+        try assertGolden(MarkdownReporter().render(try exampleResult()), "example.md")
+    }
+
+    func testOutputIsIdenticalWhateverTheThreadCount() throws {
+        var one = Linter()
+        one.configuration.threads = 1
+        var many = Linter()
+        many.configuration.threads = 8
+        let a = one.lint([TestPaths.rules], displayBase: TestPaths.packageRoot)
+        let b = many.lint([TestPaths.rules], displayBase: TestPaths.packageRoot)
+        XCTAssertGreaterThan(a.findings.count, 20)
+        XCTAssertEqual(JSONReporter().render(a), JSONReporter().render(b))
+    }
+
+    /// Validates SARIF against the official 2.1.0 schema with Python's jsonschema, when present.
+    func testSARIFIsValidAgainstTheOfficialSchema() throws {
+        let schema = "\(TestPaths.packageRoot)/../shared/schemas/sarif-schema-2.1.0.json"
+        guard FileManager.default.fileExists(atPath: schema) else { throw XCTSkip("no SARIF schema at \(schema)") }
+        let sarif = FileManager.default.temporaryDirectory.appendingPathComponent("iamlint-\(UUID().uuidString).sarif")
+        try SARIFReporter(includeSuppressed: true).render(try exampleResult(baseline: true)).write(to: sarif, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: sarif) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+        import json, sys
+        try:
+            import jsonschema
+        except ImportError:
+            sys.exit(77)
+        jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+        """, schema, sarif.path]
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        if process.terminationStatus == 77 { throw XCTSkip("python3 has no jsonschema") }
+        XCTAssertEqual(process.terminationStatus, 0, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+}
