@@ -14,6 +14,14 @@ public struct Configuration: Sendable {
     public var maxFileSize = 16 * 1024 * 1024
     /// Load files on this many threads (1 = sequential); output is the same either way.
     public var threads = 0
+    /// Findings accepted by `.iamlint.yml` `ignore:` entries.
+    public var ignores: [IgnoreEntry] = []
+    /// Files to scan (globs relative to the scanned root); empty means everything.
+    public var include: [String] = []
+    /// Files and folders to leave out (globs relative to the scanned root).
+    public var exclude: [String] = []
+    /// Named accounts and the files that deploy into them.
+    public var accounts: [AccountConfiguration] = []
 
     public init() {}
 
@@ -33,5 +41,45 @@ public struct Configuration: Sendable {
     public var unknownRuleNames: [String] {
         let names = enabled.union(disabled).union(severities.keys)
         return names.filter { RuleRegistry.metadata(named: $0) == nil }.sorted()
+    }
+}
+
+/// An `ignore:` entry of `.iamlint.yml`: findings of a rule in files and logical locations that match.
+public struct IgnoreEntry: Sendable, Hashable {
+    public var rule: String
+    /// A glob on the finding's path (relative to the scanned root as shown); `**` spans folders.
+    public var path: String
+    /// A glob on the logical location (`Resources.Legacy*`); empty matches all.
+    public var location: String
+    public var reason: String
+
+    public init(rule: String, path: String = "**", location: String = "", reason: String = "") {
+        self.rule = rule
+        self.path = path
+        self.location = location
+        self.reason = reason
+    }
+
+    func matches(_ finding: Finding, path relative: String) -> Bool {
+        guard let metadata = RuleRegistry.metadata(named: rule), metadata.code == finding.rule.code else { return false }
+        guard Glob.matches(path, relative) else { return false }
+        return location.isEmpty || Glob.matches(location, finding.logicalLocation, separator: nil)
+    }
+}
+
+/// An account named in `.iamlint.yml`.
+public struct AccountConfiguration: Sendable, Hashable {
+    public var name: String
+    public var id: String
+    /// Globs of the files that deploy into this account.
+    public var paths: [String]
+    /// True for the identity account, where people live as IAM users.
+    public var isIdentity: Bool
+
+    public init(name: String, id: String, paths: [String], isIdentity: Bool) {
+        self.name = name
+        self.id = id
+        self.paths = paths
+        self.isIdentity = isIdentity
     }
 }

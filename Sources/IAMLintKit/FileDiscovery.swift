@@ -87,7 +87,7 @@ public struct FileDiscovery {
         let ext = (name as NSString).pathExtension
         switch ext {
         case "yaml", "yml", "template", "cfn": return .yaml
-        case "json": return .json
+        case "json", "tfstate": return .json
         default: break
         }
         if name == "credentials" || (ext == "ini" && name.contains("cred")) { return .awsCredentials }

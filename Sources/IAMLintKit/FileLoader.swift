@@ -34,14 +34,20 @@ struct FileLoader {
             return .loaded(fragment)
         }
         let bytes = [UInt8](data)
+        var outcome: Outcome
         switch file.kind {
         case .yaml, .json:
-            return loadDocument(bytes, file: file)
+            outcome = loadDocument(bytes, file: file)
         case .awsConfig, .awsCredentials:
             let text = String(decoding: bytes, as: UTF8.self)
             guard AWSConfigLoader.looksLikeProfileFile(text) else { return .skipped("not an AWS CLI config or credentials file") }
-            return .loaded(AWSConfigLoader.load(text, kind: file.kind == .awsCredentials ? .credentials : .config, file: file.displayPath))
+            outcome = .loaded(AWSConfigLoader.load(text, kind: file.kind == .awsCredentials ? .credentials : .config, file: file.displayPath))
         }
+        if case .loaded(var fragment) = outcome, file.kind != .json {
+            fragment.suppressions += CommentDirectives.scan(bytes, file: file.displayPath, entityLines: fragment.entityLines)
+            outcome = .loaded(fragment)
+        }
+        return outcome
     }
 
     private func loadDocument(_ bytes: [UInt8], file: DiscoveredFile) -> Outcome {

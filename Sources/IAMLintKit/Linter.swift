@@ -73,7 +73,23 @@ public struct Linter: Sendable {
     public func lint(_ paths: [String], displayBase: String = FileManager.default.currentDirectoryPath, root: String? = nil) -> LintResult {
         let base = FileDiscovery.absolute(displayBase)
         let discovery = FileDiscovery(displayBase: base)
-        let (files, discoverySkips) = discovery.discover(paths)
+        let keyRoot = root.map(FileDiscovery.absolute) ?? base
+        var (files, discoverySkips) = discovery.discover(paths)
+        if !configuration.include.isEmpty || !configuration.exclude.isEmpty {
+            let prefix = keyRoot.hasSuffix("/") ? keyRoot : keyRoot + "/"
+            files = files.filter { file in
+                let relative = file.absolutePath.hasPrefix(prefix) ? String(file.absolutePath.dropFirst(prefix.count)) : file.absolutePath
+                if configuration.exclude.contains(where: { Glob.matches($0, relative) }) {
+                    discoverySkips.append(SkippedInput(path: file.displayPath, reason: "excluded by configuration"))
+                    return false
+                }
+                if !configuration.include.isEmpty && !configuration.include.contains(where: { Glob.matches($0, relative) }) {
+                    discoverySkips.append(SkippedInput(path: file.displayPath, reason: "not included by configuration"))
+                    return false
+                }
+                return true
+            }
+        }
         let loader = FileLoader(limits: configuration.limits, maxFileSize: configuration.maxFileSize)
         let outcomes = loadAll(files, loader: loader)
         var fragments: [GraphFragment] = []
@@ -89,24 +105,62 @@ public struct Linter: Sendable {
             }
         }
         let graph = IAMGraph(fragments: fragments)
-        var result = LintResult(findings: check(graph), scannedFiles: scanned, skipped: skipped.sorted { $0.path < $1.path }, graph: graph)
+        let prefix = keyRoot.hasSuffix("/") ? keyRoot : keyRoot + "/"
+        let checked = check(graph) { display in
+            let absolute = display.hasPrefix("/") ? display : "\(base)/\(display)"
+            return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
+        }
+        var result = LintResult(findings: checked.findings, scannedFiles: scanned, skipped: skipped.sorted { $0.path < $1.path }, graph: graph)
+        result.suppressed = checked.suppressed
         result.displayBase = base
-        result.keyRoot = root.map(FileDiscovery.absolute) ?? base
+        result.keyRoot = keyRoot
         return result
     }
 
-    /// Runs every enabled rule over the graph and returns the findings in output order.
-    public func check(_ graph: IAMGraph) -> [Finding] {
+    /// Runs every enabled rule over the graph, applies suppressions, and returns the findings
+    /// to report and the ones accepted, both in output order.
+    /// `relativePath` turns a finding's path into one relative to the scanned root, for `ignore:` globs.
+    public func check(_ graph: IAMGraph, relativePath: (String) -> String = { $0 }) -> (findings: [Finding], suppressed: [SuppressedFinding]) {
+        let rules = RuleRegistry.all.filter { configuration.isEnabled($0.metadata) }
         var findings: [Finding] = []
-        for (metadata, rule) in RuleRegistry.all where configuration.isEnabled(metadata) {
-            let context = RuleContext(graph: graph, metadata: metadata)
-            let severity = configuration.severity(for: metadata)
-            for var finding in rule.check(context) {
-                finding.severity = severity
-                findings.append(finding)
+        for (metadata, rule) in rules where type(of: rule).phase == .graph {
+            findings += run(rule, metadata, RuleContext(graph: graph, metadata: metadata))
+        }
+        var used = Set<Int>()
+        var reported: [Finding] = []
+        var suppressed: [SuppressedFinding] = []
+        for finding in findings {
+            if let index = graph.suppressions.firstIndex(where: { s in
+                s.provenance.file == finding.location.file && s.lines.contains(finding.location.line)
+                    && s.rules.contains { RuleRegistry.metadata(named: $0)?.code == finding.rule.code }
+            }) {
+                used.insert(index)
+                let reason = graph.suppressions[index].reason
+                suppressed.append(SuppressedFinding(finding: finding, kind: .inSource, justification: reason.isEmpty ? "iamlint:ignore" : reason))
+            } else if let ignore = configuration.ignores.first(where: { $0.matches(finding, path: relativePath(finding.location.file)) }) {
+                suppressed.append(SuppressedFinding(finding: finding, kind: .external, justification: ignore.reason.isEmpty ? "ignored in configuration" : ignore.reason))
+            } else {
+                reported.append(finding)
             }
         }
-        return findings.sorted(by: Finding.outputOrder)
+        let unused = graph.suppressions.enumerated().compactMap { index, s -> UnusedSuppression? in
+            let unknown = s.rules.filter { RuleRegistry.metadata(named: $0) == nil }
+            guard !used.contains(index) || !unknown.isEmpty else { return nil }
+            return UnusedSuppression(suppression: s, unknownRules: unknown)
+        }
+        for (metadata, rule) in rules where type(of: rule).phase == .afterSuppression {
+            reported += run(rule, metadata, RuleContext(graph: graph, metadata: metadata, unusedSuppressions: unused))
+        }
+        return (reported.sorted(by: Finding.outputOrder), suppressed.sorted { Finding.outputOrder($0.finding, $1.finding) })
+    }
+
+    private func run(_ rule: any Rule, _ metadata: RuleMetadata, _ context: RuleContext) -> [Finding] {
+        let severity = configuration.severity(for: metadata)
+        return rule.check(context).map { finding in
+            var finding = finding
+            finding.severity = severity
+            return finding
+        }
     }
 
     private func loadAll(_ files: [DiscoveredFile], loader: FileLoader) -> [FileLoader.Outcome] {

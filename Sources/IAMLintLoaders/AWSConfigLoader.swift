@@ -35,6 +35,11 @@ public enum AWSConfigLoader {
                 fragment.problems.append(InputProblem(kind: .limitExceeded, message: diagnostic.message, provenance: provenance))
             }
         }
+        let headers = INIParser.parse(text).sections.map(\.range.start.line).sorted()
+        for (i, line) in headers.enumerated() {
+            let next = i + 1 < headers.count ? headers[i + 1] - 1 : Int.max / 2
+            fragment.entityLines.append(line...max(line, next))
+        }
         for section in parsed.orderedProfiles {
             var properties: [String: PolicyText] = [:]
             for property in section.orderedProperties {

@@ -18,6 +18,9 @@ public enum CloudFormationLoader {
             guard let type = entry.value["Type"]?.string else { continue }
             let logicalID = entry.key
             let base = Provenance(file: file, logicalPath: "Resources.\(logicalID)", range: entry.keyRange)
+            let lines = entry.keyRange.start.line...max(entry.keyRange.start.line, entry.value.range.end.line - (entry.value.range.end.column == 1 ? 1 : 0))
+            fragment.entityLines.append(lines)
+            fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
             let properties = entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
             let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base)
             switch type {
@@ -55,6 +58,20 @@ public enum CloudFormationLoader {
             }
         }
         return fragment
+    }
+
+    /// `Metadata: {iamlint: {ignore: [{rule: IAM101, reason: "…"}]}}` on a resource.
+    static func metadataSuppressions(_ resource: Node, lines: ClosedRange<Int>, base: Provenance) -> [Suppression] {
+        guard let ignore = resource["Metadata"]?["iamlint"]?["ignore"] else { return [] }
+        let items = ignore.items ?? [ignore]
+        return items.compactMap { item in
+            let rules = item["rule"].map { $0.items?.compactMap(\.string) ?? [$0.string].compactMap { $0 } }
+                ?? item["rules"]?.items?.compactMap(\.string) ?? []
+            guard !rules.isEmpty else { return nil }
+            return Suppression(
+                rules: rules, reason: item["reason"]?.string ?? "", lines: lines,
+                provenance: base.child("Metadata.iamlint.ignore", range: item.range))
+        }
     }
 }
 

@@ -328,9 +328,12 @@ private struct TerraformFragmentBuilder {
 
     private mutating func collectModule(_ module: Node, depth: Int) {
         guard depth < 64 else { return }
+        // Terraform 0.12 wrote child-module addresses of `prior_state` without the module prefix.
+        let moduleAddress = depth > 0 ? module["address"]?.string : nil
         for resource in module["resources"]?.items ?? [] {
-            guard let entry = resource.entry("address"), let text = entry.value.string,
-                  let address = TerraformAddress(text), let type = resource["type"]?.string,
+            guard let entry = resource.entry("address"), var text = entry.value.string else { continue }
+            if let moduleAddress, !text.hasPrefix(moduleAddress + ".") { text = moduleAddress + "." + text }
+            guard let address = TerraformAddress(text), let type = resource["type"]?.string,
                   let values = resource["values"], values.entries != nil
             else { continue }
             add(TerraformInstance(
@@ -405,8 +408,8 @@ private struct TerraformFragmentBuilder {
         switch r.type {
         case "aws_iam_role":
             var role = principal(r, .role, base)
-            if let trust = policyDocument(r, "assume_role_policy", base) { role.trustPolicy = trust }
-            role.inlinePolicies = inlinePolicies(r, base)
+            if let trust = policyDocument(r, "assume_role_policy") { role.trustPolicy = trust }
+            role.inlinePolicies = inlinePolicies(r)
             role.managedPolicyArns = managedPolicyArns(r)
             fragment.principals.append(role)
         case "aws_iam_user":
@@ -417,49 +420,51 @@ private struct TerraformFragmentBuilder {
             fragment.policies.append(StandalonePolicy(
                 isManaged: true, explicitName: r.text("name"), logicalName: r.addressText,
                 path: r.text("path")?.value ?? "/",
-                document: policyDocument(r, "policy", base) ?? PolicyDocument(statements: [], provenance: base),
+                document: policyDocument(r, "policy") ?? PolicyDocument(statements: [], provenance: base),
                 provenance: base))
         case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
             let (key, kind, targetType) = Self.target(of: r.type)
-            let target = single(r, key, kind: kind, types: [targetType])
+            let target = single(r, key, types: [targetType])
             fragment.policies.append(StandalonePolicy(
                 isManaged: false, explicitName: r.text("name"), logicalName: r.addressText,
-                document: policyDocument(r, "policy", base) ?? PolicyDocument(statements: [], provenance: base),
+                document: policyDocument(r, "policy") ?? PolicyDocument(statements: [], provenance: base),
                 roles: kind == .role ? [target] : [], users: kind == .user ? [target] : [],
                 groups: kind == .group ? [target] : [], provenance: base))
         case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
             let (key, kind, targetType) = Self.target(of: r.type)
-            let target = single(r, key, kind: kind, types: [targetType])
+            let target = single(r, key, types: [targetType])
             fragment.attachments.append(PolicyAttachment(
                 policyArn: policyArn(r), roles: kind == .role ? [target] : [], users: kind == .user ? [target] : [],
                 groups: kind == .group ? [target] : [], provenance: base))
         case "aws_iam_policy_attachment":
             fragment.attachments.append(PolicyAttachment(
                 policyArn: policyArn(r),
-                roles: list(r, "roles", kind: .role, types: ["aws_iam_role"]),
-                users: list(r, "users", kind: .user, types: ["aws_iam_user"]),
-                groups: list(r, "groups", kind: .group, types: ["aws_iam_group"]),
+                roles: list(r, "roles", types: ["aws_iam_role"]),
+                users: list(r, "users", types: ["aws_iam_user"]),
+                groups: list(r, "groups", types: ["aws_iam_group"]),
                 provenance: base))
         case "aws_iam_group_membership":
             fragment.memberships.append(GroupMembership(
-                group: single(r, "group", kind: .group, types: ["aws_iam_group"]),
-                users: list(r, "users", kind: .user, types: ["aws_iam_user"]), provenance: base))
+                group: single(r, "group", types: ["aws_iam_group"]),
+                users: list(r, "users", types: ["aws_iam_user"]), provenance: base))
         case "aws_iam_user_group_membership":
-            let user = single(r, "user", kind: .user, types: ["aws_iam_user"])
-            for group in list(r, "groups", kind: .group, types: ["aws_iam_group"]) {
+            let user = single(r, "user", types: ["aws_iam_user"])
+            for group in list(r, "groups", types: ["aws_iam_group"]) {
                 fragment.memberships.append(GroupMembership(group: group, users: [user], provenance: base))
             }
         case "aws_iam_access_key":
             fragment.accessKeys.append(AccessKey(
-                user: single(r, "user", kind: .user, types: ["aws_iam_user"]), logicalName: r.addressText, provenance: base))
+                user: single(r, "user", types: ["aws_iam_user"]), logicalName: r.addressText, provenance: base))
         case "aws_iam_user_login_profile":
-            loginProfileUsers.append(single(r, "user", kind: .user, types: ["aws_iam_user"]))
+            loginProfileUsers.append(single(r, "user", types: ["aws_iam_user"]))
         case "aws_iam_instance_profile":
             var roles: [Reference] = []
             if r.text("role") != nil || r.isMarkedUnknown("role") || reference(r, "role", types: ["aws_iam_role"]) != nil {
-                roles = [single(r, "role", kind: .role, types: ["aws_iam_role"])]
+                roles = [single(r, "role", types: ["aws_iam_role"])]
             }
-            roles += list(r, "roles", kind: .role, types: ["aws_iam_role"])
+            for role in list(r, "roles", types: ["aws_iam_role"]) where !roles.contains(where: { $0.value == role.value }) {
+                roles.append(role)
+            }
             fragment.instanceProfiles.append(InstanceProfile(
                 explicitName: r.text("name"), logicalName: r.addressText, roles: roles, provenance: base))
         default:
@@ -486,7 +491,7 @@ private struct TerraformFragmentBuilder {
     // MARK: Policies
 
     /// The policy in a JSON-string attribute, or the `aws_iam_policy_document` it refers to when unknown.
-    private func policyDocument(_ r: TerraformInstance, _ key: String, _ base: Provenance) -> PolicyDocument? {
+    private func policyDocument(_ r: TerraformInstance, _ key: String) -> PolicyDocument? {
         let provenance = { (range: SourceRange) in Provenance(file: file, logicalPath: "\(r.addressText).\(key)", range: range) }
         if let node = r.known(key) {
             if let text = node.string, text.isEmpty { return nil }
@@ -500,7 +505,7 @@ private struct TerraformFragmentBuilder {
         return nil
     }
 
-    private func inlinePolicies(_ r: TerraformInstance, _ base: Provenance) -> [NamedPolicy] {
+    private func inlinePolicies(_ r: TerraformInstance) -> [NamedPolicy] {
         guard let items = r.known("inline_policy")?.items else { return [] }
         var result: [NamedPolicy] = []
         for index in items.indices {
@@ -545,7 +550,7 @@ private struct TerraformFragmentBuilder {
 
     /// A single name reference: the known value, the resource the configuration refers to, or an
     /// unknown placeholder `${address.attribute}`.
-    private func single(_ r: TerraformInstance, _ key: String, kind: EntityKind, types: Set<String>) -> Reference {
+    private func single(_ r: TerraformInstance, _ key: String, types: Set<String>) -> Reference {
         if let text = r.text(key) { return text }
         if let ref = reference(r, key, types: types) { return ref }
         return PolicyText("${\(r.addressText).\(key)}", range: r.unknownRange(key), isSymbolic: true)
@@ -558,7 +563,7 @@ private struct TerraformFragmentBuilder {
     }
 
     /// A list of name references: the known items, plus the configuration's references for what is unknown.
-    private func list(_ r: TerraformInstance, _ key: String, kind: EntityKind, types: Set<String>) -> [Reference] {
+    private func list(_ r: TerraformInstance, _ key: String, types: Set<String>) -> [Reference] {
         var result: [Reference] = []
         var incomplete = r.isMarkedUnknown(key)
         if let node = r.known(key) {

@@ -247,8 +247,29 @@ public struct GraphFragment: Sendable {
     public var accessKeys: [AccessKey] = []
     public var profiles: [CLIProfile] = []
     public var problems: [InputProblem] = []
+    public var suppressions: [Suppression] = []
+    /// The lines each entity (resource, profile) spans, so that a directive on its opening line covers it.
+    public var entityLines: [ClosedRange<Int>] = []
 
     public init(file: String) {
         self.file = file
+    }
+}
+
+/// An accepted finding declared in a file: an `iamlint:ignore` comment or CloudFormation
+/// `Metadata: {iamlint: {ignore: [...]}}`. It covers `lines` of `file` for the named rules.
+public struct Suppression: Sendable, Hashable {
+    /// Rule codes or slugs, as written.
+    public var rules: [String]
+    public var reason: String
+    public var lines: ClosedRange<Int>
+    /// Where the directive itself is written.
+    public var provenance: Provenance
+
+    public init(rules: [String], reason: String, lines: ClosedRange<Int>, provenance: Provenance) {
+        self.rules = rules
+        self.reason = reason
+        self.lines = lines
+        self.provenance = provenance
     }
 }

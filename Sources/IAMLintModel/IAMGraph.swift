@@ -64,6 +64,7 @@ public final class IAMGraph: @unchecked Sendable {
     public let accessKeys: [AccessKey]
     public let profiles: [CLIProfile]
     public let problems: [InputProblem]
+    public let suppressions: [Suppression]
 
     /// Grants per principal index.
     public private(set) var grants: [[Grant]] = []
@@ -82,6 +83,7 @@ public final class IAMGraph: @unchecked Sendable {
         accessKeys = ordered.flatMap(\.accessKeys)
         profiles = ordered.flatMap(\.profiles)
         problems = ordered.flatMap(\.problems)
+        suppressions = ordered.flatMap(\.suppressions)
         for (index, p) in principals.enumerated() {
             byName[p.kind, default: [:]][p.referenceKey.lowercased(), default: []].append(index)
         }

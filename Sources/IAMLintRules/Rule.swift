@@ -8,19 +8,47 @@ import IAMLintModel
 public protocol Rule: Sendable {
     /// The rule's stable code, e.g. `IAM101`.
     static var code: String { get }
+    /// When the rule runs; `.graph` unless it is about suppressions.
+    static var phase: RulePhase { get }
     init()
     /// Returns the rule's findings for the graph; build them with `context.finding(…)`.
     func check(_ context: RuleContext) -> [Finding]
+}
+
+/// When a rule runs: over the graph (almost all), or after suppressions were matched (rules
+/// about the suppressions themselves).
+public enum RulePhase: Sendable {
+    case graph
+    case afterSuppression
+}
+
+extension Rule {
+    public static var phase: RulePhase { .graph }
+}
+
+/// A suppression that accepted nothing, and why.
+public struct UnusedSuppression: Sendable {
+    public var suppression: Suppression
+    /// Rule names in the suppression that name no rule.
+    public var unknownRules: [String]
+
+    public init(suppression: Suppression, unknownRules: [String]) {
+        self.suppression = suppression
+        self.unknownRules = unknownRules
+    }
 }
 
 /// What a rule sees: the graph, and a way to make findings that carry its identity and severity.
 public struct RuleContext: Sendable {
     public let graph: IAMGraph
     public let metadata: RuleMetadata
+    /// For `.afterSuppression` rules: the suppressions that matched no finding.
+    public let unusedSuppressions: [UnusedSuppression]
 
-    public init(graph: IAMGraph, metadata: RuleMetadata) {
+    public init(graph: IAMGraph, metadata: RuleMetadata, unusedSuppressions: [UnusedSuppression] = []) {
         self.graph = graph
         self.metadata = metadata
+        self.unusedSuppressions = unusedSuppressions
     }
 
     /// A finding of this rule at a model element's provenance.

@@ -60,6 +60,9 @@ struct ScanOptions: ParsableArguments {
     @Option(help: "The baseline file (default: .lint-baseline in the scanned root).")
     var baseline: String?
 
+    @Option(help: "The configuration file (default: .iamlint.yml in the scanned root, if present).")
+    var config: String?
+
     @Option(help: "Load files on this many threads (default: one per core).")
     var threads: Int = 0
 
@@ -67,20 +70,30 @@ struct ScanOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        if let unknown = configuration.unknownRuleNames.first {
-            throw ValidationError("unknown rule '\(unknown)'; `iamlint rules` lists them")
-        }
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no such file or folder: \(path)")
         }
         if threads < 0 { throw ValidationError("--threads must be 0 (one per core) or more") }
+        _ = try configuration()
     }
 
-    var configuration: Configuration {
+    /// `.iamlint.yml` (or --config), then the command-line flags on top.
+    func configuration() throws -> Configuration {
         var configuration = Configuration()
-        configuration.enabled = Set(enable)
-        configuration.disabled = Set(disable)
+        let path = config ?? (root as NSString).appendingPathComponent(ConfigurationFile.defaultFileName)
+        if config != nil || FileManager.default.fileExists(atPath: path) {
+            do {
+                configuration = try ConfigurationFile.load(path: path)
+            } catch let error as ConfigurationFile.Error {
+                throw ValidationError(error.description)
+            }
+        }
+        configuration.enabled.formUnion(enable)
+        configuration.disabled.formUnion(disable)
         configuration.threads = threads
+        if let unknown = configuration.unknownRuleNames.first {
+            throw ValidationError("unknown rule '\(unknown)'; `iamlint rules` lists them")
+        }
         return configuration
     }
 
@@ -95,9 +108,9 @@ struct ScanOptions: ParsableArguments {
 
     var baselinePath: String { baseline ?? (root as NSString).appendingPathComponent(Baseline.defaultFileName) }
 
-    func lint() -> LintResult {
+    func lint() throws -> LintResult {
         // Baseline keys and fingerprints are relative to the folder the baseline lives in.
-        let result = Linter(configuration: configuration).lint(paths, root: (baselinePath as NSString).deletingLastPathComponent)
+        let result = Linter(configuration: try configuration()).lint(paths, root: (baselinePath as NSString).deletingLastPathComponent)
         if verbose {
             for skip in result.skipped {
                 FileHandle.standardError.write(Data("skipped \(skip.path): \(skip.reason)\n".utf8))
@@ -199,7 +212,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let baseline = noBaseline ? nil : try scan.loadBaseline()
-        var result = scan.lint()
+        var result = try scan.lint()
         if let baseline { result.apply(baseline, name: scan.baselinePath) }
         for target in try reportTargets() {
             let toTerminal = target.file == nil && isatty(STDOUT_FILENO) == 1
@@ -244,7 +257,7 @@ struct BaselineCommand: ParsableCommand {
     var prune = false
 
     func run() throws {
-        let result = scan.lint()
+        let result = try scan.lint()
         let updated: Baseline
         if prune {
             let existing = try scan.loadBaseline() ?? Baseline()

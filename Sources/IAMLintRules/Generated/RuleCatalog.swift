@@ -25,6 +25,16 @@ public enum RuleCatalog {
             tags: ["input"],
             aliases: []),
         RuleMetadata(
+            code: "IAM003", slug: "unused-suppression",
+            title: "Suppression matches no finding",
+            severity: .note, status: .stable,
+            summary: "An `iamlint:ignore` comment or a resource's `Metadata` ignore accepts no finding, or names a rule that does not exist.",
+            rationale: "A suppression written for a problem that has since been fixed, or with a mistyped rule name, stays\nin the file and silently accepts the next problem that appears at that place. Reporting unused\nsuppressions keeps every one of them tied to a finding someone decided to accept.",
+            remediation: "Remove the suppression, or correct the rule code or slug it names (`iamlint rules` lists them).",
+            references: ["https://github.com/iamlint/iamlint/blob/main/README.md#suppressing-findings"],
+            tags: ["input", "suppressions"],
+            aliases: []),
+        RuleMetadata(
             code: "IAM101", slug: "admin-role-without-mfa",
             title: "Administrator role assumable without MFA",
             severity: .error, status: .stable,
@@ -70,6 +80,7 @@ public enum RuleCatalog {
     static let implementations: [String: any Rule.Type] = [
         "IAM001": ParseError.self,
         "IAM002": DuplicateKey.self,
+        "IAM003": UnusedSuppressionRule.self,
         "IAM101": AdminRoleWithoutMFA.self,
         "IAM201": OverbroadAdministratorAccess.self,
         "IAM301": DefaultProfile.self,
