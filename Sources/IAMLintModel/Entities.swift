@@ -248,6 +248,7 @@ public struct GraphFragment: Sendable {
     public var profiles: [CLIProfile] = []
     public var problems: [InputProblem] = []
     public var suppressions: [Suppression] = []
+    public var inventory: [InventoryItem] = []
     /// The lines each entity (resource, profile) spans, so that a directive on its opening line covers it.
     public var entityLines: [ClosedRange<Int>] = []
 
@@ -271,5 +272,49 @@ public struct Suppression: Sendable, Hashable {
         self.reason = reason
         self.lines = lines
         self.provenance = provenance
+    }
+}
+
+/// A resource that is not a principal or a policy but matters to the rules: trails, server
+/// certificates, password policies, identity providers, organization accounts, login profiles,
+/// outputs. Its properties are kept as resolved values; rules must never print secret ones.
+public struct InventoryItem: Sendable {
+    public enum Kind: String, Sendable, Hashable {
+        case cloudTrail
+        case serverCertificate
+        case passwordPolicy
+        case organizationAccount
+        case oidcProvider
+        case samlProvider
+        case virtualMFADevice
+        case loginProfile
+        case accessKey
+        case output
+        case serverlessFunction
+    }
+
+    public var kind: Kind
+    /// The source type: `AWS::CloudTrail::Trail`, `aws_cloudtrail`, `Outputs`.
+    public var sourceType: String
+    /// The logical id or Terraform address.
+    public var logicalName: String
+    public var properties: Value
+    public var provenance: Provenance
+    /// How property paths are written inside the resource: `Properties.` (CloudFormation) or `` (Terraform).
+    public var propertyPrefix: String
+
+    public init(kind: Kind, sourceType: String, logicalName: String, properties: Value, provenance: Provenance, propertyPrefix: String) {
+        self.kind = kind
+        self.sourceType = sourceType
+        self.logicalName = logicalName
+        self.properties = properties
+        self.provenance = provenance
+        self.propertyPrefix = propertyPrefix
+    }
+
+    /// The provenance of one property (`IsMultiRegionTrail`), at its value's range.
+    public func property(_ name: String) -> (value: Value, provenance: Provenance)? {
+        guard let entry = properties.entry(name) else { return nil }
+        return (entry.value, provenance.child("\(propertyPrefix)\(name)", range: entry.value.range))
     }
 }

@@ -65,6 +65,7 @@ public final class IAMGraph: @unchecked Sendable {
     public let profiles: [CLIProfile]
     public let problems: [InputProblem]
     public let suppressions: [Suppression]
+    public let inventory: [InventoryItem]
 
     /// Grants per principal index.
     public private(set) var grants: [[Grant]] = []
@@ -84,6 +85,7 @@ public final class IAMGraph: @unchecked Sendable {
         profiles = ordered.flatMap(\.profiles)
         problems = ordered.flatMap(\.problems)
         suppressions = ordered.flatMap(\.suppressions)
+        inventory = ordered.flatMap(\.inventory)
         for (index, p) in principals.enumerated() {
             byName[p.kind, default: [:]][p.referenceKey.lowercased(), default: []].append(index)
         }
@@ -247,5 +249,52 @@ extension Statement {
         var candidates = [roleArn]
         if roleArn.hasPrefix(placeholder) { candidates.append("arn:aws:" + roleArn.dropFirst(placeholder.count)) }
         return candidates.contains { covers(resource: $0) }
+    }
+}
+
+/// A policy document of the graph with what it belongs to, for rules that look at statements.
+public struct DocumentRef: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// A role's trust (assume-role) policy.
+        case trust
+        /// An identity policy written into a principal (`Policies`, `inline_policy`).
+        case inline
+        /// A policy declared on its own (managed or not).
+        case standalone
+    }
+
+    public var kind: Kind
+    public var document: PolicyDocument
+    /// The principal index for trust and inline documents.
+    public var principal: Int?
+    /// The standalone policy index for standalone documents.
+    public var policy: Int?
+    /// How messages name the document: `trust policy of role 'Admin'`, `policy 'deploy'`.
+    public var label: String
+}
+
+extension IAMGraph {
+    /// Every policy document in the graph, trust policies included, in a stable order.
+    public var documents: [DocumentRef] {
+        var result: [DocumentRef] = []
+        for (index, p) in principals.enumerated() {
+            if let trust = p.trustPolicy {
+                result.append(DocumentRef(kind: .trust, document: trust, principal: index, label: "trust policy of role '\(p.displayName)'"))
+            }
+            for named in p.inlinePolicies {
+                result.append(DocumentRef(kind: .inline, document: named.document, principal: index,
+                                          label: "inline policy '\(named.name)' of \(p.kind.rawValue) '\(p.displayName)'"))
+            }
+        }
+        for (index, policy) in policies.enumerated() {
+            result.append(DocumentRef(kind: .standalone, document: policy.document, policy: index,
+                                      label: "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"))
+        }
+        return result
+    }
+
+    /// The principal's kind and name for messages: `role 'Admin'`.
+    public func describe(_ index: Int) -> String {
+        "\(principals[index].kind.rawValue) '\(principals[index].displayName)'"
     }
 }
