@@ -14,7 +14,7 @@ struct FileLoader {
         case skipped(String)
     }
 
-    func load(_ file: DiscoveredFile) -> Outcome {
+    func load(_ file: DiscoveredFile, account: String? = nil) -> Outcome {
         guard let handle = FileHandle(forReadingAtPath: file.absolutePath) else {
             return .skipped("cannot be opened: \(String(cString: strerror(errno)))")
         }
@@ -37,11 +37,13 @@ struct FileLoader {
         var outcome: Outcome
         switch file.kind {
         case .yaml, .json:
-            outcome = loadDocument(bytes, file: file)
+            outcome = loadDocument(bytes, file: file, account: account)
         case .awsConfig, .awsCredentials:
             let text = String(decoding: bytes, as: UTF8.self)
             guard AWSConfigLoader.looksLikeProfileFile(text) else { return .skipped("not an AWS CLI config or credentials file") }
-            outcome = .loaded(AWSConfigLoader.load(text, kind: file.kind == .awsCredentials ? .credentials : .config, file: file.displayPath))
+            var fragment = AWSConfigLoader.load(text, kind: file.kind == .awsCredentials ? .credentials : .config, file: file.displayPath)
+            fragment.account = account
+            outcome = .loaded(fragment)
         }
         if case .loaded(var fragment) = outcome, file.kind != .json {
             fragment.suppressions += CommentDirectives.scan(bytes, file: file.displayPath, entityLines: fragment.entityLines)
@@ -50,7 +52,7 @@ struct FileLoader {
         return outcome
     }
 
-    private func loadDocument(_ bytes: [UInt8], file: DiscoveredFile) -> Outcome {
+    private func loadDocument(_ bytes: [UInt8], file: DiscoveredFile, account: String?) -> Outcome {
         var result = file.kind == .json || Self.startsLikeJSON(bytes)
             ? JSONParser.parse(bytes, limits: limits)
             : YAMLParser.parse(bytes, limits: limits)
@@ -76,10 +78,11 @@ struct FileLoader {
         let template: Node
         if let document = result.documents.first(where: CloudFormationLoader.isTemplate) {
             template = document
-            fragment = CloudFormationLoader.load(template, file: file.displayPath)
+            fragment = CloudFormationLoader.load(template, file: file.displayPath, account: account)
         } else if let document = result.documents.first(where: TerraformLoader.isTerraformJSON) {
             template = document
             fragment = TerraformLoader.load(template, file: file.displayPath)
+            fragment.account = account
         } else {
             return .skipped("not a CloudFormation template or Terraform JSON")
         }

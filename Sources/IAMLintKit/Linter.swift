@@ -75,15 +75,17 @@ public struct Linter: Sendable {
         let discovery = FileDiscovery(displayBase: base)
         let keyRoot = root.map(FileDiscovery.absolute) ?? base
         var (files, discoverySkips) = discovery.discover(paths)
+        let rootPrefix = prefix(keyRoot)
+        func relative(_ file: DiscoveredFile) -> String {
+            file.absolutePath.hasPrefix(rootPrefix) ? String(file.absolutePath.dropFirst(rootPrefix.count)) : file.absolutePath
+        }
         if !configuration.include.isEmpty || !configuration.exclude.isEmpty {
-            let prefix = keyRoot.hasSuffix("/") ? keyRoot : keyRoot + "/"
             files = files.filter { file in
-                let relative = file.absolutePath.hasPrefix(prefix) ? String(file.absolutePath.dropFirst(prefix.count)) : file.absolutePath
-                if configuration.exclude.contains(where: { Glob.matches($0, relative) }) {
+                if configuration.exclude.contains(where: { Glob.matches($0, relative(file)) }) {
                     discoverySkips.append(SkippedInput(path: file.displayPath, reason: "excluded by configuration"))
                     return false
                 }
-                if !configuration.include.isEmpty && !configuration.include.contains(where: { Glob.matches($0, relative) }) {
+                if !configuration.include.isEmpty && !configuration.include.contains(where: { Glob.matches($0, relative(file)) }) {
                     discoverySkips.append(SkippedInput(path: file.displayPath, reason: "not included by configuration"))
                     return false
                 }
@@ -91,7 +93,10 @@ public struct Linter: Sendable {
             }
         }
         let loader = FileLoader(limits: configuration.limits, maxFileSize: configuration.maxFileSize)
-        let outcomes = loadAll(files, loader: loader)
+        let accounts = files.map { file in
+            configuration.accounts.first { $0.paths.contains { Glob.matches($0, relative(file)) } }?.id
+        }
+        let outcomes = loadAll(files, accounts: accounts, loader: loader)
         var fragments: [GraphFragment] = []
         var skipped = discoverySkips
         var scanned: [String] = []
@@ -104,11 +109,10 @@ public struct Linter: Sendable {
                 skipped.append(SkippedInput(path: file.displayPath, reason: reason))
             }
         }
-        let graph = IAMGraph(fragments: fragments)
-        let prefix = keyRoot.hasSuffix("/") ? keyRoot : keyRoot + "/"
+        let graph = IAMGraph(fragments: fragments, accounts: configuration.accounts.map { Account(name: $0.name, id: $0.id, isIdentity: $0.isIdentity) })
         let checked = check(graph) { display in
             let absolute = display.hasPrefix("/") ? display : "\(base)/\(display)"
-            return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
+            return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
         }
         var result = LintResult(findings: checked.findings, scannedFiles: scanned, skipped: skipped.sorted { $0.path < $1.path }, graph: graph)
         result.suppressed = checked.suppressed
@@ -163,10 +167,12 @@ public struct Linter: Sendable {
         }
     }
 
-    private func loadAll(_ files: [DiscoveredFile], loader: FileLoader) -> [FileLoader.Outcome] {
+    private func prefix(_ path: String) -> String { path.hasSuffix("/") ? path : path + "/" }
+
+    private func loadAll(_ files: [DiscoveredFile], accounts: [String?], loader: FileLoader) -> [FileLoader.Outcome] {
         let threads = configuration.threads > 0 ? configuration.threads : ProcessInfo.processInfo.activeProcessorCount
         if threads <= 1 || files.count < 2 {
-            return files.map(loader.load)
+            return zip(files, accounts).map { loader.load($0, account: $1) }
         }
         let results = UnsafeMutableBufferPointer<FileLoader.Outcome?>.allocate(capacity: files.count)
         results.initialize(repeating: nil)
@@ -176,7 +182,7 @@ public struct Linter: Sendable {
             while true {
                 let i = next.increment()
                 if i >= files.count { break }
-                results[i] = loader.load(files[i])
+                results[i] = loader.load(files[i], account: accounts[i])
             }
         }
         return results.map { $0! }

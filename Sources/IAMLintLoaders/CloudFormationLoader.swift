@@ -11,9 +11,16 @@ public enum CloudFormationLoader {
         return resources.contains { $0.value["Type"]?.string?.hasPrefix("AWS::") ?? false }
     }
 
-    public static func load(_ root: Node, file: String) -> GraphFragment {
+    /// `account`, when configured, is the account the template deploys to: `AWS::AccountId`
+    /// becomes that id and `AWS::Partition` becomes `aws`.
+    public static func load(_ root: Node, file: String, account: String? = nil) -> GraphFragment {
         var fragment = GraphFragment(file: file)
-        var resolver = IntrinsicResolver(template: root)
+        fragment.account = account
+        var pseudo: [String: String] = [:]
+        if let account {
+            pseudo = ["AWS::AccountId": account, "AWS::Partition": "aws"]
+        }
+        var resolver = IntrinsicResolver(template: root, pseudoParameters: pseudo)
         for entry in root["Resources"]?.entries ?? [] {
             guard let type = entry.value["Type"]?.string else { continue }
             let logicalID = entry.key

@@ -31,7 +31,11 @@ struct IntrinsicResolver {
         "AWS::IAM::ManagedPolicy": "policy", "AWS::IAM::InstanceProfile": "instance-profile",
     ]
 
-    init(template: Node) {
+    /// Pseudo-parameters whose values are known (`AWS::AccountId` from the configuration).
+    let pseudoParameters: [String: String]
+
+    init(template: Node, pseudoParameters: [String: String] = [:]) {
+        self.pseudoParameters = pseudoParameters
         var parameters: [String: Node] = [:]
         for entry in template["Parameters"]?.entries ?? [] {
             if let def = entry.value["Default"] { parameters[entry.key] = def }
@@ -167,7 +171,10 @@ struct IntrinsicResolver {
 
     private mutating func ref(_ target: String, range: SourceRange) -> Value {
         if target == "AWS::NoValue" { return Self.noValue(range) }
-        if target.hasPrefix("AWS::") { return .symbolic("${\(target)}", range) }
+        if target.hasPrefix("AWS::") {
+            if let known = pseudoParameters[target] { return .string(known, range) }
+            return .symbolic("${\(target)}", range)
+        }
         if let def = parameters[target] {
             let value = resolve(def)
             if listParameters.contains(target), case .string(let s, _) = value {
@@ -202,7 +209,10 @@ struct IntrinsicResolver {
         }
         var path = "/"
         if let p = resource.properties?["Path"].map({ resolve($0) })?.text, !p.isSymbolic { path = p.value }
-        return .symbolic("arn:${AWS::Partition}:iam::${AWS::AccountId}:\(arnType)\(path)\(name)", range)
+        let partition = pseudoParameters["AWS::Partition"] ?? "${AWS::Partition}"
+        let account = pseudoParameters["AWS::AccountId"] ?? "${AWS::AccountId}"
+        let arn = "arn:\(partition):iam::\(account):\(arnType)\(path)\(name)"
+        return arn.contains("${") ? .symbolic(arn, range) : .string(arn, range)
     }
 
     private mutating func sub(_ arg: Node, range: SourceRange) -> Value {

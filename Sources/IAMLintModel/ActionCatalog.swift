@@ -91,7 +91,6 @@ public final class ActionCatalog: Sendable {
         var currentPrefix: String?
         var currentActions: [ActionInfo] = []
         var currentIndex: [String: Int] = [:]
-        var resourceTypeCache: [String: String] = [:]
 
         func finishService() {
             guard let prefix = currentPrefix else { return }
@@ -139,13 +138,7 @@ public final class ActionCatalog: Sendable {
                 while i <= end {
                     if i == end || bytes[i] == UInt8(ascii: ",") {
                         if i > tokenStart {
-                            let type = Self.string(bytes, tokenStart, i, lowercased: false)
-                            if let shared = resourceTypeCache[type] {
-                                types.append(shared)
-                            } else {
-                                resourceTypeCache[type] = type
-                                types.append(type)
-                            }
+                            types.append(Self.string(bytes, tokenStart, i, lowercased: false))
                         }
                         tokenStart = i + 1
                     }

@@ -36,6 +36,9 @@ public struct Principal: Sendable {
     /// The account the principal lives in when the file states it (a Terraform ARN); nil means
     /// the account the file deploys to.
     public var account: String?
+    /// Set for roles that no file declares but AWS creates (the `OrganizationAccountAccessRole`
+    /// of an account made through AWS Organizations): says where they come from.
+    public var implicitOrigin: String?
 
     public init(
         kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String = "/",
@@ -249,6 +252,8 @@ public struct GraphFragment: Sendable {
     public var problems: [InputProblem] = []
     public var suppressions: [Suppression] = []
     public var inventory: [InventoryItem] = []
+    /// The account the file deploys to, when configured (a 12-digit id).
+    public var account: String?
     /// The lines each entity (resource, profile) spans, so that a directive on its opening line covers it.
     public var entityLines: [ClosedRange<Int>] = []
 

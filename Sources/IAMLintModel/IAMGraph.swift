@@ -72,11 +72,19 @@ public final class IAMGraph: @unchecked Sendable {
     public private(set) var trustEdges: [TrustEdge] = []
     public private(set) var assumeEdges: [AssumeEdge] = []
 
+    /// The accounts named in the configuration.
+    public let accounts: [Account]
+    let fileAccounts: [String: String]
+
     private var byName: [EntityKind: [String: [Int]]] = [:]
 
-    public init(fragments: [GraphFragment]) {
+    public init(fragments: [GraphFragment], accounts: [Account] = []) {
         let ordered = fragments.sorted { $0.file < $1.file }
-        principals = ordered.flatMap(\.principals)
+        self.accounts = accounts
+        var fileAccounts: [String: String] = [:]
+        for fragment in ordered { if let account = fragment.account { fileAccounts[fragment.file] = account } }
+        self.fileAccounts = fileAccounts
+        principals = ordered.flatMap(\.principals) + Self.implicitRoles(ordered)
         policies = ordered.flatMap(\.policies)
         attachments = ordered.flatMap(\.attachments)
         memberships = ordered.flatMap(\.memberships)
@@ -96,11 +104,46 @@ public final class IAMGraph: @unchecked Sendable {
     public func resolve(_ reference: Reference, kind: EntityKind, from file: String) -> [Int] {
         var key = reference.value
         if let arn = ARN(key) { key = ARN.lastPathComponent(arn.resource) }
-        let candidates = byName[kind]?[key.lowercased()] ?? []
+        var candidates = byName[kind]?[key.lowercased()] ?? []
         if reference.isSymbolic || key.hasPrefix("${") {
             return candidates.filter { principals[$0].provenance.file == file }
         }
+        var account = fileAccounts[file]
+        if let arn = ARN(reference.value), arn.account.count == 12, arn.account.allSatisfy(\.isNumber) { account = arn.account }
+        if let account {
+            candidates = candidates.filter { accountID(of: $0).map { $0 == account } ?? true }
+        }
         return candidates
+    }
+
+    /// The `OrganizationAccountAccessRole` (or the `RoleName` given) that AWS Organizations
+    /// creates in each new account: AdministratorAccess, trusted by the management account's root
+    /// without MFA.
+    static func implicitRoles(_ fragments: [GraphFragment]) -> [Principal] {
+        var roles: [Principal] = []
+        for fragment in fragments {
+            for item in fragment.inventory where item.kind == .organizationAccount {
+                let nameText = (item.properties.entry("RoleName") ?? item.properties.entry("role_name"))?.value.text
+                let name = nameText?.value ?? "OrganizationAccountAccessRole"
+                let management = fragment.account ?? "${AWS::AccountId}"
+                let idText = (item.properties.entry("id") ?? item.properties.entry("AccountId"))?.value.text
+                let accountName = (item.properties.entry("AccountName") ?? item.properties.entry("name"))?.value.text?.value ?? item.logicalName
+                let at = item.provenance
+                let statement = Statement(
+                    effect: .allow, actions: [PolicyText("sts:AssumeRole", range: at.range)],
+                    principals: [PrincipalEntry(kind: .aws, text: PolicyText("arn:aws:iam::\(management):root", range: at.range, isSymbolic: fragment.account == nil))],
+                    provenance: at)
+                var role = Principal(
+                    kind: .role, explicitName: PolicyText(name, range: nameText?.range ?? at.range),
+                    logicalName: "\(item.logicalName).\(name)", provenance: at,
+                    trustPolicy: PolicyDocument(statements: [statement], provenance: at),
+                    managedPolicyArns: [PolicyText("arn:aws:iam::aws:policy/AdministratorAccess", range: at.range)])
+                role.account = idText.flatMap { $0.value.count == 12 && $0.value.allSatisfy(\.isNumber) ? $0.value : nil } ?? "${\(item.logicalName)}"
+                role.implicitOrigin = "created by AWS Organizations in account '\(accountName)'"
+                roles.append(role)
+            }
+        }
+        return roles
     }
 
     /// True when the principal's policies, together, grant administrator access.
@@ -206,7 +249,7 @@ public final class IAMGraph: @unchecked Sendable {
         for (index, p) in principals.enumerated() where p.kind != .group {
             for grant in grants[index] {
                 for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
-                    for role in roles where role != index && statement.mayCover(roleArn: principals[role].arn) {
+                    for role in roles where role != index && statement.mayCover(roleArn: arn(of: role)) {
                         assumeEdges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }

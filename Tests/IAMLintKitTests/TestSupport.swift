@@ -21,7 +21,15 @@ extension Linter {
         FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
         let base = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
         var linter = self
+        let configFile = "\(path)/\(ConfigurationFile.defaultFileName)"
+        if isDir.boolValue, FileManager.default.fileExists(atPath: configFile) {
+            do {
+                linter.configuration = try ConfigurationFile.load(path: configFile, into: configuration)
+            } catch {
+                fatalError("\(error)")
+            }
+        }
         linter.configuration.threads = threads
-        return linter.lint([path], displayBase: base)
+        return linter.lint([path], displayBase: base, root: isDir.boolValue ? path : nil)
     }
 }

@@ -8,6 +8,7 @@ public struct DuplicateIAMName: Rule {
     public init() {}
 
     struct Named {
+        var account: String
         var kind: EntityKind
         var name: PolicyText
         var provenance: Provenance
@@ -16,17 +17,19 @@ public struct DuplicateIAMName: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var named: [Named] = []
-        for p in graph.principals {
-            if let name = p.explicitName { named.append(Named(kind: p.kind, name: name, provenance: p.provenance)) }
+        for (index, p) in graph.principals.enumerated() where p.implicitOrigin == nil {
+            if let name = p.explicitName {
+                named.append(Named(account: graph.accountID(of: index) ?? "", kind: p.kind, name: name, provenance: p.provenance))
+            }
         }
         for policy in graph.policies where policy.isManaged {
             if let name = policy.explicitName {
-                named.append(Named(kind: .managedPolicy, name: name, provenance: policy.provenance))
+                named.append(Named(account: graph.accountID(ofFile: policy.provenance.file) ?? "", kind: .managedPolicy, name: name, provenance: policy.provenance))
             }
         }
         for profile in graph.instanceProfiles {
             if let name = profile.explicitName {
-                named.append(Named(kind: .instanceProfile, name: name, provenance: profile.provenance))
+                named.append(Named(account: graph.accountID(ofFile: profile.provenance.file) ?? "", kind: .instanceProfile, name: name, provenance: profile.provenance))
             }
         }
         named.sort { a, b in
@@ -39,7 +42,7 @@ public struct DuplicateIAMName: Rule {
             // A name with deployment-time parts (`${AWS::StackName}-app`) is only known to clash
             // with the same text in the same template, which deploys as one stack.
             let scope = entry.name.isSymbolic ? entry.provenance.file : ""
-            let key = "\(entry.kind.rawValue)\u{0}\(scope)\u{0}\(entry.name.value.lowercased())"
+            let key = "\(entry.account)\u{0}\(entry.kind.rawValue)\u{0}\(scope)\u{0}\(entry.name.value.lowercased())"
             guard let original = first[key] else {
                 first[key] = entry
                 continue

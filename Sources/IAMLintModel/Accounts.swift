@@ -1,0 +1,53 @@
+import IAMLintCore
+
+/// An AWS account named in the configuration.
+public struct Account: Sendable, Hashable {
+    public var name: String
+    /// The 12-digit account id.
+    public var id: String
+    /// True for the identity account, where people live as IAM users.
+    public var isIdentity: Bool
+
+    public init(name: String, id: String, isIdentity: Bool) {
+        self.name = name
+        self.id = id
+        self.isIdentity = isIdentity
+    }
+}
+
+extension IAMGraph {
+    /// The account a principal lives in: stated by its file (a Terraform ARN) or by the
+    /// configuration for the file; nil when unknown (the one unnamed default account).
+    public func accountID(of index: Int) -> String? {
+        principals[index].account ?? fileAccounts[principals[index].provenance.file]
+    }
+
+    /// The account the file deploys to, when configured.
+    public func accountID(ofFile file: String) -> String? {
+        fileAccounts[file]
+    }
+
+    /// The configured account with this id.
+    public func account(withID id: String) -> Account? {
+        accounts.first { $0.id == id }
+    }
+
+    /// The configured identity account, if any.
+    public var identityAccount: Account? {
+        accounts.first(where: \.isIdentity)
+    }
+
+    /// The principal's ARN with its account filled in when known.
+    public func arn(of index: Int) -> String {
+        let p = principals[index]
+        guard let account = accountID(of: index) else { return p.arn }
+        let type = p.kind == .role ? "role" : p.kind == .user ? "user" : "group"
+        return "arn:aws:iam::\(account):\(type)\(p.path)\(p.referenceKey)"
+    }
+
+    /// How messages name an account: `account 'workload' (222222222222)` or the bare id.
+    public func describeAccount(_ id: String) -> String {
+        if let a = account(withID: id) { return "account '\(a.name)' (\(id))" }
+        return "account \(id)"
+    }
+}

@@ -1,0 +1,42 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM109: a trust policy names a user or role of a configured, scanned account that no file
+/// defines. The trust outlives the principal: whoever re-creates that name inherits it.
+public struct DanglingTrustedPrincipal: Rule {
+    public static let code = "IAM109"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        guard !graph.accounts.isEmpty else { return [] }
+        let scannedAccounts = Set(graph.principals.indices.compactMap { graph.accountID(of: $0) })
+        return graph.trustEdges.compactMap { edge in
+            let kind: EntityKind
+            let account: String
+            let name: String
+            switch edge.principal.identity {
+            case .user(let a, let n): (kind, account, name) = (.user, a, n)
+            case .role(let a, let n): (kind, account, name) = (.role, a, n)
+            default: return nil
+            }
+            guard graph.account(withID: account) != nil, scannedAccounts.contains(account), !name.contains("*"), !name.contains("$") else { return nil }
+            let exists = graph.principals.indices.contains { i in
+                graph.principals[i].kind == kind && graph.accountID(of: i) == account
+                    && graph.principals[i].referenceKey.lowercased() == name.lowercased()
+            }
+            guard !exists else { return nil }
+            let role = graph.principals[edge.role]
+            let at = edge.statement.provenance.child("Principal", range: edge.principal.text.range)
+            return context.finding(
+                Message.dangling(role: role.displayName, kind: kind, name: name, account: graph.describeAccount(account)),
+                at: at, subject: "\(role.displayName) \(kind.rawValue) \(name)")
+        }
+    }
+
+    enum Message {
+        static func dangling(role: String, kind: EntityKind, name: String, account: String) -> String {
+            "role '\(role)' trusts \(kind.rawValue) '\(name)' of \(account), which no scanned file defines; whoever re-creates that name inherits the trust"
+        }
+    }
+}
