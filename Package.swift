@@ -27,7 +27,7 @@ let package = Package(
         // The Rule protocol, the generated catalog and one file per rule.
         .target(name: "IAMLintRules", dependencies: ["IAMLintCore", "IAMLintModel"]),
         // The pipeline: discovery, loading, rules, suppression, reporters.
-        .target(name: "IAMLintKit", dependencies: ["IAMLintCore", "IAMLintModel", "IAMLintLoaders", "IAMLintRules"]),
+        .target(name: "IAMLintKit", dependencies: ["IAMLintCore", "IAMLintModel", "IAMLintLoaders", "IAMLintRules", "IAMLintCatalogGen"]),
         // Reads rules/*/rule.yml and renders the catalog Swift file and docs/rules.
         .target(name: "IAMLintCatalogGen", dependencies: ["IAMLintCore"]),
         .executableTarget(name: "iamlint-generate", dependencies: ["IAMLintCatalogGen"]),
@@ -37,7 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "IAMLintCoreTests", dependencies: ["IAMLintCore"]),
         .testTarget(name: "IAMLintLoadersTests", dependencies: ["IAMLintLoaders"]),
-        .testTarget(name: "IAMLintKitTests", dependencies: ["IAMLintKit", "IAMLintCatalogGen"], exclude: ["Golden"]),
+        .testTarget(name: "IAMLintKitTests", dependencies: ["IAMLintKit", "IAMLintCatalogGen"], exclude: ["Golden", "Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import IAMLintCore
 import IAMLintRules
 
@@ -22,8 +23,27 @@ public struct Configuration: Sendable {
     public var exclude: [String] = []
     /// Named accounts and the files that deploy into them.
     public var accounts: [AccountConfiguration] = []
+    /// The rules available to the run: the built-in ones plus custom rule packs.
+    public var ruleSet: RuleSet = .builtIn
+    /// The custom rule packs loaded into `ruleSet`, in load order.
+    public var rulePacks: [CustomRulePack] = []
 
     public init() {}
+
+    /// Loads the custom rule pack in `directory` and adds its rules to `ruleSet`. A pack already
+    /// loaded (the same folder) is not loaded twice.
+    public mutating func addRulePack(at directory: String) throws {
+        let standardized = URL(fileURLWithPath: directory).standardizedFileURL.path
+        if rulePacks.contains(where: { URL(fileURLWithPath: $0.directory).standardizedFileURL.path == standardized }) { return }
+        let pack = try CustomRulePack.load(directory: directory, known: ruleSet)
+        rulePacks.append(pack)
+        ruleSet = ruleSet.adding(pack.entries)
+    }
+
+    /// The custom rule named by code, slug or alias, if it is one.
+    public func customRule(named name: String) -> CustomRule? {
+        rulePacks.lazy.flatMap(\.rules).first { $0.metadata.isNamed(name) }
+    }
 
     /// Whether the rule runs under this configuration.
     public func isEnabled(_ metadata: RuleMetadata) -> Bool {
@@ -40,7 +60,7 @@ public struct Configuration: Sendable {
     /// Names given to `enabled`, `disabled` or `severities` that match no rule.
     public var unknownRuleNames: [String] {
         let names = enabled.union(disabled).union(severities.keys)
-        return names.filter { RuleRegistry.metadata(named: $0) == nil }.sorted()
+        return names.filter { ruleSet.metadata(named: $0) == nil }.sorted()
     }
 }
 
@@ -60,8 +80,8 @@ public struct IgnoreEntry: Sendable, Hashable {
         self.reason = reason
     }
 
-    func matches(_ finding: Finding, path relative: String) -> Bool {
-        guard let metadata = RuleRegistry.metadata(named: rule), metadata.code == finding.rule.code else { return false }
+    func matches(_ finding: Finding, path relative: String, rules: RuleSet) -> Bool {
+        guard let metadata = rules.metadata(named: rule), metadata.code == finding.rule.code else { return false }
         guard Glob.matches(path, relative) else { return false }
         return location.isEmpty || Glob.matches(location, finding.logicalLocation, separator: nil)
     }
@@ -75,11 +95,14 @@ public struct AccountConfiguration: Sendable, Hashable {
     public var paths: [String]
     /// True for the identity account, where people live as IAM users.
     public var isIdentity: Bool
+    /// Where the configuration names the account: the file as it was loaded and the key's range.
+    public var location: SourceLocation?
 
-    public init(name: String, id: String, paths: [String], isIdentity: Bool) {
+    public init(name: String, id: String, paths: [String], isIdentity: Bool, location: SourceLocation? = nil) {
         self.name = name
         self.id = id
         self.paths = paths
         self.isIdentity = isIdentity
+        self.location = location
     }
 }

@@ -16,6 +16,7 @@ import IAMLintRules
 /// accounts:
 ///   identity: {id: "111111111111", paths: ["identity-account/**"], identity: true}
 /// limits: {maxFileSize: 16777216, maxDepth: 512, maxAliasExpansion: 100000}
+/// rulePacks: ["iam-rules"]          # custom rule packs, relative to this file's folder
 /// ```
 public enum ConfigurationFile {
     public static let defaultFileName = ".iamlint.yml"
@@ -39,11 +40,28 @@ public enum ConfigurationFile {
         }
         guard let root = parsed.documents.first else { return configuration }
         let reader = Reader(file: file)
-        for entry in try reader.mapping(root, "the configuration") {
+        let entries = try reader.mapping(root, "the configuration")
+        // Rule packs first, so that `rules:` and `ignore:` may name their rules.
+        if let packs = entries.last(where: { $0.key == "rulePacks" }) {
+            let folder = (file as NSString).deletingLastPathComponent
+            _ = try reader.strings(packs.value, "rulePacks")
+            for item in packs.value.items ?? [packs.value] {
+                let path = try reader.string(item, "rulePacks")
+                let resolved = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+                do {
+                    try configuration.addRulePack(at: resolved)
+                } catch let error as CustomRuleError {
+                    throw Error(description: "\(error.description) (rule pack '\(path)' named at \(file):\(item.range.start.line):\(item.range.start.column))")
+                }
+            }
+        }
+        for entry in entries {
             switch entry.key {
+            case "rulePacks":
+                continue
             case "rules":
                 for rule in try reader.mapping(entry.value, "rules") {
-                    guard let metadata = RuleRegistry.metadata(named: rule.key) else {
+                    guard let metadata = configuration.ruleSet.metadata(named: rule.key) else {
                         throw reader.error(rule.keyRange, "unknown rule '\(rule.key)'; `iamlint rules` lists them")
                     }
                     if let setting = rule.value.string {
@@ -71,7 +89,7 @@ public enum ConfigurationFile {
                         switch field.key {
                         case "rule":
                             ignore.rule = try reader.string(field.value, "rule")
-                            if RuleRegistry.metadata(named: ignore.rule) == nil {
+                            if configuration.ruleSet.metadata(named: ignore.rule) == nil {
                                 throw reader.error(field.value.range, "unknown rule '\(ignore.rule)'; `iamlint rules` lists them")
                             }
                         case "path": ignore.path = try reader.string(field.value, "path")
@@ -85,7 +103,8 @@ public enum ConfigurationFile {
                 }
             case "accounts":
                 for account in try reader.mapping(entry.value, "accounts") {
-                    var config = AccountConfiguration(name: account.key, id: "", paths: [], isIdentity: false)
+                    var config = AccountConfiguration(
+                        name: account.key, id: "", paths: [], isIdentity: false, location: SourceLocation(file: file, range: account.keyRange))
                     for field in try reader.mapping(account.value, "accounts.\(account.key)") {
                         switch field.key {
                         case "id":
@@ -112,7 +131,7 @@ public enum ConfigurationFile {
                     }
                 }
             default:
-                throw reader.error(entry.keyRange, "unknown key '\(entry.key)' (expected rules, include, exclude, ignore, accounts or limits)")
+                throw reader.error(entry.keyRange, "unknown key '\(entry.key)' (expected rules, rulePacks, include, exclude, ignore, accounts or limits)")
             }
         }
         return configuration

@@ -84,6 +84,7 @@ public struct FileDiscovery {
     /// How a file will be read, from its name; nil for files iamlint does not read.
     public static func classify(_ path: String) -> InputKind? {
         let name = (path as NSString).lastPathComponent.lowercased()
+        if name == ".iamlint.yml" || name == ".lint-baseline" { return nil }
         let ext = (name as NSString).pathExtension
         switch ext {
         case "yaml", "yml", "template", "cfn": return .yaml

@@ -30,6 +30,8 @@ public struct LintResult: Sendable {
     public var scannedFiles: [String]
     public var skipped: [SkippedInput]
     public var graph: IAMGraph
+    /// The metadata of every rule known to the run (built-in and custom), for reports.
+    public var rules: [RuleMetadata] = RuleSet.builtIn.metadata
     /// The absolute folder that display paths are relative to.
     public var displayBase: String = ""
     /// The absolute folder that baseline keys and fingerprints are relative to (the scanned
@@ -109,13 +111,23 @@ public struct Linter: Sendable {
                 skipped.append(SkippedInput(path: file.displayPath, reason: reason))
             }
         }
-        let graph = IAMGraph(fragments: fragments, accounts: configuration.accounts.map { Account(name: $0.name, id: $0.id, isIdentity: $0.isIdentity) })
+        let basePrefix = prefix(base)
+        let graph = IAMGraph(fragments: fragments, accounts: configuration.accounts.map { account in
+            // Where `.iamlint.yml` names the account, shown like the scanned files.
+            let provenance = account.location.map { location -> Provenance in
+                let absolute = FileDiscovery.absolute(location.file)
+                let shown = absolute.hasPrefix(basePrefix) ? String(absolute.dropFirst(basePrefix.count)) : absolute
+                return Provenance(file: shown, logicalPath: "accounts.\(account.name)", range: location.range)
+            }
+            return Account(name: account.name, id: account.id, isIdentity: account.isIdentity, provenance: provenance)
+        })
         let checked = check(graph) { display in
             let absolute = display.hasPrefix("/") ? display : "\(base)/\(display)"
             return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
         }
         var result = LintResult(findings: checked.findings, scannedFiles: scanned, skipped: skipped.sorted { $0.path < $1.path }, graph: graph)
         result.suppressed = checked.suppressed
+        result.rules = configuration.ruleSet.metadata
         result.displayBase = base
         result.keyRoot = keyRoot
         return result
@@ -125,7 +137,8 @@ public struct Linter: Sendable {
     /// to report and the ones accepted, both in output order.
     /// `relativePath` turns a finding's path into one relative to the scanned root, for `ignore:` globs.
     public func check(_ graph: IAMGraph, relativePath: (String) -> String = { $0 }) -> (findings: [Finding], suppressed: [SuppressedFinding]) {
-        let rules = RuleRegistry.all.filter { configuration.isEnabled($0.metadata) }
+        let ruleSet = configuration.ruleSet
+        let rules = ruleSet.rules.filter { configuration.isEnabled($0.metadata) }
         var findings: [Finding] = []
         for (metadata, rule) in rules where type(of: rule).phase == .graph {
             findings += run(rule, metadata, RuleContext(graph: graph, metadata: metadata))
@@ -136,19 +149,19 @@ public struct Linter: Sendable {
         for finding in findings {
             if let index = graph.suppressions.firstIndex(where: { s in
                 s.provenance.file == finding.location.file && s.lines.contains(finding.location.line)
-                    && s.rules.contains { RuleRegistry.metadata(named: $0)?.code == finding.rule.code }
+                    && s.rules.contains { ruleSet.metadata(named: $0)?.code == finding.rule.code }
             }) {
                 used.insert(index)
                 let reason = graph.suppressions[index].reason
                 suppressed.append(SuppressedFinding(finding: finding, kind: .inSource, justification: reason.isEmpty ? "iamlint:ignore" : reason))
-            } else if let ignore = configuration.ignores.first(where: { $0.matches(finding, path: relativePath(finding.location.file)) }) {
+            } else if let ignore = configuration.ignores.first(where: { $0.matches(finding, path: relativePath(finding.location.file), rules: ruleSet) }) {
                 suppressed.append(SuppressedFinding(finding: finding, kind: .external, justification: ignore.reason.isEmpty ? "ignored in configuration" : ignore.reason))
             } else {
                 reported.append(finding)
             }
         }
         let unused = graph.suppressions.enumerated().compactMap { index, s -> UnusedSuppression? in
-            let unknown = s.rules.filter { RuleRegistry.metadata(named: $0) == nil }
+            let unknown = s.rules.filter { ruleSet.metadata(named: $0) == nil }
             guard !used.contains(index) || !unknown.isEmpty else { return nil }
             return UnusedSuppression(suppression: s, unknownRules: unknown)
         }

@@ -14,7 +14,7 @@ public struct SARIFReporter: Reporter {
     }
 
     public func render(_ result: LintResult) -> String {
-        let rules = RuleCatalog.all
+        let rules = result.rules
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0) })
         var lineHashes: [String: [String]] = [:]
         func lineHash(_ f: Finding) -> String? {
@@ -82,13 +82,15 @@ public struct SARIFReporter: Reporter {
         let help = "\(m.rationale)\n\nHow to fix it: \(m.remediation)"
         let markdown = "\(m.summary)\n\n## Why this matters\n\n\(m.rationale)\n\n## How to fix it\n\n\(m.remediation)\n"
             + (m.references.isEmpty ? "" : "\n## References\n\n" + m.references.map { "- <\($0)>\n" }.joined())
+        // Built-in rules link to their page; custom rules (never IAM-prefixed) to their first reference.
+        let helpURI = m.code.hasPrefix("IAM") ? "\(IAMLintVersion.rulesURL)/\(m.code).md" : m.references.first
         return .object([
             ("id", .string(m.code)),
             ("name", .string(m.slug)),
             ("shortDescription", .object([("text", .string(m.title))])),
             ("fullDescription", .object([("text", .string(m.summary))])),
             ("help", .object([("text", .string(help)), ("markdown", .string(markdown))])),
-            ("helpUri", .string("\(IAMLintVersion.rulesURL)/\(m.code).md")),
+        ] + (helpURI.map { [("helpUri", JSONValue.string($0))] } ?? []) + [
             ("defaultConfiguration", .object([("level", .string(level)), ("enabled", .bool(m.status == .stable))])),
             ("properties", .object([
                 ("tags", .array(tags.map(JSONValue.string))),

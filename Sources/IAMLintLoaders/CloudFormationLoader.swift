@@ -21,6 +21,7 @@ public enum CloudFormationLoader {
             pseudo = ["AWS::AccountId": account, "AWS::Partition": "aws"]
         }
         var resolver = IntrinsicResolver(template: root, pseudoParameters: pseudo)
+        let inventory = CloudFormationInventory(template: root)
         for entry in root["Resources"]?.entries ?? [] {
             guard let type = entry.value["Type"]?.string else { continue }
             let logicalID = entry.key
@@ -63,7 +64,11 @@ public enum CloudFormationLoader {
             default:
                 break
             }
+            fragment.inventory += inventory.items(
+                type: type, logicalID: logicalID, resource: entry.value, properties: properties, base: base, resolver: &resolver)
         }
+        fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
+        fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation)
         return fragment
     }
 
@@ -100,6 +105,7 @@ private struct ResourceReader {
         principal.managedPolicyArns = properties["ManagedPolicyArns"]?.texts ?? []
         principal.groups = properties["Groups"]?.texts ?? []
         principal.hasLoginProfile = properties.entry("LoginProfile") != nil
+        principal.permissionsBoundary = properties["PermissionsBoundary"]?.text
         return principal
     }
 
@@ -143,5 +149,308 @@ private struct ResourceReader {
 
     private func property(_ path: String, _ range: SourceRange) -> Provenance {
         provenance.child("Properties.\(path)", range: range)
+    }
+}
+
+// MARK: - Inventory
+
+/// Reads what is neither a principal nor a policy but matters to rules into inventory items:
+/// trails, server certificates, identity providers, virtual MFA devices, organization accounts,
+/// access keys, SAM functions, users' login profiles (one item per user with a `LoginProfile`,
+/// whose properties are the `LoginProfile` value) and the template's `Outputs` (one item each).
+///
+/// Secret-bearing values (`LoginProfile.Password`, `ServerCertificate.PrivateKey`, an output's
+/// `Value`) that `Ref` a template parameter do not take the parameter's default. They are kept as
+/// a reference map `{Ref: Name, NoEcho: "true"|"false", Default: "(present)"}` (`Default` only
+/// when the parameter has a non-empty one), ranges at the `Ref`, the `NoEcho` value and the
+/// default, so that rules can tell a `NoEcho` parameter from a literal; the default's text is
+/// never copied. `Fn::If` keeps both branches. Literal values stay in the properties as written
+/// (they are in the template text anyway); rules must never print them.
+struct CloudFormationInventory {
+    struct Parameter {
+        var keyRange: SourceRange
+        var noEcho: Bool
+        var noEchoRange: SourceRange?
+        var defaultRange: SourceRange?
+    }
+
+    let parameters: [String: Parameter]
+
+    static let kinds: [String: InventoryItem.Kind] = [
+        "AWS::CloudTrail::Trail": .cloudTrail,
+        "AWS::IAM::ServerCertificate": .serverCertificate,
+        "AWS::Organizations::Account": .organizationAccount,
+        "AWS::IAM::OIDCProvider": .oidcProvider,
+        "AWS::IAM::SAMLProvider": .samlProvider,
+        "AWS::IAM::VirtualMFADevice": .virtualMFADevice,
+        "AWS::IAM::AccessKey": .accessKey,
+        "AWS::Serverless::Function": .serverlessFunction,
+    ]
+
+    /// The property of each type that holds a secret.
+    static let secretProperties: [String: String] = ["AWS::IAM::ServerCertificate": "PrivateKey"]
+
+    init(template: Node) {
+        var parameters: [String: Parameter] = [:]
+        for entry in template["Parameters"]?.entries ?? [] {
+            let noEcho = entry.value.entry("NoEcho")
+            var defaultRange: SourceRange?
+            if let def = entry.value["Default"], !def.isNull, def.string.map({ !$0.isEmpty }) ?? true {
+                defaultRange = def.range
+            }
+            parameters[entry.key] = Parameter(
+                keyRange: entry.keyRange, noEcho: noEcho?.value.string?.lowercased() == "true",
+                noEchoRange: noEcho?.value.range, defaultRange: defaultRange)
+        }
+        self.parameters = parameters
+    }
+
+    func items(
+        type: String, logicalID: String, resource: Node, properties: Value, base: Provenance, resolver: inout IntrinsicResolver
+    ) -> [InventoryItem] {
+        if let kind = Self.kinds[type] {
+            var resolved = properties
+            if let secret = Self.secretProperties[type], let node = resource["Properties"] {
+                resolved = resolve(node, secretKeys: [secret], resolver: &resolver, depth: 0)
+            }
+            return [InventoryItem(
+                kind: kind, sourceType: type, logicalName: logicalID, properties: resolved, provenance: base,
+                propertyPrefix: "Properties.")]
+        }
+        if type == "AWS::IAM::User", let node = resource["Properties"]?["LoginProfile"] {
+            let profile = resolve(node, secretKeys: ["Password"], resolver: &resolver, depth: 0)
+            if IntrinsicResolver.isNoValue(profile) { return [] }
+            return [InventoryItem(
+                kind: .loginProfile, sourceType: type, logicalName: logicalID, properties: profile, provenance: base,
+                propertyPrefix: "Properties.LoginProfile.")]
+        }
+        return []
+    }
+
+    /// One `output` item per entry of `Outputs`, at `Outputs.Name`.
+    func outputs(_ root: Node, file: String, resolver: inout IntrinsicResolver) -> [InventoryItem] {
+        var result: [InventoryItem] = []
+        for entry in root["Outputs"]?.entries ?? [] where entry.value.entries != nil {
+            result.append(InventoryItem(
+                kind: .output, sourceType: "Outputs", logicalName: entry.key,
+                properties: resolve(entry.value, secretKeys: ["Value"], resolver: &resolver, depth: 0),
+                provenance: Provenance(file: file, logicalPath: "Outputs.\(entry.key)", range: entry.keyRange),
+                propertyPrefix: ""))
+        }
+        return result
+    }
+
+    /// Resolves a mapping, its `secretKeys` through `secret(_:)`; `Fn::If` around the mapping keeps both branches.
+    private func resolve(_ node: Node, secretKeys: Set<String>, resolver: inout IntrinsicResolver, depth: Int) -> Value {
+        guard let entries = node.entries, depth < 16 else { return resolver.resolve(node) }
+        if entries.count == 1, let fn = entries.first, fn.key == "Fn::If" {
+            guard let items = fn.value.items, items.count == 3 else { return resolver.resolve(node) }
+            let options = [items[1], items[2]]
+                .map { resolve($0, secretKeys: secretKeys, resolver: &resolver, depth: depth + 1) }
+                .filter { !IntrinsicResolver.isNoValue($0) }
+            return .alternatives(options, node.range)
+        }
+        if entries.count == 1, let fn = entries.first, fn.key == "Ref" || fn.key.hasPrefix("Fn::") {
+            return resolver.resolve(node)
+        }
+        var result: [ValueEntry] = []
+        for entry in entries {
+            let value = secretKeys.contains(entry.key)
+                ? secret(entry.value, resolver: &resolver, depth: depth + 1)
+                : resolver.resolve(entry.value)
+            if IntrinsicResolver.isNoValue(value) { continue }
+            result.append(ValueEntry(key: entry.key, keyRange: entry.keyRange, value: value))
+        }
+        return .map(result, node.range)
+    }
+
+    /// A secret-bearing value: a `Ref` to a parameter becomes the reference map, `Fn::If` keeps
+    /// both branches, anything else resolves as usual.
+    private func secret(_ node: Node, resolver: inout IntrinsicResolver, depth: Int) -> Value {
+        guard let entries = node.entries, entries.count == 1, let fn = entries.first, depth < 16 else {
+            return resolver.resolve(node)
+        }
+        if fn.key == "Ref", let name = fn.value.string, let parameter = parameters[name] {
+            var map = [
+                ValueEntry(key: "Ref", keyRange: fn.keyRange, value: .string(name, node.range)),
+                ValueEntry(
+                    key: "NoEcho", keyRange: parameter.keyRange,
+                    value: .string(parameter.noEcho ? "true" : "false", parameter.noEchoRange ?? parameter.keyRange)),
+            ]
+            if let range = parameter.defaultRange {
+                map.append(ValueEntry(key: "Default", keyRange: range, value: .string("(present)", range)))
+            }
+            return .map(map, node.range)
+        }
+        if fn.key == "Fn::If", let items = fn.value.items, items.count == 3 {
+            let options = [items[1], items[2]]
+                .map { secret($0, resolver: &resolver, depth: depth + 1) }
+                .filter { !IntrinsicResolver.isNoValue($0) }
+            return .alternatives(options, node.range)
+        }
+        return resolver.resolve(node)
+    }
+}
+
+// MARK: - Committed access keys
+
+/// Finds AWS access key ids (`AKIA`/`ASIA` and 16 upper-case letters or digits) written in a file
+/// together with a secret access key (a 40-character run of base64 letters with upper- and
+/// lower-case letters and digits), anywhere in the file: properties, parameter defaults, user
+/// data, Terraform provider configuration.
+///
+/// Each distinct key id yields one `accessKey` item of source type `literal` at the scalar that
+/// holds its first occurrence, named by that scalar's logical path. Its properties are
+/// `AccessKeyId` (the id, at that scalar) and `SecretAccessKey: "(present)"` at the scalar that
+/// holds the nearest secret; the secret's text never enters the model. A key id without any
+/// secret in the file yields nothing. In Terraform files, secrets under the attributes that
+/// Terraform itself generates (`secret`, `ses_smtp_password_v4`, …) are left to the
+/// `aws_iam_access_key` inventory.
+enum CommittedKeyScanner {
+    enum Format {
+        case cloudFormation
+        case terraform
+    }
+
+    static let sourceType = "literal"
+
+    /// The secrets that `aws_iam_access_key` itself generates: left to the access key's item.
+    static let terraformGeneratedSecrets: Set<String> = [
+        "secret", "ses_smtp_password_v4", "encrypted_secret", "encrypted_ses_smtp_password_v4",
+    ]
+
+    private struct Hit {
+        var path: String
+        var range: SourceRange
+        var keyID: String?
+    }
+
+    static func scan(_ root: Node, file: String, format: Format) -> [InventoryItem] {
+        var keys: [Hit] = []
+        var secrets: [Hit] = []
+        walk(root, path: "", format: format, secretsAllowed: true, keys: &keys, secrets: &secrets, depth: 0)
+        guard !keys.isEmpty, !secrets.isEmpty else { return [] }
+        var seen = Set<String>()
+        var result: [InventoryItem] = []
+        for key in keys {
+            guard let id = key.keyID, seen.insert(id).inserted else { continue }
+            let secret = secrets.min { a, b in
+                distance(a.range, key.range) < distance(b.range, key.range)
+            } ?? secrets[0]
+            let properties = Value.map([
+                ValueEntry(key: "AccessKeyId", keyRange: key.range, value: .string(id, key.range)),
+                ValueEntry(key: "SecretAccessKey", keyRange: secret.range, value: .string("(present)", secret.range)),
+            ], key.range)
+            result.append(InventoryItem(
+                kind: .accessKey, sourceType: sourceType, logicalName: key.path, properties: properties,
+                provenance: Provenance(file: file, logicalPath: key.path, range: key.range), propertyPrefix: ""))
+        }
+        return result
+    }
+
+    private static func distance(_ a: SourceRange, _ b: SourceRange) -> Int {
+        a == b ? -1 : abs(a.start.line - b.start.line)
+    }
+
+    private static func walk(
+        _ node: Node, path: String, format: Format, secretsAllowed: Bool, keys: inout [Hit], secrets: inout [Hit], depth: Int
+    ) {
+        guard depth < 256 else { return }
+        switch node.kind {
+        case .scalar(let scalar):
+            guard !scalar.isNull, scalar.text.utf8.count >= 20 else { return }
+            for id in keyIDs(in: scalar.text) { keys.append(Hit(path: path, range: node.range, keyID: id)) }
+            if secretsAllowed, containsSecret(scalar.text) { secrets.append(Hit(path: path, range: node.range)) }
+        case .sequence(let items):
+            for (i, item) in items.enumerated() {
+                walk(item, path: "\(path)[\(i)]", format: format, secretsAllowed: secretsAllowed, keys: &keys, secrets: &secrets, depth: depth + 1)
+            }
+        case .mapping(let entries):
+            let address = format == .terraform ? terraformAddress(node, parent: path) : nil
+            for entry in entries {
+                var childPath = path.isEmpty ? entry.key : "\(path).\(entry.key)"
+                var allowed = secretsAllowed
+                if format == .terraform {
+                    if let address {
+                        if ["values", "attributes", "instances"].contains(entry.key) { childPath = address }
+                        if entry.key == "change" {
+                            // Only the values before and after the change, both named by the address.
+                            for side in ["before", "after"] {
+                                if let value = entry.value[side] {
+                                    walk(value, path: address, format: format, secretsAllowed: allowed, keys: &keys, secrets: &secrets, depth: depth + 1)
+                                }
+                            }
+                            continue
+                        }
+                    }
+                    if terraformGeneratedSecrets.contains(entry.key) { allowed = false }
+                }
+                walk(entry.value, path: childPath, format: format, secretsAllowed: allowed, keys: &keys, secrets: &secrets, depth: depth + 1)
+            }
+        }
+    }
+
+    /// The address a Terraform resource object stands for: `address` of show-json,
+    /// `module.type.name` of a raw state resource, or that address with the `index_key` of one
+    /// of its instances (the parent path is then `address[i]`).
+    private static func terraformAddress(_ node: Node, parent: String) -> String? {
+        if let address = node["address"]?.string, node["type"] != nil { return address }
+        if let type = node["type"]?.string, let name = node["name"]?.string, node["instances"] != nil {
+            let module = node["module"]?.string.map { $0.isEmpty ? "" : $0 + "." } ?? ""
+            return module + type + "." + name
+        }
+        if node["attributes"] != nil, parent.hasSuffix("]"), let open = parent.lastIndex(of: "[") {
+            let suffix = node["index_key"].flatMap(TerraformAddress.indexSuffix) ?? ""
+            return String(parent[..<open]) + suffix
+        }
+        return nil
+    }
+
+    private static func isUpperOrDigit(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 48 && b <= 57) }
+    private static func isAlphanumeric(_ b: UInt8) -> Bool { isUpperOrDigit(b) || (b >= 97 && b <= 122) }
+    private static func isBase64(_ b: UInt8) -> Bool { isAlphanumeric(b) || b == 47 || b == 43 }
+
+    /// The access key ids in `text`, in order.
+    static func keyIDs(in text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return [] }
+        var result: [String] = []
+        var i = 0
+        while i + 20 <= bytes.count {
+            let isAKIA = bytes[i] == 65 && bytes[i + 1] == 75 && bytes[i + 2] == 73 && bytes[i + 3] == 65
+            let isASIA = bytes[i] == 65 && bytes[i + 1] == 83 && bytes[i + 2] == 73 && bytes[i + 3] == 65
+            if (isAKIA || isASIA), i == 0 || !isAlphanumeric(bytes[i - 1]),
+               bytes[(i + 4)..<(i + 20)].allSatisfy(isUpperOrDigit),
+               i + 20 == bytes.count || !isAlphanumeric(bytes[i + 20]) {
+                result.append(String(decoding: bytes[i..<(i + 20)], as: UTF8.self))
+                i += 20
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    /// Whether `text` holds a 40-character run of base64 letters (not part of a longer one, not
+    /// followed by padding) with upper-case and lower-case letters and digits.
+    static func containsSecret(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            guard isBase64(bytes[i]) else {
+                i += 1
+                continue
+            }
+            var j = i
+            var upper = false, lower = false, digit = false
+            while j < bytes.count, isBase64(bytes[j]) {
+                let b = bytes[j]
+                if b >= 65 && b <= 90 { upper = true } else if b >= 97 && b <= 122 { lower = true } else if b >= 48 && b <= 57 { digit = true }
+                j += 1
+            }
+            if j - i == 40, upper, lower, digit, j == bytes.count || bytes[j] != 61 { return true }
+            i = j
+        }
+        return false
     }
 }

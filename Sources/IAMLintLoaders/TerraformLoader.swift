@@ -41,6 +41,7 @@ public enum TerraformLoader {
         var builder = TerraformFragmentBuilder(file: file)
         builder.collect(root)
         builder.build()
+        builder.fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .terraform)
         return builder.fragment
     }
 }
@@ -395,11 +396,39 @@ private struct TerraformFragmentBuilder {
         for instance in instances where !instance.isData {
             load(instance)
         }
+        for instance in instances where !instance.isData {
+            if let item = inventoryItem(instance) { fragment.inventory.append(item) }
+        }
         for user in loginProfileUsers {
             let key = user.value.lowercased()
             for i in fragment.principals.indices where fragment.principals[i].kind == .user {
                 if fragment.principals[i].referenceKey.lowercased() == key { fragment.principals[i].hasLoginProfile = true }
             }
+        }
+        dropReadBackPolicies()
+    }
+
+    /// A role's `managed_policy_arns` and `inline_policy` are computed: a refreshed state lists
+    /// there every policy attached to the role, including those that an `aws_iam_role_policy_attachment`,
+    /// `aws_iam_policy_attachment` or `aws_iam_role_policy` of the same file attaches. Those
+    /// read-back copies are dropped, so that each policy reaches the role once, through the
+    /// resource that declares it.
+    private mutating func dropReadBackPolicies() {
+        var attachedArns = Set<String>()
+        for attachment in fragment.attachments {
+            for role in attachment.roles { attachedArns.insert(role.value.lowercased() + "|" + attachment.policyArn.value) }
+        }
+        var rolePolicies = Set<String>()
+        for policy in fragment.policies where !policy.isManaged {
+            guard let name = policy.explicitName, !name.isSymbolic else { continue }
+            for role in policy.roles { rolePolicies.insert(role.value.lowercased() + "|" + name.value) }
+        }
+        guard !attachedArns.isEmpty || !rolePolicies.isEmpty else { return }
+        for i in fragment.principals.indices where fragment.principals[i].kind == .role {
+            let role = fragment.principals[i]
+            let keys = [role.referenceKey.lowercased(), "${\(role.logicalName)}".lowercased()]
+            fragment.principals[i].managedPolicyArns.removeAll { arn in keys.contains { attachedArns.contains($0 + "|" + arn.value) } }
+            fragment.principals[i].inlinePolicies.removeAll { policy in keys.contains { rolePolicies.contains($0 + "|" + policy.name) } }
         }
     }
 
@@ -482,6 +511,7 @@ private struct TerraformFragmentBuilder {
         var principal = Principal(
             kind: kind, explicitName: r.text("name"), logicalName: r.addressText,
             path: r.text("path")?.value ?? "/", provenance: base)
+        principal.permissionsBoundary = r.text("permissions_boundary")
         if let arn = r.text("arn").flatMap({ ARN($0.value) }), arn.account.count == 12, arn.account.allSatisfy(\.isNumber) {
             principal.account = arn.account
         }
@@ -668,6 +698,88 @@ private struct TerraformFragmentBuilder {
                     gatherReferences(entry.value, into: &result, depth: depth + 1)
                 }
             }
+        }
+    }
+}
+
+// MARK: - Inventory
+
+extension TerraformFragmentBuilder {
+    static let inventoryKinds: [String: InventoryItem.Kind] = [
+        "aws_cloudtrail": .cloudTrail,
+        "aws_iam_server_certificate": .serverCertificate,
+        "aws_iam_account_password_policy": .passwordPolicy,
+        "aws_organizations_account": .organizationAccount,
+        "aws_iam_openid_connect_provider": .oidcProvider,
+        "aws_iam_saml_provider": .samlProvider,
+        "aws_iam_virtual_mfa_device": .virtualMFADevice,
+        "aws_iam_user_login_profile": .loginProfile,
+        "aws_iam_access_key": .accessKey,
+    ]
+
+    /// Attributes whose presence, never their value, inventory items record: the secret
+    /// attributes and a virtual MFA device's seed.
+    static let presenceOnlyAttributes: Set<String> = secretAttributes.union(["base_32_string_seed", "qr_code_png"])
+
+    /// An inventory item for the resource types rules look at beyond principals and policies.
+    ///
+    /// Properties are the instance's attributes. A secret attribute (`secret`, `password`,
+    /// `private_key`, `encrypted_*`, an MFA seed, or any attribute a raw state lists as sensitive
+    /// and that is one of those) is recorded only as `"(present)"` at its value's range, and only
+    /// when it is present and not empty. Other values marked sensitive, and values unknown until
+    /// apply, become `${address.attribute}` placeholders (symbolic), so that rules can tell
+    /// "unknown" from "not set".
+    fileprivate func inventoryItem(_ r: TerraformInstance) -> InventoryItem? {
+        guard let kind = Self.inventoryKinds[r.type], let entries = r.attributes.entries else { return nil }
+        var properties: [ValueEntry] = []
+        var seenKeys = Set<String>()
+        for entry in entries {
+            let key = entry.key
+            seenKeys.insert(key)
+            if Self.presenceOnlyAttributes.contains(key) {
+                if Self.isPresent(entry.value) {
+                    properties.append(ValueEntry(key: key, keyRange: entry.keyRange, value: .string("(present)", entry.value.range)))
+                }
+                continue
+            }
+            let value = inventoryValue(r, entry.value, path: [.key(key)], name: "\(r.addressText).\(key)", depth: 0)
+            properties.append(ValueEntry(key: key, keyRange: entry.keyRange, value: value))
+        }
+        for entry in r.unknown?.entries ?? [] where !seenKeys.contains(entry.key) && TerraformInstance.containsTrue(entry.value, depth: 0) {
+            properties.append(ValueEntry(
+                key: entry.key, keyRange: entry.keyRange, value: .symbolic("${\(r.addressText).\(entry.key)}", entry.value.range)))
+        }
+        return InventoryItem(
+            kind: kind, sourceType: r.type, logicalName: r.addressText, properties: .map(properties, r.attributes.range),
+            provenance: Provenance(file: file, logicalPath: r.addressText, range: r.range), propertyPrefix: "")
+    }
+
+    private func inventoryValue(_ r: TerraformInstance, _ node: Node, path: [TerraformInstance.Step], name: String, depth: Int) -> Value {
+        if case .key(let first)? = path.first, r.sensitiveNames.contains(first) { return .symbolic("${\(name)}", node.range) }
+        if TerraformInstance.marked(r.sensitive, path) || TerraformInstance.marked(r.unknown, path) || depth > 32 {
+            return .symbolic("${\(name)}", node.range)
+        }
+        switch node.kind {
+        case .scalar(let s):
+            return s.isNull ? .null(node.range) : .string(s.text, node.range)
+        case .sequence(let items):
+            return .list(items.enumerated().map { i, item in
+                inventoryValue(r, item, path: path + [.index(i)], name: "\(name)[\(i)]", depth: depth + 1)
+            }, node.range)
+        case .mapping(let entries):
+            return .map(entries.map { entry in
+                ValueEntry(key: entry.key, keyRange: entry.keyRange, value: inventoryValue(
+                    r, entry.value, path: path + [.key(entry.key)], name: "\(name).\(entry.key)", depth: depth + 1))
+            }, node.range)
+        }
+    }
+
+    /// Not null, and not an empty string, list or map.
+    private static func isPresent(_ node: Node) -> Bool {
+        switch node.kind {
+        case .scalar(let s): return !s.isNull && !s.text.isEmpty
+        case .sequence(let items): return !items.isEmpty
+        case .mapping(let entries): return !entries.isEmpty
         }
     }
 }

@@ -7,11 +7,14 @@ public struct Account: Sendable, Hashable {
     public var id: String
     /// True for the identity account, where people live as IAM users.
     public var isIdentity: Bool
+    /// Where the configuration names the account (its key in `.iamlint.yml`), when known.
+    public var provenance: Provenance?
 
-    public init(name: String, id: String, isIdentity: Bool) {
+    public init(name: String, id: String, isIdentity: Bool, provenance: Provenance? = nil) {
         self.name = name
         self.id = id
         self.isIdentity = isIdentity
+        self.provenance = provenance
     }
 }
 

@@ -166,7 +166,7 @@ public final class ActionCatalog: Sendable {
     public func action(_ name: String) -> ActionInfo? {
         guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let prefix = Self.asciiLowercased(name[name.startIndex..<colon])
-        let action = Self.asciiLowercased(name[name.index(after: colon)...])
+        let action = Self.asciiLowercased(name[name.utf8.index(after: colon)...])
         guard let service = services[prefix], let i = service.index[action] else { return nil }
         return service.actions[i]
     }

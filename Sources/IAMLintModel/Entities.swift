@@ -39,6 +39,9 @@ public struct Principal: Sendable {
     /// Set for roles that no file declares but AWS creates (the `OrganizationAccountAccessRole`
     /// of an account made through AWS Organizations): says where they come from.
     public var implicitOrigin: String?
+    /// Roles and users: the managed policy ARN set as the permissions boundary
+    /// (`PermissionsBoundary`, `permissions_boundary`), if any.
+    public var permissionsBoundary: PolicyText?
 
     public init(
         kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String = "/",

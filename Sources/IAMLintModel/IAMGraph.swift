@@ -77,6 +77,8 @@ public final class IAMGraph: @unchecked Sendable {
     let fileAccounts: [String: String]
 
     private var byName: [EntityKind: [String: [Int]]] = [:]
+    private var membershipGroups: [Int: [Int]] = [:]
+    private var managedPolicyIndex = ManagedPolicyIndex([])
 
     public init(fragments: [GraphFragment], accounts: [Account] = []) {
         let ordered = fragments.sorted { $0.file < $1.file }
@@ -97,6 +99,8 @@ public final class IAMGraph: @unchecked Sendable {
         for (index, p) in principals.enumerated() {
             byName[p.kind, default: [:]][p.referenceKey.lowercased(), default: []].append(index)
         }
+        membershipGroups = Self.membershipIndex(self)
+        managedPolicyIndex = ManagedPolicyIndex(policies)
         link()
     }
 
@@ -174,12 +178,25 @@ public final class IAMGraph: @unchecked Sendable {
         let user = principals[index]
         var result: [Int] = []
         for ref in user.groups { result += resolve(ref, kind: .group, from: user.provenance.file) }
-        for m in memberships {
-            let members = m.users.flatMap { resolve($0, kind: .user, from: m.provenance.file) }
-            if members.contains(index) { result += resolve(m.group, kind: .group, from: m.provenance.file) }
-        }
+        result += membershipGroups[index] ?? []
         var seen = Set<Int>()
         return result.filter { seen.insert($0).inserted }
+    }
+
+    /// The groups each user joins through `UserToGroupAddition`s, in membership order (built once,
+    /// so that `groups(ofUser:)` does not resolve every membership for every user).
+    private static func membershipIndex(_ graph: IAMGraph) -> [Int: [Int]] {
+        var index: [Int: [Int]] = [:]
+        for m in graph.memberships {
+            let members = m.users.flatMap { graph.resolve($0, kind: .user, from: m.provenance.file) }
+            guard !members.isEmpty else { continue }
+            let groups = graph.resolve(m.group, kind: .group, from: m.provenance.file)
+            var seen = Set<Int>()
+            for member in members where seen.insert(member).inserted {
+                index[member, default: []] += groups
+            }
+        }
+        return index
     }
 
     private func link() {
@@ -245,11 +262,19 @@ public final class IAMGraph: @unchecked Sendable {
                 }
             }
         }
-        let roles = principals.indices.filter { principals[$0].kind == .role }
+        let roles = RoleIndex(self)
+        var candidatesByResources: [String: [Int]] = [:]
         for (index, p) in principals.enumerated() where p.kind != .group {
             for grant in grants[index] {
                 for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
-                    for role in roles where role != index && statement.mayCover(roleArn: arn(of: role)) {
+                    // The index narrows the roles a statement may name; `mayCover` still decides.
+                    let key = statement.resourceIndexKey
+                    let candidates = candidatesByResources[key] ?? {
+                        let found = roles.candidates(for: statement)
+                        candidatesByResources[key] = found
+                        return found
+                    }()
+                    for role in candidates where role != index && statement.mayCover(roleArn: roles.arns[role]!) {
                         assumeEdges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }
@@ -266,7 +291,7 @@ public final class IAMGraph: @unchecked Sendable {
             guard !arn.isSymbolic, p.service == "iam", p.resource.hasPrefix("policy/") else { return nil }
             return ARN.lastPathComponent(p.resource)
         }
-        return policies.indices.first { i in
+        return managedPolicyIndex.candidates(arn.value, literalName: literalName).first { i in
             let policy = policies[i]
             guard policy.isManaged else { return false }
             if arn.value == policy.arn || arn.value == "${\(policy.logicalName)}" {
@@ -277,6 +302,116 @@ public final class IAMGraph: @unchecked Sendable {
             }
             return false
         }
+    }
+}
+
+/// Managed policies by the keys `localManagedPolicy` compares (ARN, `${LogicalName}`, literal
+/// name), so that a lookup visits only the policies that can match, lowest index first.
+private struct ManagedPolicyIndex {
+    var byKey: [String: [Int]] = [:]
+    var byLiteralName: [String: [Int]] = [:]
+
+    init(_ policies: [StandalonePolicy]) {
+        for (i, policy) in policies.enumerated() where policy.isManaged {
+            byKey[policy.arn, default: []].append(i)
+            let logical = "${\(policy.logicalName)}"
+            if logical != policy.arn { byKey[logical, default: []].append(i) }
+            if let name = policy.explicitName, !name.isSymbolic { byLiteralName[name.value, default: []].append(i) }
+        }
+    }
+
+    func candidates(_ arn: String, literalName: String?) -> [Int] {
+        let byArn = byKey[arn] ?? []
+        guard let literalName, let named = byLiteralName[literalName] else { return byArn }
+        if byArn.isEmpty { return named }
+        return Array(Set(byArn).union(named)).sorted()
+    }
+}
+
+/// The roles of the graph indexed by their ARNs, so that an `sts:AssumeRole` statement is matched
+/// against the roles its resource patterns can name rather than against every role. Keys are
+/// lower-cased (a superset for case-sensitive matching); the candidates are always checked with
+/// `Statement.mayCover(roleArn:)`, so the index changes speed, never the result.
+private struct RoleIndex {
+    /// The ARN of each role (`IAMGraph.arn(of:)`), by principal index.
+    var arns: [Int: String] = [:]
+    var all: [Int] = []
+    /// Roles by the last `/` segment of each form of their ARN (the role name).
+    var byName: [String: [Int]] = [:]
+    /// Roles by the ARN up to and including the fifth colon (`arn:aws:iam::123456789012:`).
+    var byAccountPrefix: [String: [Int]] = [:]
+
+    init(_ graph: IAMGraph) {
+        for index in graph.principals.indices where graph.principals[index].kind == .role {
+            let arn = graph.arn(of: index)
+            arns[index] = arn
+            all.append(index)
+            var forms = [arn.lowercased()]
+            let placeholder = "arn:${aws::partition}:"
+            if forms[0].hasPrefix(placeholder) { forms.append("arn:aws:" + forms[0].dropFirst(placeholder.count)) }
+            var names = Set<String>(), prefixes = Set<String>()
+            for form in forms {
+                let scalars = Substring(form).unicodeScalars
+                names.insert(Self.lastSegment(scalars))
+                if let prefix = Self.accountPrefix(scalars) { prefixes.insert(prefix) }
+            }
+            for name in names { byName[name, default: []].append(index) }
+            for prefix in prefixes { byAccountPrefix[prefix, default: []].append(index) }
+        }
+    }
+
+    /// Characters after which the index cannot say what a pattern matches: wildcards, and
+    /// placeholders (`${…}`) in case they are ever matched as wildcards. Compared as Unicode
+    /// scalars, as `Wildcard` does.
+    static func isOpen(_ c: Unicode.Scalar) -> Bool { c == "*" || c == "?" || c == "$" || c == "{" || c == "}" }
+
+    static func lastSegment(_ text: Substring.UnicodeScalarView) -> String {
+        if let slash = text.lastIndex(of: "/") { return String(text[text.index(after: slash)...]) }
+        return String(text)
+    }
+
+    static func accountPrefix(_ text: Substring.UnicodeScalarView) -> String? {
+        var colons = 0
+        for i in text.indices where text[i] == ":" {
+            colons += 1
+            if colons == 5 { return String(text[...i]) }
+        }
+        return nil
+    }
+
+    /// The roles, in index order, whose ARN one of the statement's resource patterns may match.
+    func candidates(for statement: Statement) -> [Int] {
+        if statement.isNotResource { return all }
+        var found = Set<Int>()
+        for resource in statement.resources {
+            let pattern = Substring(resource.value.lowercased()).unicodeScalars
+            let open = pattern.lastIndex(where: Self.isOpen)
+            guard let open else {
+                // No wildcard: the pattern names one ARN.
+                found.formUnion(byName[Self.lastSegment(pattern)] ?? [])
+                continue
+            }
+            let tail = pattern[pattern.index(after: open)...]
+            if tail.contains("/") {
+                found.formUnion(byName[Self.lastSegment(tail)] ?? [])
+                continue
+            }
+            let head = pattern[..<(pattern.firstIndex(where: Self.isOpen) ?? pattern.endIndex)]
+            if let prefix = Self.accountPrefix(head) {
+                found.formUnion(byAccountPrefix[prefix] ?? [])
+                continue
+            }
+            return all
+        }
+        return found.sorted()
+    }
+
+}
+
+extension Statement {
+    /// A key that is equal for statements with the same resource element.
+    fileprivate var resourceIndexKey: String {
+        (isNotResource ? "!" : "") + resources.map(\.value).joined(separator: "\u{0}")
     }
 }
 

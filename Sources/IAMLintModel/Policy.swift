@@ -160,6 +160,10 @@ public struct Statement: Sendable {
     public var isNotPrincipal: Bool
     public var conditions: [ConditionClause]
     public var provenance: Provenance
+    /// The statement as written (after intrinsic resolution), for rules that check the grammar
+    /// itself: element names, their ranges and values the fields above normalise away. Nil for
+    /// statements built in code.
+    public var source: Value?
 
     public init(
         sid: String? = nil, effect: Effect, actions: [PolicyText], isNotAction: Bool = false,
@@ -238,6 +242,12 @@ public struct Statement: Sendable {
 public struct PolicyDocument: Sendable {
     public var statements: [Statement]
     public var provenance: Provenance
+    /// The document value the parser was given: an object, or the JSON string holding one
+    /// (Terraform's policy attributes). Nil for documents built in code.
+    public var source: Value?
+    /// The document that was read: `source` itself, or the value parsed from its JSON text. Nil
+    /// when that text is not valid JSON or the document was built in code.
+    public var body: Value?
 
     public init(statements: [Statement], provenance: Provenance) {
         self.statements = statements

@@ -24,7 +24,10 @@ public enum PolicyParser {
                 }
             }
         }
-        return PolicyDocument(statements: statements, provenance: provenance)
+        var result = PolicyDocument(statements: statements, provenance: provenance)
+        result.source = value
+        if case .string = document {} else { result.body = document }
+        return result
     }
 
     static func statement(_ value: Value, provenance: Provenance) -> Statement? {
@@ -67,12 +70,14 @@ public enum PolicyParser {
                 }
             }
         }
-        return Statement(
+        var statement = Statement(
             sid: value.entry(caseInsensitive: "Sid")?.value.text?.value,
             effect: effect, actions: actions, isNotAction: isNotAction,
             resources: resources, isNotResource: isNotResource,
             principals: principals, isNotPrincipal: isNotPrincipal,
             conditions: conditions, provenance: provenance)
+        statement.source = value
+        return statement
     }
 
     static func principalEntries(_ value: Value) -> [PrincipalEntry] {

@@ -104,17 +104,39 @@ public struct RuleMetadata: Sendable, Hashable {
     }
 }
 
-/// Every built-in rule, with its metadata.
-public enum RuleRegistry {
-    /// The rules in code order.
-    public static var all: [(metadata: RuleMetadata, rule: any Rule)] {
-        RuleCatalog.all.compactMap { metadata in
-            RuleCatalog.implementations[metadata.code].map { (metadata, $0.init()) }
-        }
+/// The rules of a run: the built-in ones, plus any loaded at run time (custom rule packs).
+public struct RuleSet: Sendable {
+    public var rules: [(metadata: RuleMetadata, rule: any Rule)]
+
+    public init(rules: [(metadata: RuleMetadata, rule: any Rule)]) {
+        self.rules = rules.sorted { $0.metadata.code < $1.metadata.code }
     }
 
+    /// Every built-in rule, in code order.
+    public static let builtIn = RuleSet(rules: RuleCatalog.all.compactMap { metadata in
+        RuleCatalog.implementations[metadata.code].map { (metadata, $0.init()) }
+    })
+
+    /// The set with more rules added (custom rule packs).
+    public func adding(_ more: [(metadata: RuleMetadata, rule: any Rule)]) -> RuleSet {
+        RuleSet(rules: rules + more)
+    }
+
+    public var metadata: [RuleMetadata] { rules.map(\.metadata) }
+
     /// The metadata of the rule named by code, slug or alias.
+    public func metadata(named name: String) -> RuleMetadata? {
+        rules.first { $0.metadata.isNamed(name) }?.metadata
+    }
+}
+
+/// Every built-in rule, with its metadata.
+public enum RuleRegistry {
+    /// The built-in rules in code order.
+    public static var all: [(metadata: RuleMetadata, rule: any Rule)] { RuleSet.builtIn.rules }
+
+    /// The metadata of the built-in rule named by code, slug or alias.
     public static func metadata(named name: String) -> RuleMetadata? {
-        RuleCatalog.all.first { $0.isNamed(name) }
+        RuleSet.builtIn.metadata(named: name)
     }
 }

@@ -11,7 +11,7 @@ struct IAMLint: ParsableCommand {
         abstract: "Static analysis for repositories that set up AWS IAM.",
         discussion: "Reads CloudFormation templates and AWS CLI config/credentials files into one graph of principals and trusts, and reports what is wrong.",
         version: IAMLintVersion.current,
-        subcommands: [Check.self, BaselineCommand.self, Rules.self, Explain.self],
+        subcommands: [Check.self, BaselineCommand.self, Graph.self, Rules.self, Explain.self, TestRules.self],
         defaultSubcommand: Check.self)
 
     /// Like ArgumentParser's own entry point, but every usage or configuration error exits with 2.
@@ -63,6 +63,9 @@ struct ScanOptions: ParsableArguments {
     @Option(help: "The configuration file (default: .iamlint.yml in the scanned root, if present).")
     var config: String?
 
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Load a custom rule pack from this folder. Repeatable.", valueName: "dir"))
+    var rulePacks: [String] = []
+
     @Option(help: "Load files on this many threads (default: one per core).")
     var threads: Int = 0
 
@@ -79,15 +82,7 @@ struct ScanOptions: ParsableArguments {
 
     /// `.iamlint.yml` (or --config), then the command-line flags on top.
     func configuration() throws -> Configuration {
-        var configuration = Configuration()
-        let path = config ?? (root as NSString).appendingPathComponent(ConfigurationFile.defaultFileName)
-        if config != nil || FileManager.default.fileExists(atPath: path) {
-            do {
-                configuration = try ConfigurationFile.load(path: path)
-            } catch let error as ConfigurationFile.Error {
-                throw ValidationError(error.description)
-            }
-        }
+        var configuration = try loadConfiguration(config: config, root: root, rulePacks: rulePacks)
         configuration.enabled.formUnion(enable)
         configuration.disabled.formUnion(disable)
         configuration.threads = threads
@@ -275,16 +270,73 @@ struct BaselineCommand: ParsableCommand {
     }
 }
 
-struct Rules: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the rules.")
+/// `--rules DIR` packs (loaded first), then `.iamlint.yml` (or `--config`) with its `rulePacks`.
+func loadConfiguration(config: String?, root: String, rulePacks: [String]) throws -> Configuration {
+    var configuration = Configuration()
+    for pack in rulePacks {
+        do {
+            try configuration.addRulePack(at: pack)
+        } catch let error as CustomRuleError {
+            throw ValidationError(error.description)
+        }
+    }
+    let path = config ?? (root as NSString).appendingPathComponent(ConfigurationFile.defaultFileName)
+    if config != nil || FileManager.default.fileExists(atPath: path) {
+        do {
+            configuration = try ConfigurationFile.load(path: path, into: configuration)
+        } catch let error as ConfigurationFile.Error {
+            throw ValidationError(error.description)
+        }
+    }
+    return configuration
+}
 
-    func run() {
-        let rows = RuleCatalog.all.map { [$0.code, $0.slug, $0.severity.rawValue, $0.status.rawValue, $0.title] }
-        let headers = ["CODE", "SLUG", "SEVERITY", "STATUS", "TITLE"]
-        let widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
-        for row in [headers] + rows {
-            let cells = row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-            print(cells.joined(separator: "  "))
+/// What `rules` and `explain` need to know custom rules: `--rules` and the configuration.
+struct RuleSourceOptions: ParsableArguments {
+    @Option(help: "The configuration file whose rulePacks to include (default: ./.iamlint.yml, if present).")
+    var config: String?
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Include a custom rule pack from this folder. Repeatable.", valueName: "dir"))
+    var rulePacks: [String] = []
+
+    func configuration() throws -> Configuration {
+        try loadConfiguration(config: config, root: ".", rulePacks: rulePacks)
+    }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the rules.",
+        discussion: "Custom rules are included when --rules or the configuration's rulePacks names their pack.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "text (a table) or json.")
+    var format: Format = .text
+
+    @OptionGroup var source: RuleSourceOptions
+
+    func run() throws {
+        let rules = try source.configuration().ruleSet.metadata
+        switch format {
+        case .json:
+            let list = JSONValue.array(rules.map { m in
+                .object([
+                    ("code", .string(m.code)), ("slug", .string(m.slug)), ("title", .string(m.title)),
+                    ("severity", .string(m.severity.rawValue)), ("status", .string(m.status.rawValue)),
+                    ("summary", .string(m.summary)), ("tags", .array(m.tags.map(JSONValue.string))),
+                    ("aliases", .array(m.aliases.map(JSONValue.string))),
+                ])
+            })
+            print(list.serialized(), terminator: "")
+        case .text:
+            let rows = rules.map { [$0.code, $0.slug, $0.severity.rawValue, $0.status.rawValue, $0.title] }
+            let headers = ["CODE", "SLUG", "SEVERITY", "STATUS", "TITLE"]
+            let widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+            for row in [headers] + rows {
+                let cells = row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                print(cells.joined(separator: "  "))
+            }
         }
     }
 }
@@ -295,14 +347,80 @@ struct Explain: ParsableCommand {
     @Argument(help: "A rule code or slug, e.g. IAM101 or admin-role-without-mfa.")
     var rule: String
 
+    @OptionGroup var source: RuleSourceOptions
+
     func validate() throws {
-        if RuleRegistry.metadata(named: rule) == nil {
+        if try source.configuration().ruleSet.metadata(named: rule) == nil {
             throw ValidationError("unknown rule '\(rule)'; `iamlint rules` lists them")
         }
     }
 
-    func run() {
-        guard let m = RuleRegistry.metadata(named: rule) else { return }
-        print(RuleExplanation.render(m), terminator: "")
+    func run() throws {
+        let configuration = try source.configuration()
+        guard let m = configuration.ruleSet.metadata(named: rule) else { return }
+        let custom = configuration.customRule(named: rule)
+        print(RuleExplanation.render(m, examples: custom.map { "\($0.folder)/pass and \($0.folder)/fail" }), terminator: "")
+    }
+}
+
+struct TestRules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-rules",
+        abstract: "Test a custom rule pack against its pass/ and fail/ examples.",
+        discussion: """
+        Each fail case must produce exactly the findings written in its <case>.findings file; each
+        pass case must produce none of its rule's findings. Prints a line per case and a closing
+        `N passed, M failed`. Exit status: 0 when every case passes, 1 when one fails, 2 when the
+        pack itself cannot be loaded.
+        """)
+
+    @Argument(help: "The rule pack folder (folders <CODE>-<slug>/ with rule.yml, pass/ and fail/).")
+    var directory: String
+
+    func run() throws {
+        let pack: CustomRulePack
+        do {
+            pack = try CustomRulePack.load(directory: directory)
+        } catch let error as CustomRuleError {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        let results = RulePackTester(pack: pack).run()
+        print(RulePackTester.report(results), terminator: "")
+        if results.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+}
+
+struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw the principal and trust graph: who can become whom, from where, with or without MFA.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case dot, mermaid, json }
+
+    @OptionGroup var scan: ScanOptions
+
+    @Option(help: "Graph format: dot (Graphviz), mermaid or json.")
+    var format: Format = .dot
+
+    @Option(help: "Write the graph to this file instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        let export = GraphExport(graph: try scan.lint().graph)
+        let text: String
+        switch format {
+        case .dot: text = export.dot()
+        case .mermaid: text = export.mermaid()
+        case .json: text = export.json()
+        }
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
     }
 }

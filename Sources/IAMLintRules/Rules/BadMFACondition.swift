@@ -1,0 +1,51 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM113: an `aws:MultiFactorAuthPresent` test that does not do what it seems to. Requests signed
+/// with long-term access keys carry no such key: `Bool … "false"` in a Deny never matches them (use
+/// `BoolIfExists`), `BoolIfExists … "true"` in an Allow admits them, and an Allow on `"false"`
+/// grants access only to sessions without MFA.
+public struct BadMFACondition: Rule {
+    public static let code = "IAM113"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        for document in context.graph.documents {
+            let subject = document.principal.map { context.graph.principals[$0].displayName }
+                ?? document.policy.map { context.graph.policies[$0].displayName } ?? document.label
+            for statement in document.document.statements {
+                for clause in statement.conditions where clause.normalizedKey == "aws:multifactorauthpresent" && clause.comparison == "bool" {
+                    let values = Set(clause.values.map { $0.value.lowercased() })
+                    let message: String
+                    switch (statement.effect, clause.ifExists) {
+                    case (.deny, false) where values.contains("false"):
+                        message = Message.denyWithBool(document.label)
+                    case (.allow, _) where values.contains("false"):
+                        message = Message.allowWithoutMFA(document.label)
+                    case (.allow, true) where values.contains("true"):
+                        message = Message.allowIfExists(document.label)
+                    default:
+                        continue
+                    }
+                    findings.append(context.finding(message, at: statement.provenance(of: clause), subject: subject))
+                }
+            }
+        }
+        return findings
+    }
+
+    enum Message {
+        static func denyWithBool(_ label: String) -> String {
+            "\(label) denies on Bool aws:MultiFactorAuthPresent \"false\", which never matches requests signed with long-term access keys; use BoolIfExists"
+        }
+
+        static func allowWithoutMFA(_ label: String) -> String {
+            "\(label) allows on aws:MultiFactorAuthPresent \"false\", that is only to sessions without MFA"
+        }
+
+        static func allowIfExists(_ label: String) -> String {
+            "\(label) allows on BoolIfExists aws:MultiFactorAuthPresent \"true\", which also admits requests signed with long-term access keys (no MFA); use Bool"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM209: a principal whose policies, taken together, allow every action of the action catalog
+/// on every resource, although no single statement allows `*` on `*` (and no policy is
+/// `AdministratorAccess`). Such principals are administrators that no admin check sees.
+///
+/// Counted: unconditional Allow statements with `Resource: "*"` from every policy that applies
+/// (inline, managed, standalone, and a user's groups); subtracted: unconditional Deny statements
+/// on `*`. AWS-managed policies other than `AdministratorAccess` are not counted (their text is
+/// not in the repository). A user is not reported when one of its groups already is.
+public struct EffectiveAdmin: Rule {
+    public static let code = "IAM209"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        var findings: [Finding] = []
+        var memo: [Int: [Grant]?] = [:]
+        func contributors(_ index: Int) -> [Grant]? {
+            if let known = memo[index] { return known }
+            let result = Self.unionAdmin(graph, index)
+            memo[index] = result
+            return result
+        }
+        for (index, principal) in graph.principals.enumerated() {
+            guard let grants = contributors(index) else { continue }
+            if principal.kind == .user, graph.groups(ofUser: index).contains(where: { contributors($0) != nil }) { continue }
+            var seen = Set<String>()
+            let labels = grants.map(\.label).filter { seen.insert($0).inserted }
+            findings.append(context.finding(
+                Message.unionAdmin(holder: graph.describe(index), policies: labels), at: principal.provenance, subject: principal.displayName,
+                related: grants.map { RelatedLocation(location: $0.provenance.location, message: "\($0.label) allows part of it here") }))
+        }
+        return findings
+    }
+
+    /// The grants whose statements together allow everything, or nil when they do not (or when
+    /// one grant alone is administrator access: that is IAM201's and IAM202's).
+    static func unionAdmin(_ graph: IAMGraph, _ index: Int) -> [Grant]? {
+        let grants = graph.grants[index]
+        if graph.adminGrant(index) != nil { return nil }
+        var allows: [Statement] = []
+        var denies: [Statement] = []
+        var contributing: [Grant] = []
+        for grant in grants {
+            guard let document = grant.document else { continue }
+            var contributes = false
+            for statement in document.statements {
+                if PermissionScope.isFullAdmin(statement) { return nil }
+                if statement.effect == .deny, statement.conditions.isEmpty, statement.coversAllResources {
+                    denies.append(statement)
+                } else if PermissionScope.isIdentityAllow(statement), statement.conditions.isEmpty, statement.coversAllResources {
+                    allows.append(statement)
+                    contributes = true
+                }
+            }
+            if contributes { contributing.append(grant) }
+        }
+        guard !allows.isEmpty, Self.mayCoverEverything(allows) else { return nil }
+        for action in ActionCatalog.shared.allActions {
+            let name = action.fullName
+            guard allows.contains(where: { $0.covers(action: name) }), !denies.contains(where: { $0.covers(action: name) }) else { return nil }
+        }
+        return contributing
+    }
+
+    /// A cheap necessary condition: a NotAction, a wildcard service prefix, or every service named.
+    static func mayCoverEverything(_ allows: [Statement]) -> Bool {
+        var services = Set<String>()
+        for statement in allows {
+            if statement.isNotAction { return true }
+            for action in statement.actions where !action.isSymbolic {
+                let service = action.value.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+                if service.contains("*") || service.contains("?") { return true }
+                services.insert(service)
+            }
+        }
+        return ActionCatalog.shared.servicePrefixes.allSatisfy { services.contains($0) }
+    }
+
+    enum Message {
+        static func unionAdmin(holder: String, policies: [String]) -> String {
+            let source = policies.count == 1 ? policies[0] : "\(policies.count) policies (\(policies.joined(separator: ", ")))"
+            return "\(holder) is administrator-equivalent: together, the statements of \(source) allow every action on every resource, though none allows '*' on '*' alone"
+        }
+    }
+}

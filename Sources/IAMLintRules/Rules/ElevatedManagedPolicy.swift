@@ -1,0 +1,57 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM207: an AWS-managed policy that grants elevated rights short of `AdministratorAccess`
+/// (IAM201's) is attached to a principal: IAM or Organizations control, every non-IAM action, or
+/// IAM Identity Center administration.
+public struct ElevatedManagedPolicy: Rule {
+    public static let code = "IAM207"
+    public init() {}
+
+    /// The AWS-managed policies this rule reports, with what makes each elevated.
+    static let elevated: [(name: String, reason: String)] = [
+        ("PowerUserAccess", "every action outside IAM and Organizations, on every resource"),
+        ("IAMFullAccess", "every IAM action, enough to make itself administrator"),
+        ("AWSOrganizationsFullAccess", "full control of the organization and its member accounts"),
+        ("AWSSSOMasterAccountAdministrator", "IAM Identity Center administration: it can assign any permission set in any account"),
+        ("AWSSSODirectoryAdministrator", "every Identity Center directory action, including adding itself to any group"),
+    ]
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        var findings: [Finding] = []
+        for (index, principal) in graph.principals.enumerated() {
+            var reported = Set<String>()
+            for (i, arn) in principal.managedPolicyArns.enumerated() {
+                guard let (name, reason) = Self.match(arn), reported.insert(name).inserted else { continue }
+                let at = principal.provenance.child("\(principal.managedPolicyArnsPath)[\(i)]", range: arn.range)
+                findings.append(context.finding(
+                    Message.attached(holder: graph.describe(index), policy: name, reason: reason), at: at, subject: "\(principal.displayName) \(name)"))
+            }
+        }
+        for attachment in graph.attachments {
+            guard let (name, reason) = Self.match(attachment.policyArn) else { continue }
+            let file = attachment.provenance.file
+            let targets: [(EntityKind, [Reference])] = [(.role, attachment.roles), (.user, attachment.users), (.group, attachment.groups)]
+            for (kind, refs) in targets {
+                for ref in refs {
+                    let holder = PermissionScope.describe(ref, kind: kind, in: graph, from: file)
+                    findings.append(context.finding(
+                        Message.attached(holder: holder.text, policy: name, reason: reason), at: attachment.provenance, subject: "\(holder.name) \(name)"))
+                }
+            }
+        }
+        return findings
+    }
+
+    static func match(_ arn: PolicyText) -> (name: String, reason: String)? {
+        guard let name = PermissionScope.awsManagedPolicyName(arn) else { return nil }
+        return elevated.first { $0.name == name }
+    }
+
+    enum Message {
+        static func attached(holder: String, policy: String, reason: String) -> String {
+            "\(holder) is granted the AWS-managed policy \(policy): \(reason); grant the actions it needs instead"
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM402: a CloudFormation IAM resource with a fixed name (`RoleName`, `UserName`, `GroupName`,
+/// `ManagedPolicyName`, `InstanceProfileName`). IAM names are unique per account, so the stack
+/// cannot be deployed twice in one account (another region, another environment), and a named
+/// resource needs `CAPABILITY_NAMED_IAM`. Names that contain a deployment-time part
+/// (`${AWS::StackName}`, `${AWS::Region}`, a parameter without default) are fine. Terraform always
+/// names its resources, so only templates are checked.
+public struct HardcodedIAMName: Rule {
+    public static let code = "IAM402"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        var named: [(kind: EntityKind, name: PolicyText, provenance: Provenance)] = []
+        for p in graph.principals where p.isCloudFormationResource {
+            if let name = p.explicitName { named.append((p.kind, name, p.provenance)) }
+        }
+        for policy in graph.policies where policy.isManaged && policy.provenance.logicalPath.hasPrefix("Resources.") {
+            if let name = policy.explicitName { named.append((.managedPolicy, name, policy.provenance)) }
+        }
+        for profile in graph.instanceProfiles where profile.provenance.logicalPath.hasPrefix("Resources.") {
+            if let name = profile.explicitName { named.append((.instanceProfile, name, profile.provenance)) }
+        }
+        return named.compactMap { entry in
+            guard !entry.name.isSymbolic, !entry.name.value.contains("${"), !entry.name.value.isEmpty else { return nil }
+            let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
+            let at = entry.provenance.child("Properties.\(key)", range: entry.name.range)
+            return context.finding(
+                Message.fixedName(kind: entry.kind, name: entry.name.value, key: key), at: at,
+                subject: "\(entry.kind.rawValue) \(entry.name.value)")
+        }
+    }
+
+    enum Message {
+        static func fixedName(kind: EntityKind, name: String, key: String) -> String {
+            "\(kind.rawValue) '\(name)' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM"
+        }
+    }
+}

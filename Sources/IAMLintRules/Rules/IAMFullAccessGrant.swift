@@ -1,0 +1,53 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM206: an identity-policy statement that allows every IAM action on every resource without a
+/// condition: its holder can attach `AdministratorAccess` to itself. Statements allowing `*` on
+/// `*` are IAM202's.
+public struct IAMFullAccessGrant: Rule {
+    public static let code = "IAM206"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        for ref in PermissionScope.identityDocuments(context.graph) {
+            if ref.document.statements.contains(where: PermissionScope.deniesEverything) { continue }
+            for statement in ref.document.statements {
+                guard PermissionScope.isIdentityAllow(statement), statement.conditions.isEmpty,
+                      !PermissionScope.coversEveryAction(statement), Self.coversEveryIAMResource(statement),
+                      PermissionScope.coversEveryIAMAction(statement)
+                else { continue }
+                let written = statement.isNotAction
+                    ? "NotAction " + statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
+                    : statement.actions.first(where: Self.isIAMWildcard).map { "'\($0.value)'" }
+                        ?? statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
+                findings.append(context.finding(
+                    Message.allowsAllOfIAM(policy: ref.label, written: written), at: statement.provenance, subject: ref.label))
+            }
+        }
+        return findings
+    }
+
+    /// `iam:*`, `IAM:*`, `ia*:**`.
+    static func isIAMWildcard(_ text: PolicyText) -> Bool {
+        let parts = text.value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !text.isSymbolic, parts.count == 2, !parts[1].isEmpty, parts[1].allSatisfy({ $0 == "*" }) else { return false }
+        return Wildcard.matches(pattern: String(parts[0]), false, "iam", caseInsensitive: true)
+    }
+
+    /// `*`, or an ARN pattern for every IAM resource of one or every account (`arn:aws:iam::*:*`).
+    static func coversEveryIAMResource(_ statement: Statement) -> Bool {
+        if statement.isNotResource { return statement.resources.isEmpty }
+        return statement.resources.contains { text in
+            if text.value == "*" { return true }
+            guard let arn = ARN(text.value) else { return false }
+            return Wildcard.matches(pattern: arn.service, false, "iam", caseInsensitive: true) && !arn.resource.isEmpty && arn.resource.allSatisfy { $0 == "*" }
+        }
+    }
+
+    enum Message {
+        static func allowsAllOfIAM(policy: String, written: String) -> String {
+            "\(policy) allows every IAM action (\(written)) on every resource without a condition; whoever holds it can make itself administrator"
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM213: a principal whose policies, taken together, allow `iam:PassRole` on every role and a
+/// call that starts code with a passed role (Lambda, EC2, CloudFormation, Glue, CodeBuild, ECS,
+/// Data Pipeline, SageMaker): it can run code as any role, administrators included.
+/// Administrators are IAM201's and IAM209's; a user is left to its group when the group alone
+/// holds both grants. A policy attached to nothing in the scan is judged on its own.
+public struct PassRoleEscalation: Rule {
+    public static let code = "IAM213"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        var findings: [Finding] = []
+        var attached = Set<Int>()
+        for (index, principal) in graph.principals.enumerated() {
+            for grant in graph.grants[index] {
+                if case .standalone(let policy) = grant.source { attached.insert(policy) }
+            }
+            guard principal.kind == .user || principal.kind == .role || principal.kind == .group,
+                  !graph.isAdministratorEquivalent(index)
+            else { continue }
+            if principal.kind == .user {
+                let groupHoldsIt = graph.groups(ofUser: index).contains { group in
+                    !graph.isAdministratorEquivalent(group)
+                        && Self.escalation(graph.grants[index].filter { $0.viaGroup == group }.compactMap(\.document)) != nil
+                }
+                if groupHoldsIt { continue }
+            }
+            guard let found = Self.escalation(graph.grants[index].compactMap(\.document)) else { continue }
+            findings.append(finding(context, found, holder: graph.describe(index), subject: principal.displayName))
+        }
+        for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {
+            guard let found = Self.escalation([policy.document]) else { continue }
+            let label = "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"
+            findings.append(finding(context, found, holder: "whoever holds \(label)", subject: label))
+        }
+        return findings
+    }
+
+    private func finding(_ context: RuleContext, _ found: (pass: Statement, compute: PassRoleAnalysis.ComputeGrant), holder: String, subject: String) -> Finding {
+        context.finding(
+            Message.passAndRun(
+                holder: holder, action: PassRoleAnalysis.writtenAction(found.pass), resource: Self.writtenResource(found.pass),
+                compute: found.compute.method.label),
+            at: PassRoleAnalysis.passRoleProvenance(found.pass), subject: subject, related: found.compute.related)
+    }
+
+    /// The first PassRole statement on every role and the first compute method it can feed.
+    static func escalation(_ documents: [PolicyDocument]) -> (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)? {
+        let grants = PassRoleAnalysis.Grants(documents)
+        let passes = grants.passRoleStatements.filter { ResourceScope.coversEvery("role", $0) }
+        guard !passes.isEmpty else { return nil }
+        let computes = grants.computeGrants
+        for pass in passes {
+            if let compute = computes.first(where: { PassRoleAnalysis.passes(pass, to: $0.method.services) }) {
+                return (pass, compute)
+            }
+        }
+        return nil
+    }
+
+    static func writtenResource(_ statement: Statement) -> String {
+        if statement.isNotResource { return "NotResource " + statement.resources.map { "'\($0.value)'" }.joined(separator: ", ") }
+        return "'\(statement.resources.first { ResourceScope.namesEvery("role", $0) }?.value ?? "*")'"
+    }
+
+    enum Message {
+        static func passAndRun(holder: String, action: String, resource: String, compute: String) -> String {
+            "\(holder) may pass every role (\(action) on \(resource)) to \(compute), and so run code with the rights of any role, administrators included"
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM306: static keys (`aws_access_key_id`, `aws_secret_access_key`, `aws_session_token`) in a
+/// `config` file. The SDKs read them, but they belong in `credentials`, the file tools create
+/// with owner-only permissions and that people know to keep out of repositories. Whether keys
+/// are committed at all is IAM501's business.
+public struct StaticKeysInConfig: Rule {
+    public static let code = "IAM306"
+    public init() {}
+
+    static let keys = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"]
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        context.graph.profiles.compactMap { profile in
+            guard profile.source == .config, !profile.isSSOSession else { return nil }
+            let present = Self.keys.filter { profile.properties[$0] != nil }
+            let first = present.min { (profile.properties[$0]?.range.start ?? .start) < (profile.properties[$1]?.range.start ?? .start) }
+            guard let first, let at = profile.provenance(of: first) else { return nil }
+            return context.finding(Message.inConfig(profile: profile.name, keys: present), at: at, subject: profile.name)
+        }
+    }
+
+    enum Message {
+        static func inConfig(profile: String, keys: [String]) -> String {
+            "profile '\(profile)' keeps static keys (\(keys.joined(separator: ", "))) in the config file; they belong in the credentials file, which is kept with tighter permissions"
+        }
+    }
+}

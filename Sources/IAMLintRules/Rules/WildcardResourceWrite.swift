@@ -1,0 +1,63 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM204: an identity-policy Allow grants write or permissions-management actions on every
+/// resource (`*`) with no condition that scopes it. Actions that AWS only grants on `*` are left
+/// out (they cannot be scoped), and so are the actions other rules own: every action (IAM202),
+/// every IAM action (IAM206), `iam:PassRole` (IAM214), `sts:AssumeRole` (IAM211) and the
+/// privilege-escalation actions (IAM212).
+public struct WildcardResourceWrite: Rule {
+    public static let code = "IAM204"
+    public init() {}
+
+    /// Scopable write and permissions-management actions, less those other rules report.
+    static let candidates: ActionSet = {
+        let all = ActionSets.catalog.allActions
+        let owned = ActionSets.named(["iam:PassRole", "sts:AssumeRole"]).union(PrivilegeEscalationAction.escalationActions)
+        var set = ActionSet(indexes: all.indices.filter { i in
+            (all[i].accessLevel == .write || all[i].accessLevel == .permissionsManagement) && !all[i].resourceTypes.isEmpty
+        })
+        set = set.subtracting(owned)
+        return set
+    }()
+
+    /// The permissions-management part of `candidates`, named first in messages.
+    static let permissionsManagement: ActionSet = {
+        let all = ActionSets.catalog.allActions
+        return ActionSet(indexes: all.indices.filter { all[$0].accessLevel == .permissionsManagement }).intersection(candidates)
+    }()
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        var findings: [Finding] = []
+        for ref in PermissionScope.identityDocuments(context.graph) {
+            let denied = ActionSets.deniedEverywhere(in: [ref.document])
+            for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
+                guard let star = ResourceScope.wildcardResource(statement),
+                      !PermissionScope.coversEveryAction(statement),
+                      ResourceScope.scopingCondition(statement) == nil
+                else { continue }
+                var covered = ActionSets.covered(by: statement).subtracting(denied)
+                if ResourceScope.isWiderGrant(statement) { covered = covered.subtracting(ActionSets.service("iam")) }
+                let writes = covered.intersection(Self.candidates)
+                guard !writes.isEmpty else { continue }
+                let management = writes.intersection(Self.permissionsManagement)
+                let first = ActionSets.names(of: management, in: statement, limit: 3)
+                let rest = ActionSets.names(of: writes.subtracting(management), in: statement, limit: 3 - first.count)
+                let kind = management.isEmpty ? "write" : management == writes ? "permissions-management" : "write and permissions-management"
+                findings.append(context.finding(
+                    Message.writesEverywhere(policy: ref.label, kind: kind, names: first + rest, count: writes.count),
+                    at: statement.provenance.child("Resource", range: star.range), subject: ref.label))
+            }
+        }
+        return findings
+    }
+
+    enum Message {
+        static func writesEverywhere(policy: String, kind: String, names: [String], count: Int) -> String {
+            let listed = names.joined(separator: ", ")
+            let more = count > names.count ? " and \(count - names.count) more" : ""
+            let noun = count == 1 ? "a \(kind) action" : "\(count) \(kind) actions"
+            return "\(policy) allows \(noun) (\(listed)\(more)) on every resource ('*') without a condition that scopes them"
+        }
+    }
+}

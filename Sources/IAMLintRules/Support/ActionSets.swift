@@ -1,0 +1,312 @@
+import Foundation
+import IAMLintCore
+import IAMLintModel
+
+/// A set of catalog actions: one bit per entry of `ActionCatalog.shared.allActions`.
+///
+/// The permission rules ask "does this statement allow any action of S" for every statement of
+/// the scan; with `*`, `s3:*` or a `NotAction` a statement stands for thousands of actions, so the
+/// answer is a word-wise AND of two bitsets rather than a walk over the catalog.
+struct ActionSet: Sendable, Equatable {
+    private(set) var words: [UInt64]
+
+    private init(words: [UInt64]) {
+        self.words = words
+    }
+
+    /// No action.
+    static var empty: ActionSet { ActionSet(words: [UInt64](repeating: 0, count: ActionSets.wordCount)) }
+
+    /// Every action of the catalog.
+    static var all: ActionSet {
+        var set = empty
+        let count = ActionSets.actionCount
+        for i in set.words.indices {
+            let bitsLeft = count - i * 64
+            set.words[i] = bitsLeft >= 64 ? ~0 : (bitsLeft > 0 ? (UInt64(1) << UInt64(bitsLeft)) - 1 : 0)
+        }
+        return set
+    }
+
+    /// The actions at these catalog indexes.
+    init(indexes: some Sequence<Int>) {
+        self = .empty
+        for i in indexes { insert(i) }
+    }
+
+    mutating func insert(_ index: Int) {
+        words[index >> 6] |= UInt64(1) << UInt64(index & 63)
+    }
+
+    func contains(_ index: Int) -> Bool {
+        words[index >> 6] & (UInt64(1) << UInt64(index & 63)) != 0
+    }
+
+    var isEmpty: Bool { !words.contains { $0 != 0 } }
+
+    var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    mutating func formUnion(_ other: ActionSet) {
+        for i in words.indices { words[i] |= other.words[i] }
+    }
+
+    func union(_ other: ActionSet) -> ActionSet {
+        var result = self
+        result.formUnion(other)
+        return result
+    }
+
+    func intersection(_ other: ActionSet) -> ActionSet {
+        var result = self
+        for i in result.words.indices { result.words[i] &= other.words[i] }
+        return result
+    }
+
+    func subtracting(_ other: ActionSet) -> ActionSet {
+        var result = self
+        for i in result.words.indices { result.words[i] &= ~other.words[i] }
+        return result
+    }
+
+    func complement() -> ActionSet {
+        ActionSet.all.subtracting(self)
+    }
+
+    func intersects(_ other: ActionSet) -> Bool {
+        for i in words.indices where words[i] & other.words[i] != 0 { return true }
+        return false
+    }
+
+    /// The catalog indexes in the set, ascending (catalog order: service, then action name).
+    var indexes: [Int] {
+        var result: [Int] = []
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                result.append(w * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return result
+    }
+
+    /// The actions in catalog order.
+    var actions: [ActionInfo] {
+        let all = ActionSets.catalog.allActions
+        return indexes.map { all[$0] }
+    }
+}
+
+/// Action patterns and statements as `ActionSet`s, with expansions cached per pattern.
+enum ActionSets {
+    static let catalog = ActionCatalog.shared
+    static let actionCount = catalog.allActions.count
+    static let wordCount = (actionCount + 63) / 64
+
+    /// `service:name` (lower-case) → catalog index.
+    private static let indexByName: [String: Int] = {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(actionCount)
+        for (i, action) in catalog.allActions.enumerated() {
+            index["\(action.service):\(action.name.lowercased())"] = i
+        }
+        return index
+    }()
+
+    /// The catalog index of a known action (any case), or nil.
+    static func index(of action: String) -> Int? {
+        indexByName[action.lowercased()]
+    }
+
+    /// Every action of one service.
+    static func service(_ prefix: String) -> ActionSet {
+        expand(pattern: "\(prefix):*")
+    }
+
+    /// The named actions that the catalog knows (unknown names are left out).
+    static func named(_ names: [String]) -> ActionSet {
+        ActionSet(indexes: names.compactMap(index(of:)))
+    }
+
+    /// The actions a written pattern stands for: `iam:Pass*`, `s3:*`, `*`. Symbolic or unknown
+    /// patterns stand for nothing. Cached per pattern (case-insensitive).
+    static func expand(_ pattern: PolicyText) -> ActionSet {
+        if pattern.isSymbolic { return .empty }
+        return expand(pattern: pattern.value)
+    }
+
+    /// The actions a pattern written as plain text stands for (nothing when it holds `${`).
+    static func expand(pattern: String) -> ActionSet {
+        if pattern.contains("${") { return .empty }
+        return cache.value(for: pattern.lowercased()) { key in
+            ActionSet(indexes: catalog.expand(key).compactMap { index(of: $0.fullName) })
+        }
+    }
+
+    /// The actions a statement's action element covers: the union of its patterns, or for
+    /// `NotAction` every catalog action except theirs. A `NotAction` with a value unknown until
+    /// deployment covers nothing here (what it spares cannot be known).
+    static func covered(by statement: Statement) -> ActionSet {
+        var set = ActionSet.empty
+        for pattern in statement.actions {
+            if statement.isNotAction, pattern.isSymbolic || pattern.value.contains("${") { return .empty }
+            set.formUnion(expand(pattern))
+        }
+        return statement.isNotAction ? set.complement() : set
+    }
+
+    /// The actions that a Deny of the documents takes away whatever the Allows say: Deny
+    /// statements without a condition on every resource (`*`).
+    static func deniedEverywhere(in documents: [PolicyDocument]) -> ActionSet {
+        var set = ActionSet.empty
+        for document in documents {
+            for statement in document.statements where statement.effect == .deny && statement.conditions.isEmpty && statement.coversAllResources {
+                set.formUnion(covered(by: statement))
+            }
+        }
+        return set
+    }
+
+    /// The first action text of an Allow (not NotAction) whose expansion meets `set`.
+    static func firstPattern(in statement: Statement, meeting set: ActionSet) -> PolicyText? {
+        guard !statement.isNotAction else { return nil }
+        return statement.actions.first { expand($0).intersects(set) }
+    }
+
+    /// Up to `limit` action names of `set`, in the order the statement writes the patterns that
+    /// bring them (catalog order within a pattern and for `NotAction`).
+    static func names(of set: ActionSet, in statement: Statement, limit: Int) -> [String] {
+        var result: [String] = []
+        guard limit > 0 else { return result }
+        var seen = ActionSet.empty
+        let all = catalog.allActions
+        let sources = statement.isNotAction ? [set] : statement.actions.map { expand($0).intersection(set) }
+        for source in sources {
+            for i in source.indexes where !seen.contains(i) {
+                seen.insert(i)
+                result.append(all[i].fullName)
+                if result.count >= limit { return result }
+            }
+        }
+        return result
+    }
+
+    /// Where a statement writes `text` in its action element.
+    static func provenance(of text: PolicyText, in statement: Statement) -> Provenance {
+        statement.provenance.child(statement.isNotAction ? "NotAction" : "Action", range: text.range)
+    }
+
+    private static let cache = PatternCache()
+
+    /// A lock-protected map from lower-cased pattern to its expansion. Distinct patterns in a
+    /// scan are few (hundreds), so it is never trimmed.
+    private final class PatternCache: @unchecked Sendable {
+        private var entries: [String: ActionSet] = [:]
+        private let lock = NSLock()
+
+        func value(for key: String, _ make: (String) -> ActionSet) -> ActionSet {
+            lock.lock()
+            if let hit = entries[key] {
+                lock.unlock()
+                return hit
+            }
+            lock.unlock()
+            let made = make(key)
+            lock.lock()
+            entries[key] = made
+            lock.unlock()
+            return made
+        }
+    }
+}
+
+/// How the permission rules of issue 5 (IAM203–IAM218) read resources and conditions.
+enum ResourceScope {
+    /// True for a resource pattern that names every resource of IAM type `type` (`user`,
+    /// `group`, `role`, `policy`) in some account: `*`, `arn:aws:iam::*:role/*`,
+    /// `arn:aws:iam::111122223333:*`, `arn:aws:iam::*:user*`. The account may be anything.
+    static func namesEvery(_ type: String, _ text: PolicyText) -> Bool {
+        let value = text.value.replacingOccurrences(of: "${AWS::Partition}", with: "aws")
+        if !value.isEmpty, value.allSatisfy({ $0 == "*" }) { return true }
+        guard let arn = ARN(value), Wildcard.matches(pattern: arn.service, false, "iam", caseInsensitive: true) else { return false }
+        let resource = arn.resource
+        guard let star = resource.firstIndex(of: "*") else { return false }
+        let prefix = resource[..<star]
+        let rest = resource[star...]
+        guard rest.allSatisfy({ $0 == "*" }), !prefix.contains("?") else { return false }
+        return "\(type)/".hasPrefix(prefix)
+    }
+
+    /// Whether the statement's resource element covers every resource of `type` (see
+    /// `namesEvery`); a `NotResource` that spares no such pattern counts too.
+    static func coversEvery(_ type: String, _ statement: Statement) -> Bool {
+        let every = statement.resources.contains { namesEvery(type, $0) }
+        return statement.isNotResource ? !every : every
+    }
+
+    /// The `*` of a statement's `Resource`, when it has one.
+    static func wildcardResource(_ statement: Statement) -> PolicyText? {
+        guard !statement.isNotResource else { return nil }
+        return statement.resources.first { $0.value == "*" }
+    }
+
+    /// Condition keys (lower-case; a trailing `/` is a prefix) that narrow which resources a
+    /// statement reaches or which requests it admits, so that a grant on `*` is no longer a
+    /// grant on everything:
+    /// - tags: `aws:ResourceTag/…`, any service's `…:ResourceTag/…` (`iam:`, `ec2:`…), and
+    ///   `aws:RequestTag/…` (an action that carries no tags fails the test);
+    /// - ownership: `aws:ResourceAccount`, `aws:ResourceOrgID`, `aws:ResourceOrgPaths`;
+    /// - IAM's own guards: `iam:PermissionsBoundary` (new roles and users must carry a
+    ///   boundary), `iam:PolicyARN` (which policies may be attached), `iam:PassedToService`
+    ///   (to which service a role may be passed), `iam:AWSServiceName`;
+    /// - calls made by a service on the caller's behalf: `aws:CalledVia`, `aws:CalledViaFirst`,
+    ///   `aws:CalledViaLast`, `kms:ViaService`.
+    /// Network origin (`aws:SourceIp`, `aws:SourceVpc`, `aws:SourceVpce`), MFA, time and
+    /// region keys are left out on purpose: they limit where a call comes from, not what it
+    /// touches, and a grant on `*` still reaches every resource.
+    static let scopingKeys: [String] = [
+        "aws:resourcetag/", "aws:requesttag/", "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths",
+        "iam:permissionsboundary", "iam:policyarn", "iam:passedtoservice", "iam:awsservicename",
+        "aws:calledvia", "aws:calledviafirst", "aws:calledvialast", "kms:viaservice",
+    ]
+
+    /// True when the clause tests a scoping key (see `scopingKeys`) in a way that fails for
+    /// requests outside the scope: a positive `String…`/`Arn…` test with a concrete value
+    /// (not `IfExists`, which admits requests without the key, nor `ForAllValues:`, which does
+    /// too), `Null … false` on a tag key, or `Bool aws:ViaAWSService true`.
+    static func isScoping(_ clause: ConditionClause) -> Bool {
+        let key = clause.normalizedKey
+        var op = clause.op.lowercased()
+        if op.hasPrefix("forallvalues:") { return false }
+        if op.hasPrefix("foranyvalue:") { op = String(op.dropFirst("foranyvalue:".count)) }
+        if op.hasSuffix("ifexists") { return false }
+        if key == "aws:viaawsservice" {
+            return op == "bool" && clause.values.contains { $0.value.lowercased() == "true" }
+        }
+        let named = key.contains(":resourcetag/") || scopingKeys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
+        guard named else { return false }
+        if op == "null" {
+            return key.contains("tag/") && !clause.values.isEmpty && clause.values.allSatisfy { $0.value.lowercased() == "false" }
+        }
+        guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.contains("not") else { return false }
+        return !clause.values.isEmpty && !clause.values.contains { !$0.isSymbolic && !$0.value.isEmpty && $0.value.allSatisfy { $0 == "*" } }
+    }
+
+    /// The first condition of the statement that scopes it (see `isScoping`).
+    static func scopingCondition(_ statement: Statement) -> ConditionClause? {
+        statement.conditions.first(where: isScoping)
+    }
+
+    /// An Allow statement of an identity policy.
+    static func isIdentityAllow(_ statement: Statement) -> Bool {
+        PermissionScope.isIdentityAllow(statement)
+    }
+
+    /// True when IAM202 (`*` on `*`) or IAM206 (all of IAM on every IAM resource) is the rule
+    /// for this statement's breadth: it allows every action, or every IAM action.
+    static func isWiderGrant(_ statement: Statement) -> Bool {
+        if PermissionScope.coversEveryAction(statement) { return true }
+        let iam = ActionSets.service("iam")
+        return !iam.isEmpty && ActionSets.covered(by: statement).intersection(iam) == iam
+    }
+}

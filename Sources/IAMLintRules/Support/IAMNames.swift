@@ -1,0 +1,74 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM's limits on names and paths (the IAM quotas page): names use `[\w+=,.@-]`, paths start and
+/// end with `/` and use printable ASCII (`!` to `~`).
+enum IAMNameRules {
+    /// The longest name IAM accepts for each kind.
+    static func maxLength(_ kind: EntityKind) -> Int {
+        switch kind {
+        case .role, .user: return 64
+        case .group, .managedPolicy, .instanceProfile: return 128
+        }
+    }
+
+    static let maxPathLength = 512
+
+    /// The property that holds each kind's name in CloudFormation and in Terraform.
+    static func nameKey(_ kind: EntityKind, cloudFormation: Bool) -> String {
+        guard cloudFormation else { return "name" }
+        switch kind {
+        case .role: return "RoleName"
+        case .user: return "UserName"
+        case .group: return "GroupName"
+        case .managedPolicy: return "ManagedPolicyName"
+        case .instanceProfile: return "InstanceProfileName"
+        }
+    }
+
+    /// True for a non-empty name of at most `maxLength` characters from `[A-Za-z0-9_+=,.@-]`.
+    static func isValidName(_ name: String, maxLength: Int) -> Bool {
+        guard !name.isEmpty, name.unicodeScalars.count <= maxLength else { return false }
+        return name.unicodeScalars.allSatisfy(isNameCharacter)
+    }
+
+    static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
+        switch c {
+        case "A"..."Z", "a"..."z", "0"..."9", "_", "+", "=", ",", ".", "@", "-": return true
+        default: return false
+        }
+    }
+
+    /// True when every character is printable ASCII other than space (`!` to `~`).
+    static func isValidPathText(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7E }
+    }
+
+    /// Why `path` is not a valid IAM path, or nil.
+    static func pathProblem(_ path: String) -> String? {
+        if !path.hasPrefix("/") || !path.hasSuffix("/") { return "does not start and end with '/'" }
+        if path.unicodeScalars.count > maxPathLength { return "is longer than \(maxPathLength) characters" }
+        if !isValidPathText(path) { return "uses characters outside printable ASCII ('!' to '~')" }
+        return nil
+    }
+
+    /// Why `name` breaks IAM's limits for `kind`, or nil.
+    static func nameProblem(_ name: String, kind: EntityKind) -> String? {
+        let limit = maxLength(kind)
+        if name.isEmpty { return "is empty" }
+        if name.unicodeScalars.count > limit { return "is \(name.unicodeScalars.count) characters long (at most \(limit))" }
+        let bad = name.unicodeScalars.filter { !isNameCharacter($0) }
+        if let first = bad.first {
+            let shown = first == " " ? "space" : "'\(first)'"
+            return "uses \(shown), which IAM names cannot contain (allowed: letters, digits and + = , . @ _ -)"
+        }
+        return nil
+    }
+}
+
+extension Principal {
+    /// True for a resource of a CloudFormation template (not Terraform, not implied by AWS).
+    var isCloudFormationResource: Bool {
+        implicitOrigin == nil && provenance.logicalPath.hasPrefix("Resources.")
+    }
+}

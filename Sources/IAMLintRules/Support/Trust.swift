@@ -1,0 +1,407 @@
+import IAMLintCore
+import IAMLintModel
+
+/// An answer the repository may not settle: accounts that are not configured, names that stay
+/// symbolic until deployment. Rules report only on `.yes` (or only on `.no`), never on `.maybe`.
+enum Certainty: Int, Comparable {
+    case no = 0
+    case maybe = 1
+    case yes = 2
+
+    static func < (a: Certainty, b: Certainty) -> Bool { a.rawValue < b.rawValue }
+}
+
+// MARK: - Conditions that restrict the caller
+
+enum TrustConditionKeys {
+    /// Keys that pin who (or which resource, for services) may make the request.
+    static let caller: Set<String> = [
+        "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+        "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
+        "sts:externalid", "aws:userid",
+    ]
+    /// Keys that tie a service's request to the resource (and account) it acts for.
+    static let source: Set<String> = ["aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"]
+    /// Keys whose values are account or organization ids: no wildcard may appear in them.
+    static let exactIDs: Set<String> = ["aws:principalaccount", "aws:sourceaccount", "aws:principalorgid", "aws:sourceorgid"]
+    static let orgPaths: Set<String> = ["aws:principalorgpaths", "aws:sourceorgpaths"]
+    static let arns: Set<String> = ["aws:principalarn", "aws:sourcearn"]
+}
+
+extension ConditionClause {
+    /// The comparison without `IfExists` and without a `ForAnyValue:`/`ForAllValues:` prefix: `stringlike`.
+    var comparison: String {
+        let base = baseOperator
+        guard let colon = base.firstIndex(of: ":") else { return base }
+        return String(base[base.index(after: colon)...])
+    }
+
+    /// True when the clause passes only for requests whose key holds one of its values: a positive
+    /// string or ARN comparison, not `IfExists` (which passes when the key is absent) and not
+    /// `ForAllValues:` (which passes for an empty set) unless `allowForAllValues`.
+    func isPositiveMatch(allowForAllValues: Bool = false) -> Bool {
+        guard !ifExists, !values.isEmpty else { return false }
+        if !allowForAllValues && op.lowercased().hasPrefix("forallvalues:") { return false }
+        let c = comparison
+        guard c.hasPrefix("string") || c.hasPrefix("arn") else { return false }
+        return !c.contains("not")
+    }
+
+    /// True for a negated comparison (`StringNotEquals`, `ArnNotLike`), not `IfExists`.
+    var isNegatedMatch: Bool {
+        let c = comparison
+        return !ifExists && !values.isEmpty && (c.hasPrefix("string") || c.hasPrefix("arn")) && c.contains("not")
+    }
+
+    /// True when the comparison treats `*` and `?` as wildcards (`StringLike`, `ArnLike`, `ArnEquals`).
+    var usesWildcards: Bool {
+        let c = comparison
+        return c.contains("like") || c.hasPrefix("arn")
+    }
+
+    /// True when every value of the clause pins a caller: account and organization ids without
+    /// wildcards, ARNs whose account is fixed, other values that are more than wildcards. Symbolic
+    /// values (parameters) count as pinned: they are not guessed.
+    var pinsEveryValue: Bool {
+        guard usesWildcards else { return !values.isEmpty }
+        let key = normalizedKey
+        return !values.isEmpty && values.allSatisfy { text in
+            let v = text.value
+            if TrustConditionKeys.exactIDs.contains(key) { return !Wildcards.contains(v) }
+            if TrustConditionKeys.orgPaths.contains(key) {
+                let org = v.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? v
+                return !org.isEmpty && !Wildcards.contains(org)
+            }
+            if TrustConditionKeys.arns.contains(key) { return Wildcards.pinsARN(v) }
+            return !Wildcards.isOnlyWildcards(v)
+        }
+    }
+
+    /// True when the clause pins the caller through one of `keys`.
+    func restricts(through keys: Set<String>) -> Bool {
+        keys.contains(normalizedKey) && isPositiveMatch() && pinsEveryValue
+    }
+}
+
+enum Wildcards {
+    static func contains(_ s: String) -> Bool {
+        s.contains("*") || s.contains("?")
+    }
+
+    static func isOnlyWildcards(_ s: String) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0 == "*" || $0 == "?" }
+    }
+
+    /// An ARN pattern pins a caller when its account is fixed, or (ARNs without an account, such
+    /// as S3 buckets) when its resource is more than wildcards.
+    static func pinsARN(_ v: String) -> Bool {
+        guard let arn = ARN(v) else { return !isOnlyWildcards(v) && !v.hasPrefix("*") }
+        if arn.account.isEmpty { return !arn.resource.isEmpty && !isOnlyWildcards(arn.resource) && !isOnlyWildcards(arn.service) }
+        return !contains(arn.account)
+    }
+}
+
+extension Statement {
+    /// True when a condition restricts who may make the request: an organization, account, source
+    /// resource, external id or principal ARN pinned by a positive test. A condition only on MFA,
+    /// tags or the network does not say who the caller is.
+    var restrictsCaller: Bool {
+        conditions.contains { $0.restricts(through: TrustConditionKeys.caller) }
+    }
+
+    /// True when `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` or `aws:SourceOrgPaths`
+    /// pins the resource a service acts for.
+    var restrictsSource: Bool {
+        conditions.contains { $0.restricts(through: TrustConditionKeys.source) }
+    }
+
+    /// True when the caller must present a fixed `sts:ExternalId`.
+    var requiresExternalID: Bool {
+        conditions.contains { $0.restricts(through: ["sts:externalid"]) }
+    }
+
+    /// True when `aws:PrincipalArn` pins the callers to named principals.
+    var restrictsPrincipalARN: Bool {
+        conditions.contains { $0.restricts(through: ["aws:principalarn"]) }
+    }
+
+    /// True for a Deny of assuming the role whose condition fires for every caller outside a
+    /// pinned set (`StringNotEquals aws:PrincipalOrgID o-…`): the Allow beside it is restricted.
+    var deniesOutsideCallers: Bool {
+        guard effect == .deny, coversAssumeRole, !isNotPrincipal else { return false }
+        let everyone = principals.isEmpty || principals.contains { $0.identity == .anyone }
+        guard everyone else { return false }
+        return conditions.contains { c in
+            TrustConditionKeys.caller.contains(c.normalizedKey) && c.isNegatedMatch && c.pinsEveryValue
+        }
+    }
+
+    /// The logical path of a principal entry inside the statement: `Principal.AWS`, `NotPrincipal`.
+    func principalPath(_ entry: PrincipalEntry) -> String {
+        let element = isNotPrincipal ? "NotPrincipal" : "Principal"
+        return entry.kind == .anyone ? element : "\(element).\(entry.kind.rawValue)"
+    }
+
+    /// The provenance of a principal entry, at the entry's own text.
+    func provenance(of entry: PrincipalEntry) -> Provenance {
+        provenance.child(principalPath(entry), range: entry.text.range)
+    }
+
+    /// The provenance of an action text.
+    func provenance(ofAction text: PolicyText) -> Provenance {
+        provenance.child(isNotAction ? "NotAction" : "Action", range: text.range)
+    }
+
+    /// The provenance of a resource text.
+    func provenance(ofResource text: PolicyText) -> Provenance {
+        provenance.child(isNotResource ? "NotResource" : "Resource", range: text.range)
+    }
+
+    /// The provenance of a condition clause (from its key to the end of its values).
+    func provenance(of clause: ConditionClause) -> Provenance {
+        provenance.child("Condition.\(clause.op).\(clause.key)", range: clause.range)
+    }
+
+    /// The provenance of one value of a condition clause.
+    func provenance(of clause: ConditionClause, value: PolicyText) -> Provenance {
+        provenance.child("Condition.\(clause.op).\(clause.key)", range: value.range)
+    }
+}
+
+extension PolicyDocument {
+    /// True when a Deny of the document denies assuming the role without MFA.
+    var deniesAssumeWithoutMFA: Bool {
+        statements.contains { $0.deniesWithoutMFA && $0.coversAssumeRole }
+    }
+
+    /// True when a Deny of the document shuts out callers outside a pinned organization or account.
+    var deniesOutsideCallers: Bool {
+        statements.contains(where: \.deniesOutsideCallers)
+    }
+}
+
+// MARK: - Accounts, MFA and administrator access
+
+extension IAMGraph {
+    /// The account a principal lives in, when it is a literal id (stated by the file or configured).
+    func knownAccount(of index: Int) -> String? {
+        guard let id = accountID(of: index), id.count == 12, id.allSatisfy(\.isNumber) else { return nil }
+        return id
+    }
+
+    /// True when one of the principal's policies denies, without MFA, everything or everything
+    /// but a short `NotAction` list (the usual "manage your own MFA, then nothing else" policy).
+    func enforcesMFA(_ index: Int) -> Bool {
+        if enforcesMFAByPolicy(index) { return true }
+        return grants[index].contains { grant in
+            grant.document?.statements.contains { s in
+                s.deniesWithoutMFA && (s.coversAllActions || s.isNotAction) && (s.coversAllResources || s.isNotResource)
+            } ?? false
+        }
+    }
+
+    /// True when one of the principal's policies denies `sts:AssumeRole` without MFA.
+    func deniesAssumeWithoutMFA(_ index: Int) -> Bool {
+        grants[index].contains { grant in
+            grant.document?.statements.contains { $0.deniesWithoutMFA && $0.covers(action: "sts:AssumeRole") } ?? false
+        }
+    }
+
+    /// The principal's administrator grant that holds without MFA: `AdministratorAccess`, or an
+    /// Allow of `*` on `*` whose statement does not require MFA. Nil when an unconditional Deny
+    /// of everything cancels it.
+    func adminGrantWithoutMFA(_ index: Int) -> Grant? {
+        guard adminGrant(index) != nil else { return nil }
+        return grants[index].first { grant in
+            if case .arn(let arn) = grant.source, ARN.isAdministratorAccess(arn.value) { return true }
+            return grant.document?.statements.contains {
+                $0.effect == .allow && $0.coversAllActions && $0.coversAllResources && $0.principals.isEmpty && !$0.requiresMFA
+            } ?? false
+        }
+    }
+
+    /// A stable order for principals in messages and reports: name, then file, then logical name.
+    func precedes(_ a: Int, _ b: Int) -> Bool {
+        let pa = principals[a], pb = principals[b]
+        if pa.displayName != pb.displayName { return pa.displayName < pb.displayName }
+        if pa.provenance.file != pb.provenance.file { return pa.provenance.file < pb.provenance.file }
+        if pa.logicalName != pb.logicalName { return pa.logicalName < pb.logicalName }
+        return a < b
+    }
+}
+
+// MARK: - Who a trust statement admits
+
+extension IAMGraph {
+    /// Whether an account written in role `role`'s trust policy is the account of principal `x`.
+    /// `${AWS::AccountId}` is the role's own account: the same as `x`'s when both sit in one file
+    /// or in the same configured account.
+    func accountCertainty(_ written: String, principal x: Int, role: Int) -> Certainty {
+        let xAccount = knownAccount(of: x)
+        if written == "${AWS::AccountId}" {
+            if principals[x].provenance.file == principals[role].provenance.file && principals[x].account == principals[role].account {
+                return .yes
+            }
+            guard let xAccount, let rAccount = knownAccount(of: role) else { return .maybe }
+            return xAccount == rAccount ? .yes : .no
+        }
+        if written.count == 12, written.allSatisfy(\.isNumber) {
+            guard let xAccount else { return .maybe }
+            return xAccount == written ? .yes : .no
+        }
+        return .maybe
+    }
+
+    /// Whether a user or role name written in role `role`'s trust policy names principal `x`.
+    func nameCertainty(_ entry: PrincipalEntry, name: String, principal x: Int, role: Int) -> Certainty {
+        let p = principals[x]
+        let file = principals[role].provenance.file
+        if name.contains("${") {
+            let named = resolve(entry.text, kind: p.kind, from: file)
+            if named.contains(x) { return .yes }
+            return named.isEmpty ? .maybe : .no
+        }
+        guard let explicit = p.explicitName, !explicit.isSymbolic else { return .no }
+        return explicit.value.lowercased() == name.lowercased() ? .yes : .no
+    }
+
+    /// Whether one principal entry of role `role`'s trust policy names principal `x` (a user or a role).
+    func admits(_ entry: PrincipalEntry, principal x: Int, role: Int) -> Certainty {
+        let kind = principals[x].kind
+        switch entry.identity {
+        case .anyone:
+            return .yes
+        case .account(let id):
+            return accountCertainty(id, principal: x, role: role)
+        case .user(let account, let name):
+            guard kind == .user else { return .no }
+            return min(nameCertainty(entry, name: name, principal: x, role: role), accountCertainty(account, principal: x, role: role))
+        case .role(let account, let name), .assumedRole(let account, let name):
+            guard kind == .role else { return .no }
+            return min(nameCertainty(entry, name: name, principal: x, role: role), accountCertainty(account, principal: x, role: role))
+        case .other(let value):
+            return entry.kind == .aws && value.contains("${") ? .maybe : .no
+        case .service, .federated:
+            return .no
+        }
+    }
+
+    /// Whether the statement's conditions let principal `x` through: a pinned `aws:PrincipalArn`
+    /// that cannot name it, or `aws:PrincipalType` of the other kind, shut it out; tag and user-id
+    /// tests leave it open; MFA, external id, network and organization tests do not say who.
+    func conditionCertainty(_ statement: Statement, principal x: Int) -> Certainty {
+        let kind = principals[x].kind
+        let arn = self.arn(of: x)
+        var candidates = [arn]
+        let placeholder = "arn:${AWS::Partition}:"
+        if arn.hasPrefix(placeholder) { candidates.append("arn:aws:" + arn.dropFirst(placeholder.count)) }
+        var result = Certainty.yes
+        for clause in statement.conditions {
+            let key = clause.normalizedKey
+            switch key {
+            case "aws:principalarn":
+                guard clause.isPositiveMatch() else { continue }
+                let matched = clause.values.contains { v in
+                    candidates.contains { Wildcard.matches(pattern: v.value, v.isSymbolic, $0, caseInsensitive: false) }
+                }
+                if matched { continue }
+                let symbolic = clause.values.contains(where: \.isSymbolic) || arn.contains("${")
+                result = min(result, symbolic ? .maybe : .no)
+            case "aws:principaltype":
+                guard clause.isPositiveMatch() else { continue }
+                let wanted = kind == .user ? "user" : "assumedrole"
+                if !clause.values.contains(where: { $0.value.lowercased() == wanted || $0.isSymbolic }) { result = .no }
+            case "aws:userid", "aws:username", "aws:principalservicename", "aws:principalisawsservice":
+                result = min(result, .maybe)
+            default:
+                if key.hasPrefix("aws:principaltag/") || key.hasPrefix("iam:resourcetag/") || key.hasPrefix("aws:resourcetag/") {
+                    result = min(result, .maybe)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Whether an Allow statement of role `role`'s trust policy lets principal `x` call
+    /// `sts:AssumeRole`. A `*` principal behind a condition that restricts the caller stays `.maybe`.
+    func admits(_ statement: Statement, principal x: Int, role: Int) -> Certainty {
+        guard statement.effect == .allow, statement.covers(action: "sts:AssumeRole") else { return .no }
+        if statement.isNotPrincipal {
+            let listed = statement.principals.contains { admits($0, principal: x, role: role) != .no }
+            return listed ? .maybe : min(.maybe, conditionCertainty(statement, principal: x))
+        }
+        var best = Certainty.no
+        for entry in statement.principals {
+            var c = admits(entry, principal: x, role: role)
+            if c == .yes, entry.identity == .anyone, statement.restrictsCaller { c = .maybe }
+            best = max(best, c)
+            if best == .yes { break }
+        }
+        guard best != .no else { return .no }
+        return min(best, conditionCertainty(statement, principal: x))
+    }
+
+    /// Whether role `role`'s trust policy admits principal `x`, and the Allow statements that surely do.
+    func trustAdmission(of x: Int, to role: Int) -> (certainty: Certainty, statements: [Statement]) {
+        guard let trust = principals[role].trustPolicy else { return (.no, []) }
+        var certainty = Certainty.no
+        var admitting: [Statement] = []
+        for statement in trust.statements where statement.effect == .allow {
+            let c = admits(statement, principal: x, role: role)
+            if c == .yes { admitting.append(statement) }
+            certainty = max(certainty, c)
+        }
+        if certainty == .yes, trust.deniesOutsideCallers { certainty = .maybe }
+        return (certainty, admitting)
+    }
+}
+
+// MARK: - Assume-role hops
+
+/// A principal may become a role: its identity policy allows `sts:AssumeRole` on the role and the
+/// role's trust policy surely admits it.
+struct AssumeHop {
+    var from: Int
+    var to: Int
+    /// The identity-policy statement that allows the call (an MFA-free one when there is one).
+    var assume: Statement
+    /// The trust statement that admits the caller (an MFA-free one when there is one).
+    var trust: Statement
+    /// True when every way through the hop demands MFA: the identity statements or the trust
+    /// statements require it, the trust denies assuming without MFA, or the caller's own policies
+    /// deny `sts:AssumeRole` without MFA.
+    var requiresMFA: Bool
+}
+
+extension IAMGraph {
+    /// Every hop of the graph, one per (principal, role) pair, in the order of `assumeEdges`.
+    /// Work is linear in the assume edges times the size of the role's trust policy.
+    func assumeHops() -> [AssumeHop] {
+        var order: [Int64] = []
+        var statementsByPair: [Int64: [Statement]] = [:]
+        for edge in assumeEdges {
+            let key = Int64(edge.from) << 32 | Int64(edge.role)
+            if statementsByPair[key] == nil { order.append(key) }
+            statementsByPair[key, default: []].append(edge.statement)
+        }
+        var hops: [AssumeHop] = []
+        var denies: [Int: Bool] = [:]
+        for key in order {
+            let from = Int(key >> 32), to = Int(key & 0xFFFF_FFFF)
+            let (certainty, admitting) = trustAdmission(of: from, to: to)
+            guard certainty == .yes, let firstTrust = admitting.first, let assumes = statementsByPair[key], let firstAssume = assumes.first else { continue }
+            let freeAssume = assumes.first { !$0.requiresMFA }
+            let freeTrust = admitting.first { !$0.requiresMFA }
+            let callerDenies = denies[from] ?? {
+                let d = deniesAssumeWithoutMFA(from)
+                denies[from] = d
+                return d
+            }()
+            let trustDenies = principals[to].trustPolicy?.deniesAssumeWithoutMFA ?? false
+            hops.append(AssumeHop(
+                from: from, to: to, assume: freeAssume ?? firstAssume, trust: freeTrust ?? firstTrust,
+                requiresMFA: freeAssume == nil || freeTrust == nil || callerDenies || trustDenies))
+        }
+        return hops
+    }
+}
