@@ -191,7 +191,7 @@ public struct Statement: Sendable {
     /// Whether the statement's action element covers every action (`*`, or NotAction of nothing).
     public var coversAllActions: Bool {
         if isNotAction { return actions.isEmpty }
-        return actions.contains { $0.value == "*" }
+        return actions.contains { $0.value == "*" || $0.value == "*:*" }
     }
 
     /// Whether the resource element covers every resource (`*`).

@@ -215,7 +215,7 @@ final class CustomRulesTests: XCTestCase {
             "ORG900-test-rule/rule.yml:9:22: 'reachable-from' cannot select policy; it selects user and role")
         XCTAssertEqual(
             try loadError("match:\n  role: {allowed-actions: PassRole}\nmessage: m\n"),
-            "ORG900-test-rule/rule.yml:8:28: 'PassRole' is not an IAM action pattern; expected service:action, e.g. iam:PassRole or s3:Get*")
+            "ORG900-test-rule/rule.yml:8:27: 'PassRole' is not an IAM action pattern; expected service:action, e.g. iam:PassRole or s3:Get*")
         XCTAssertEqual(
             try loadError("match:\n  statement:\n    condition: {kye: aws:SourceIp}\nmessage: m\n"),
             "ORG900-test-rule/rule.yml:9:17: unknown key 'condition.kye' (did you mean 'key'?); expected key, operator or values")
@@ -227,10 +227,10 @@ final class CustomRulesTests: XCTestCase {
             "ORG900-test-rule/rule.yml:9:16: unknown placeholder {nmae} (did you mean 'name'?); expected a property such as {name} or {account}")
         XCTAssertEqual(
             try loadError("match:\n  user: {}\nmessage: \"{trusted-accounts}\"\n"),
-            "ORG900-test-rule/rule.yml:9:10: placeholder {trusted-accounts} is not defined for user")
+            "ORG900-test-rule/rule.yml:9:11: placeholder {trusted-accounts} is not defined for user")
         XCTAssertEqual(
             try loadError("match:\n  role: {}\nmessage: \"{reachable-from}\"\n"),
-            "ORG900-test-rule/rule.yml:9:10: {reachable-from} names who reaches the entity: the match needs a reachable-from test")
+            "ORG900-test-rule/rule.yml:9:11: {reachable-from} names who reaches the entity: the match needs a reachable-from test")
         XCTAssertEqual(
             try loadError("match:\n  role: {name: [a, b}\nmessage: m\n").hasPrefix("ORG900-test-rule/rule.yml:8:21: "), true)
         XCTAssertEqual(try loadError("message: m\n"), "ORG900-test-rule/rule.yml:1:1: missing field 'match'")
@@ -326,7 +326,9 @@ final class CustomRulesTests: XCTestCase {
     func testReachableFromFollowsAssumeStepsTransitively() throws {
         XCTAssertEqual(try matched("role: {reachable-from: {user: {}}}"), ["role deep-admin", "role jump", "role mfa-admin"])
         XCTAssertEqual(try matched("role: {reachable-from: {user: {}, without-mfa: true}}"), ["role deep-admin", "role jump"])
-        XCTAssertEqual(try matched("role: {reachable-from: {user: {name: bob}}}"), ["role mfa-admin"])
+        // bob needs MFA for every step, but reaches jump (and so deep-admin) as well as mfa-admin.
+        XCTAssertEqual(try matched("role: {reachable-from: {user: {name: bob}}}"), ["role deep-admin", "role jump", "role mfa-admin"])
+        XCTAssertEqual(try matched("role: {reachable-from: {user: {name: bob}, without-mfa: true}}"), [])
         XCTAssertEqual(try matched("role: {reachable-from: {role: {name: jump}}}"), ["role deep-admin"])
         let lines = try findings("""
         match:
@@ -336,7 +338,7 @@ final class CustomRulesTests: XCTestCase {
         message: "admin role '{name}' can be reached without MFA from {reachable-from}"
         """)
         XCTAssertEqual(lines, [
-            "workload/roles.yaml:15:3: warning: admin role 'deep-admin' can be reached without MFA from user 'alice' through role 'jump' [ORG900 test-rule]",
+            "workload/roles.yaml:17:3: warning: admin role 'deep-admin' can be reached without MFA from user 'alice' through role 'jump' [ORG900 test-rule]",
         ])
         let rulePack = try pack("match:\n  role:\n    reachable-from: {user: {}, without-mfa: true}\n    admin: true\nmessage: m\n")
         let dir = try temporaryDirectory(Self.scenario)
@@ -344,7 +346,7 @@ final class CustomRulesTests: XCTestCase {
         let finding = try XCTUnwrap(result.findings.first { $0.rule.code == "ORG900" })
         XCTAssertEqual(finding.related.map { "\($0.location): \($0.message)" }, [
             "workload/roles.yaml:10:13: user 'alice' may assume role 'jump' without MFA",
-            "workload/roles.yaml:25:13: role 'jump' may assume role 'deep-admin' without MFA",
+            "workload/roles.yaml:26:13: role 'jump' may assume role 'deep-admin' without MFA",
         ])
     }
 
@@ -362,13 +364,13 @@ final class CustomRulesTests: XCTestCase {
 
     func testAssumeEdgesProfilesAndPositions() throws {
         XCTAssertEqual(try findings("match:\n  assume-edge: {mfa-required: false, cross-account: true}\nmessage: \"{from.name} may become {to.name}\"\n"), [
-            "identity/people.yaml:19:15: warning: alice may become jump [ORG900 test-rule]",
+            "identity/people.yaml:18:17: warning: alice may become jump [ORG900 test-rule]",
         ])
         XCTAssertEqual(try findings("match:\n  profile:\n    role: {admin: true}\n    not: {keys: mfa_serial}\nmessage: \"profile {name} assumes {role-arn} without mfa_serial\"\n"), [
             "aws/config:4:1: warning: profile admin assumes arn:aws:iam::222222222222:role/deep-admin without mfa_serial [ORG900 test-rule]",
         ])
         XCTAssertEqual(try findings("match:\n  trust-statement: {trusted-federated: \"*token.actions.githubusercontent.com\"}\nmessage: \"{role.name} in {account}\"\n"), [
-            "workload/roles.yaml:70:13: warning: ci-deploy in 222222222222 [ORG900 test-rule]",
+            "workload/roles.yaml:61:13: warning: ci-deploy in 222222222222 [ORG900 test-rule]",
         ])
     }
 
@@ -377,6 +379,18 @@ final class CustomRulesTests: XCTestCase {
         let doc = try String(contentsOfFile: "\(TestPaths.packageRoot)/docs/custom-rules.md", encoding: .utf8)
         for word in Vocabulary.allWords + MatchKind.allCases.map(\.rawValue) {
             XCTAssertTrue(doc.contains("`\(word)`"), "docs/custom-rules.md does not document `\(word)`")
+        }
+    }
+
+    /// The worked examples in docs/custom-rules.md are the example pack's rules, word for word.
+    func testWorkedExamplesAreThePacksRules() throws {
+        let doc = try String(contentsOfFile: "\(TestPaths.packageRoot)/docs/custom-rules.md", encoding: .utf8)
+        let pack = try CustomRulePack.load(directory: "\(TestPaths.examples)/rule-pack")
+        XCTAssertEqual(pack.rules.map(\.metadata.code), ["ORG001", "ORG002", "ORG003", "ORG004", "ORG005"])
+        for rule in pack.rules {
+            let text = try String(contentsOfFile: "\(rule.folder)/rule.yml", encoding: .utf8)
+            let match = try XCTUnwrap(text.range(of: "\nmatch:\n")).lowerBound
+            XCTAssertTrue(doc.contains(String(text[text.index(after: match)...])), "docs/custom-rules.md does not show \(rule.metadata.code)'s match and message as written")
         }
     }
 

@@ -295,6 +295,31 @@ final class InventoryLoaderTests: XCTestCase {
         XCTAssertFalse(String(describing: fragment).contains("TopSecretBucket"))
     }
 
+    func testPlanAttributesTheConfigurationDoesNotSetAreUnset() throws {
+        let fragment = try terraform("""
+        {
+          "format_version": "1.2",
+          "resource_changes": [
+            {"address": "module.org.aws_iam_account_password_policy.p", "mode": "managed", "type": "aws_iam_account_password_policy", "name": "p",
+             "change": {"actions": ["create"], "after": {"minimum_password_length": 14},
+                        "after_unknown": {"require_symbols": true, "max_password_age": true, "id": true}}},
+            {"address": "aws_iam_account_password_policy.unconfigured", "mode": "managed", "type": "aws_iam_account_password_policy", "name": "unconfigured",
+             "change": {"actions": ["create"], "after": {}, "after_unknown": {"require_symbols": true}}}
+          ],
+          "configuration": {"root_module": {"module_calls": {"org": {"module": {"resources": [
+            {"address": "aws_iam_account_password_policy.p", "mode": "managed", "type": "aws_iam_account_password_policy", "name": "p",
+             "expressions": {"minimum_password_length": {"constant_value": 14}, "max_password_age": {"references": ["var.age"]}}}
+          ]}}}}}
+        }
+        """)
+        let policy = try item(fragment, .passwordPolicy, "module.org.aws_iam_account_password_policy.p")
+        XCTAssertNil(policy.property("require_symbols"), "not in the configuration: not set")
+        XCTAssertEqual(policy.property("max_password_age")?.value.text?.isSymbolic, true, "set from a variable: unknown")
+        XCTAssertEqual(policy.property("minimum_password_length")?.value.text?.value, "14")
+        let unconfigured = try item(fragment, .passwordPolicy, "aws_iam_account_password_policy.unconfigured")
+        XCTAssertEqual(unconfigured.property("require_symbols")?.value.text?.isSymbolic, true, "without configuration: unknown")
+    }
+
     func testRawStateInventory() throws {
         let fragment = try terraform("""
         {

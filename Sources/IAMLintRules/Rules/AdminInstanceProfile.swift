@@ -14,11 +14,10 @@ public struct AdminInstanceProfile: Rule {
         for profile in graph.instanceProfiles {
             let file = profile.provenance.file
             let name = profile.explicitName.flatMap { $0.isSymbolic ? nil : $0.value } ?? profile.logicalName
-            let isTemplate = profile.provenance.logicalPath.hasPrefix("Resources.")
             for (i, ref) in profile.roles.enumerated() {
                 for role in graph.resolve(ref, kind: .role, from: file) {
                     guard let admin = graph.adminGrant(role), Self.trustsEC2(graph, role) else { continue }
-                    let at = profile.provenance.child(isTemplate ? "Properties.Roles[\(i)]" : "role", range: ref.range)
+                    let at = profile.provenance.child(Self.rolePath(profile, index: i), range: ref.range)
                     findings.append(context.finding(
                         Message.adminProfile(profile: name, role: graph.principals[role].displayName, policy: admin.label), at: at,
                         subject: name, related: [RelatedLocation(location: admin.provenance.location, message: "administrator access granted here")]))
@@ -26,6 +25,12 @@ public struct AdminInstanceProfile: Rule {
             }
         }
         return findings
+    }
+
+    /// Where the profile names its `index`th role. The model keeps no path for it: CloudFormation
+    /// writes `Properties.Roles[i]` under `Resources.X`, Terraform the `role` attribute.
+    static func rolePath(_ profile: InstanceProfile, index: Int) -> String {
+        profile.provenance.logicalPath.hasPrefix("Resources.") ? "Properties.Roles[\(index)]" : "role"
     }
 
     /// True when the role's trust policy admits the EC2 service.

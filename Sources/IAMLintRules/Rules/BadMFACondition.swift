@@ -41,7 +41,7 @@ public struct BadMFACondition: Rule {
         }
 
         static func allowWithoutMFA(_ label: String) -> String {
-            "\(label) allows on aws:MultiFactorAuthPresent \"false\", that is only to sessions without MFA"
+            "\(label) allows on aws:MultiFactorAuthPresent \"false\", which admits sessions without MFA"
         }
 
         static func allowIfExists(_ label: String) -> String {

@@ -4,7 +4,8 @@ import IAMLintModel
 /// IAM218 (experimental): an identity-policy Allow, on every resource (`*`) and without a
 /// condition that scopes it, of actions whose response carries a credential or a secret that
 /// opens more than the caller's own rights: passwords, keys and tokens of other users,
-/// databases, instances and fleets, and the values of secrets and parameters.
+/// databases, instances and fleets, and the values of secrets and parameters. IAM's own actions
+/// in a statement that allows all of IAM are IAM206's.
 public struct CredentialsExposureAction: Rule {
     public static let code = "IAM218"
     public init() {}
@@ -43,7 +44,8 @@ public struct CredentialsExposureAction: Rule {
                 guard ResourceScope.wildcardResource(statement) != nil, !PermissionScope.coversEveryAction(statement),
                       ResourceScope.scopingCondition(statement) == nil
                 else { continue }
-                let found = ActionSets.covered(by: statement).intersection(Self.exposingActions).subtracting(denied)
+                var found = ActionSets.covered(by: statement).intersection(Self.exposingActions).subtracting(denied)
+                if ResourceScope.isWiderGrant(statement) { found = found.subtracting(ActionSets.service("iam")) }
                 guard !found.isEmpty else { continue }
                 let names = ActionSets.names(of: found, in: statement, limit: 3)
                 let at = ActionSets.firstPattern(in: statement, meeting: found).map { ActionSets.provenance(of: $0, in: statement) }

@@ -5,8 +5,9 @@ import IAMLintModel
 /// that is certain:
 /// - in a CloudFormation template, a `Ref` that names a resource of the template of another kind
 ///   (`Roles: [!Ref DeployUser]`): it deploys, and the attachment fails at run time;
-/// - in a raw Terraform state (`.tfstate`, which lists everything it manages), a literal name
-///   that no scanned file defines.
+/// - in a raw Terraform state (`.tfstate`, which lists everything it manages) that manages users,
+///   groups or roles itself, a literal name of that kind that no scanned file defines (a state
+///   that manages none, only attachments, works on entities managed elsewhere).
 ///
 /// A `Ref` to a name the template does not declare at all cannot be told from one to a parameter
 /// without default in the model, so it is left alone; so are literal names in templates and plans
@@ -27,6 +28,8 @@ public struct DanglingReference: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
+        var managedKinds = Set<String>()
+        for p in graph.principals { managedKinds.insert("\(p.provenance.file)\u{0}\(p.kind.rawValue)") }
         var findings: [Finding] = []
         for site in sites(graph) {
             let file = site.provenance.file
@@ -38,7 +41,8 @@ public struct DanglingReference: Rule {
                     Message.wrongKind(owner: site.owner, kind: site.kind, name: name, actual: actual), at: at,
                     subject: "\(site.owner) \(site.kind.rawValue) \(name)"))
             } else {
-                guard file.hasSuffix(".tfstate"), !site.reference.isSymbolic, !site.reference.value.contains("${"),
+                guard file.hasSuffix(".tfstate"), managedKinds.contains("\(file)\u{0}\(site.kind.rawValue)"),
+                      !site.reference.isSymbolic, !site.reference.value.contains("${"),
                       !site.reference.value.isEmpty, !Self.isAWSOwned(site.reference.value) else { continue }
                 let name = ARN(site.reference.value).map { ARN.lastPathComponent($0.resource) } ?? site.reference.value
                 findings.append(context.finding(

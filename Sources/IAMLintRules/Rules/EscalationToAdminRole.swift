@@ -86,7 +86,7 @@ public struct EscalationToAdminRole: Rule {
                 findings.append(finding(context, path, holder: index, role: role, roleArn: arn))
             }
         }
-        return findings
+        return findings.withoutRepeats()
     }
 
     private func finding(_ context: RuleContext, _ path: Path, holder: Int, role: Int, roleArn: String) -> Finding {

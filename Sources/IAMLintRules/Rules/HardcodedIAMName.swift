@@ -24,13 +24,26 @@ public struct HardcodedIAMName: Rule {
             if let name = profile.explicitName { named.append((.instanceProfile, name, profile.provenance)) }
         }
         return named.compactMap { entry in
-            guard !entry.name.isSymbolic, !entry.name.value.contains("${"), !entry.name.value.isEmpty else { return nil }
+            guard Self.isWrittenLiterally(entry.name), !entry.name.value.contains("{{resolve:") else { return nil }
             let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
             let at = entry.provenance.child("Properties.\(key)", range: entry.name.range)
             return context.finding(
                 Message.fixedName(kind: entry.kind, name: entry.name.value, key: key), at: at,
                 subject: "\(entry.kind.rawValue) \(entry.name.value)")
         }
+    }
+
+    /// True for a name written as a plain or quoted scalar. A name computed by an intrinsic
+    /// function (a parameter's default through `Ref`, `Fn::Sub` of parameters, a mapping) resolves
+    /// to text as well, but its range spans the function, not just the text: such names can change
+    /// from one deployment to the next and are left alone.
+    static func isWrittenLiterally(_ name: PolicyText) -> Bool {
+        guard !name.isSymbolic, !name.value.contains("${"), !name.value.isEmpty else { return false }
+        let range = name.range
+        guard range.start.line == range.end.line else { return false }
+        let width = range.end.column - range.start.column
+        let lengths = [name.value.utf8.count, name.value.unicodeScalars.count]
+        return lengths.contains(width) || lengths.contains(width - 2)
     }
 
     enum Message {

@@ -31,7 +31,8 @@ public struct InvalidIAMName: Rule {
         var findings: [Finding] = []
         for entry in entries {
             let cfn = entry.provenance.logicalPath.hasPrefix("Resources.")
-            if let name = entry.name, !name.isSymbolic, !name.value.contains("${"),
+            if let name = entry.name, !name.isSymbolic, !name.value.contains("${"), !name.value.isEmpty,
+               !name.value.contains("{{resolve:"),
                let problem = IAMNameRules.nameProblem(name.value, kind: entry.kind) {
                 let key = IAMNameRules.nameKey(entry.kind, cloudFormation: cfn)
                 findings.append(context.finding(

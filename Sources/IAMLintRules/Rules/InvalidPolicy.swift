@@ -43,7 +43,8 @@ public struct InvalidPolicy: Rule {
     }
 
     /// The first policy variable (`${aws:username}`, `${saml:sub}`, `${*}`) in any string of the
-    /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`) are not variables.
+    /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`,
+    /// `${ImportValue:…}`) are not variables.
     static func firstPolicyVariable(in value: Value) -> String? {
         for text in strings(in: value) {
             var rest = Substring(text.value)
@@ -69,9 +70,10 @@ public struct InvalidPolicy: Rule {
 
     static func isPolicyVariable(_ inner: Substring) -> Bool {
         if inner == "*" || inner == "?" || inner == "$" { return true }
-        guard let first = inner.first, first.isLetter, let colon = inner.firstIndex(of: ":") else { return false }
-        let next = inner.index(after: colon)
-        return next < inner.endIndex && inner[next] != ":" && !inner.contains("::")
+        guard let colon = inner.firstIndex(of: ":"), colon > inner.startIndex, !inner.contains("${") else { return false }
+        let prefix = inner[..<colon], key = inner[inner.index(after: colon)...]
+        let prefixIsService = prefix.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "." || $0 == "-" }
+        return prefixIsService && prefix.first?.isLetter == true && !key.isEmpty && !key.hasPrefix(":") && !key.hasPrefix("-")
     }
 
     /// True for `StringEquals`, `ForAnyValue:StringLike`, `ArnLikeIfExists`; false for

@@ -118,13 +118,30 @@ public struct OIDCTrustWithoutSubject: Rule {
     /// organization before the first `/` are fixed (`repo:org/*`, not `repo:*` or `repo:org*`).
     func pinsSubject(_ clause: ConditionClause, value: PolicyText, github: Bool) -> Bool {
         guard clause.usesWildcards else { return true }
-        let v = value.value
+        var v = value.value
+        if value.isSymbolic {
+            if v.hasPrefix("${"), v.hasSuffix("}"), v.dropFirst(2).firstIndex(of: "$") == nil { return true }
+            v = Self.fillingPlaceholders(v)
+        }
         if Wildcards.isOnlyWildcards(v) { return false }
         guard github else { return true }
         let parts = v.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2 else { return false }
         let owner = parts[1].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         return !Wildcards.contains(String(parts[0])) && !owner.isEmpty && !Wildcards.contains(owner)
+    }
+
+    /// `repo:${Org}/*` → `repo:p/*`: a parameter is a fixed value, never guessed.
+    static func fillingPlaceholders(_ value: String) -> String {
+        var result = ""
+        var rest = Substring(value)
+        while let start = rest.firstRange(of: "${") {
+            result += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { return result + rest[start.lowerBound...] }
+            result += "p"
+            rest = rest[rest.index(after: end)...]
+        }
+        return result + rest
     }
 
     enum Message {

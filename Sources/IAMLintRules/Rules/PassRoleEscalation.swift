@@ -36,7 +36,7 @@ public struct PassRoleEscalation: Rule {
             let label = "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"
             findings.append(finding(context, found, holder: "whoever holds \(label)", subject: label))
         }
-        return findings
+        return findings.withoutRepeats()
     }
 
     private func finding(_ context: RuleContext, _ found: (pass: Statement, compute: PassRoleAnalysis.ComputeGrant), holder: String, subject: String) -> Finding {

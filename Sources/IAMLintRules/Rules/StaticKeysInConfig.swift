@@ -12,8 +12,16 @@ public struct StaticKeysInConfig: Rule {
     static let keys = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"]
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.graph.profiles.compactMap { profile in
-            guard profile.source == .config, !profile.isSSOSession else { return nil }
+        // A file read as `config` only because of its extension (`*.ini`) may be a credentials
+        // file; it counts as a config file when it is named `config` or uses config sections.
+        var configFiles = Set<String>()
+        for profile in context.graph.profiles where profile.source == .config {
+            let file = profile.provenance.file
+            let name = file.split(separator: "/").last.map(String.init) ?? file
+            if name == "config" || profile.name != "default" { configFiles.insert(file) }
+        }
+        return context.graph.profiles.compactMap { profile in
+            guard profile.source == .config, !profile.isSSOSession, configFiles.contains(profile.provenance.file) else { return nil }
             let present = Self.keys.filter { profile.properties[$0] != nil }
             let first = present.min { (profile.properties[$0]?.range.start ?? .start) < (profile.properties[$1]?.range.start ?? .start) }
             guard let first, let at = profile.provenance(of: first) else { return nil }

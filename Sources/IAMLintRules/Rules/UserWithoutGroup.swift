@@ -2,7 +2,8 @@ import IAMLintCore
 import IAMLintModel
 
 /// IAM405: an IAM user in no group (no `Groups`, no `UserToGroupAddition`, no Terraform group
-/// membership) in a scan that defines groups: its permissions are managed one user at a time.
+/// membership) in a setup that defines groups (the same account when it is known, else the same
+/// directory): its permissions are managed one user at a time.
 /// Users of a file with a membership whose users are not known (symbolic, unknown until apply)
 /// are left alone.
 public struct UserWithoutGroup: Rule {
@@ -11,7 +12,9 @@ public struct UserWithoutGroup: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
-        guard graph.principals.contains(where: { $0.kind == .group }) else { return [] }
+        var groupScopes = Set<String>()
+        for i in graph.principals.indices where graph.principals[i].kind == .group { groupScopes.insert(scope(of: i, graph)) }
+        guard !groupScopes.isEmpty else { return [] }
         var member = Set<Int>()
         var uncertainFiles = Set<String>()
         for membership in graph.memberships {
@@ -24,10 +27,18 @@ public struct UserWithoutGroup: Rule {
         }
         var findings: [Finding] = []
         for (index, user) in graph.principals.enumerated() where user.kind == .user {
-            guard user.groups.isEmpty, !member.contains(index), !uncertainFiles.contains(user.provenance.file) else { continue }
+            guard user.groups.isEmpty, !member.contains(index), !uncertainFiles.contains(user.provenance.file),
+                  groupScopes.contains(scope(of: index, graph)) else { continue }
             findings.append(context.finding(Message.noGroup(user.displayName), at: user.provenance, subject: user.displayName))
         }
         return findings
+    }
+
+    /// Where a principal belongs for the question "does this setup use groups": its account
+    /// when known, else the directory of its file (one setup's templates live together).
+    private func scope(of index: Int, _ graph: IAMGraph) -> String {
+        if let account = graph.accountID(of: index), RoleARNParts.isAccountID(account) { return "account \(account)" }
+        return "directory " + CLIProfileSet.directory(of: graph.principals[index].provenance.file)
     }
 
     enum Message {

@@ -122,3 +122,12 @@ enum PassRoleAnalysis {
         return "'\(ActionSets.firstPattern(in: statement, meeting: passRole)?.value ?? "iam:PassRole")'"
     }
 }
+
+extension Array where Element == Finding {
+    /// The findings less repeats of the same message at the same place: a principal name that
+    /// several scanned files define resolves to each of them, and each would repeat the finding.
+    func withoutRepeats() -> [Finding] {
+        var seen = Set<String>()
+        return filter { seen.insert("\($0.location.file):\($0.location.range):\($0.subject):\($0.message)").inserted }
+    }
+}

@@ -63,8 +63,10 @@ struct MergedCLIProfile {
     }
 
     /// Whether the profile yields credentials through something other than a static key pair.
+    /// A `web_identity_token_file` without `role_arn` counts: botocore also takes the role from
+    /// `AWS_ROLE_ARN`.
     var providesCredentialsOtherThanStaticKeys: Bool {
-        usesWebIdentity || usesSSO || has("credential_process")
+        has("web_identity_token_file") || usesSSO || has("credential_process")
     }
 }
 

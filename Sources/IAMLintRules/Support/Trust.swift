@@ -77,9 +77,13 @@ extension ConditionClause {
         }
     }
 
-    /// True when the clause pins the caller through one of `keys`.
-    func restricts(through keys: Set<String>) -> Bool {
-        keys.contains(normalizedKey) && isPositiveMatch() && pinsEveryValue
+    /// True when the clause pins the caller through one of `keys`. `allowIfExists` accepts the
+    /// `IfExists` forms, for keys that every caller who matters sends (services that support
+    /// `aws:SourceAccount` always send it).
+    func restricts(through keys: Set<String>, allowIfExists: Bool = false) -> Bool {
+        guard keys.contains(normalizedKey), pinsEveryValue else { return false }
+        if isPositiveMatch() { return true }
+        return allowIfExists && ifExists && !values.isEmpty && (comparison.hasPrefix("string") || comparison.hasPrefix("arn")) && !comparison.contains("not")
     }
 }
 
@@ -110,9 +114,10 @@ extension Statement {
     }
 
     /// True when `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` or `aws:SourceOrgPaths`
-    /// pins the resource a service acts for.
+    /// pins the resource a service acts for (`IfExists` forms included: a service that supports
+    /// the keys sends them).
     var restrictsSource: Bool {
-        conditions.contains { $0.restricts(through: TrustConditionKeys.source) }
+        conditions.contains { $0.restricts(through: TrustConditionKeys.source, allowIfExists: true) }
     }
 
     /// True when the caller must present a fixed `sts:ExternalId`.
