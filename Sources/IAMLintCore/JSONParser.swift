@@ -207,7 +207,7 @@ private struct JSONScanner {
                 if stack.count >= limits.maxDepth {
                     throw JSONFailure(
                         kind: .limit,
-                        message: "nesting is deeper than the limit of \(limits.maxDepth) levels (maxDepth; the limit is configurable)",
+                        message: "nesting deeper than \(limits.maxDepth) levels (limit maxDepth; raise it under `limits:` in .iamlint.yml if the file is legitimate)",
                         range: SourceRange(position))
                 }
                 let start = position

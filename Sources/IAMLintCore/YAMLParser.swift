@@ -156,7 +156,7 @@ private struct TreeBuilder {
             if expanded > limits.maxAliasExpansion {
                 diagnostics.append(ParseDiagnostic(
                     kind: .limit,
-                    message: "alias expansion exceeds \(limits.maxAliasExpansion) nodes (limit maxAliasExpansion; raise it in .iamlint.yml if the file is legitimate)",
+                    message: "alias expansion exceeds \(limits.maxAliasExpansion) nodes (limit maxAliasExpansion; raise it under `limits:` in .iamlint.yml if the file is legitimate)",
                     range: SourceRange(start: start, end: end)))
                 throw ParseAbort()
             }
@@ -172,7 +172,7 @@ private struct TreeBuilder {
         if stack.count >= limits.maxDepth {
             diagnostics.append(ParseDiagnostic(
                 kind: .limit,
-                message: "nesting deeper than \(limits.maxDepth) levels (limit maxDepth; raise it in .iamlint.yml if the file is legitimate)",
+                message: "nesting deeper than \(limits.maxDepth) levels (limit maxDepth; raise it under `limits:` in .iamlint.yml if the file is legitimate)",
                 range: SourceRange(frame.start)))
             throw ParseAbort()
         }

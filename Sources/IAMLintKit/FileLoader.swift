@@ -15,25 +15,20 @@ struct FileLoader {
     }
 
     func load(_ file: DiscoveredFile, account: String? = nil) -> Outcome {
-        guard let handle = FileHandle(forReadingAtPath: file.absolutePath) else {
-            return .skipped("cannot be opened: \(String(cString: strerror(errno)))")
-        }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: maxFileSize + 1) ?? Data()
-        } catch {
-            return .skipped("cannot be read: \(error.localizedDescription)")
-        }
-        if data.count > maxFileSize {
+        let bytes: [UInt8]
+        switch Self.read(file.absolutePath, limit: maxFileSize) {
+        case .bytes(let read):
+            bytes = read
+        case .tooLarge:
             var fragment = GraphFragment(file: file.displayPath)
             fragment.problems.append(InputProblem(
                 kind: .limitExceeded,
-                message: "file is larger than \(maxFileSize) bytes (limit maxFileSize; raise it if the file is legitimate)",
+                message: "file is larger than \(maxFileSize) bytes (limit maxFileSize; raise it under `limits:` in .iamlint.yml if the file is legitimate)",
                 provenance: Provenance(file: file.displayPath, logicalPath: "", range: .fileStart)))
             return .loaded(fragment)
+        case .failed(let reason):
+            return .skipped(reason)
         }
-        let bytes = [UInt8](data)
         var outcome: Outcome
         switch file.kind {
         case .yaml, .json:
@@ -86,9 +81,12 @@ struct FileLoader {
         } else {
             return .skipped("not a CloudFormation template or Terraform JSON")
         }
+        let duplicateKeyPaths = template.logicalPaths(toKeysAt: Set(result.diagnostics.compactMap { d -> SourceRange? in
+            if case .duplicateKey = d.kind { return d.range } else { return nil }
+        }))
         for d in result.diagnostics {
             guard case .duplicateKey(let key, let first) = d.kind else { continue }
-            let path = template.logicalPath(toKeyAt: d.range) ?? key
+            let path = duplicateKeyPaths[d.range] ?? key
             fragment.problems.append(InputProblem(
                 kind: .duplicateKey,
                 message: "duplicate key '\(key)'; only one of the two values takes effect",
@@ -96,6 +94,50 @@ struct FileLoader {
                 related: [RelatedLocation(location: SourceLocation(file: file.displayPath, range: first), message: "'\(key)' first defined here")]))
         }
         return .loaded(fragment)
+    }
+
+    enum ReadResult {
+        case bytes([UInt8])
+        case tooLarge
+        case failed(String)
+    }
+
+    /// Reads a regular file of at most `limit` bytes. The file is opened without following a
+    /// symbolic link and without blocking, and checked to be a regular file once open, so that a
+    /// file replaced after discovery by a link, a FIFO or a device is refused, never waited on.
+    static func read(_ path: String, limit: Int) -> ReadResult {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP { return .failed("symbolic link, not followed") }
+            return .failed("cannot be opened: \(String(cString: strerror(code)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .failed("cannot be read: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .failed("not a regular file") }
+        if Int(info.st_size) > limit { return .tooLarge }
+        // Read up to one byte past the limit: the size may have changed since fstat.
+        var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size), limit) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                if count > limit { return .tooLarge }
+                bytes.append(contentsOf: repeatElement(0, count: min(max(count, 4096), limit + 1 - count)))
+            }
+            let n = bytes.withUnsafeMutableBufferPointer { buffer in
+                readFile(fd, buffer.baseAddress! + count, buffer.count - count)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failed("cannot be read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            count += n
+        }
+        if count > limit { return .tooLarge }
+        bytes.removeSubrange(count...)
+        return .bytes(bytes)
     }
 
     static func startsLikeJSON(_ bytes: [UInt8]) -> Bool {
@@ -119,7 +161,63 @@ struct FileLoader {
     }
 }
 
+/// `read(2)`, named apart from `FileLoader.read`.
+private func readFile(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
 extension Node {
+    /// `logicalPath(toKeyAt:)` for many ranges in one walk of the tree (a file with thousands of
+    /// duplicate keys must not walk the tree once per key): the first match of each, in the same
+    /// order and with the same spelling.
+    func logicalPaths(toKeysAt ranges: Set<SourceRange>) -> [SourceRange: String] {
+        var found: [SourceRange: String] = [:]
+        guard !ranges.isEmpty else { return found }
+        var trail: [PathStep] = []
+        collectPaths(ranges, &trail, &found)
+        return found
+    }
+
+    private enum PathStep {
+        case key(String)
+        case index(Int)
+    }
+
+    /// Returns true once every range has its path.
+    @discardableResult
+    private func collectPaths(_ ranges: Set<SourceRange>, _ trail: inout [PathStep], _ found: inout [SourceRange: String]) -> Bool {
+        switch kind {
+        case .scalar:
+            return false
+        case .mapping(let entries):
+            for entry in entries {
+                if ranges.contains(entry.keyRange), found[entry.keyRange] == nil {
+                    // Spelled as the recursive `logicalPath(toKeyAt:)` composes it, inside out.
+                    var path = entry.key
+                    for step in trail.reversed() {
+                        switch step {
+                        case .key(let key): path = path.hasPrefix("[") ? key + path : "\(key).\(path)"
+                        case .index(let i): path = "[\(i)].\(path)"
+                        }
+                    }
+                    found[entry.keyRange] = path
+                    if found.count == ranges.count { return true }
+                }
+                trail.append(.key(entry.key))
+                defer { trail.removeLast() }
+                if entry.value.collectPaths(ranges, &trail, &found) { return true }
+            }
+            return false
+        case .sequence(let items):
+            for (i, item) in items.enumerated() {
+                trail.append(.index(i))
+                defer { trail.removeLast() }
+                if item.collectPaths(ranges, &trail, &found) { return true }
+            }
+            return false
+        }
+    }
+
     /// The dotted logical path (`Resources.Role.Properties`) of the mapping key at `range`.
     func logicalPath(toKeyAt range: SourceRange) -> String? {
         switch kind {

@@ -40,7 +40,6 @@ public enum TerraformLoader {
     public static func load(_ root: Node, file: String) -> GraphFragment {
         var builder = TerraformFragmentBuilder(file: file)
         builder.collect(root)
-        builder.configuredResources = TerraformFragmentBuilder.configuredResourceKeys(root)
         builder.build()
         builder.fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .terraform)
         return builder.fragment
@@ -275,8 +274,6 @@ private struct TerraformFragmentBuilder {
     /// `configuration` expressions by `moduleCalls|resource`.
     private var expressions: [String: Node] = [:]
     private var loginProfileUsers: [PolicyText] = []
-    /// `moduleCalls|resource` of every resource the plan's `configuration` declares (inventory).
-    var configuredResources: Set<String> = []
 
     init(file: String) {
         self.file = file
@@ -736,10 +733,10 @@ extension TerraformFragmentBuilder {
         guard let kind = Self.inventoryKinds[r.type], let entries = r.attributes.entries else { return nil }
         var properties: [ValueEntry] = []
         var seenKeys = Set<String>()
-        // A plan marks optional computed attributes the configuration does not set as unknown;
-        // they are not set, and AWS's defaults apply.
-        let configKey = r.address.moduleCalls.joined(separator: ".") + "|" + r.address.resource
-        let configuration = configuredResources.contains(configKey) ? (expressions[configKey] ?? Node(.mapping([]), range: r.range)) : nil
+        // A plan marks optional computed attributes that the configuration does not set as
+        // unknown; when the configuration's expressions for the resource are known and do not
+        // name the attribute, it is not set and AWS's defaults apply.
+        let configuration = expressions[r.address.moduleCalls.joined(separator: ".") + "|" + r.address.resource]
         func unsetInConfiguration(_ key: String) -> Bool {
             guard let configuration else { return false }
             return configuration[key] == nil && (r.unknown?[key]).map { TerraformInstance.containsTrue($0, depth: 0) } ?? false
@@ -785,24 +782,6 @@ extension TerraformFragmentBuilder {
                     r, entry.value, path: path + [.key(entry.key)], name: "\(name).\(entry.key)", depth: depth + 1))
             }, node.range)
         }
-    }
-
-    /// `moduleCalls|resource` of every resource in a plan's `configuration`, with or without expressions.
-    static func configuredResourceKeys(_ root: Node) -> Set<String> {
-        var keys = Set<String>()
-        func collect(_ module: Node, calls: [String], depth: Int) {
-            guard depth < 64 else { return }
-            let prefix = calls.joined(separator: ".") + "|"
-            for resource in module["resources"]?.items ?? [] {
-                guard let type = resource["type"]?.string, let name = resource["name"]?.string else { continue }
-                keys.insert(prefix + (resource["mode"]?.string == "data" ? "data." : "") + type + "." + name)
-            }
-            for call in module["module_calls"]?.entries ?? [] {
-                if let child = call.value["module"], child.entries != nil { collect(child, calls: calls + [call.key], depth: depth + 1) }
-            }
-        }
-        if let module = root["configuration"]?["root_module"] { collect(module, calls: [], depth: 0) }
-        return keys
     }
 
     /// Not null, and not an empty string, list or map.

@@ -333,15 +333,18 @@ private struct ManagedPolicyIndex {
 /// lower-cased (a superset for case-sensitive matching); the candidates are always checked with
 /// `Statement.mayCover(roleArn:)`, so the index changes speed, never the result.
 private struct RoleIndex {
-    /// The ARN of each role (`IAMGraph.arn(of:)`), by principal index.
-    var arns: [Int: String] = [:]
+    /// The ARN of each role (`IAMGraph.arn(of:)`), by principal index; nil for users and groups.
+    var arns: [String?]
     var all: [Int] = []
+    /// Roles by each form of their ARN, lower-cased.
+    var byARN: [String: [Int]] = [:]
     /// Roles by the last `/` segment of each form of their ARN (the role name).
     var byName: [String: [Int]] = [:]
     /// Roles by the ARN up to and including the fifth colon (`arn:aws:iam::123456789012:`).
     var byAccountPrefix: [String: [Int]] = [:]
 
     init(_ graph: IAMGraph) {
+        arns = Array(repeating: nil, count: graph.principals.count)
         for index in graph.principals.indices where graph.principals[index].kind == .role {
             let arn = graph.arn(of: index)
             arns[index] = arn
@@ -350,7 +353,8 @@ private struct RoleIndex {
             let placeholder = "arn:${aws::partition}:"
             if forms[0].hasPrefix(placeholder) { forms.append("arn:aws:" + forms[0].dropFirst(placeholder.count)) }
             var names = Set<String>(), prefixes = Set<String>()
-            for form in forms {
+            for form in Set(forms) {
+                byARN[form, default: []].append(index)
                 let scalars = Substring(form).unicodeScalars
                 names.insert(Self.lastSegment(scalars))
                 if let prefix = Self.accountPrefix(scalars) { prefixes.insert(prefix) }
@@ -385,27 +389,26 @@ private struct RoleIndex {
         var found = Set<Int>()
         for resource in statement.resources {
             let pattern = Substring(resource.value.lowercased()).unicodeScalars
-            let open = pattern.lastIndex(where: Self.isOpen)
-            guard let open else {
+            guard let open = pattern.lastIndex(where: Self.isOpen) else {
                 // No wildcard: the pattern names one ARN.
-                found.formUnion(byName[Self.lastSegment(pattern)] ?? [])
+                found.formUnion(byARN[String(pattern)] ?? [])
                 continue
             }
+            // A match ends with the text after the last wildcard and starts with the text before
+            // the first: when those fix the role name or the account, look only there.
             let tail = pattern[pattern.index(after: open)...]
-            if tail.contains("/") {
-                found.formUnion(byName[Self.lastSegment(tail)] ?? [])
-                continue
-            }
             let head = pattern[..<(pattern.firstIndex(where: Self.isOpen) ?? pattern.endIndex)]
-            if let prefix = Self.accountPrefix(head) {
-                found.formUnion(byAccountPrefix[prefix] ?? [])
-                continue
+            let named = tail.contains("/") ? byName[Self.lastSegment(tail)] ?? [] : nil
+            let inAccount = Self.accountPrefix(head).map { byAccountPrefix[$0] ?? [] }
+            switch (named, inAccount) {
+            case let (named?, inAccount?): found.formUnion(named.count <= inAccount.count ? named : inAccount)
+            case let (named?, nil): found.formUnion(named)
+            case let (nil, inAccount?): found.formUnion(inAccount)
+            case (nil, nil): return all
             }
-            return all
         }
         return found.sorted()
     }
-
 }
 
 extension Statement {

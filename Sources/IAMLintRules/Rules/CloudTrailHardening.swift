@@ -3,7 +3,8 @@ import IAMLintModel
 
 /// IAM602: a CloudTrail trail without log file validation, without KMS encryption, limited to one
 /// region, or without global service events (where IAM and STS events are recorded). One finding
-/// per missing setting: at the setting when it is written as false (or empty), else at the trail.
+/// per missing setting: at the setting when it is written as false (or empty) or left out by an
+/// `Fn::If` branch, else at the trail.
 /// Values unknown until deployment are not guessed; `Fn::If` branches are checked each.
 public struct CloudTrailHardening: Rule {
     public static let code = "IAM602"
@@ -20,8 +21,8 @@ public struct CloudTrailHardening: Rule {
 
             let validation = trail.falseBranches(.logFileValidation)
             for branch in validation { report(Message.noValidation(name, key: trail.key(.logFileValidation)), branch.provenance) }
-            if validation.isEmpty && trail.isUnset(.logFileValidation) {
-                report(Message.noValidation(name, key: trail.key(.logFileValidation)), item.provenance)
+            if validation.isEmpty, let at = trail.unsetProvenance(.logFileValidation) {
+                report(Message.noValidation(name, key: trail.key(.logFileValidation)), at)
             }
 
             let kmsKey = trail.key(.kmsKey)
@@ -30,12 +31,12 @@ public struct CloudTrailHardening: Rule {
                 return false
             }
             for branch in emptyKeys { report(Message.noEncryption(name, key: kmsKey), branch.provenance) }
-            if emptyKeys.isEmpty && trail.isUnset(.kmsKey) { report(Message.noEncryption(name, key: kmsKey), item.provenance) }
+            if emptyKeys.isEmpty, let at = trail.unsetProvenance(.kmsKey) { report(Message.noEncryption(name, key: kmsKey), at) }
 
             let singleRegion = trail.falseBranches(.multiRegion)
             for branch in singleRegion { report(Message.singleRegion(name, key: trail.key(.multiRegion)), branch.provenance) }
-            if singleRegion.isEmpty && trail.isUnset(.multiRegion) {
-                report(Message.singleRegion(name, key: trail.key(.multiRegion)), item.provenance)
+            if singleRegion.isEmpty, let at = trail.unsetProvenance(.multiRegion) {
+                report(Message.singleRegion(name, key: trail.key(.multiRegion)), at)
             }
 
             for branch in trail.falseBranches(.globalServiceEvents) {

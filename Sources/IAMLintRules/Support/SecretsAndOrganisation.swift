@@ -188,11 +188,22 @@ struct TrailView {
     }
 
     /// True when the setting is absent (or null) in some branch: the AWS default applies.
-    func isUnset(_ setting: Setting) -> Bool {
-        item.lacksProperty(key(setting)) || item.propertyBranches(key(setting)).contains {
-            if case .null = $0.value { return true }
-            return false
+    func isUnset(_ setting: Setting) -> Bool { unsetProvenance(setting) != nil }
+
+    /// Where the setting is left unset: the trail when it is absent, or the `Fn::If` whose other
+    /// branch is `AWS::NoValue` (the loader keeps fewer than two branches then); nil when it is set.
+    func unsetProvenance(_ setting: Setting) -> Provenance? {
+        let name = key(setting)
+        if item.lacksProperty(name) { return item.provenance }
+        if let property = item.property(name) {
+            if case .alternatives(let options, let range) = property.value, options.count < 2 {
+                return item.provenance.child("\(item.propertyPrefix)\(name)", range: range)
+            }
         }
+        for branch in item.propertyBranches(name) {
+            if case .null = branch.value { return item.provenance }
+        }
+        return nil
     }
 
     /// Whether the setting may be true: literally true, or unknown until deployment.
