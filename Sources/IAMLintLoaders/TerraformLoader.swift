@@ -440,6 +440,7 @@ private struct TerraformFragmentBuilder {
             if let trust = policyDocument(r, "assume_role_policy") { role.trustPolicy = trust }
             role.inlinePolicies = inlinePolicies(r)
             role.managedPolicyArns = managedPolicyArns(r)
+            role.managedPolicyArnsPath = "managed_policy_arns"
             fragment.principals.append(role)
         case "aws_iam_user":
             fragment.principals.append(principal(r, .user, base))
@@ -454,11 +455,14 @@ private struct TerraformFragmentBuilder {
         case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
             let (key, kind, targetType) = Self.target(of: r.type)
             let target = single(r, key, types: [targetType])
-            fragment.policies.append(StandalonePolicy(
+            var policy = StandalonePolicy(
                 isManaged: false, explicitName: r.text("name"), logicalName: r.addressText,
                 document: policyDocument(r, "policy") ?? PolicyDocument(statements: [], provenance: base),
                 roles: kind == .role ? [target] : [], users: kind == .user ? [target] : [],
-                groups: kind == .group ? [target] : [], provenance: base))
+                groups: kind == .group ? [target] : [], provenance: base)
+            policy.attachmentPaths = (key, key, key)
+            policy.attachmentPathsAreLists = false
+            fragment.policies.append(policy)
         case "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment":
             let (key, kind, targetType) = Self.target(of: r.type)
             let target = single(r, key, types: [targetType])

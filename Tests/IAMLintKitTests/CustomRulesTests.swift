@@ -1,7 +1,8 @@
 import Foundation
 import IAMLintCore
 @testable import IAMLintKit
-import IAMLintRules
+import IAMLintModel
+@testable import IAMLintRules
 import XCTest
 
 /// Custom rule packs: the rule-file reader's errors, each word of the match language on a small
@@ -372,6 +373,28 @@ final class CustomRulesTests: XCTestCase {
         XCTAssertEqual(try findings("match:\n  trust-statement: {trusted-federated: \"*token.actions.githubusercontent.com\"}\nmessage: \"{role.name} in {account}\"\n"), [
             "workload/roles.yaml:61:13: warning: ci-deploy in 222222222222 [ORG900 test-rule]",
         ])
+    }
+
+    /// `assumeSteps()` skips edges that no trust entry can admit; what is left is `assumeHops()`.
+    func testAssumeStepsAreTheBuiltInHops() throws {
+        let scenario = try temporaryDirectory(Self.scenario)
+        var folders = [scenario, "\(TestPaths.examples)/multi-account"]
+        if FileManager.default.fileExists(atPath: "\(TestPaths.corpus)/cloudformation") { folders.append("\(TestPaths.corpus)/cloudformation") }
+        for folder in folders {
+            var configuration = Configuration()
+            if FileManager.default.fileExists(atPath: "\(folder)/.iamlint.yml") {
+                configuration = try ConfigurationFile.load(path: "\(folder)/.iamlint.yml")
+            }
+            configuration.disabled = Set(RuleSet.builtIn.metadata.map(\.code))
+            let graph = Linter(configuration: configuration).lint([folder], displayBase: folder, root: folder).graph
+            func key(_ from: Int, _ to: Int, _ mfa: Bool, _ trust: Statement, _ assume: Statement) -> String {
+                "\(from) \(to) \(mfa) \(trust.provenance) \(assume.provenance)"
+            }
+            let steps = graph.assumeSteps().map { key($0.from, $0.to, $0.requiresMFA, $0.trustStatement, $0.assumeStatement) }
+            let hops = graph.assumeHops().map { key($0.from, $0.to, $0.requiresMFA, $0.trust, $0.assume) }
+            XCTAssertEqual(steps, hops, folder)
+            XCTAssertFalse(steps.isEmpty, folder)
+        }
     }
 
     /// Every word of the language is documented.

@@ -9,6 +9,7 @@ final class Evaluation {
     let index: GraphIndex
     private var reach: [Int: Reach] = [:]
     private var trust: [Int: Trust] = [:]
+    private var actionMemo: [Int: [String: Bool]] = [:]
 
     /// The roles a `reachable-from` reaches, each with the step it was first reached by, and the
     /// principals the search started from.
@@ -198,7 +199,16 @@ final class Evaluation {
             guard property.kinds.contains(kind(of: entity)) else { return false }
             return matcher.test(property.values(self, entity))
         case .actions(let actionTest):
-            return actionProfile(entity).map { $0.satisfies(actionTest) } ?? false
+            guard let profile = actionProfile(entity) else { return false }
+            if !actionTest.only, !profile.allowsEverything, profile.denies.isEmpty, !profile.allows.contains(where: \.isNotAction) {
+                // Only Allow statements with Action: some pattern covers some candidate. The same
+                // patterns recur across principals, so each is weighed once per test.
+                return profile.allows.contains { statement in
+                    statement.patterns.contains { coversCandidate(actionTest, $0) }
+                        || statement.unknownLiterals.contains { a in actionTest.globs.contains { $0.matches(a) } }
+                }
+            }
+            return profile.satisfies(actionTest)
         case .relation(let relation, let inner):
             guard relation.kinds.contains(kind(of: entity)) else { return false }
             return relation.related(self, entity).contains { relation.targets.contains(kind(of: $0)) && test(inner, $0) }
@@ -220,6 +230,14 @@ final class Evaluation {
             default: return false
             }
         }
+    }
+
+    /// Whether an action pattern of a statement covers one of the test's candidate actions.
+    private func coversCandidate(_ test: ActionTest, _ pattern: MatchGlob) -> Bool {
+        if let known = actionMemo[test.slot]?[pattern.pattern] { return known }
+        let answer = test.candidates.contains { pattern.matches($0) }
+        actionMemo[test.slot, default: [:]][pattern.pattern] = answer
+        return answer
     }
 
     private func actionProfile(_ entity: Entity) -> ActionProfile? {

@@ -56,7 +56,7 @@ struct MatchCompiler {
         switch tests.count {
         case 0: return .always
         case 1: return tests[0]
-        default: return .all(tests)
+        default: return .all(Condition.byCost(tests))
         }
     }
 
@@ -71,8 +71,8 @@ struct MatchCompiler {
         let word = entry.key
         let value = entry.value
         switch word {
-        case "all": return .all(try conditionList(value, word: word, kinds: kinds))
-        case "any": return .any(try conditionList(value, word: word, kinds: kinds))
+        case "all": return .all(Condition.byCost(try conditionList(value, word: word, kinds: kinds)))
+        case "any": return .any(Condition.byCost(try conditionList(value, word: word, kinds: kinds)))
         case "not":
             guard value.entries != nil else { throw error(value.range, "'not' takes a condition (a mapping)") }
             return .not(try condition(value, kinds: kinds))
@@ -128,7 +128,8 @@ struct MatchCompiler {
             }
             var seen = Set<String>()
             let candidates = globs.flatMap { ActionNames.expand($0.pattern) }.filter { seen.insert($0).inserted }
-            return .actions(ActionTest(globs: globs, only: only, candidates: candidates))
+            defer { nextSlot += 1 }
+            return .actions(ActionTest(slot: nextSlot, globs: globs, only: only, candidates: candidates))
         }
     }
 

@@ -119,6 +119,8 @@ enum Matcher: Sendable {
 
 /// A test of `allowed-actions`: globs over IAM action names, expanded through the action catalog.
 struct ActionTest: Sendable {
+    /// Identifies the test within its rule, for the evaluator's memo.
+    var slot: Int
     var globs: [MatchGlob]
     var only: Bool
     /// Lower-cased `service:action` names of the catalog that match one of the globs.
@@ -145,6 +147,26 @@ indirect enum Condition: Sendable {
     case clause(ClauseTest)
     case reachableFrom(Selector, withoutMFA: Bool, slot: Int)
     case trustedBy(Selector, slot: Int)
+
+    /// A rough cost of testing one entity, to test cheap things first: properties, then
+    /// relations and condition clauses, then action sets, then graph predicates.
+    var cost: Int {
+        switch self {
+        case .always, .property: return 0
+        case .clause: return 1
+        case .relation(_, let c): return 1 + c.cost
+        case .actions: return 2
+        case .not(let c): return c.cost
+        case .all(let list), .any(let list): return list.map(\.cost).max() ?? 0
+        case .reachableFrom, .trustedBy: return 4
+        }
+    }
+
+    /// The tests of an `all` or `any`, cheapest first (conditions have no side effects, so the
+    /// order changes only how soon the answer is known).
+    static func byCost(_ list: [Condition]) -> [Condition] {
+        list.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }.map(\.element)
+    }
 
     /// The first graph predicate of this kind in the tree (pre-order), for messages and related locations.
     func firstSlot(reachable: Bool) -> Int? {

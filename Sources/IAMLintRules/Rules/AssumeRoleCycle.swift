@@ -19,9 +19,11 @@ public struct AssumeRoleCycle: Rule {
         for component in Self.stronglyConnected(out) where component.count > 1 {
             let members = Set(component)
             guard let start = component.min(by: graph.precedes), let cycle = Self.shortestCycle(from: start, within: members, out: out) else { continue }
-            let names = cycle.map { graph.describe($0.from) } + [graph.describe(start)]
+            var names = cycle.prefix(Self.namedRoles).map { graph.describe($0.from) }
+            if cycle.count > Self.namedRoles { names.append("\(cycle.count - Self.namedRoles) more roles") }
+            names.append(graph.describe(start))
             var related: [RelatedLocation] = []
-            for hop in cycle {
+            for hop in cycle.prefix(Self.shownHops) {
                 related.append(RelatedLocation(
                     location: hop.assume.provenance.location,
                     message: "\(graph.describe(hop.from)) may assume \(graph.describe(hop.to))"))
@@ -35,6 +37,10 @@ public struct AssumeRoleCycle: Rule {
         }
         return findings
     }
+
+    /// Long cycles are cut short in the message and in the related locations.
+    static let namedRoles = 8
+    static let shownHops = 12
 
     /// Tarjan's algorithm without recursion; components in a deterministic order.
     static func stronglyConnected(_ out: [Int: [AssumeHop]]) -> [[Int]] {

@@ -44,8 +44,9 @@ public struct CredentialsExposureAction: Rule {
                 guard ResourceScope.wildcardResource(statement) != nil, !PermissionScope.coversEveryAction(statement),
                       ResourceScope.scopingCondition(statement) == nil
                 else { continue }
-                var found = ActionSets.covered(by: statement).intersection(Self.exposingActions).subtracting(denied)
-                if ResourceScope.isWiderGrant(statement) { found = found.subtracting(ActionSets.service("iam")) }
+                let all = ActionSets.covered(by: statement)
+                var found = all.intersection(Self.exposingActions).subtracting(denied)
+                if ResourceScope.isWiderGrant(statement, covered: all) { found = found.subtracting(ActionSets.service("iam")) }
                 guard !found.isEmpty else { continue }
                 let names = ActionSets.names(of: found, in: statement, limit: 3)
                 let at = ActionSets.firstPattern(in: statement, meeting: found).map { ActionSets.provenance(of: $0, in: statement) }

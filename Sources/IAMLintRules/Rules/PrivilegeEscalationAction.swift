@@ -38,8 +38,9 @@ public struct PrivilegeEscalationAction: Rule {
         for ref in PermissionScope.identityDocuments(context.graph) {
             let denied = ActionSets.deniedEverywhere(in: [ref.document])
             for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
-                let covered = ActionSets.covered(by: statement).intersection(Self.escalationActions).subtracting(denied)
-                guard !covered.isEmpty, !ResourceScope.isWiderGrant(statement),
+                let all = ActionSets.covered(by: statement)
+                let covered = all.intersection(Self.escalationActions).subtracting(denied)
+                guard !covered.isEmpty, !ResourceScope.isWiderGrant(statement, covered: all),
                       ResourceScope.scopingCondition(statement) == nil
                 else { continue }
                 let broadTypes = Self.types.filter { ResourceScope.coversEvery($0, statement) }

@@ -28,17 +28,22 @@ public struct TransitiveAdminWithoutMFA: Rule {
         for (index, p) in graph.principals.enumerated() where p.kind == .role {
             if let grant = graph.adminGrantWithoutMFA(index), !graph.enforcesMFA(index) { admin[index] = grant }
         }
-        // next[r]: the hop from r towards its nearest admin role; target[r]: that admin role.
+        // next[r]: the hop from r towards its nearest admin role; target[r]: that admin role; dist[r]: hops to it.
         var next: [Int: AssumeHop] = [:]
         var target: [Int: Int] = [:]
+        var dist: [Int: Int] = [:]
         var queue = admin.keys.sorted(by: graph.precedes)
-        for role in queue { target[role] = role }
+        for role in queue {
+            target[role] = role
+            dist[role] = 0
+        }
         var head = 0
         while head < queue.count {
             let role = queue[head]
             head += 1
             for hop in incoming[role] ?? [] where target[hop.from] == nil {
                 target[hop.from] = target[role]
+                dist[hop.from] = dist[role]! + 1
                 next[hop.from] = hop
                 queue.append(hop.from)
             }
@@ -47,21 +52,22 @@ public struct TransitiveAdminWithoutMFA: Rule {
         for (index, user) in graph.principals.enumerated() where user.kind == .user {
             guard let starts = firstHops[index], graph.adminGrantWithoutMFA(index) == nil else { continue }
             let direct = Set(starts.map(\.to).filter { admin[$0] != nil })
-            var best: [Int: [AssumeHop]] = [:]
+            var best: [Int: (first: AssumeHop, length: Int)] = [:]
             for first in starts where admin[first.to] == nil {
                 guard let goal = target[first.to], !direct.contains(goal) else { continue }
+                let length = 1 + dist[first.to]!
+                if let known = best[goal], known.length <= length { continue }
+                best[goal] = (first, length)
+            }
+            for goal in best.keys.sorted(by: graph.precedes) {
+                let (first, length) = best[goal]!
                 var path = [first]
                 var cursor = first.to
-                while let hop = next[cursor] {
+                while path.count < Self.shownHops, let hop = next[cursor] {
                     path.append(hop)
                     cursor = hop.to
                 }
-                if let known = best[goal], known.count <= path.count { continue }
-                best[goal] = path
-            }
-            for goal in best.keys.sorted(by: graph.precedes) {
-                let path = best[goal]!
-                let through = path.dropLast().map { "role '\(graph.principals[$0.to].displayName)'" }
+                let through = path.prefix(length - 1).prefix(Self.namedRoles).map { "role '\(graph.principals[$0.to].displayName)'" }
                 var related = path.map { hop in
                     RelatedLocation(
                         location: hop.trust.provenance.location,
@@ -71,16 +77,21 @@ public struct TransitiveAdminWithoutMFA: Rule {
                     related.append(RelatedLocation(location: grant.provenance.location, message: "administrator access granted here"))
                 }
                 findings.append(context.finding(
-                    Message.reaches(user: user.displayName, admin: graph.principals[goal].displayName, through: through),
+                    Message.reaches(user: user.displayName, admin: graph.principals[goal].displayName, through: through, more: length - 1 - through.count),
                     at: user.provenance, subject: user.displayName, related: related))
             }
         }
         return findings
     }
 
+    /// Long chains are cut short in the message and in the related locations.
+    static let namedRoles = 5
+    static let shownHops = 12
+
     enum Message {
-        static func reaches(user: String, admin: String, through: [String]) -> String {
-            "user '\(user)' reaches admin role '\(admin)' through \(through.joined(separator: ", then ")) without MFA"
+        static func reaches(user: String, admin: String, through: [String], more: Int) -> String {
+            let rest = more > 0 ? ", then \(more) more role\(more == 1 ? "" : "s")" : ""
+            return "user '\(user)' reaches admin role '\(admin)' through \(through.joined(separator: ", then "))\(rest) without MFA"
         }
     }
 }

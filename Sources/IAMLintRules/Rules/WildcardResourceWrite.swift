@@ -36,8 +36,9 @@ public struct WildcardResourceWrite: Rule {
                       !PermissionScope.coversEveryAction(statement),
                       ResourceScope.scopingCondition(statement) == nil
                 else { continue }
-                var covered = ActionSets.covered(by: statement).subtracting(denied)
-                if ResourceScope.isWiderGrant(statement) { covered = covered.subtracting(ActionSets.service("iam")) }
+                let all = ActionSets.covered(by: statement)
+                var covered = all.subtracting(denied)
+                if ResourceScope.isWiderGrant(statement, covered: all) { covered = covered.subtracting(ActionSets.service("iam")) }
                 let writes = covered.intersection(Self.candidates)
                 guard !writes.isEmpty else { continue }
                 let management = writes.intersection(Self.permissionsManagement)

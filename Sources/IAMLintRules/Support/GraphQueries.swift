@@ -20,11 +20,38 @@ public struct AssumeStep: Sendable {
 }
 
 extension IAMGraph {
-    /// Every assume step of the graph, one per (principal, role) pair, in the order of `assumeEdges`.
+    /// Every assume step of the graph, one per (principal, role) pair, in the order of
+    /// `assumeEdges`: the same steps as `assumeHops()`, found faster. A policy that allows
+    /// `sts:AssumeRole` on `*` makes an edge to every role, and most of those roles' trust
+    /// policies cannot admit the caller; `TrustGate` drops them before the trust is weighed.
     public func assumeSteps() -> [AssumeStep] {
-        assumeHops().map {
-            AssumeStep(from: $0.from, to: $0.to, assumeStatement: $0.assume, trustStatement: $0.trust, requiresMFA: $0.requiresMFA)
+        let gate = TrustGate(self)
+        var order: [Int64] = []
+        var statementsByPair: [Int64: [Statement]] = [:]
+        for edge in assumeEdges where gate.mayAdmit(edge.from, role: edge.role) {
+            let key = Int64(edge.from) << 32 | Int64(edge.role)
+            if statementsByPair[key] == nil { order.append(key) }
+            statementsByPair[key, default: []].append(edge.statement)
         }
+        var steps: [AssumeStep] = []
+        var denies: [Int: Bool] = [:]
+        for key in order {
+            let from = Int(key >> 32), to = Int(key & 0xFFFF_FFFF)
+            let (certainty, admitting) = trustAdmission(of: from, to: to)
+            guard certainty == .yes, let firstTrust = admitting.first, let assumes = statementsByPair[key], let firstAssume = assumes.first else { continue }
+            let freeAssume = assumes.first { !$0.requiresMFA }
+            let freeTrust = admitting.first { !$0.requiresMFA }
+            let callerDenies = denies[from] ?? {
+                let d = deniesAssumeWithoutMFA(from)
+                denies[from] = d
+                return d
+            }()
+            let trustDenies = principals[to].trustPolicy?.deniesAssumeWithoutMFA ?? false
+            steps.append(AssumeStep(
+                from: from, to: to, assumeStatement: freeAssume ?? firstAssume, trustStatement: freeTrust ?? firstTrust,
+                requiresMFA: freeAssume == nil || freeTrust == nil || callerDenies || trustDenies))
+        }
+        return steps
     }
 
     /// The Allow statements of role `role`'s trust policy that surely admit principal `x` (a user
@@ -38,5 +65,59 @@ extension IAMGraph {
     public func statementSurelyAdmits(_ statement: Statement, principal x: Int, role: Int) -> Bool {
         guard admits(statement, principal: x, role: role) == .yes else { return false }
         return !(principals[role].trustPolicy?.deniesOutsideCallers ?? false)
+    }
+}
+
+/// Who each role's trust policy could surely admit, in the terms `admits(_:principal:role:)` uses:
+/// `*`, a literal account id, a literal user or role name, or a placeholder (`${AWS::AccountId}`,
+/// a `!Ref`'d name) that only principals of the same file or account can satisfy. A caller that
+/// none of these can name is never admitted for sure, so its edges need no closer look.
+struct TrustGate {
+    private var anyone: [Bool]
+    private var accounts: [Set<String>]
+    private var names: [Set<String>]
+    private var symbolic: [Bool]
+    private let known: [String?]
+    private let lowercasedNames: [String?]
+    private let files: [String]
+
+    init(_ graph: IAMGraph) {
+        let count = graph.principals.count
+        anyone = Array(repeating: false, count: count)
+        accounts = Array(repeating: [], count: count)
+        names = Array(repeating: [], count: count)
+        symbolic = Array(repeating: false, count: count)
+        known = graph.principals.indices.map { graph.knownAccount(of: $0) }
+        lowercasedNames = graph.principals.map { p in p.explicitName.flatMap { $0.isSymbolic ? nil : $0.value.lowercased() } }
+        files = graph.principals.map(\.provenance.file)
+        for (r, role) in graph.principals.enumerated() where role.kind == .role {
+            for statement in role.trustPolicy?.statements ?? [] where statement.effect == .allow && !statement.isNotPrincipal {
+                for entry in statement.principals {
+                    switch entry.identity {
+                    case .anyone:
+                        anyone[r] = true
+                    case .account(let id):
+                        if id.contains("${") { symbolic[r] = true } else { accounts[r].insert(id) }
+                    case .user(let account, let name), .role(let account, let name), .assumedRole(let account, let name):
+                        if name.contains("${") || account.contains("${") { symbolic[r] = true }
+                        if !name.contains("${") { names[r].insert(name.lowercased()) }
+                    case .other, .service, .federated:
+                        continue
+                    }
+                }
+            }
+        }
+    }
+
+    /// False only when role `role`'s trust policy cannot surely admit principal `x`.
+    func mayAdmit(_ x: Int, role: Int) -> Bool {
+        if anyone[role] { return true }
+        if let account = known[x], accounts[role].contains(account) { return true }
+        if let name = lowercasedNames[x], names[role].contains(name) { return true }
+        if symbolic[role] {
+            if files[x] == files[role] { return true }
+            if let a = known[x], a == known[role] { return true }
+        }
+        return false
     }
 }
