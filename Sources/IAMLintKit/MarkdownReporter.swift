@@ -24,13 +24,19 @@ public struct MarkdownReporter: Reporter {
         out += result.suppressed.isEmpty ? ".\n\n" : "; \(result.suppressed.count) suppressed.\n\n"
         out += "| Rule | Severity | Count |\n|---|---|---|\n"
         let byRule = Dictionary(grouping: findings, by: \.rule)
+        // Built-in rules link to their page; custom rules (never IAM-prefixed) to their first reference.
+        let customLinks = Dictionary(result.rules.filter { !$0.code.hasPrefix("IAM") }.map { ($0.code, $0.references.first) }) { a, _ in a }
+        func link(_ code: String) -> String {
+            guard let custom = customLinks[code] else { return "[\(code)](\(rulesURL)/\(code).md)" }
+            return custom.map { "[\(code)](\($0))" } ?? code
+        }
         for rule in byRule.keys.sorted() {
             let list = byRule[rule] ?? []
-            out += "| [\(rule.code)](\(rulesURL)/\(rule.code).md) `\(rule.slug)` | \(list[0].severity.rawValue) | \(list.count) |\n"
+            out += "| \(link(rule.code)) `\(rule.slug)` | \(list[0].severity.rawValue) | \(list.count) |\n"
         }
         out += "\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n"
         for f in findings {
-            out += "| \(f.severity.rawValue) | [\(f.rule.code)](\(rulesURL)/\(f.rule.code).md) | `\(cell(f.location.file)):\(f.location.line):\(f.location.column)` | \(cell(f.message)) |\n"
+            out += "| \(f.severity.rawValue) | \(link(f.rule.code)) | `\(cell(f.location.file)):\(f.location.line):\(f.location.column)` | \(cell(f.message)) |\n"
         }
         return out + staleNote(result)
     }

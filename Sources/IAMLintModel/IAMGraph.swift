@@ -71,6 +71,8 @@ public final class IAMGraph: @unchecked Sendable {
     public private(set) var grants: [[Grant]] = []
     public private(set) var trustEdges: [TrustEdge] = []
     public private(set) var assumeEdges: [AssumeEdge] = []
+    /// Every policy document in the graph, trust policies included, in a stable order.
+    public private(set) var documents: [DocumentRef] = []
 
     /// The accounts named in the configuration.
     public let accounts: [Account]
@@ -102,6 +104,7 @@ public final class IAMGraph: @unchecked Sendable {
         membershipGroups = Self.membershipIndex(self)
         managedPolicyIndex = ManagedPolicyIndex(policies)
         link()
+        documents = collectDocuments()
     }
 
     /// The principals of `kind` that `reference`, written in `file`, names.
@@ -456,7 +459,7 @@ public struct DocumentRef: Sendable {
 
 extension IAMGraph {
     /// Every policy document in the graph, trust policies included, in a stable order.
-    public var documents: [DocumentRef] {
+    func collectDocuments() -> [DocumentRef] {
         var result: [DocumentRef] = []
         for (index, p) in principals.enumerated() {
             if let trust = p.trustPolicy {

@@ -455,6 +455,10 @@ final class CustomRulesTests: XCTestCase {
         let custom = try XCTUnwrap(results.first { $0["ruleId"] as? String == "ORG900" })
         XCTAssertEqual(custom["ruleIndex"] as? Int, index)
         XCTAssertEqual((custom["message"] as? [String: Any])?["text"] as? String, "role 'open' trusts 999999999999")
+        // Markdown links built-in rules to their page, and a custom rule without references to nothing.
+        let markdown = MarkdownReporter().render(result)
+        XCTAssertTrue(markdown.contains("| ORG900 `test-rule` | warning | 1 |"), markdown)
+        XCTAssertFalse(markdown.contains("docs/rules/ORG900.md"))
     }
 
     func testBaselineSuppressionsIgnoresAndSeverityByCustomCode() throws {

@@ -41,7 +41,9 @@ final class GraphIndex: @unchecked Sendable {
         var arn: String?
     }
 
-    let graph: IAMGraph
+    /// Unowned: the shared cache must not keep a finished scan's graph alive; every use of the
+    /// index is within an `Evaluation`, which holds the graph.
+    unowned let graph: IAMGraph
     let accounts: [AccountEntity]
     let policies: [PolicyEntity]
     let statements: [Entity]

@@ -23,7 +23,7 @@ public struct OIDCTrustWithoutSubject: Rule {
                 guard statement.effect == .allow, !statement.isNotPrincipal, statement.covers(action: "sts:AssumeRoleWithWebIdentity") else { continue }
                 for entry in statement.principals where entry.kind == .federated {
                     guard let provider = Self.provider(entry.text, graph: graph, file: role.provenance.file) else { continue }
-                    if let finding = check(statement, entry: entry, provider: provider, role: role.displayName, context: context) {
+                    if let finding = finding(for: statement, entry: entry, provider: provider, role: role.displayName, context: context) {
                         findings.append(finding)
                     }
                 }
@@ -61,7 +61,8 @@ public struct OIDCTrustWithoutSubject: Rule {
         return host.isEmpty ? nil : host
     }
 
-    func check(_ statement: Statement, entry: PrincipalEntry, provider: (host: String?, display: String), role: String, context: RuleContext) -> Finding? {
+    /// The finding for one federated principal of a statement: missing or too broad `:sub`, missing GitHub `:aud`.
+    func finding(for statement: Statement, entry: PrincipalEntry, provider: (host: String?, display: String), role: String, context: RuleContext) -> Finding? {
         let at = statement.provenance(of: entry)
         func clauses(_ claim: String) -> [ConditionClause] {
             statement.conditions.filter { c in
