@@ -172,7 +172,8 @@ public final class IAMGraph: @unchecked Sendable {
     /// True when one of the principal's policies denies everything while MFA is absent.
     public func enforcesMFAByPolicy(_ index: Int) -> Bool {
         grants[index].contains { grant in
-            grant.document?.statements.contains { $0.deniesWithoutMFA && $0.coversAllActions } ?? false
+            // A Deny of everything (or of everything but MFA self-service, via NotAction) without MFA.
+            grant.document?.statements.contains { $0.deniesWithoutMFA && ($0.coversAllActions || $0.isNotAction) } ?? false
         }
     }
 
@@ -277,7 +278,10 @@ public final class IAMGraph: @unchecked Sendable {
                         candidatesByResources[key] = found
                         return found
                     }()
-                    for role in candidates where role != index && statement.mayCover(roleArn: roles.arns[role]!) {
+                    // A generated role name (`${Logical}`) is only meaningful inside its own template.
+                    for role in candidates where role != index
+                        && (principals[role].explicitName != nil || principals[role].provenance.file == statement.provenance.file)
+                        && statement.mayCover(roleArn: roles.arns[role]!) {
                         assumeEdges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }

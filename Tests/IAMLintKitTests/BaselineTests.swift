@@ -40,6 +40,9 @@ final class BaselineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         var linter = Linter()
         linter.configuration.threads = 1
+        // Only the rules these tests are about: others have their own tests.
+        let studied: Set<String> = ["IAM101", "IAM401"]
+        linter.configuration.disabled = Set(linter.configuration.ruleSet.metadata.map(\.code).filter { !studied.contains($0) })
         return linter.lint([dir.path], displayBase: dir.path, root: dir.path)
     }
 

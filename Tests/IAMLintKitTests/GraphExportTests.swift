@@ -26,9 +26,11 @@ final class GraphExportTests: XCTestCase {
         XCTAssertTrue(edges.contains("Admins -may-assume[MFA]-> WorkloadAdmin"))
         XCTAssertTrue(edges.contains("root -may-assume[no MFA]-> LegacyAdmin"))
         XCTAssertTrue(edges.contains("profile workload-admin -profile-assumes[MFA]-> WorkloadAdmin"))
-        XCTAssertEqual(Set(export.nodes.filter(\.isAdmin).map(\.label)), ["WorkloadAdmin", "LegacyAdmin", "app-server"])
+        XCTAssertEqual(Set(export.nodes.filter(\.isAdmin).map(\.label)), ["WorkloadAdmin", "LegacyAdmin", "app-server", "SandboxAdmin", "SandboxHackathon"])
+        XCTAssertTrue(edges.contains("root -may-assume[no MFA]-> SandboxHackathon"))
+        XCTAssertTrue(edges.contains("Admins -may-assume[MFA]-> SandboxAdmin"))
         XCTAssertEqual(export.nodes.first { $0.label == "alice" }?.account, "111111111111")
-        XCTAssertEqual(export.accountNames, ["111111111111": "identity", "222222222222": "workload"])
+        XCTAssertEqual(export.accountNames, ["111111111111": "identity", "222222222222": "workload", "333333333333": "sandbox"])
     }
 
     func testGraphvizAcceptsTheDOT() throws {
