@@ -15,3 +15,7 @@ example:
 
 release:
 	swift build -c release
+
+# Benchmark: corpus vs the libyaml parse floor, a generated 100k-principal org, peers if installed.
+bench:
+	scripts/bench

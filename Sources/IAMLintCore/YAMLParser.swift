@@ -40,7 +40,9 @@ private struct Frame {
     var entries: [MappingEntry] = []
     var items: [Node] = []
     var pendingKey: (text: String, range: SourceRange, isMerge: Bool)?
-    var firstKeyRange: [String: SourceRange] = [:]
+    /// The first range of each key, built once a mapping has more keys than a linear search of
+    /// `entries` handles quickly (most mappings never need it).
+    var firstKeyRange: [String: SourceRange]? = nil
     var merged: [MappingEntry] = []
     var weight: Int = 1
 }
@@ -206,15 +208,23 @@ private struct TreeBuilder {
             try merge(node, into: top)
             return
         }
-        if let first = stack[top].firstKeyRange[key.text] {
+        let first = stack[top].firstKeyRange.map { $0[key.text] } ?? stack[top].entries.first(where: { $0.key == key.text })?.keyRange
+        if let first {
             diagnostics.append(ParseDiagnostic(
                 kind: .duplicateKey(key: key.text, first: first),
                 message: "duplicate key '\(key.text)' (first defined at line \(first.start.line), column \(first.start.column))",
                 range: key.range))
-        } else {
-            stack[top].firstKeyRange[key.text] = key.range
         }
         stack[top].entries.append(MappingEntry(key: key.text, keyRange: key.range, value: node))
+        if first == nil {
+            if stack[top].firstKeyRange != nil {
+                stack[top].firstKeyRange![key.text] = key.range
+            } else if stack[top].entries.count > 12 {
+                var index: [String: SourceRange] = [:]
+                for entry in stack[top].entries where index[entry.key] == nil { index[entry.key] = entry.keyRange }
+                stack[top].firstKeyRange = index
+            }
+        }
     }
 
     private mutating func merge(_ node: Node, into top: Int) throws {

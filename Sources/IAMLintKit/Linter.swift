@@ -95,8 +95,17 @@ public struct Linter: Sendable {
             }
         }
         let loader = FileLoader(limits: configuration.limits, maxFileSize: configuration.maxFileSize)
-        let accounts = files.map { file in
-            configuration.accounts.first { $0.paths.contains { Glob.matches($0, relative(file)) } }?.id
+        // Each glob's literal head (up to its first `*`, `?` or `[`) must start the path: a cheap
+        // test first, so that a thousand accounts times a thousand files stays fast.
+        let accountGlobs = configuration.accounts.map { account in
+            account.paths.map { glob in (glob, Array(glob.prefix { $0 != "*" && $0 != "?" && $0 != "[" })) }
+        }
+        let accounts = files.map { file -> String? in
+            let path = relative(file)
+            let characters = Array(path)
+            return zip(configuration.accounts, accountGlobs).first { _, globs in
+                globs.contains { glob, head in characters.starts(with: head) && Glob.matches(glob, path) }
+            }?.0.id
         }
         let outcomes = loadAll(files, accounts: accounts, loader: loader)
         var fragments: [GraphFragment] = []

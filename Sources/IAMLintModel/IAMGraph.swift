@@ -81,6 +81,11 @@ public final class IAMGraph: @unchecked Sendable {
     private var byName: [EntityKind: [String: [Int]]] = [:]
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
+    /// Positions in `trustEdges` by role, and in `assumeEdges` by principal and by role.
+    private var trustEdgesByRole: [Int: [Int]] = [:]
+    private var assumeEdgesByPrincipal: [Int: [Int]] = [:]
+    private var assumeEdgesByRole: [Int: [Int]] = [:]
+    private var byAccount: [String?: [Int]] = [:]
 
     public init(fragments: [GraphFragment], accounts: [Account] = []) {
         let ordered = fragments.sorted { $0.file < $1.file }
@@ -105,6 +110,46 @@ public final class IAMGraph: @unchecked Sendable {
         managedPolicyIndex = ManagedPolicyIndex(policies)
         link()
         documents = collectDocuments()
+        indexEdges()
+    }
+
+    // MARK: Indexes for rules: use these rather than filtering every edge or principal per item.
+
+    /// The trust edges of one role (`trustEdges.filter { $0.role == role }`, in the same order).
+    public func trustEdges(ofRole role: Int) -> [TrustEdge] {
+        (trustEdgesByRole[role] ?? []).map { trustEdges[$0] }
+    }
+
+    /// The assume edges from one principal (`assumeEdges.filter { $0.from == index }`, in order).
+    public func assumeEdges(from index: Int) -> [AssumeEdge] {
+        (assumeEdgesByPrincipal[index] ?? []).map { assumeEdges[$0] }
+    }
+
+    /// The assume edges that reach one role (`assumeEdges.filter { $0.role == role }`, in order).
+    public func assumeEdges(toRole role: Int) -> [AssumeEdge] {
+        (assumeEdgesByRole[role] ?? []).map { assumeEdges[$0] }
+    }
+
+    /// The principals whose `accountID(of:)` is `account` (nil: the unnamed default account), in order.
+    public func principals(inAccount account: String?) -> [Int] {
+        byAccount[account] ?? []
+    }
+
+    /// The principals of `kind` whose name (`referenceKey`) is `name` ignoring case, in `account`
+    /// when given (as `accountID(of:)`), in order.
+    public func principals(_ kind: EntityKind, named name: String, inAccount account: String? = nil) -> [Int] {
+        let named = byName[kind]?[name.lowercased()] ?? []
+        guard let account else { return named }
+        return named.filter { accountID(of: $0) == account }
+    }
+
+    private func indexEdges() {
+        for (i, edge) in trustEdges.enumerated() { trustEdgesByRole[edge.role, default: []].append(i) }
+        for (i, edge) in assumeEdges.enumerated() {
+            assumeEdgesByPrincipal[edge.from, default: []].append(i)
+            assumeEdgesByRole[edge.role, default: []].append(i)
+        }
+        for index in principals.indices { byAccount[accountID(of: index), default: []].append(index) }
     }
 
     /// The principals of `kind` that `reference`, written in `file`, names.
@@ -267,21 +312,21 @@ public final class IAMGraph: @unchecked Sendable {
             }
         }
         let roles = RoleIndex(self)
-        var candidatesByResources: [String: [Int]] = [:]
+        // The roles each resource element may name: the index narrows them, `mayCover` decides,
+        // once per distinct resource element (a group's statement serves all its members).
+        var coveredByResources: [String: [Int]] = [:]
         for (index, p) in principals.enumerated() where p.kind != .group {
             for grant in grants[index] {
                 for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
-                    // The index narrows the roles a statement may name; `mayCover` still decides.
                     let key = statement.resourceIndexKey
-                    let candidates = candidatesByResources[key] ?? {
-                        let found = roles.candidates(for: statement)
-                        candidatesByResources[key] = found
+                    let covered = coveredByResources[key] ?? {
+                        let found = roles.candidates(for: statement).filter { statement.mayCover(roleArn: roles.arns[$0]!) }
+                        coveredByResources[key] = found
                         return found
                     }()
                     // A generated role name (`${Logical}`) is only meaningful inside its own template.
-                    for role in candidates where role != index
-                        && (principals[role].explicitName != nil || principals[role].provenance.file == statement.provenance.file)
-                        && statement.mayCover(roleArn: roles.arns[role]!) {
+                    for role in covered where role != index
+                        && (principals[role].explicitName != nil || principals[role].provenance.file == statement.provenance.file) {
                         assumeEdges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }
@@ -419,9 +464,10 @@ private struct RoleIndex {
 }
 
 extension Statement {
-    /// A key that is equal for statements with the same resource element.
+    /// A key that is equal for statements whose resource element is the same: all that
+    /// `mayCover(roleArn:)` reads (values, whether symbolic, NotResource), each value length-prefixed.
     fileprivate var resourceIndexKey: String {
-        (isNotResource ? "!" : "") + resources.map(\.value).joined(separator: "\u{0}")
+        (isNotResource ? "!" : "") + resources.map { "\($0.isSymbolic ? "s" : "l")\($0.value.utf8.count):\($0.value)" }.joined()
     }
 }
 
@@ -433,10 +479,9 @@ extension Statement {
 
     /// Whether a resource pattern may name the role ARN; placeholders match any partition or this account.
     public func mayCover(roleArn: String) -> Bool {
+        if covers(resource: roleArn) { return true }
         let placeholder = "arn:${AWS::Partition}:"
-        var candidates = [roleArn]
-        if roleArn.hasPrefix(placeholder) { candidates.append("arn:aws:" + roleArn.dropFirst(placeholder.count)) }
-        return candidates.contains { covers(resource: $0) }
+        return roleArn.hasPrefix(placeholder) && covers(resource: "arn:aws:" + roleArn.dropFirst(placeholder.count))
     }
 }
 
