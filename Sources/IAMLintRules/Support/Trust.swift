@@ -379,34 +379,11 @@ struct AssumeHop {
 }
 
 extension IAMGraph {
-    /// Every hop of the graph, one per (principal, role) pair, in the order of `assumeEdges`.
-    /// Work is linear in the assume edges times the size of the role's trust policy.
+    /// Every hop of the graph, one per (principal, role) pair, in the order of `assumeEdges`:
+    /// the same steps as `assumeSteps()`, which skips edges whose trust cannot name the caller.
     func assumeHops() -> [AssumeHop] {
-        var order: [Int64] = []
-        var statementsByPair: [Int64: [Statement]] = [:]
-        for edge in assumeEdges {
-            let key = Int64(edge.from) << 32 | Int64(edge.role)
-            if statementsByPair[key] == nil { order.append(key) }
-            statementsByPair[key, default: []].append(edge.statement)
+        assumeSteps().map { step in
+            AssumeHop(from: step.from, to: step.to, assume: step.assumeStatement, trust: step.trustStatement, requiresMFA: step.requiresMFA)
         }
-        var hops: [AssumeHop] = []
-        var denies: [Int: Bool] = [:]
-        for key in order {
-            let from = Int(key >> 32), to = Int(key & 0xFFFF_FFFF)
-            let (certainty, admitting) = trustAdmission(of: from, to: to)
-            guard certainty == .yes, let firstTrust = admitting.first, let assumes = statementsByPair[key], let firstAssume = assumes.first else { continue }
-            let freeAssume = assumes.first { !$0.requiresMFA }
-            let freeTrust = admitting.first { !$0.requiresMFA }
-            let callerDenies = denies[from] ?? {
-                let d = deniesAssumeWithoutMFA(from)
-                denies[from] = d
-                return d
-            }()
-            let trustDenies = principals[to].trustPolicy?.deniesAssumeWithoutMFA ?? false
-            hops.append(AssumeHop(
-                from: from, to: to, assume: freeAssume ?? firstAssume, trust: freeTrust ?? firstTrust,
-                requiresMFA: freeAssume == nil || freeTrust == nil || callerDenies || trustDenies))
-        }
-        return hops
     }
 }
