@@ -11,6 +11,11 @@ public struct DanglingTrustedPrincipal: Rule {
         let graph = context.graph
         guard !graph.accounts.isEmpty else { return [] }
         let scannedAccounts = Set(graph.principals.indices.compactMap { graph.accountID(of: $0) })
+        var defined = Set<String>()
+        for i in graph.principals.indices {
+            guard let account = graph.accountID(of: i) else { continue }
+            defined.insert("\(graph.principals[i].kind.rawValue)|\(account)|\(graph.principals[i].referenceKey.lowercased())")
+        }
         return graph.trustEdges.compactMap { edge in
             let kind: EntityKind
             let account: String
@@ -21,11 +26,7 @@ public struct DanglingTrustedPrincipal: Rule {
             default: return nil
             }
             guard graph.account(withID: account) != nil, scannedAccounts.contains(account), !name.contains("*"), !name.contains("$") else { return nil }
-            let exists = graph.principals.indices.contains { i in
-                graph.principals[i].kind == kind && graph.accountID(of: i) == account
-                    && graph.principals[i].referenceKey.lowercased() == name.lowercased()
-            }
-            guard !exists else { return nil }
+            guard !defined.contains("\(kind.rawValue)|\(account)|\(name.lowercased())") else { return nil }
             let role = graph.principals[edge.role]
             let at = edge.statement.provenance.child("Principal", range: edge.principal.text.range)
             return context.finding(

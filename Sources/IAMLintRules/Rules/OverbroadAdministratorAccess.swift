@@ -9,6 +9,10 @@ public struct OverbroadAdministratorAccess: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
+        var services: [Int: [String]] = [:]
+        for edge in graph.trustEdges where edge.principal.kind == .service {
+            services[edge.role, default: []].append(edge.principal.text.value)
+        }
         var findings: [Finding] = []
         for (index, principal) in graph.principals.enumerated() {
             guard graph.adminGrant(index) != nil else { continue }
@@ -19,8 +23,7 @@ public struct OverbroadAdministratorAccess: Rule {
             case .group:
                 holder = "group '\(principal.displayName)'"
             case .role:
-                let services = graph.trustEdges.filter { $0.role == index && $0.principal.kind == .service }.map(\.principal.text.value)
-                guard let service = services.sorted().first else { continue }
+                guard let service = services[index]?.sorted().first else { continue }
                 holder = "role '\(principal.displayName)', assumed by service \(service),"
             default:
                 continue
