@@ -13,19 +13,21 @@ enum CommentDirectives {
     static func scan(_ bytes: [UInt8], file: String, entityLines: [ClosedRange<Int>]) -> [Suppression] {
         guard contains(bytes, marker) else { return [] }
         let lines = splitLines(bytes)
+        // The next line that holds something, and the entity opening on each line: computed once,
+        // so that a file full of directives stays linear.
+        var nextContent = [Int](repeating: lines.count, count: lines.count + 1)
+        for i in lines.indices.reversed() { nextContent[i] = isBlankOrComment(lines[i]) ? nextContent[i + 1] : i }
+        var entityStarting: [Int: ClosedRange<Int>] = [:]
+        for range in entityLines where entityStarting[range.lowerBound] == nil { entityStarting[range.lowerBound] = range }
         var result: [Suppression] = []
         for (index, line) in lines.enumerated() {
             guard let markerAt = find(line, marker), let hash = commentStart(line, before: markerAt) else { continue }
             let ownLine = line[..<hash].allSatisfy { $0 == 0x20 || $0 == 0x09 }
             var target = index + 1
-            if ownLine {
-                var next = index + 1
-                while next < lines.count, isBlankOrComment(lines[next]) { next += 1 }
-                target = next + 1
-            }
+            if ownLine { target = nextContent[index + 1] + 1 }
             let directive = String(decoding: line[(markerAt + marker.count)...], as: UTF8.self)
             let (rules, reason) = parse(directive)
-            let scope = entityLines.first { $0.lowerBound == target } ?? target...target
+            let scope = entityStarting[target] ?? target...target
             let column = String(decoding: line[..<hash], as: UTF8.self).unicodeScalars.count + 1
             let range = SourceRange(start: SourcePosition(line: index + 1, column: column),
                                     end: SourcePosition(line: index + 1, column: String(decoding: line, as: UTF8.self).unicodeScalars.count + 1))
