@@ -278,27 +278,7 @@ public final class ActionCatalog: Sendable {
         }
 
         private func match(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
-            let p = bytes
-            var pi = 0, ti = 0
-            var star = -1, mark = 0
-            while ti < t.count {
-                if pi < p.count, p[pi] == UInt8(ascii: "*") {
-                    star = pi
-                    mark = ti
-                    pi += 1
-                } else if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == ActionCatalog.asciiLower(t[ti]) {
-                    pi += 1
-                    ti += 1
-                } else if star >= 0 {
-                    pi = star + 1
-                    mark += 1
-                    ti = mark
-                } else {
-                    return false
-                }
-            }
-            while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
-            return pi == p.count
+            Wildcard.matchBytes(bytes, t, foldText: true)
         }
     }
 

@@ -270,6 +270,35 @@ public struct PolicyDocument: Sendable {
 
 /// IAM-style wildcard matching: `*` any run, `?` any one character.
 public enum Wildcard {
+    /// ASCII lower-casing of one byte.
+    @inlinable public static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+
+    /// Byte-level matching without allocation, backtracking over the last `*` only.
+    /// `pattern` must already be lower-cased when `foldText` is true; `?` matches one byte.
+    public static func matchBytes(_ p: [UInt8], _ t: UnsafeBufferPointer<UInt8>, foldText: Bool) -> Bool {
+        var pi = 0, ti = 0
+        var star = -1, mark = 0
+        while ti < t.count {
+            let c = foldText ? lower(t[ti]) : t[ti]
+            if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == c {
+                pi += 1
+                ti += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+
     public static func matches(pattern: String, _ patternIsSymbolic: Bool = false, _ text: String, caseInsensitive: Bool) -> Bool {
         let p = Array((caseInsensitive ? pattern.lowercased() : pattern).unicodeScalars)
         let t = Array((caseInsensitive ? text.lowercased() : text).unicodeScalars)

@@ -77,28 +77,7 @@ struct MatchGlob: Sendable, Hashable {
             for i in 0..<t.count where (ci ? MatchGlob.lower(t[i]) : t[i]) != bytes[i] { return false }
             return true
         }
-        let p = bytes
-        var pi = 0, ti = 0
-        var star = -1, mark = 0
-        while ti < t.count {
-            let c = ci ? MatchGlob.lower(t[ti]) : t[ti]
-            if pi < p.count, p[pi] == UInt8(ascii: "*") {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == c {
-                pi += 1
-                ti += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
-        return pi == p.count
+        return Wildcard.matchBytes(bytes, t, foldText: ci)
     }
 }
 
