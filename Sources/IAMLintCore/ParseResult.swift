@@ -48,4 +48,8 @@ public struct ParserLimits: Sendable, Hashable {
     }
 
     public static let `default` = ParserLimits()
+
+    /// The deepest `maxDepth` a configuration may ask for: the parsers do not recurse while
+    /// parsing, but later tree walks do, and 10,000 levels stay well inside a thread's stack.
+    public static let maxSupportedDepth = 10_000
 }

@@ -11,7 +11,7 @@ public struct Configuration: Sendable {
     /// Severity overrides by code or slug.
     public var severities: [String: Severity] = [:]
     public var limits: ParserLimits = .default
-    /// Files larger than this many bytes are refused with an IAM001 finding.
+    /// Files larger than this many bytes are refused with an IAM004 finding.
     public var maxFileSize = 16 * 1024 * 1024
     /// Load files on this many threads (1 = sequential); output is the same either way.
     public var threads = 0

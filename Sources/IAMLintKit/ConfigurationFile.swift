@@ -125,7 +125,11 @@ public enum ConfigurationFile {
                     let value = try reader.int(field.value, field.key)
                     switch field.key {
                     case "maxFileSize": configuration.maxFileSize = value
-                    case "maxDepth": configuration.limits.maxDepth = min(value, 10_000)
+                    case "maxDepth":
+                        guard value <= ParserLimits.maxSupportedDepth else {
+                            throw reader.error(field.value.range, "'maxDepth' must be at most \(ParserLimits.maxSupportedDepth) (deeper nesting would exhaust the parser's stack)")
+                        }
+                        configuration.limits.maxDepth = value
                     case "maxAliasExpansion": configuration.limits.maxAliasExpansion = value
                     default: throw reader.error(field.keyRange, "unknown key 'limits.\(field.key)' (expected maxFileSize, maxDepth or maxAliasExpansion)")
                     }

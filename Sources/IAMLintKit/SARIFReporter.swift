@@ -34,7 +34,7 @@ public struct SARIFReporter: Reporter {
                             baseline: result.usedBaseline ? "unchanged" : nil, suppression: $0)
             }
         }
-        let notifications: [JSONValue] = result.findings.filter { $0.rule.code == "IAM001" }.map { f in
+        let notifications: [JSONValue] = result.findings.filter { $0.rule.code == "IAM001" || $0.rule.code == "IAM004" }.map { f in
             .object([
                 ("level", .string("error")),
                 ("message", .object([("text", .string("\(f.location.file): \(f.message)"))])),

@@ -105,13 +105,13 @@ final class HostileInputTests: XCTestCase {
         return Scan(result: result, status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 
-    /// The file produced exactly one IAM001 finding whose message names `limit` and how to raise it.
+    /// The file produced exactly one IAM004 finding whose message names `limit` and how to raise it.
     private func assertLimitFinding(_ scan: Scan, _ path: String, limit: String, file: StaticString = #filePath, line: UInt = #line) {
         let findings = scan.findings(in: path)
-        XCTAssertEqual(findings.map(\.rule.code), ["IAM001"], "\(findings.map(\.message))", file: file, line: line)
+        XCTAssertEqual(findings.map(\.rule.code), ["IAM004"], "\(findings.map(\.message))", file: file, line: line)
         let message = findings.first?.message ?? ""
         XCTAssertTrue(message.contains("limit \(limit)") && message.contains("`limits:` in .iamlint.yml"), message, file: file, line: line)
-        XCTAssertTrue(scan.stdout.contains("\(path):") && scan.stdout.contains("[IAM001"), scan.stdout, file: file, line: line)
+        XCTAssertTrue(scan.stdout.contains("\(path):") && scan.stdout.contains("[IAM004"), scan.stdout, file: file, line: line)
     }
 
     /// The file is reported as IAM001 or explained as a skip under `--verbose`.
@@ -173,7 +173,7 @@ final class HostileInputTests: XCTestCase {
         let scan = try scan("\(dir)/root", configuration: configuration)
         for path in ["deep.json", "deep.yaml"] {
             XCTAssertTrue(scan.result.scannedFiles.contains(path), path)
-            XCTAssertFalse(scan.findings(in: path).contains { $0.rule.code == "IAM001" }, "\(scan.findings(in: path).map(\.message))")
+            XCTAssertFalse(scan.findings(in: path).contains { ["IAM001", "IAM004"].contains($0.rule.code) }, "\(scan.findings(in: path).map(\.message))")
         }
     }
 
@@ -192,7 +192,7 @@ final class HostileInputTests: XCTestCase {
         let configuration = try ConfigurationFile.load(path: "\(dir)/root/.iamlint.yml")
         let loaded = try scan("\(dir)/root", configuration: configuration)
         XCTAssertTrue(loaded.result.scannedFiles.contains("line.json"))
-        XCTAssertTrue(loaded.findings(in: "line.json").allSatisfy { $0.rule.code != "IAM001" })
+        XCTAssertTrue(loaded.findings(in: "line.json").allSatisfy { $0.rule.code != "IAM001" && $0.rule.code != "IAM004" })
         XCTAssertTrue(loaded.result.graph.principals.contains { $0.displayName == "u" })
     }
 

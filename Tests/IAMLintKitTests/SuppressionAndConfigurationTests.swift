@@ -132,6 +132,7 @@ final class SuppressionAndConfigurationTests: XCTestCase {
             ("accounts:\n  a: {id: 12345}\n", ".iamlint.yml:2:11: account id must be 12 digits, in quotes (\"012345678901\")"),
             ("ignore:\n  - {path: x}\n", ".iamlint.yml:2:5: an ignore entry needs a 'rule'"),
             ("limits: {maxDepth: -1}\n", ".iamlint.yml:1:20: 'maxDepth' must be a positive number"),
+            ("limits: {maxDepth: 20000}\n", ".iamlint.yml:1:20: 'maxDepth' must be at most 10000 (deeper nesting would exhaust the parser's stack)"),
             ("include: {a: b}\n", ".iamlint.yml:1:10: 'include' must be a list of strings"),
         ]
         for (text, expected) in cases {

@@ -1,7 +1,7 @@
 import IAMLintCore
 import IAMLintModel
 
-/// IAM001: a file that looks like IAM input but does not parse, or hits a parser limit.
+/// IAM001: a file that looks like IAM input but does not parse. Limits are IAM004's.
 public struct ParseError: Rule {
     public static let code = "IAM001"
     public init() {}
@@ -9,11 +9,11 @@ public struct ParseError: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         context.graph.problems.compactMap { problem in
             switch problem.kind {
-            case .parseError, .limitExceeded:
+            case .parseError:
                 return context.finding(
                     Message.cannotParse(problem.message), at: problem.provenance,
                     subject: problem.provenance.file, related: problem.related)
-            case .duplicateKey:
+            case .duplicateKey, .limitExceeded:
                 return nil
             }
         }

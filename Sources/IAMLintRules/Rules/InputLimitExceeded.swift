@@ -1,0 +1,23 @@
+import IAMLintCore
+import IAMLintModel
+
+/// IAM004: a file that iamlint refused to check because it hits a configured limit (file size,
+/// nesting depth, YAML alias expansion). The file is not broken, it is just bigger or deeper than
+/// the limit allows; the finding names the limit and how to raise it.
+public struct InputLimitExceeded: Rule {
+    public static let code = "IAM004"
+    public init() {}
+
+    public func check(_ context: RuleContext) -> [Finding] {
+        context.graph.problems.compactMap { problem in
+            guard case .limitExceeded = problem.kind else { return nil }
+            return context.finding(
+                Message.notChecked(problem.message), at: problem.provenance,
+                subject: problem.provenance.file, related: problem.related)
+        }
+    }
+
+    enum Message {
+        static func notChecked(_ detail: String) -> String { "file not checked: \(detail)" }
+    }
+}
