@@ -50,17 +50,16 @@ public enum AWSConfigLoader {
                 name: section.name, source: kind == .credentials ? .credentials : .config, properties: properties,
                 provenance: Provenance(file: file, logicalPath: "profile \(section.name)", range: section.headerRange)))
         }
-        // `[sso-session NAME]` sections become profiles named `sso-session NAME` (a profile name
-        // cannot contain a space), so that rules can check the sessions profiles refer to.
+        // `[sso-session NAME]` sections are kept apart from the profiles, so that rules can check
+        // the sessions profiles refer to without mistaking one for a profile.
         for session in parsed.ssoSessions.values.sorted(by: { $0.headerRange.start < $1.headerRange.start }) {
             var properties: [String: PolicyText] = [:]
             for property in session.orderedProperties {
                 properties[property.key] = PolicyText(property.value, range: property.valueRange)
             }
-            let name = "sso-session \(session.name)"
-            fragment.profiles.append(CLIProfile(
-                name: name, source: .config, properties: properties,
-                provenance: Provenance(file: file, logicalPath: name, range: session.headerRange)))
+            fragment.ssoSessions.append(CLIProfile(
+                name: session.name, kind: .ssoSession, source: .config, properties: properties,
+                provenance: Provenance(file: file, logicalPath: "sso-session \(session.name)", range: session.headerRange)))
         }
         return fragment
     }

@@ -194,14 +194,20 @@ public struct AccessKey: Sendable {
 /// A profile from an AWS CLI `config` or `credentials` file.
 public struct CLIProfile: Sendable {
     public enum Source: String, Sendable { case config, credentials }
+    /// A `[profile NAME]`/`[default]` section, or an `[sso-session NAME]` section of a config file
+    /// (which profiles refer to with `sso_session`; it yields no credentials by itself).
+    public enum Kind: String, Sendable { case profile, ssoSession = "sso-session" }
+    /// The profile's or the session's name, without the `profile ` / `sso-session ` prefix.
     public var name: String
+    public var kind: Kind
     public var source: Source
     /// Lower-cased keys to values; secret values are kept only as "present".
     public var properties: [String: PolicyText]
     public var provenance: Provenance
 
-    public init(name: String, source: Source, properties: [String: PolicyText], provenance: Provenance) {
+    public init(name: String, kind: Kind = .profile, source: Source, properties: [String: PolicyText], provenance: Provenance) {
         self.name = name
+        self.kind = kind
         self.source = source
         self.properties = properties
         self.provenance = provenance
@@ -252,6 +258,8 @@ public struct GraphFragment: Sendable {
     public var instanceProfiles: [InstanceProfile] = []
     public var accessKeys: [AccessKey] = []
     public var profiles: [CLIProfile] = []
+    /// `[sso-session NAME]` sections of AWS CLI config files (kind `.ssoSession`).
+    public var ssoSessions: [CLIProfile] = []
     public var problems: [InputProblem] = []
     public var suppressions: [Suppression] = []
     public var inventory: [InventoryItem] = []

@@ -62,7 +62,10 @@ public final class IAMGraph: @unchecked Sendable {
     public let memberships: [GroupMembership]
     public let instanceProfiles: [InstanceProfile]
     public let accessKeys: [AccessKey]
+    /// AWS CLI profiles (`[default]`, `[profile NAME]` and credentials-file sections).
     public let profiles: [CLIProfile]
+    /// `[sso-session NAME]` sections of AWS CLI config files.
+    public let ssoSessions: [CLIProfile]
     public let problems: [InputProblem]
     public let suppressions: [Suppression]
     public let inventory: [InventoryItem]
@@ -100,6 +103,7 @@ public final class IAMGraph: @unchecked Sendable {
         instanceProfiles = ordered.flatMap(\.instanceProfiles)
         accessKeys = ordered.flatMap(\.accessKeys)
         profiles = ordered.flatMap(\.profiles)
+        ssoSessions = ordered.flatMap(\.ssoSessions)
         problems = ordered.flatMap(\.problems)
         suppressions = ordered.flatMap(\.suppressions)
         inventory = ordered.flatMap(\.inventory)

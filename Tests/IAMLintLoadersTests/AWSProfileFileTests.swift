@@ -147,6 +147,20 @@ final class AWSProfileFileTests: XCTestCase {
         XCTAssertEqual(file.profileOrder, ["dev"])
     }
 
+    /// `[sso-session NAME]` sections reach the graph as sessions, never as profiles, so that no
+    /// profile rule, custom rule or graph node mistakes one for a profile.
+    func testSSOSessionSectionsAreNotProfiles() {
+        let text = "[sso-session default]\nsso_start_url = https://x.awsapps.com/start\nsso_region = eu-west-1\n\n[profile dev]\nsso_session = default\nsso_account_id = 111111111111\nsso_role_name = Dev\n"
+        let fragment = AWSConfigLoader.load(text, kind: .config, file: "aws/config")
+        XCTAssertEqual(fragment.profiles.map(\.name), ["dev"])
+        XCTAssertEqual(fragment.profiles.map(\.kind), [.profile])
+        XCTAssertEqual(fragment.ssoSessions.map(\.name), ["default"])
+        XCTAssertEqual(fragment.ssoSessions.map(\.kind), [.ssoSession])
+        XCTAssertEqual(fragment.ssoSessions.first?.provenance.logicalPath, "sso-session default")
+        XCTAssertEqual(fragment.ssoSessions.first?["sso_region"]?.value, "eu-west-1")
+        XCTAssertEqual(fragment.ssoSessions.first?.provenance.range.start, SourcePosition(line: 1, column: 1))
+    }
+
     func testDuplicatesAreMergedAndReported() {
         let file = AWSProfileFile.parse("[profile a]\nregion = x\nRegion = y\n[profile a]\nregion = z\n", kind: .config)
         XCTAssertEqual(file.profiles["a"]?["region"], "z")

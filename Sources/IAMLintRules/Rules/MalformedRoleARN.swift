@@ -10,7 +10,7 @@ public struct MalformedRoleARN: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for profile in context.graph.profiles where !profile.isSSOSession {
+        for profile in context.graph.profiles {
             if let arn = profile["role_arn"], let reason = Self.roleARNProblem(arn.value), let at = profile.provenance(of: "role_arn") {
                 findings.append(context.finding(Message.roleArn(profile: profile.name, value: arn.value, reason: reason), at: at, subject: profile.name))
             }

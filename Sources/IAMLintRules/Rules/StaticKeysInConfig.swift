@@ -20,8 +20,9 @@ public struct StaticKeysInConfig: Rule {
             let name = file.split(separator: "/").last.map(String.init) ?? file
             if name == "config" || profile.name != "default" { configFiles.insert(file) }
         }
+        for session in context.graph.ssoSessions { configFiles.insert(session.provenance.file) }
         return context.graph.profiles.compactMap { profile in
-            guard profile.source == .config, !profile.isSSOSession, configFiles.contains(profile.provenance.file) else { return nil }
+            guard profile.source == .config, configFiles.contains(profile.provenance.file) else { return nil }
             let present = Self.keys.filter { profile.properties[$0] != nil }
             let first = present.min { (profile.properties[$0]?.range.start ?? .start) < (profile.properties[$1]?.range.start ?? .start) }
             guard let first, let at = profile.provenance(of: first) else { return nil }

@@ -5,17 +5,6 @@ import IAMLintModel
 // botocore's view of a profile, and the repository's role that a `role_arn` names.
 
 extension CLIProfile {
-    /// True for an `[sso-session NAME]` section, which the loader keeps as a profile named
-    /// `sso-session NAME` (profile names cannot contain a space, so the two never clash).
-    var isSSOSession: Bool { name.hasPrefix(CLIProfile.ssoSessionPrefix) }
-
-    /// The session name of an `[sso-session NAME]` section.
-    var ssoSessionName: String? {
-        isSSOSession ? String(name.dropFirst(CLIProfile.ssoSessionPrefix.count)) : nil
-    }
-
-    static let ssoSessionPrefix = "sso-session "
-
     /// Where the value of `key` is written.
     func provenance(of key: String) -> Provenance? {
         properties[key].map { provenance.child(key, range: $0.range) }
@@ -88,7 +77,7 @@ struct CLIProfileSet {
     /// credentials files, so that a key in the credentials file wins as it does for the SDKs.
     static func sets(in graph: IAMGraph) -> [CLIProfileSet] {
         var byDirectory: [String: [CLIProfile]] = [:]
-        for profile in graph.profiles {
+        for profile in graph.profiles + graph.ssoSessions {
             byDirectory[directory(of: profile.provenance.file), default: []].append(profile)
         }
         return byDirectory.keys.sorted().map { dir in
@@ -100,8 +89,8 @@ struct CLIProfileSet {
             var set = CLIProfileSet(directory: dir, order: [], profiles: [:], ssoSessions: [:],
                                     hasCredentialsFile: sections.contains { $0.source == .credentials })
             for section in sections {
-                if let session = section.ssoSessionName {
-                    if set.ssoSessions[session] == nil { set.ssoSessions[session] = section }
+                if section.kind == .ssoSession {
+                    if set.ssoSessions[section.name] == nil { set.ssoSessions[section.name] = section }
                     continue
                 }
                 if set.profiles[section.name] == nil {
