@@ -71,29 +71,15 @@ public struct EscalationToAdminRole: Rule {
         let adminsByAccount = AdminRoles(graph)
         guard !adminsByAccount.isEmpty else { return [] }
         var findings: [Finding] = []
-        var relevantPattern: [String: Bool] = [:]
-        /// Whether the policies hold a statement that may cover an action this rule follows
-        /// (a cheap test, once per action text, before the full reading of `Candidates`).
+        var filter = PolicySets.ActionFilter(Self.followed)
         func candidates(_ documents: [PolicyDocument]) -> Candidates {
-            let mayMatter = documents.contains { document in
-                document.statements.contains { statement in
-                    guard ResourceScope.isIdentityAllow(statement) else { return false }
-                    if statement.isNotAction { return true }
-                    return statement.actions.contains { text in
-                        if let known = relevantPattern[text.value] { return known }
-                        let relevant = ActionSets.expand(text).intersects(Self.followed)
-                        if !text.isSymbolic { relevantPattern[text.value] = relevant }
-                        return relevant
-                    }
-                }
-            }
-            return mayMatter ? Candidates(documents) : .none
+            filter.mayAllow(documents) ? Candidates(documents) : .none
         }
         var shared: [[Int]: Candidates] = [:]
         /// The candidates of a principal's grants; principals whose grants are the same
         /// policies (a managed policy, a group's) share them.
         func candidates(of index: Int) -> Candidates {
-            let key = Self.sharedKey(graph.grants[index])
+            let key = PolicySets.sharedKey(graph.grants[index])
             if let key, let known = shared[key] { return known }
             let made = candidates(graph.grants[index].compactMap(\.document))
             if let key { shared[key] = made }
@@ -117,33 +103,6 @@ public struct EscalationToAdminRole: Rule {
             }
         }
         return findings.withoutRepeats()
-    }
-
-    /// A key that is equal for two principals' grant lists when they hold the same policy
-    /// documents in the same order: a standalone policy by its index, a group's own policy by
-    /// the group (`-1 - group`) and its position among the group's grants. Nil when a grant is
-    /// the principal's own inline policy (no other principal holds it).
-    static func sharedKey(_ grants: [Grant]) -> [Int]? {
-        var key: [Int] = []
-        var positionInGroup: [Int: Int] = [:]
-        for grant in grants {
-            var position = 0
-            if let group = grant.viaGroup {
-                position = positionInGroup[group, default: 0]
-                positionInGroup[group] = position + 1
-            }
-            guard grant.document != nil else { continue }
-            switch grant.source {
-            case .standalone(let index):
-                key.append(index)
-            case .inline:
-                guard let group = grant.viaGroup else { return nil }
-                key += [-1 - group, position]
-            case .arn:
-                continue
-            }
-        }
-        return key
     }
 
     /// The administrator-equivalent roles of the graph by account (`accountID(of:)`).
