@@ -16,6 +16,7 @@ public enum CloudFormationLoader {
     public static func load(_ root: Node, file: String, account: String? = nil) -> GraphFragment {
         var fragment = GraphFragment(file: file)
         fragment.account = account
+        fragment.parameters = TemplateParameters.read(root, file: file)
         var pseudo: [String: String] = [:]
         if let account {
             pseudo = ["AWS::AccountId": account, "AWS::Partition": "aws"]

@@ -263,6 +263,8 @@ public struct GraphFragment: Sendable {
     public var problems: [InputProblem] = []
     public var suppressions: [Suppression] = []
     public var inventory: [InventoryItem] = []
+    /// The CloudFormation parameters the file declares.
+    public var parameters: [TemplateParameter] = []
     /// The account the file deploys to, when configured (a 12-digit id).
     public var account: String?
     /// The lines each entity (resource, profile) spans, so that a directive on its opening line covers it.

@@ -69,6 +69,8 @@ public final class IAMGraph: @unchecked Sendable {
     public let problems: [InputProblem]
     public let suppressions: [Suppression]
     public let inventory: [InventoryItem]
+    /// The CloudFormation parameters of every scanned template.
+    public let parameters: [TemplateParameter]
 
     /// Grants per principal index.
     public private(set) var grants: [[Grant]] = []
@@ -89,6 +91,7 @@ public final class IAMGraph: @unchecked Sendable {
     private var assumeEdgesByPrincipal: [Int: [Int]] = [:]
     private var assumeEdgesByRole: [Int: [Int]] = [:]
     private var byAccount: [String?: [Int]] = [:]
+    private var parametersByFile: [String: [String: Int]] = [:]
 
     public init(fragments: [GraphFragment], accounts: [Account] = []) {
         let ordered = fragments.sorted { $0.file < $1.file }
@@ -107,6 +110,10 @@ public final class IAMGraph: @unchecked Sendable {
         problems = ordered.flatMap(\.problems)
         suppressions = ordered.flatMap(\.suppressions)
         inventory = ordered.flatMap(\.inventory)
+        parameters = ordered.flatMap(\.parameters)
+        for (index, parameter) in parameters.enumerated() {
+            parametersByFile[parameter.provenance.file, default: [:]][parameter.name] = index
+        }
         for (index, p) in principals.enumerated() {
             byName[p.kind, default: [:]][p.referenceKey.lowercased(), default: []].append(index)
         }
@@ -145,6 +152,11 @@ public final class IAMGraph: @unchecked Sendable {
         let named = byName[kind]?[name.lowercased()] ?? []
         guard let account else { return named }
         return named.filter { accountID(of: $0) == account }
+    }
+
+    /// The parameter `name` that `file` declares.
+    public func parameter(named name: String, inFile file: String) -> TemplateParameter? {
+        parametersByFile[file]?[name].map { parameters[$0] }
     }
 
     private func indexEdges() {

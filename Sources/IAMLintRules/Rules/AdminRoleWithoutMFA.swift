@@ -2,7 +2,9 @@ import IAMLintCore
 import IAMLintModel
 
 /// IAM101: an administrator-equivalent role that an account root, an IAM user or anyone may assume
-/// without MFA. Service, federated and role principals are other rules' business.
+/// without MFA. Service, federated and role principals are other rules' business. A principal
+/// unresolved until deployment (a parameter without a default, an import) counts: it can only be
+/// an account, a user or a role, unless the parameter's declaration shows it is a role or a service.
 public struct AdminRoleWithoutMFA: Rule {
     public static let code = "IAM101"
     public init() {}
@@ -17,10 +19,8 @@ public struct AdminRoleWithoutMFA: Rule {
             if trustDeniesWithoutMFA { continue }
             for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal && statement.coversAssumeRole {
                 if statement.requiresMFA || statement.restrictsToRoles { continue }
-                let humans = statement.principals.map(\.identity).filter(\.isHumanCredentialHolder)
-                guard !humans.isEmpty else { continue }
-                var seen = Set<String>()
-                let names = humans.map(\.description).filter { seen.insert($0).inserted }
+                let names = Self.credentialHolders(statement, inFile: trust.provenance.file, graph: graph)
+                guard !names.isEmpty else { continue }
                 findings.append(context.finding(
                     Message.assumableWithoutMFA(role: role.displayName, policy: admin.label, principals: names),
                     at: statement.provenance, subject: role.displayName,
@@ -30,7 +30,33 @@ public struct AdminRoleWithoutMFA: Rule {
         return findings
     }
 
+    /// How the message names the principals of a trust statement that hold long-term
+    /// credentials (account roots, users, anyone), and those whose value is unresolved unless
+    /// their declaration shows they are roles or services, without repeats.
+    static func credentialHolders(_ statement: Statement, inFile file: String, graph: IAMGraph) -> [String] {
+        var seen = Set<String>()
+        return statement.principals.compactMap { entry -> String? in
+            if entry.identity.isHumanCredentialHolder { return entry.identity.description }
+            let parameter = graph.parameter(of: entry.text.value, inFile: file)
+            switch UnresolvedPrincipal.reading(of: entry, inFile: file, graph: graph) {
+            case .unknown?: return Message.unresolved(entry.text.value, parameter: parameter?.name)
+            case .accountID?: return Message.parameterAccount(parameter?.name ?? entry.text.value)
+            case .notAPerson?, nil: return nil
+            }
+        }.filter { seen.insert($0).inserted }
+    }
+
     enum Message {
+        static func unresolved(_ value: String, parameter: String?) -> String {
+            let principal = parameter.map { "the principal given by parameter '\($0)'" } ?? "principal '\(value)'"
+            return "\(principal) (unresolved; it may be an account or an IAM user)"
+        }
+
+        static func parameterAccount(_ name: String) -> String {
+            CrossAccountTrustWithoutExternalID.Message.parameterAccount(name)
+        }
+
+
         static func assumableWithoutMFA(role: String, policy: String, principals: [String]) -> String {
             "role '\(role)' has administrator access (\(policy)) and trusts \(principals.joined(separator: ", ")) without requiring MFA"
         }

@@ -3,7 +3,9 @@ import IAMLintModel
 
 /// IAM103: a trust statement that admits the root of another account (every principal there that
 /// its own policies allow) with neither a fixed `sts:ExternalId` nor MFA. A pinned
-/// `aws:PrincipalArn` counts as naming the principals, as a role ARN in `Principal` would.
+/// `aws:PrincipalArn` counts as naming the principals, as a role ARN in `Principal` would. An
+/// account id left to a CloudFormation parameter counts when the parameter's declaration admits
+/// only 12-digit ids (`AllowedPattern`, `AllowedValues`); nothing is guessed from its name.
 public struct CrossAccountTrustWithoutExternalID: Rule {
     public static let code = "IAM103"
     public init() {}
@@ -17,13 +19,20 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
             for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal && statement.coversAssumeRole {
                 if statement.requiresMFA || statement.requiresExternalID || statement.restrictsPrincipalARN { continue }
                 var seen = Set<String>()
+                let file = trust.provenance.file
                 let foreign = statement.principals.filter { entry in
+                    if UnresolvedPrincipal.accountParameter(entry, inFile: file, graph: graph) != nil {
+                        return seen.insert(entry.text.value).inserted
+                    }
                     guard entry.kind == .aws, case .account(let id) = entry.identity else { return false }
                     guard id.count == 12, id.allSatisfy(\.isNumber), id != own else { return false }
                     return seen.insert(id).inserted
                 }
                 guard let first = foreign.first else { continue }
                 let accounts = foreign.compactMap { entry -> String? in
+                    if let parameter = UnresolvedPrincipal.accountParameter(entry, inFile: file, graph: graph) {
+                        return Message.parameterAccount(parameter.name)
+                    }
                     if case .account(let id) = entry.identity { return graph.describeAccount(id) }
                     return nil
                 }
@@ -36,6 +45,10 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
     }
 
     enum Message {
+        static func parameterAccount(_ name: String) -> String {
+            "the account given by parameter '\(name)'"
+        }
+
         static func trustsAccount(role: String, accounts: [String]) -> String {
             let list = accounts.count > 1 ? accounts.dropLast().joined(separator: ", ") + " and " + accounts[accounts.count - 1] : accounts.joined()
             return "role '\(role)' trusts \(list) without requiring an external id or MFA"

@@ -13,6 +13,8 @@ public struct EscalationToAdminRole: Rule {
     public init() {}
 
     static let updateTrust = ActionSets.named(["iam:UpdateAssumeRolePolicy"])
+    /// The actions this rule follows: a statement that covers neither cannot open a path.
+    static let followed = updateTrust.union(PassRoleAnalysis.passRole)
 
     /// One way a principal's statements reach a role.
     struct Path {
@@ -42,51 +44,110 @@ public struct EscalationToAdminRole: Rule {
             if computes.isEmpty { pass = [] }
         }
 
+        static let none = Candidates([])
+
         var isEmpty: Bool { trust.isEmpty && pass.isEmpty }
 
-        /// The first way to reach the role with this ARN.
-        func path(to roleArn: String) -> Path? {
-            if let statement = trust.first(where: { $0.mayCover(roleArn: roleArn) }) {
-                return Path(kind: .trust, statement: statement)
-            }
-            for statement in pass where statement.mayCover(roleArn: roleArn) {
-                if let compute = computes.first(where: { PassRoleAnalysis.passes(statement, to: $0.method.services) }) {
-                    return Path(kind: .pass, statement: statement, compute: compute)
+        /// For each administrator role of `admins`, in order, the first way to reach it.
+        func paths(to admins: AccountAdmins) -> [Path?] {
+            var result = [Path?](repeating: nil, count: admins.roles.count)
+            for statement in trust {
+                for (slot, covered) in admins.covered(by: statement).enumerated() where covered && result[slot] == nil {
+                    result[slot] = Path(kind: .trust, statement: statement)
                 }
             }
-            return nil
+            for statement in pass {
+                guard let compute = computes.first(where: { PassRoleAnalysis.passes(statement, to: $0.method.services) }) else { continue }
+                for (slot, covered) in admins.covered(by: statement).enumerated() where covered && result[slot] == nil {
+                    result[slot] = Path(kind: .pass, statement: statement, compute: compute)
+                }
+            }
+            return result
         }
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
-        let admins = graph.principals.indices.filter { graph.principals[$0].kind == .role && graph.isAdministratorEquivalent($0) }
-        guard !admins.isEmpty else { return [] }
-        let adminArns = admins.map { graph.arn(of: $0) }
+        let adminsByAccount = AdminRoles(graph)
+        guard !adminsByAccount.isEmpty else { return [] }
         var findings: [Finding] = []
-        var groupCandidates: [Int: Candidates] = [:]
-        func candidates(ofGroup group: Int) -> Candidates {
-            if let known = groupCandidates[group] { return known }
-            let made = Candidates(graph.grants[group].compactMap(\.document))
-            groupCandidates[group] = made
+        var filter = PolicySets.ActionFilter(Self.followed)
+        func candidates(_ documents: [PolicyDocument]) -> Candidates {
+            filter.mayAllow(documents) ? Candidates(documents) : .none
+        }
+        var shared: [[Int]: Candidates] = [:]
+        /// The candidates of a principal's grants; principals whose grants are the same
+        /// policies (a managed policy, a group's) share them.
+        func candidates(of index: Int) -> Candidates {
+            let key = PolicySets.sharedKey(graph.grants[index])
+            if let key, let known = shared[key] { return known }
+            let made = candidates(graph.grants[index].compactMap(\.document))
+            if let key { shared[key] = made }
             return made
         }
-        for (index, principal) in graph.principals.enumerated() {
-            guard principal.kind == .user || principal.kind == .role || principal.kind == .group,
-                  !graph.isAdministratorEquivalent(index)
+        for index in graph.principals.indices {
+            let kind = graph.principals[index].kind
+            guard kind == .user || kind == .role || kind == .group,
+                  let admins = adminsByAccount.admins(inAccount: graph.accountID(of: index))
             else { continue }
-            let mine = Candidates(graph.grants[index].compactMap(\.document))
-            if mine.isEmpty { continue }
-            let groups = principal.kind == .user ? graph.groups(ofUser: index).filter { !graph.isAdministratorEquivalent($0) } : []
-            for (n, role) in admins.enumerated() where role != index && graph.accountID(of: role) == graph.accountID(of: index) {
-                let arn = adminArns[n]
-                guard let path = mine.path(to: arn) else { continue }
-                if graph.assumeEdges.contains(where: { $0.from == index && $0.role == role }) { continue }
-                if groups.contains(where: { candidates(ofGroup: $0).path(to: arn) != nil }) { continue }
-                findings.append(finding(context, path, holder: index, role: role, roleArn: arn))
+            let mine = candidates(of: index)
+            guard !mine.isEmpty, !graph.isAdministratorEquivalent(index) else { continue }
+            let paths = mine.paths(to: admins)
+            guard paths.contains(where: { $0 != nil }) else { continue }
+            let groups = kind == .user ? graph.groups(ofUser: index).filter { !graph.isAdministratorEquivalent($0) } : []
+            let groupPaths = groups.map { candidates(of: $0).paths(to: admins) }
+            let assumable = Set(graph.assumeEdges(from: index).map(\.role))
+            for (slot, role) in admins.roles.enumerated() where role != index {
+                guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { $0[slot] != nil }) else { continue }
+                findings.append(finding(context, path, holder: index, role: role, roleArn: admins.arns[slot]))
             }
         }
         return findings.withoutRepeats()
+    }
+
+    /// The administrator-equivalent roles of the graph by account (`accountID(of:)`).
+    struct AdminRoles {
+        private var byAccount: [String?: AccountAdmins] = [:]
+
+        init(_ graph: IAMGraph) {
+            var roles: [String?: [Int]] = [:]
+            for index in graph.principals.indices where graph.principals[index].kind == .role && graph.isAdministratorEquivalent(index) {
+                roles[graph.accountID(of: index), default: []].append(index)
+            }
+            for (account, list) in roles {
+                byAccount[account] = AccountAdmins(roles: list, arns: list.map { graph.arn(of: $0) })
+            }
+        }
+
+        var isEmpty: Bool { byAccount.isEmpty }
+
+        func admins(inAccount account: String?) -> AccountAdmins? {
+            byAccount[account]
+        }
+    }
+
+    /// The administrator roles of one account, in principal order, and which of them each
+    /// resource element may name: decided once per distinct element (principals that share a
+    /// policy share its statements), with `Statement.mayCover(roleArn:)`.
+    final class AccountAdmins {
+        let roles: [Int]
+        let arns: [String]
+        private var coverage: [String: [Bool]] = [:]
+
+        init(roles: [Int], arns: [String]) {
+            self.roles = roles
+            self.arns = arns
+        }
+
+        /// For each role of `roles`, whether the statement's resource element may name it.
+        func covered(by statement: Statement) -> [Bool] {
+            let key = (statement.isNotResource ? "!" : "")
+                + statement.resources.map { "\($0.isSymbolic ? "s" : "l")\($0.value.utf8.count):\($0.value)" }.joined()
+            if let known = coverage[key] { return known }
+            let made = arns.map { statement.mayCover(roleArn: $0) }
+            coverage[key] = made
+            return made
+        }
     }
 
     private func finding(_ context: RuleContext, _ path: Path, holder: Int, role: Int, roleArn: String) -> Finding {

@@ -6,6 +6,10 @@ import IAMLintModel
 /// group membership, trust rewrites) on every user, group, role or policy. Statements that allow
 /// every action or every IAM action are IAM202's and IAM206's; `iam:PassRole` is IAM213's and
 /// IAM214's.
+///
+/// A role name pattern (`role/sra*`) counts as every role when the same principal, through any
+/// of its policies, may also `iam:CreateRole` under a pattern that overlaps it (`RoleCreation`):
+/// it creates a role that trusts itself and writes or attaches an administrator policy to it.
 public struct PrivilegeEscalationAction: Rule {
     public static let code = "IAM212"
     public init() {}
@@ -57,10 +61,62 @@ public struct PrivilegeEscalationAction: Rule {
                     at: at, subject: ref.label))
             }
         }
-        return findings
+        return findings + roleCreations(context)
+    }
+
+    /// The "create your own role" escalations of each principal that is not already an
+    /// administrator; a user's are left to its group when the group's policies alone allow them.
+    func roleCreations(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        var filter = PolicySets.ActionFilter(RoleCreation.createRole)
+        var shared: [[Int]: [RoleCreation.Escalation]] = [:]
+        func escalations(of index: Int) -> [RoleCreation.Escalation] {
+            let key = PolicySets.sharedKey(graph.grants[index])
+            if let key, let known = shared[key] { return known }
+            let documents = graph.grants[index].compactMap(\.document)
+            let made = filter.mayAllow(documents) ? RoleCreation.escalations(documents) : []
+            if let key { shared[key] = made }
+            return made
+        }
+        var findings: [Finding] = []
+        for index in graph.principals.indices where [.user, .group, .role].contains(graph.principals[index].kind) {
+            var found = escalations(of: index)
+            guard !found.isEmpty, !graph.isAdministratorEquivalent(index) else { continue }
+            if graph.principals[index].kind == .user {
+                let fromGroups = Set(graph.groups(ofUser: index).flatMap { escalations(of: $0) }.map(\.statement.provenance))
+                found.removeAll { fromGroups.contains($0.statement.provenance) }
+            }
+            for escalation in found {
+                let statement = escalation.statement
+                let at = ActionSets.firstPattern(in: statement, meeting: escalation.actions).map { ActionSets.provenance(of: $0, in: statement) }
+                    ?? statement.provenance
+                let createAt = ActionSets.firstPattern(in: escalation.create, meeting: RoleCreation.createRole)
+                    .map { ActionSets.provenance(of: $0, in: escalation.create) } ?? escalation.create.provenance
+                let names = ActionSets.names(of: escalation.actions, in: statement, limit: 2)
+                findings.append(context.finding(
+                    Message.createOwnRole(holder: graph.describe(index), pattern: escalation.pattern.value,
+                                          createPattern: escalation.createPattern?.value, names: names),
+                    at: at, subject: "\(graph.principals[index].displayName) \(escalation.pattern.value)",
+                    related: [RelatedLocation(location: createAt.location, message: "iam:CreateRole allowed here")]))
+            }
+        }
+        return findings.withoutRepeats()
     }
 
     enum Message {
+        static func createOwnRole(holder: String, pattern: String, createPattern: String?, names: [String]) -> String {
+            func list(_ items: [String]) -> String {
+                items.count > 1 ? items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1] : items.joined()
+            }
+            let grants: String
+            switch createPattern {
+            case pattern?: grants = "\(list(["iam:CreateRole"] + names)) on that pattern"
+            case let other?: grants = "iam:CreateRole on '\(other)'; \(list(names)) on '\(pattern)'"
+            case nil: grants = "iam:CreateRole with NotResource; \(list(names)) on '\(pattern)'"
+            }
+            return "\(holder) may create roles matching '\(pattern)' and give them any policy (\(grants)), so it can make an administrator role that trusts itself"
+        }
+
         static func escalation(policy: String, names: [String], count: Int, types: [String]) -> String {
             let more = count > names.count ? " and \(count - names.count) more" : ""
             let plural = types.map { $0 == "policy" ? "policies" : "\($0)s" }

@@ -9,8 +9,16 @@ enum PassRoleAnalysis {
     struct ComputeMethod {
         var actions: [String]
         var services: [String]
+        /// Each action as a set, in `actions` order (built once: every principal's grants are
+        /// tested against them).
+        let set: [ActionSet]
 
-        var set: [ActionSet] { actions.map { ActionSets.named([$0]) } }
+        init(actions: [String], services: [String]) {
+            self.actions = actions
+            self.services = services
+            set = actions.map { ActionSets.named([$0]) }
+        }
+
         var label: String { actions.joined(separator: " with ") }
     }
 

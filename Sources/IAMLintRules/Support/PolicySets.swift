@@ -1,0 +1,62 @@
+import IAMLintCore
+import IAMLintModel
+
+/// Helpers for rules that read each principal's policies taken together (IAM212, IAM215): which
+/// principals hold the same policies, and a cheap test before the full reading.
+enum PolicySets {
+    /// A key that is equal for two principals' grant lists when they hold the same policy
+    /// documents in the same order: a standalone policy by its index, a group's own policy by
+    /// the group (`-1 - group`) and its position among the group's grants. Nil when a grant is
+    /// the principal's own inline policy (no other principal holds it).
+    static func sharedKey(_ grants: [Grant]) -> [Int]? {
+        var key: [Int] = []
+        var positionInGroup: [Int: Int] = [:]
+        for grant in grants {
+            var position = 0
+            if let group = grant.viaGroup {
+                position = positionInGroup[group, default: 0]
+                positionInGroup[group] = position + 1
+            }
+            guard grant.document != nil else { continue }
+            switch grant.source {
+            case .standalone(let index):
+                key.append(index)
+            case .inline:
+                guard let group = grant.viaGroup else { return nil }
+                key += [-1 - group, position]
+            case .arn:
+                continue
+            }
+        }
+        return key
+    }
+
+    /// Whether a set of policies holds an identity Allow that may cover one of `actions`: a test
+    /// once per action text as written, before reading the statements with `ActionSets.covered`.
+    struct ActionFilter {
+        let actions: ActionSet
+        private var known: [String: Bool] = [:]
+
+        init(_ actions: ActionSet) {
+            self.actions = actions
+        }
+
+        mutating func mayAllow(_ documents: [PolicyDocument]) -> Bool {
+            for document in documents {
+                for statement in document.statements where ResourceScope.isIdentityAllow(statement) {
+                    if statement.isNotAction { return true }
+                    for text in statement.actions {
+                        if let hit = known[text.value] {
+                            if hit { return true }
+                            continue
+                        }
+                        let hit = ActionSets.expand(text).intersects(actions)
+                        if !text.isSymbolic { known[text.value] = hit }
+                        if hit { return true }
+                    }
+                }
+            }
+            return false
+        }
+    }
+}
