@@ -42,6 +42,8 @@ enum PassRoleAnalysis {
     ]
 
     static let passRole = ActionSets.named(["iam:PassRole"])
+    /// Every action of every compute method.
+    static let computeActions = ActionSets.named(computeMethods.flatMap(\.actions))
 
     /// Where a compute action is granted.
     struct ComputeGrant {
