@@ -71,17 +71,18 @@ public struct EscalationToAdminRole: Rule {
         let adminsByAccount = AdminRoles(graph)
         guard !adminsByAccount.isEmpty else { return [] }
         var findings: [Finding] = []
-        var filter = PolicySets.ActionFilter(Self.followed)
-        func candidates(_ documents: [PolicyDocument]) -> Candidates {
-            filter.mayAllow(documents) ? Candidates(documents) : .none
-        }
+        var followed = PolicySets.ActionFilter(Self.followed)
+        var relevant = PolicySets.ActionFilter(Self.followed.union(PassRoleAnalysis.computeActions))
         var shared: [[Int]: Candidates] = [:]
-        /// The candidates of a principal's grants; principals whose grants are the same
-        /// policies (a managed policy, a group's) share them.
+        // A principal's candidates come from the policies that can change them (those that may
+        // allow a followed or compute action, or deny something); principals whose such
+        // policies are the same (a managed policy, a group's) share them.
         func candidates(of index: Int) -> Candidates {
-            let key = PolicySets.sharedKey(graph.grants[index])
+            let grants = graph.grants[index].filter { grant in grant.document.map { relevant.mayMatter($0) } ?? false }
+            let key = PolicySets.sharedKey(grants)
             if let key, let known = shared[key] { return known }
-            let made = candidates(graph.grants[index].compactMap(\.document))
+            let documents = grants.compactMap(\.document)
+            let made = followed.mayAllow(documents) ? Candidates(documents) : .none
             if let key { shared[key] = made }
             return made
         }

@@ -9,14 +9,14 @@ enum PassRoleAnalysis {
     struct ComputeMethod {
         var actions: [String]
         var services: [String]
-        /// Each action as a set, in `actions` order (built once: every principal's grants are
-        /// tested against them).
-        let set: [ActionSet]
+        /// Each action's catalog index, in `actions` order (nil for an action the catalog does
+        /// not know); looked up once, since every principal's grants are tested against them.
+        let indexes: [Int?]
 
         init(actions: [String], services: [String]) {
             self.actions = actions
             self.services = services
-            set = actions.map { ActionSets.named([$0]) }
+            indexes = actions.map { ActionSets.index(of: $0) }
         }
 
         var label: String { actions.joined(separator: " with ") }
@@ -42,6 +42,8 @@ enum PassRoleAnalysis {
     ]
 
     static let passRole = ActionSets.named(["iam:PassRole"])
+    /// Every action of every compute method.
+    static let computeActions = ActionSets.named(computeMethods.flatMap(\.actions))
 
     /// Where a compute action is granted.
     struct ComputeGrant {
@@ -76,10 +78,15 @@ enum PassRoleAnalysis {
             statements.first { $0.covered.intersects(action) }?.statement
         }
 
+        /// The first statement that allows the action at this catalog index.
+        func first(allowingIndex index: Int) -> Statement? {
+            statements.first { $0.covered.contains(index) }?.statement
+        }
+
         /// The compute methods the statements allow, in `computeMethods` order.
         var computeGrants: [ComputeGrant] {
             PassRoleAnalysis.computeMethods.compactMap { method in
-                let found = method.set.compactMap(first(allowing:))
+                let found = method.indexes.compactMap { $0.flatMap(first(allowingIndex:)) }
                 return found.count == method.actions.count ? ComputeGrant(method: method, statements: found) : nil
             }
         }

@@ -6,7 +6,7 @@ import IAMLintModel
 enum PolicySets {
     /// A key that is equal for two principals' grant lists when they hold the same policy
     /// documents in the same order: a standalone policy by its index, a group's own policy by
-    /// the group (`-1 - group`) and its position among the group's grants. Nil when a grant is
+    /// the group (`-1 - group`) and its position among that group's grants in `grants`. Nil when a grant is
     /// the principal's own inline policy (no other principal holds it).
     static func sharedKey(_ grants: [Grant]) -> [Int]? {
         var key: [Int] = []
@@ -42,19 +42,26 @@ enum PolicySets {
         }
 
         mutating func mayAllow(_ documents: [PolicyDocument]) -> Bool {
-            for document in documents {
-                for statement in document.statements where ResourceScope.isIdentityAllow(statement) {
-                    if statement.isNotAction { return true }
-                    for text in statement.actions {
-                        if let hit = known[text.value] {
-                            if hit { return true }
-                            continue
-                        }
-                        let hit = ActionSets.expand(text).intersects(actions)
-                        if !text.isSymbolic { known[text.value] = hit }
-                        if hit { return true }
-                    }
+            documents.contains { document in document.statements.contains { mayAllow($0) } }
+        }
+
+        /// Whether a document can change what a reading of these actions finds: it may allow
+        /// one of them, or it holds a Deny (which may take away what another document allows).
+        mutating func mayMatter(_ document: PolicyDocument) -> Bool {
+            document.statements.contains { $0.effect == .deny || mayAllow($0) }
+        }
+
+        private mutating func mayAllow(_ statement: Statement) -> Bool {
+            guard ResourceScope.isIdentityAllow(statement) else { return false }
+            if statement.isNotAction { return true }
+            for text in statement.actions {
+                if let hit = known[text.value] {
+                    if hit { return true }
+                    continue
                 }
+                let hit = ActionSets.expand(text).intersects(actions)
+                if !text.isSymbolic { known[text.value] = hit }
+                if hit { return true }
             }
             return false
         }
