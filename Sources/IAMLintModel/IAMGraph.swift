@@ -76,9 +76,16 @@ public final class IAMGraph: @unchecked Sendable {
 
     /// The accounts named in the configuration.
     public let accounts: [Account]
+    /// What rules derive from the whole graph and share (`DerivedFacts`).
+    public let derived = DerivedFacts()
     let fileAccounts: [String: String]
 
     private var byName: [EntityKind: [String: [Int]]] = [:]
+    /// `byName` split by account (`accountID(of:)`), so that a reference into one account does
+    /// not filter every account's principal of that name.
+    private var byNameInAccount: [NameInAccount: [Int]] = [:]
+    /// `accountID(of:)` of each principal, computed once.
+    private(set) var principalAccounts: [String?] = []
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
     /// Positions in `trustEdges` by role, and in `assumeEdges` by principal and by role.
@@ -103,8 +110,11 @@ public final class IAMGraph: @unchecked Sendable {
         problems = ordered.flatMap(\.problems)
         suppressions = ordered.flatMap(\.suppressions)
         inventory = ordered.flatMap(\.inventory)
+        principalAccounts = principals.map { $0.account ?? fileAccounts[$0.provenance.file] }
         for (index, p) in principals.enumerated() {
-            byName[p.kind, default: [:]][p.referenceKey.lowercased(), default: []].append(index)
+            let name = p.referenceKey.lowercased()
+            byName[p.kind, default: [:]][name, default: []].append(index)
+            byNameInAccount[NameInAccount(kind: p.kind, name: name, account: principalAccounts[index]), default: []].append(index)
         }
         membershipGroups = Self.membershipIndex(self)
         managedPolicyIndex = ManagedPolicyIndex(policies)
@@ -138,34 +148,37 @@ public final class IAMGraph: @unchecked Sendable {
     /// The principals of `kind` whose name (`referenceKey`) is `name` ignoring case, in `account`
     /// when given (as `accountID(of:)`), in order.
     public func principals(_ kind: EntityKind, named name: String, inAccount account: String? = nil) -> [Int] {
-        let named = byName[kind]?[name.lowercased()] ?? []
-        guard let account else { return named }
-        return named.filter { accountID(of: $0) == account }
+        guard let account else { return byName[kind]?[name.lowercased()] ?? [] }
+        return byNameInAccount[NameInAccount(kind: kind, name: name.lowercased(), account: account)] ?? []
     }
 
     private func indexEdges() {
-        for (i, edge) in trustEdges.enumerated() { trustEdgesByRole[edge.role, default: []].append(i) }
-        for (i, edge) in assumeEdges.enumerated() {
-            assumeEdgesByPrincipal[edge.from, default: []].append(i)
-            assumeEdgesByRole[edge.role, default: []].append(i)
+        for i in trustEdges.indices { trustEdgesByRole[trustEdges[i].role, default: []].append(i) }
+        for i in assumeEdges.indices {
+            assumeEdgesByPrincipal[assumeEdges[i].from, default: []].append(i)
+            assumeEdgesByRole[assumeEdges[i].role, default: []].append(i)
         }
-        for index in principals.indices { byAccount[accountID(of: index), default: []].append(index) }
+        for index in principals.indices { byAccount[principalAccounts[index], default: []].append(index) }
     }
 
     /// The principals of `kind` that `reference`, written in `file`, names.
     public func resolve(_ reference: Reference, kind: EntityKind, from file: String) -> [Int] {
-        var key = reference.value
-        if let arn = ARN(key) { key = ARN.lastPathComponent(arn.resource) }
-        var candidates = byName[kind]?[key.lowercased()] ?? []
+        let arn = ARN(reference.value)
+        let key = arn.map { ARN.lastPathComponent($0.resource) } ?? reference.value
+        let lowered = key.lowercased()
+        let candidates = byName[kind]?[lowered] ?? []
         if reference.isSymbolic || key.hasPrefix("${") {
             return candidates.filter { principals[$0].provenance.file == file }
         }
         var account = fileAccounts[file]
-        if let arn = ARN(reference.value), arn.account.count == 12, arn.account.allSatisfy(\.isNumber) { account = arn.account }
-        if let account {
-            candidates = candidates.filter { accountID(of: $0).map { $0 == account } ?? true }
-        }
-        return candidates
+        if let arn, ARN.isAccountID(arn.account) { account = arn.account }
+        guard let account, !candidates.isEmpty else { return candidates }
+        // The principals of that account and those of no known account, in index order.
+        let inAccount = byNameInAccount[NameInAccount(kind: kind, name: lowered, account: account)] ?? []
+        let unknown = byNameInAccount[NameInAccount(kind: kind, name: lowered, account: nil)] ?? []
+        if unknown.isEmpty { return inAccount }
+        if inAccount.isEmpty { return unknown }
+        return (inAccount + unknown).sorted()
     }
 
     /// The `OrganizationAccountAccessRole` (or the `RoleName` given) that AWS Organizations
@@ -355,6 +368,13 @@ public final class IAMGraph: @unchecked Sendable {
             return false
         }
     }
+}
+
+/// The key of `IAMGraph.byNameInAccount`: kind, lower-cased name, account.
+private struct NameInAccount: Hashable {
+    var kind: EntityKind
+    var name: String
+    var account: String?
 }
 
 /// Managed policies by the keys `localManagedPolicy` compares (ARN, `${LogicalName}`, literal

@@ -73,7 +73,7 @@ public enum PrincipalIdentity: Sendable, Hashable, CustomStringConvertible {
             self = .anyone
             return
         }
-        if value.count == 12, value.allSatisfy(\.isNumber) {
+        if ARN.isAccountID(value) {
             self = .account(value)
             return
         }

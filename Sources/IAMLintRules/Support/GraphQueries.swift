@@ -24,7 +24,12 @@ extension IAMGraph {
     /// `assumeEdges`: the same steps as `assumeHops()`, found faster. A policy that allows
     /// `sts:AssumeRole` on `*` makes an edge to every role, and most of those roles' trust
     /// policies cannot admit the caller; `TrustGate` drops them before the trust is weighed.
+    /// Computed once per graph (`DerivedFacts`).
     public func assumeSteps() -> [AssumeStep] {
+        derived.value(AssumeStepsFact.self) { computeAssumeSteps() }
+    }
+
+    private func computeAssumeSteps() -> [AssumeStep] {
         let gate = TrustGate(self)
         var order: [Int64] = []
         var statementsByPair: [Int64: [Statement]] = [:]
@@ -66,6 +71,11 @@ extension IAMGraph {
         guard admits(statement, principal: x, role: role) == .yes else { return false }
         return !(principals[role].trustPolicy?.deniesOutsideCallers ?? false)
     }
+}
+
+/// `IAMGraph.assumeSteps()`, once per graph.
+private enum AssumeStepsFact: DerivedFact {
+    typealias Value = [AssumeStep]
 }
 
 /// Who each role's trust policy could surely admit, in the terms `admits(_:principal:role:)` uses:

@@ -190,7 +190,7 @@ extension PolicyDocument {
 extension IAMGraph {
     /// The account a principal lives in, when it is a literal id (stated by the file or configured).
     func knownAccount(of index: Int) -> String? {
-        guard let id = accountID(of: index), id.count == 12, id.allSatisfy(\.isNumber) else { return nil }
+        guard let id = accountID(of: index), ARN.isAccountID(id) else { return nil }
         return id
     }
 
@@ -250,7 +250,7 @@ extension IAMGraph {
             guard let xAccount, let rAccount = knownAccount(of: role) else { return .maybe }
             return xAccount == rAccount ? .yes : .no
         }
-        if written.count == 12, written.allSatisfy(\.isNumber) {
+        if ARN.isAccountID(written) {
             guard let xAccount else { return .maybe }
             return xAccount == written ? .yes : .no
         }
