@@ -150,36 +150,126 @@ public struct ConditionClause: Sendable, Hashable {
 
 /// A policy statement, normalised: every list is a list, every element keeps its range.
 public struct Statement: Sendable {
-    public var sid: String?
-    public var effect: Effect
-    public var actions: [PolicyText]
-    public var isNotAction: Bool
-    public var resources: [PolicyText]
-    public var isNotResource: Bool
-    public var principals: [PrincipalEntry]
-    public var isNotPrincipal: Bool
-    public var conditions: [ConditionClause]
-    public var provenance: Provenance
+    // Stored in one shared, copy-on-write object: edges, grants and rule loops copy statements
+    // freely, and each copy is one reference.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        var sid: String?
+        var effect: Effect
+        var actions: [PolicyText]
+        var isNotAction: Bool
+        var resources: [PolicyText]
+        var isNotResource: Bool
+        var principals: [PrincipalEntry]
+        var isNotPrincipal: Bool
+        var conditions: [ConditionClause]
+        var provenance: Provenance
+        var source: Value? = nil
+
+        init(sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText], isNotResource: Bool, principals: [PrincipalEntry], isNotPrincipal: Bool, conditions: [ConditionClause], provenance: Provenance) {
+            self.sid = sid
+            self.effect = effect
+            self.actions = actions
+            self.isNotAction = isNotAction
+            self.resources = resources
+            self.isNotResource = isNotResource
+            self.principals = principals
+            self.isNotPrincipal = isNotPrincipal
+            self.conditions = conditions
+            self.provenance = provenance
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources, isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal, conditions: conditions, provenance: provenance)
+            copy.source = source
+            return copy
+        }
+    }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var sid: String? {
+        get { storage.sid }
+        set { unique().sid = newValue }
+        _modify { yield &unique().sid }
+    }
+
+    public var effect: Effect {
+        get { storage.effect }
+        set { unique().effect = newValue }
+        _modify { yield &unique().effect }
+    }
+
+    public var actions: [PolicyText] {
+        get { storage.actions }
+        set { unique().actions = newValue }
+        _modify { yield &unique().actions }
+    }
+
+    public var isNotAction: Bool {
+        get { storage.isNotAction }
+        set { unique().isNotAction = newValue }
+        _modify { yield &unique().isNotAction }
+    }
+
+    public var resources: [PolicyText] {
+        get { storage.resources }
+        set { unique().resources = newValue }
+        _modify { yield &unique().resources }
+    }
+
+    public var isNotResource: Bool {
+        get { storage.isNotResource }
+        set { unique().isNotResource = newValue }
+        _modify { yield &unique().isNotResource }
+    }
+
+    public var principals: [PrincipalEntry] {
+        get { storage.principals }
+        set { unique().principals = newValue }
+        _modify { yield &unique().principals }
+    }
+
+    public var isNotPrincipal: Bool {
+        get { storage.isNotPrincipal }
+        set { unique().isNotPrincipal = newValue }
+        _modify { yield &unique().isNotPrincipal }
+    }
+
+    public var conditions: [ConditionClause] {
+        get { storage.conditions }
+        set { unique().conditions = newValue }
+        _modify { yield &unique().conditions }
+    }
+
+    public var provenance: Provenance {
+        get { storage.provenance }
+        set { unique().provenance = newValue }
+        _modify { yield &unique().provenance }
+    }
+
     /// The statement as written (after intrinsic resolution), for rules that check the grammar
     /// itself: element names, their ranges and values the fields above normalise away. Nil for
     /// statements built in code.
-    public var source: Value?
+    public var source: Value? {
+        get { storage.source }
+        set { unique().source = newValue }
+        _modify { yield &unique().source }
+    }
 
     public init(
         sid: String? = nil, effect: Effect, actions: [PolicyText], isNotAction: Bool = false,
         resources: [PolicyText] = [], isNotResource: Bool = false, principals: [PrincipalEntry] = [],
         isNotPrincipal: Bool = false, conditions: [ConditionClause] = [], provenance: Provenance
     ) {
-        self.sid = sid
-        self.effect = effect
-        self.actions = actions
-        self.isNotAction = isNotAction
-        self.resources = resources
-        self.isNotResource = isNotResource
-        self.principals = principals
-        self.isNotPrincipal = isNotPrincipal
-        self.conditions = conditions
-        self.provenance = provenance
+        storage = Storage(
+            sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
+            isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
+            conditions: conditions, provenance: provenance)
     }
 
     /// Whether the statement's action element covers `action` (wildcards, case-insensitive, NotAction).
