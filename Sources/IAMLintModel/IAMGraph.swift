@@ -522,8 +522,18 @@ public struct DocumentRef: Sendable {
     public var principal: Int?
     /// The standalone policy index for standalone documents.
     public var policy: Int?
+    /// What `label` is made of, kept apart so that the text is built only for the documents a
+    /// message names: the policy's name (inline and standalone), the owner's kind and name.
+    let labelParts: (name: String, ownerKind: String, owner: String, isManaged: Bool)
+
     /// How messages name the document: `trust policy of role 'Admin'`, `policy 'deploy'`.
-    public var label: String
+    public var label: String {
+        switch kind {
+        case .trust: return "trust policy of role '\(labelParts.owner)'"
+        case .inline: return "inline policy '\(labelParts.name)' of \(labelParts.ownerKind) '\(labelParts.owner)'"
+        case .standalone: return "\(labelParts.isManaged ? "managed policy" : "policy") '\(labelParts.name)'"
+        }
+    }
 }
 
 extension IAMGraph {
@@ -532,16 +542,16 @@ extension IAMGraph {
         var result: [DocumentRef] = []
         for (index, p) in principals.enumerated() {
             if let trust = p.trustPolicy {
-                result.append(DocumentRef(kind: .trust, document: trust, principal: index, label: "trust policy of role '\(p.displayName)'"))
+                result.append(DocumentRef(kind: .trust, document: trust, principal: index, labelParts: ("", "", p.displayName, false)))
             }
             for named in p.inlinePolicies {
                 result.append(DocumentRef(kind: .inline, document: named.document, principal: index,
-                                          label: "inline policy '\(named.name)' of \(p.kind.rawValue) '\(p.displayName)'"))
+                                          labelParts: (named.name, p.kind.rawValue, p.displayName, false)))
             }
         }
         for (index, policy) in policies.enumerated() {
             result.append(DocumentRef(kind: .standalone, document: policy.document, policy: index,
-                                      label: "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"))
+                                      labelParts: (policy.displayName, "", "", policy.isManaged)))
         }
         return result
     }

@@ -330,18 +330,64 @@ public struct Statement: Sendable {
 
 /// A policy document: its statements and where it came from.
 public struct PolicyDocument: Sendable {
-    public var statements: [Statement]
-    public var provenance: Provenance
+    // Stored in one shared, copy-on-write object: grants, documents and principals
+    // copy documents freely, and each copy is one reference.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        var statements: [Statement]
+        var provenance: Provenance
+        var source: Value? = nil
+        var body: Value? = nil
+
+        init(statements: [Statement], provenance: Provenance) {
+            self.statements = statements
+            self.provenance = provenance
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(statements: statements, provenance: provenance)
+            copy.source = source
+            copy.body = body
+            return copy
+        }
+    }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var statements: [Statement] {
+        get { storage.statements }
+        set { unique().statements = newValue }
+        _modify { yield &unique().statements }
+    }
+
+    public var provenance: Provenance {
+        get { storage.provenance }
+        set { unique().provenance = newValue }
+        _modify { yield &unique().provenance }
+    }
+
     /// The document value the parser was given: an object, or the JSON string holding one
     /// (Terraform's policy attributes). Nil for documents built in code.
-    public var source: Value?
+    public var source: Value? {
+        get { storage.source }
+        set { unique().source = newValue }
+        _modify { yield &unique().source }
+    }
+
     /// The document that was read: `source` itself, or the value parsed from its JSON text. Nil
     /// when that text is not valid JSON or the document was built in code.
-    public var body: Value?
+    public var body: Value? {
+        get { storage.body }
+        set { unique().body = newValue }
+        _modify { yield &unique().body }
+    }
 
     public init(statements: [Statement], provenance: Provenance) {
-        self.statements = statements
-        self.provenance = provenance
+        storage = Storage(statements: statements, provenance: provenance)
     }
 
     /// True when an Allow statement grants every action on every resource without a condition
