@@ -427,9 +427,9 @@ private struct RoleIndex {
             var names = Set<String>(), prefixes = Set<String>()
             for form in Set(forms) {
                 byARN[form, default: []].append(index)
-                let scalars = Substring(form).unicodeScalars
-                names.insert(Self.lastSegment(scalars))
-                if let prefix = Self.accountPrefix(scalars) { prefixes.insert(prefix) }
+                let bytes = Substring(form).utf8
+                names.insert(Self.lastSegment(bytes))
+                if let prefix = Self.accountPrefix(bytes) { prefixes.insert(prefix) }
             }
             for name in names { byName[name, default: []].append(index) }
             for prefix in prefixes { byAccountPrefix[prefix, default: []].append(index) }
@@ -437,20 +437,23 @@ private struct RoleIndex {
     }
 
     /// Characters after which the index cannot say what a pattern matches: wildcards, and
-    /// placeholders (`${…}`) in case they are ever matched as wildcards. Compared as Unicode
-    /// scalars, as `Wildcard` does.
-    static func isOpen(_ c: Unicode.Scalar) -> Bool { c == "*" || c == "?" || c == "$" || c == "{" || c == "}" }
-
-    static func lastSegment(_ text: Substring.UnicodeScalarView) -> String {
-        if let slash = text.lastIndex(of: "/") { return String(text[text.index(after: slash)...]) }
-        return String(text)
+    /// placeholders (`${…}`) in case they are ever matched as wildcards. All of them, and the
+    /// `/` and `:` the index cuts at, are ASCII: cutting the UTF-8 bytes cuts the scalars
+    /// `Wildcard` compares.
+    static func isOpen(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "*") || c == UInt8(ascii: "?") || c == UInt8(ascii: "$") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
     }
 
-    static func accountPrefix(_ text: Substring.UnicodeScalarView) -> String? {
+    static func lastSegment(_ text: Substring.UTF8View) -> String {
+        if let slash = text.lastIndex(of: UInt8(ascii: "/")) { return String(Substring(text[text.index(after: slash)...])) }
+        return String(Substring(text))
+    }
+
+    static func accountPrefix(_ text: Substring.UTF8View) -> String? {
         var colons = 0
-        for i in text.indices where text[i] == ":" {
+        for i in text.indices where text[i] == UInt8(ascii: ":") {
             colons += 1
-            if colons == 5 { return String(text[...i]) }
+            if colons == 5 { return String(Substring(text[...i])) }
         }
         return nil
     }
@@ -460,17 +463,17 @@ private struct RoleIndex {
         if statement.isNotResource { return all }
         var found = Set<Int>()
         for resource in statement.resources {
-            let pattern = Substring(resource.value.lowercased()).unicodeScalars
+            let pattern = Substring(resource.value.lowercased()).utf8
             guard let open = pattern.lastIndex(where: Self.isOpen) else {
                 // No wildcard: the pattern names one ARN.
-                found.formUnion(byARN[String(pattern)] ?? [])
+                found.formUnion(byARN[String(Substring(pattern))] ?? [])
                 continue
             }
             // A match ends with the text after the last wildcard and starts with the text before
             // the first: when those fix the role name or the account, look only there.
             let tail = pattern[pattern.index(after: open)...]
             let head = pattern[..<(pattern.firstIndex(where: Self.isOpen) ?? pattern.endIndex)]
-            let named = tail.contains("/") ? byName[Self.lastSegment(tail)] ?? [] : nil
+            let named = tail.contains(UInt8(ascii: "/")) ? byName[Self.lastSegment(tail)] ?? [] : nil
             let inAccount = Self.accountPrefix(head).map { byAccountPrefix[$0] ?? [] }
             switch (named, inAccount) {
             case let (named?, inAccount?): found.formUnion(named.count <= inAccount.count ? named : inAccount)

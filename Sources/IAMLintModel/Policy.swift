@@ -390,6 +390,10 @@ public struct PolicyDocument: Sendable {
         storage = Storage(statements: statements, provenance: provenance)
     }
 
+    /// The same for every copy of this document until one of them is changed: a key for caching
+    /// what rules derive from a document that many principals share.
+    public var copyIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     /// True when an Allow statement grants every action on every resource without a condition
     /// and no statement of the same document denies everything without a condition.
     public var grantsFullAdmin: Bool {

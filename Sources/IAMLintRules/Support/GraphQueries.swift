@@ -107,16 +107,28 @@ struct TrustGate {
                     case .anyone:
                         anyone[r] = true
                     case .account(let id):
-                        if id.contains("${") { symbolic[r] = true } else { accounts[r].insert(id) }
+                        if Self.hasPlaceholder(id) { symbolic[r] = true } else { accounts[r].insert(id) }
                     case .user(let account, let name), .role(let account, let name), .assumedRole(let account, let name):
-                        if name.contains("${") || account.contains("${") { symbolic[r] = true }
-                        if !name.contains("${") { names[r].insert(name.lowercased()) }
+                        let symbolicName = Self.hasPlaceholder(name)
+                        if symbolicName || Self.hasPlaceholder(account) { symbolic[r] = true }
+                        if !symbolicName { names[r].insert(name.lowercased()) }
                     case .other, .service, .federated:
                         continue
                     }
                 }
             }
         }
+    }
+
+    /// `text.contains("${")`: on the bytes when the text is ASCII (where characters are bytes).
+    static func hasPlaceholder(_ text: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.contains("${") }
+        var previous: UInt8 = 0
+        for c in text.utf8 {
+            if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { return true }
+            previous = c
+        }
+        return false
     }
 
     /// False only when role `role`'s trust policy cannot surely admit principal `x`.

@@ -295,6 +295,7 @@ extension IAMGraph {
     /// that cannot name it, or `aws:PrincipalType` of the other kind, shut it out; tag and user-id
     /// tests leave it open; MFA, external id, network and organization tests do not say who.
     func conditionCertainty(_ statement: Statement, principal x: Int) -> Certainty {
+        if statement.conditions.isEmpty { return .yes }
         let kind = principals[x].kind
         let arn = self.arn(of: x)
         var candidates = [arn]
