@@ -36,22 +36,31 @@ public struct PrincipalEntry: Sendable, Hashable {
         case anyone = "*"
     }
 
-    public var kind: Kind
-    public var text: PolicyText
+    public var kind: Kind {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
+
+    public var text: PolicyText {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
+
+    /// What the entry names, once ARNs and account ids are understood: worked out once, when the
+    /// entry is made (trust rules ask it of every entry for every caller).
+    public private(set) var identity: PrincipalIdentity
 
     public init(kind: Kind, text: PolicyText) {
         self.kind = kind
         self.text = text
+        identity = Self.identity(kind, text.value)
     }
 
-    /// What the entry names, once ARNs and account ids are understood.
-    public var identity: PrincipalIdentity {
+    static func identity(_ kind: Kind, _ value: String) -> PrincipalIdentity {
         switch kind {
         case .anyone: return .anyone
-        case .service: return .service(text.value)
-        case .federated: return .federated(text.value)
-        case .canonicalUser: return .other(text.value)
-        case .aws: return PrincipalIdentity(awsPrincipal: text.value)
+        case .service: return .service(value)
+        case .federated: return .federated(value)
+        case .canonicalUser: return .other(value)
+        case .aws: return PrincipalIdentity(awsPrincipal: value)
         }
     }
 }
