@@ -34,7 +34,11 @@ public struct Principal: Sendable {
         var implicitOrigin: String? = nil
         var permissionsBoundary: PolicyText? = nil
 
-        init(kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String, provenance: Provenance, trustPolicy: PolicyDocument?, inlinePolicies: [NamedPolicy], managedPolicyArns: [PolicyText], groups: [Reference], hasLoginProfile: Bool) {
+        init(
+            kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String,
+            provenance: Provenance, trustPolicy: PolicyDocument?, inlinePolicies: [NamedPolicy],
+            managedPolicyArns: [PolicyText], groups: [Reference], hasLoginProfile: Bool
+        ) {
             self.kind = kind
             self.explicitName = explicitName
             self.logicalName = logicalName
@@ -48,7 +52,11 @@ public struct Principal: Sendable {
         }
 
         func copy() -> Storage {
-            let copy = Storage(kind: kind, explicitName: explicitName, logicalName: logicalName, path: path, provenance: provenance, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns, groups: groups, hasLoginProfile: hasLoginProfile)
+            let copy = Storage(
+                kind: kind, explicitName: explicitName, logicalName: logicalName, path: path,
+                provenance: provenance, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies,
+                managedPolicyArns: managedPolicyArns, groups: groups, hasLoginProfile: hasLoginProfile
+            )
             copy.managedPolicyArnsPath = managedPolicyArnsPath
             copy.account = account
             copy.implicitOrigin = implicitOrigin

@@ -176,7 +176,11 @@ public struct Statement: Sendable {
         var provenance: Provenance
         var source: Value? = nil
 
-        init(sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText], isNotResource: Bool, principals: [PrincipalEntry], isNotPrincipal: Bool, conditions: [ConditionClause], provenance: Provenance) {
+        init(
+            sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText],
+            isNotResource: Bool, principals: [PrincipalEntry], isNotPrincipal: Bool,
+            conditions: [ConditionClause], provenance: Provenance
+        ) {
             self.sid = sid
             self.effect = effect
             self.actions = actions
@@ -190,7 +194,11 @@ public struct Statement: Sendable {
         }
 
         func copy() -> Storage {
-            let copy = Storage(sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources, isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal, conditions: conditions, provenance: provenance)
+            let copy = Storage(
+                sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
+                isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
+                conditions: conditions, provenance: provenance
+            )
             copy.source = source
             return copy
         }
