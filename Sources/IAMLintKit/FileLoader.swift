@@ -40,8 +40,12 @@ struct FileLoader {
             fragment.account = account
             outcome = .loaded(fragment)
         }
-        if case .loaded(var fragment) = outcome, file.kind != .json {
-            fragment.suppressions += CommentDirectives.scan(bytes, file: file.displayPath, entityLines: fragment.entityLines)
+        if case .loaded(var fragment) = outcome {
+            if file.kind != .json {
+                fragment.suppressions += CommentDirectives.scan(bytes, file: file.displayPath, entityLines: fragment.entityLines)
+            }
+            // Only the comment directives need the entity lines: not kept for the whole scan.
+            fragment.entityLines = []
             outcome = .loaded(fragment)
         }
         return outcome

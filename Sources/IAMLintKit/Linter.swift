@@ -155,10 +155,13 @@ public struct Linter: Sendable {
         var used = Set<Int>()
         var reported: [Finding] = []
         var suppressed: [SuppressedFinding] = []
+        // The suppressions of each file, in order: a finding looks only at its own file's.
+        var suppressionsByFile: [String: [Int]] = [:]
+        for (index, s) in graph.suppressions.enumerated() { suppressionsByFile[s.provenance.file, default: []].append(index) }
         for finding in findings {
-            if let index = graph.suppressions.firstIndex(where: { s in
-                s.provenance.file == finding.location.file && s.lines.contains(finding.location.line)
-                    && s.rules.contains { ruleSet.metadata(named: $0)?.code == finding.rule.code }
+            if let index = suppressionsByFile[finding.location.file]?.first(where: { index in
+                let s = graph.suppressions[index]
+                return s.lines.contains(finding.location.line) && s.rules.contains { ruleSet.metadata(named: $0)?.code == finding.rule.code }
             }) {
                 used.insert(index)
                 let reason = graph.suppressions[index].reason

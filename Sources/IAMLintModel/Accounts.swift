@@ -22,7 +22,7 @@ extension IAMGraph {
     /// The account a principal lives in: stated by its file (a Terraform ARN) or by the
     /// configuration for the file; nil when unknown (the one unnamed default account).
     public func accountID(of index: Int) -> String? {
-        principals[index].account ?? fileAccounts[principals[index].provenance.file]
+        principalAccounts[index]
     }
 
     /// The account the file deploys to, when configured.
@@ -45,7 +45,15 @@ extension IAMGraph {
         let p = principals[index]
         guard let account = accountID(of: index) else { return p.arn }
         let type = p.kind == .role ? "role" : p.kind == .user ? "user" : "group"
-        return "arn:aws:iam::\(account):\(type)\(p.path)\(p.referenceKey)"
+        let name = p.referenceKey
+        var arn = "arn:aws:iam::"
+        arn.reserveCapacity(arn.utf8.count + account.utf8.count + 7 + p.path.utf8.count + name.utf8.count)
+        arn += account
+        arn += ":"
+        arn += type
+        arn += p.path
+        arn += name
+        return arn
     }
 
     /// How messages name an account: `account 'workload' (222222222222)` or the bare id.

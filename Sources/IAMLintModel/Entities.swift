@@ -14,50 +14,169 @@ public typealias Reference = PolicyText
 
 /// An IAM user, group or role as declared in one file.
 public struct Principal: Sendable {
-    public var kind: EntityKind
+    // Stored in one shared, copy-on-write object: graph building and rules copy principals
+    // freely, and each copy is one reference.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        var kind: EntityKind
+        var explicitName: PolicyText?
+        var logicalName: String
+        var path: String
+        var provenance: Provenance
+        var trustPolicy: PolicyDocument?
+        var inlinePolicies: [NamedPolicy]
+        var managedPolicyArns: [PolicyText]
+        var managedPolicyArnsPath: String = "Properties.ManagedPolicyArns"
+        var groups: [Reference]
+        var hasLoginProfile: Bool
+        var account: String? = nil
+        var implicitOrigin: String? = nil
+        var permissionsBoundary: PolicyText? = nil
+
+        init(
+            kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String,
+            provenance: Provenance, trustPolicy: PolicyDocument?, inlinePolicies: [NamedPolicy],
+            managedPolicyArns: [PolicyText], groups: [Reference], hasLoginProfile: Bool
+        ) {
+            self.kind = kind
+            self.explicitName = explicitName
+            self.logicalName = logicalName
+            self.path = path
+            self.provenance = provenance
+            self.trustPolicy = trustPolicy
+            self.inlinePolicies = inlinePolicies
+            self.managedPolicyArns = managedPolicyArns
+            self.groups = groups
+            self.hasLoginProfile = hasLoginProfile
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(
+                kind: kind, explicitName: explicitName, logicalName: logicalName, path: path,
+                provenance: provenance, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies,
+                managedPolicyArns: managedPolicyArns, groups: groups, hasLoginProfile: hasLoginProfile
+            )
+            copy.managedPolicyArnsPath = managedPolicyArnsPath
+            copy.account = account
+            copy.implicitOrigin = implicitOrigin
+            copy.permissionsBoundary = permissionsBoundary
+            return copy
+        }
+    }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var kind: EntityKind {
+        get { storage.kind }
+        set { unique().kind = newValue }
+        _modify { yield &unique().kind }
+    }
+
     /// The explicit name (`RoleName`, `UserName`, `GroupName`), if the file gives one.
-    public var explicitName: PolicyText?
+    public var explicitName: PolicyText? {
+        get { storage.explicitName }
+        set { unique().explicitName = newValue }
+        _modify { yield &unique().explicitName }
+    }
+
     /// The resource's own name in its file: a CloudFormation logical id or a Terraform address.
-    public var logicalName: String
-    public var path: String
-    public var provenance: Provenance
+    public var logicalName: String {
+        get { storage.logicalName }
+        set { unique().logicalName = newValue }
+        _modify { yield &unique().logicalName }
+    }
+
+    public var path: String {
+        get { storage.path }
+        set { unique().path = newValue }
+        _modify { yield &unique().path }
+    }
+
+    public var provenance: Provenance {
+        get { storage.provenance }
+        set { unique().provenance = newValue }
+        _modify { yield &unique().provenance }
+    }
+
     /// Roles only: the trust (assume-role) policy.
-    public var trustPolicy: PolicyDocument?
+    public var trustPolicy: PolicyDocument? {
+        get { storage.trustPolicy }
+        set { unique().trustPolicy = newValue }
+        _modify { yield &unique().trustPolicy }
+    }
+
     /// Policies written into the principal itself (`Policies`).
-    public var inlinePolicies: [NamedPolicy]
+    public var inlinePolicies: [NamedPolicy] {
+        get { storage.inlinePolicies }
+        set { unique().inlinePolicies = newValue }
+        _modify { yield &unique().inlinePolicies }
+    }
+
     /// `ManagedPolicyArns` entries.
-    public var managedPolicyArns: [PolicyText]
+    public var managedPolicyArns: [PolicyText] {
+        get { storage.managedPolicyArns }
+        set { unique().managedPolicyArns = newValue }
+        _modify { yield &unique().managedPolicyArns }
+    }
+
     /// The logical path of the managed-policy list inside the resource (`Properties.ManagedPolicyArns`).
-    public var managedPolicyArnsPath = "Properties.ManagedPolicyArns"
+    public var managedPolicyArnsPath: String {
+        get { storage.managedPolicyArnsPath }
+        set { unique().managedPolicyArnsPath = newValue }
+        _modify { yield &unique().managedPolicyArnsPath }
+    }
+
     /// Users only: `Groups` entries.
-    public var groups: [Reference]
+    public var groups: [Reference] {
+        get { storage.groups }
+        set { unique().groups = newValue }
+        _modify { yield &unique().groups }
+    }
+
     /// Users only: whether a console password (`LoginProfile`) is set.
-    public var hasLoginProfile: Bool
+    public var hasLoginProfile: Bool {
+        get { storage.hasLoginProfile }
+        set { unique().hasLoginProfile = newValue }
+        _modify { yield &unique().hasLoginProfile }
+    }
+
     /// The account the principal lives in when the file states it (a Terraform ARN); nil means
     /// the account the file deploys to.
-    public var account: String?
+    public var account: String? {
+        get { storage.account }
+        set { unique().account = newValue }
+        _modify { yield &unique().account }
+    }
+
     /// Set for roles that no file declares but AWS creates (the `OrganizationAccountAccessRole`
     /// of an account made through AWS Organizations): says where they come from.
-    public var implicitOrigin: String?
+    public var implicitOrigin: String? {
+        get { storage.implicitOrigin }
+        set { unique().implicitOrigin = newValue }
+        _modify { yield &unique().implicitOrigin }
+    }
+
     /// Roles and users: the managed policy ARN set as the permissions boundary
     /// (`PermissionsBoundary`, `permissions_boundary`), if any.
-    public var permissionsBoundary: PolicyText?
+    public var permissionsBoundary: PolicyText? {
+        get { storage.permissionsBoundary }
+        set { unique().permissionsBoundary = newValue }
+        _modify { yield &unique().permissionsBoundary }
+    }
 
     public init(
         kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String = "/",
         provenance: Provenance, trustPolicy: PolicyDocument? = nil, inlinePolicies: [NamedPolicy] = [],
         managedPolicyArns: [PolicyText] = [], groups: [Reference] = [], hasLoginProfile: Bool = false
     ) {
-        self.kind = kind
-        self.explicitName = explicitName
-        self.logicalName = logicalName
-        self.path = path
-        self.provenance = provenance
-        self.trustPolicy = trustPolicy
-        self.inlinePolicies = inlinePolicies
-        self.managedPolicyArns = managedPolicyArns
-        self.groups = groups
-        self.hasLoginProfile = hasLoginProfile
+        storage = Storage(
+            kind: kind, explicitName: explicitName, logicalName: logicalName, path: path, provenance: provenance,
+            trustPolicy: trustPolicy, inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns,
+            groups: groups, hasLoginProfile: hasLoginProfile)
     }
 
     /// The key references use: the explicit name, or `${LogicalName}` when the deployment generates one.

@@ -81,9 +81,16 @@ public final class IAMGraph: @unchecked Sendable {
 
     /// The accounts named in the configuration.
     public let accounts: [Account]
+    /// What rules derive from the whole graph and share (`DerivedFacts`).
+    public let derived = DerivedFacts()
     let fileAccounts: [String: String]
 
     private var byName: [EntityKind: [String: [Int]]] = [:]
+    /// `byName` split by account (`accountID(of:)`), so that a reference into one account does
+    /// not filter every account's principal of that name.
+    private var byNameInAccount: [NameInAccount: [Int]] = [:]
+    /// `accountID(of:)` of each principal, computed once.
+    private(set) var principalAccounts: [String?] = []
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
     /// Positions in `trustEdges` by role, and in `assumeEdges` by principal and by role.
@@ -114,8 +121,11 @@ public final class IAMGraph: @unchecked Sendable {
         for (index, parameter) in parameters.enumerated() {
             parametersByFile[parameter.provenance.file, default: [:]][parameter.name] = index
         }
+        principalAccounts = principals.map { $0.account ?? fileAccounts[$0.provenance.file] }
         for (index, p) in principals.enumerated() {
-            byName[p.kind, default: [:]][p.referenceKey.lowercased(), default: []].append(index)
+            let name = p.referenceKey.lowercased()
+            byName[p.kind, default: [:]][name, default: []].append(index)
+            byNameInAccount[NameInAccount(kind: p.kind, name: name, account: principalAccounts[index]), default: []].append(index)
         }
         membershipGroups = Self.membershipIndex(self)
         managedPolicyIndex = ManagedPolicyIndex(policies)
@@ -149,9 +159,8 @@ public final class IAMGraph: @unchecked Sendable {
     /// The principals of `kind` whose name (`referenceKey`) is `name` ignoring case, in `account`
     /// when given (as `accountID(of:)`), in order.
     public func principals(_ kind: EntityKind, named name: String, inAccount account: String? = nil) -> [Int] {
-        let named = byName[kind]?[name.lowercased()] ?? []
-        guard let account else { return named }
-        return named.filter { accountID(of: $0) == account }
+        guard let account else { return byName[kind]?[name.lowercased()] ?? [] }
+        return byNameInAccount[NameInAccount(kind: kind, name: name.lowercased(), account: account)] ?? []
     }
 
     /// The parameter `name` that `file` declares.
@@ -160,28 +169,32 @@ public final class IAMGraph: @unchecked Sendable {
     }
 
     private func indexEdges() {
-        for (i, edge) in trustEdges.enumerated() { trustEdgesByRole[edge.role, default: []].append(i) }
-        for (i, edge) in assumeEdges.enumerated() {
-            assumeEdgesByPrincipal[edge.from, default: []].append(i)
-            assumeEdgesByRole[edge.role, default: []].append(i)
+        for i in trustEdges.indices { trustEdgesByRole[trustEdges[i].role, default: []].append(i) }
+        for i in assumeEdges.indices {
+            assumeEdgesByPrincipal[assumeEdges[i].from, default: []].append(i)
+            assumeEdgesByRole[assumeEdges[i].role, default: []].append(i)
         }
-        for index in principals.indices { byAccount[accountID(of: index), default: []].append(index) }
+        for index in principals.indices { byAccount[principalAccounts[index], default: []].append(index) }
     }
 
     /// The principals of `kind` that `reference`, written in `file`, names.
     public func resolve(_ reference: Reference, kind: EntityKind, from file: String) -> [Int] {
-        var key = reference.value
-        if let arn = ARN(key) { key = ARN.lastPathComponent(arn.resource) }
-        var candidates = byName[kind]?[key.lowercased()] ?? []
+        let arn = ARN(reference.value)
+        let key = arn.map { ARN.lastPathComponent($0.resource) } ?? reference.value
+        let lowered = key.lowercased()
+        let candidates = byName[kind]?[lowered] ?? []
         if reference.isSymbolic || key.hasPrefix("${") {
             return candidates.filter { principals[$0].provenance.file == file }
         }
         var account = fileAccounts[file]
-        if let arn = ARN(reference.value), arn.account.count == 12, arn.account.allSatisfy(\.isNumber) { account = arn.account }
-        if let account {
-            candidates = candidates.filter { accountID(of: $0).map { $0 == account } ?? true }
-        }
-        return candidates
+        if let arn, ARN.isAccountID(arn.account) { account = arn.account }
+        guard let account, !candidates.isEmpty else { return candidates }
+        // The principals of that account and those of no known account, in index order.
+        let inAccount = byNameInAccount[NameInAccount(kind: kind, name: lowered, account: account)] ?? []
+        let unknown = byNameInAccount[NameInAccount(kind: kind, name: lowered, account: nil)] ?? []
+        if unknown.isEmpty { return inAccount }
+        if inAccount.isEmpty { return unknown }
+        return (inAccount + unknown).sorted()
     }
 
     /// The `OrganizationAccountAccessRole` (or the `RoleName` given) that AWS Organizations
@@ -373,6 +386,13 @@ public final class IAMGraph: @unchecked Sendable {
     }
 }
 
+/// The key of `IAMGraph.byNameInAccount`: kind, lower-cased name, account.
+private struct NameInAccount: Hashable {
+    var kind: EntityKind
+    var name: String
+    var account: String?
+}
+
 /// Managed policies by the keys `localManagedPolicy` compares (ARN, `${LogicalName}`, literal
 /// name), so that a lookup visits only the policies that can match, lowest index first.
 private struct ManagedPolicyIndex {
@@ -423,9 +443,9 @@ private struct RoleIndex {
             var names = Set<String>(), prefixes = Set<String>()
             for form in Set(forms) {
                 byARN[form, default: []].append(index)
-                let scalars = Substring(form).unicodeScalars
-                names.insert(Self.lastSegment(scalars))
-                if let prefix = Self.accountPrefix(scalars) { prefixes.insert(prefix) }
+                let bytes = Substring(form).utf8
+                names.insert(Self.lastSegment(bytes))
+                if let prefix = Self.accountPrefix(bytes) { prefixes.insert(prefix) }
             }
             for name in names { byName[name, default: []].append(index) }
             for prefix in prefixes { byAccountPrefix[prefix, default: []].append(index) }
@@ -433,20 +453,23 @@ private struct RoleIndex {
     }
 
     /// Characters after which the index cannot say what a pattern matches: wildcards, and
-    /// placeholders (`${…}`) in case they are ever matched as wildcards. Compared as Unicode
-    /// scalars, as `Wildcard` does.
-    static func isOpen(_ c: Unicode.Scalar) -> Bool { c == "*" || c == "?" || c == "$" || c == "{" || c == "}" }
-
-    static func lastSegment(_ text: Substring.UnicodeScalarView) -> String {
-        if let slash = text.lastIndex(of: "/") { return String(text[text.index(after: slash)...]) }
-        return String(text)
+    /// placeholders (`${…}`) in case they are ever matched as wildcards. All of them, and the
+    /// `/` and `:` the index cuts at, are ASCII: cutting the UTF-8 bytes cuts the scalars
+    /// `Wildcard` compares.
+    static func isOpen(_ c: UInt8) -> Bool {
+        c == UInt8(ascii: "*") || c == UInt8(ascii: "?") || c == UInt8(ascii: "$") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
     }
 
-    static func accountPrefix(_ text: Substring.UnicodeScalarView) -> String? {
+    static func lastSegment(_ text: Substring.UTF8View) -> String {
+        if let slash = text.lastIndex(of: UInt8(ascii: "/")) { return String(Substring(text[text.index(after: slash)...])) }
+        return String(Substring(text))
+    }
+
+    static func accountPrefix(_ text: Substring.UTF8View) -> String? {
         var colons = 0
-        for i in text.indices where text[i] == ":" {
+        for i in text.indices where text[i] == UInt8(ascii: ":") {
             colons += 1
-            if colons == 5 { return String(text[...i]) }
+            if colons == 5 { return String(Substring(text[...i])) }
         }
         return nil
     }
@@ -456,17 +479,17 @@ private struct RoleIndex {
         if statement.isNotResource { return all }
         var found = Set<Int>()
         for resource in statement.resources {
-            let pattern = Substring(resource.value.lowercased()).unicodeScalars
+            let pattern = Substring(resource.value.lowercased()).utf8
             guard let open = pattern.lastIndex(where: Self.isOpen) else {
                 // No wildcard: the pattern names one ARN.
-                found.formUnion(byARN[String(pattern)] ?? [])
+                found.formUnion(byARN[String(Substring(pattern))] ?? [])
                 continue
             }
             // A match ends with the text after the last wildcard and starts with the text before
             // the first: when those fix the role name or the account, look only there.
             let tail = pattern[pattern.index(after: open)...]
             let head = pattern[..<(pattern.firstIndex(where: Self.isOpen) ?? pattern.endIndex)]
-            let named = tail.contains("/") ? byName[Self.lastSegment(tail)] ?? [] : nil
+            let named = tail.contains(UInt8(ascii: "/")) ? byName[Self.lastSegment(tail)] ?? [] : nil
             let inAccount = Self.accountPrefix(head).map { byAccountPrefix[$0] ?? [] }
             switch (named, inAccount) {
             case let (named?, inAccount?): found.formUnion(named.count <= inAccount.count ? named : inAccount)
@@ -518,8 +541,18 @@ public struct DocumentRef: Sendable {
     public var principal: Int?
     /// The standalone policy index for standalone documents.
     public var policy: Int?
+    /// What `label` is made of, kept apart so that the text is built only for the documents a
+    /// message names: the policy's name (inline and standalone), the owner's kind and name.
+    let labelParts: (name: String, ownerKind: String, owner: String, isManaged: Bool)
+
     /// How messages name the document: `trust policy of role 'Admin'`, `policy 'deploy'`.
-    public var label: String
+    public var label: String {
+        switch kind {
+        case .trust: return "trust policy of role '\(labelParts.owner)'"
+        case .inline: return "inline policy '\(labelParts.name)' of \(labelParts.ownerKind) '\(labelParts.owner)'"
+        case .standalone: return "\(labelParts.isManaged ? "managed policy" : "policy") '\(labelParts.name)'"
+        }
+    }
 }
 
 extension IAMGraph {
@@ -528,16 +561,16 @@ extension IAMGraph {
         var result: [DocumentRef] = []
         for (index, p) in principals.enumerated() {
             if let trust = p.trustPolicy {
-                result.append(DocumentRef(kind: .trust, document: trust, principal: index, label: "trust policy of role '\(p.displayName)'"))
+                result.append(DocumentRef(kind: .trust, document: trust, principal: index, labelParts: ("", "", p.displayName, false)))
             }
             for named in p.inlinePolicies {
                 result.append(DocumentRef(kind: .inline, document: named.document, principal: index,
-                                          label: "inline policy '\(named.name)' of \(p.kind.rawValue) '\(p.displayName)'"))
+                                          labelParts: (named.name, p.kind.rawValue, p.displayName, false)))
             }
         }
         for (index, policy) in policies.enumerated() {
             result.append(DocumentRef(kind: .standalone, document: policy.document, policy: index,
-                                      label: "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"))
+                                      labelParts: (policy.displayName, "", "", policy.isManaged)))
         }
         return result
     }

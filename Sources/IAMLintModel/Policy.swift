@@ -36,22 +36,31 @@ public struct PrincipalEntry: Sendable, Hashable {
         case anyone = "*"
     }
 
-    public var kind: Kind
-    public var text: PolicyText
+    public var kind: Kind {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
+
+    public var text: PolicyText {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
+
+    /// What the entry names, once ARNs and account ids are understood: worked out once, when the
+    /// entry is made (trust rules ask it of every entry for every caller).
+    public private(set) var identity: PrincipalIdentity
 
     public init(kind: Kind, text: PolicyText) {
         self.kind = kind
         self.text = text
+        identity = Self.identity(kind, text.value)
     }
 
-    /// What the entry names, once ARNs and account ids are understood.
-    public var identity: PrincipalIdentity {
+    static func identity(_ kind: Kind, _ value: String) -> PrincipalIdentity {
         switch kind {
         case .anyone: return .anyone
-        case .service: return .service(text.value)
-        case .federated: return .federated(text.value)
-        case .canonicalUser: return .other(text.value)
-        case .aws: return PrincipalIdentity(awsPrincipal: text.value)
+        case .service: return .service(value)
+        case .federated: return .federated(value)
+        case .canonicalUser: return .other(value)
+        case .aws: return PrincipalIdentity(awsPrincipal: value)
         }
     }
 }
@@ -73,7 +82,7 @@ public enum PrincipalIdentity: Sendable, Hashable, CustomStringConvertible {
             self = .anyone
             return
         }
-        if value.count == 12, value.allSatisfy(\.isNumber) {
+        if ARN.isAccountID(value) {
             self = .account(value)
             return
         }
@@ -150,36 +159,134 @@ public struct ConditionClause: Sendable, Hashable {
 
 /// A policy statement, normalised: every list is a list, every element keeps its range.
 public struct Statement: Sendable {
-    public var sid: String?
-    public var effect: Effect
-    public var actions: [PolicyText]
-    public var isNotAction: Bool
-    public var resources: [PolicyText]
-    public var isNotResource: Bool
-    public var principals: [PrincipalEntry]
-    public var isNotPrincipal: Bool
-    public var conditions: [ConditionClause]
-    public var provenance: Provenance
+    // Stored in one shared, copy-on-write object: edges, grants and rule loops copy statements
+    // freely, and each copy is one reference.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        var sid: String?
+        var effect: Effect
+        var actions: [PolicyText]
+        var isNotAction: Bool
+        var resources: [PolicyText]
+        var isNotResource: Bool
+        var principals: [PrincipalEntry]
+        var isNotPrincipal: Bool
+        var conditions: [ConditionClause]
+        var provenance: Provenance
+        var source: Value? = nil
+
+        init(
+            sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText],
+            isNotResource: Bool, principals: [PrincipalEntry], isNotPrincipal: Bool,
+            conditions: [ConditionClause], provenance: Provenance
+        ) {
+            self.sid = sid
+            self.effect = effect
+            self.actions = actions
+            self.isNotAction = isNotAction
+            self.resources = resources
+            self.isNotResource = isNotResource
+            self.principals = principals
+            self.isNotPrincipal = isNotPrincipal
+            self.conditions = conditions
+            self.provenance = provenance
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(
+                sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
+                isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
+                conditions: conditions, provenance: provenance
+            )
+            copy.source = source
+            return copy
+        }
+    }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var sid: String? {
+        get { storage.sid }
+        set { unique().sid = newValue }
+        _modify { yield &unique().sid }
+    }
+
+    public var effect: Effect {
+        get { storage.effect }
+        set { unique().effect = newValue }
+        _modify { yield &unique().effect }
+    }
+
+    public var actions: [PolicyText] {
+        get { storage.actions }
+        set { unique().actions = newValue }
+        _modify { yield &unique().actions }
+    }
+
+    public var isNotAction: Bool {
+        get { storage.isNotAction }
+        set { unique().isNotAction = newValue }
+        _modify { yield &unique().isNotAction }
+    }
+
+    public var resources: [PolicyText] {
+        get { storage.resources }
+        set { unique().resources = newValue }
+        _modify { yield &unique().resources }
+    }
+
+    public var isNotResource: Bool {
+        get { storage.isNotResource }
+        set { unique().isNotResource = newValue }
+        _modify { yield &unique().isNotResource }
+    }
+
+    public var principals: [PrincipalEntry] {
+        get { storage.principals }
+        set { unique().principals = newValue }
+        _modify { yield &unique().principals }
+    }
+
+    public var isNotPrincipal: Bool {
+        get { storage.isNotPrincipal }
+        set { unique().isNotPrincipal = newValue }
+        _modify { yield &unique().isNotPrincipal }
+    }
+
+    public var conditions: [ConditionClause] {
+        get { storage.conditions }
+        set { unique().conditions = newValue }
+        _modify { yield &unique().conditions }
+    }
+
+    public var provenance: Provenance {
+        get { storage.provenance }
+        set { unique().provenance = newValue }
+        _modify { yield &unique().provenance }
+    }
+
     /// The statement as written (after intrinsic resolution), for rules that check the grammar
     /// itself: element names, their ranges and values the fields above normalise away. Nil for
     /// statements built in code.
-    public var source: Value?
+    public var source: Value? {
+        get { storage.source }
+        set { unique().source = newValue }
+        _modify { yield &unique().source }
+    }
 
     public init(
         sid: String? = nil, effect: Effect, actions: [PolicyText], isNotAction: Bool = false,
         resources: [PolicyText] = [], isNotResource: Bool = false, principals: [PrincipalEntry] = [],
         isNotPrincipal: Bool = false, conditions: [ConditionClause] = [], provenance: Provenance
     ) {
-        self.sid = sid
-        self.effect = effect
-        self.actions = actions
-        self.isNotAction = isNotAction
-        self.resources = resources
-        self.isNotResource = isNotResource
-        self.principals = principals
-        self.isNotPrincipal = isNotPrincipal
-        self.conditions = conditions
-        self.provenance = provenance
+        storage = Storage(
+            sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
+            isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
+            conditions: conditions, provenance: provenance)
     }
 
     /// Whether the statement's action element covers `action` (wildcards, case-insensitive, NotAction).
@@ -240,19 +347,69 @@ public struct Statement: Sendable {
 
 /// A policy document: its statements and where it came from.
 public struct PolicyDocument: Sendable {
-    public var statements: [Statement]
-    public var provenance: Provenance
+    // Stored in one shared, copy-on-write object: grants, documents and principals
+    // copy documents freely, and each copy is one reference.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        var statements: [Statement]
+        var provenance: Provenance
+        var source: Value? = nil
+        var body: Value? = nil
+
+        init(statements: [Statement], provenance: Provenance) {
+            self.statements = statements
+            self.provenance = provenance
+        }
+
+        func copy() -> Storage {
+            let copy = Storage(statements: statements, provenance: provenance)
+            copy.source = source
+            copy.body = body
+            return copy
+        }
+    }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var statements: [Statement] {
+        get { storage.statements }
+        set { unique().statements = newValue }
+        _modify { yield &unique().statements }
+    }
+
+    public var provenance: Provenance {
+        get { storage.provenance }
+        set { unique().provenance = newValue }
+        _modify { yield &unique().provenance }
+    }
+
     /// The document value the parser was given: an object, or the JSON string holding one
     /// (Terraform's policy attributes). Nil for documents built in code.
-    public var source: Value?
+    public var source: Value? {
+        get { storage.source }
+        set { unique().source = newValue }
+        _modify { yield &unique().source }
+    }
+
     /// The document that was read: `source` itself, or the value parsed from its JSON text. Nil
     /// when that text is not valid JSON or the document was built in code.
-    public var body: Value?
+    public var body: Value? {
+        get { storage.body }
+        set { unique().body = newValue }
+        _modify { yield &unique().body }
+    }
 
     public init(statements: [Statement], provenance: Provenance) {
-        self.statements = statements
-        self.provenance = provenance
+        storage = Storage(statements: statements, provenance: provenance)
     }
+
+    /// The same for every copy of this document until one of them is changed: a key for caching
+    /// what rules derive from a document that many principals share.
+    public var copyIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
 
     /// True when an Allow statement grants every action on every resource without a condition
     /// and no statement of the same document denies everything without a condition.

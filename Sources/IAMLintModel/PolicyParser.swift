@@ -113,35 +113,69 @@ public struct ARN: Sendable, Hashable {
     public var resource: String
 
     public init?(_ text: String) {
-        guard text.hasPrefix("arn:") else { return nil }
-        var parts: [String] = []
-        var current = ""
+        // Every character the split looks at (`:`, `$`, `{`, `}`) is ASCII, and UTF-8 never uses an
+        // ASCII byte inside a multi-byte sequence: splitting the bytes splits the scalars.
+        var copy = text
+        guard let parts = copy.withUTF8({ Self.split($0) }) else { return nil }
+        // `hasPrefix` compares characters: `arn:` followed by a combining mark is not a prefix.
+        if parts.nonASCIIAfterPrefix, !text.hasPrefix("arn:") { return nil }
+        partition = parts.fields[0]
+        service = parts.fields[1]
+        region = parts.fields[2]
+        account = parts.fields[3]
+        resource = parts.fields[4]
+    }
+
+    /// The five fields after `arn:`, split at the first five colons outside `${…}` placeholders;
+    /// nil when the bytes do not start with `arn:` or have fewer than five more such colons.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (fields: [String], nonASCIIAfterPrefix: Bool)? {
+        guard bytes.count >= 4, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
+              bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":") else { return nil }
+        var fields: [String] = []
+        fields.reserveCapacity(5)
         var depth = 0
-        var iterator = text.unicodeScalars.makeIterator()
-        var previous: Unicode.Scalar = " "
-        while let c = iterator.next() {
-            if c == "{" && previous == "$" { depth += 1 }
-            if c == "}" && depth > 0 { depth -= 1 }
-            if c == ":" && depth == 0 && parts.count < 5 {
-                parts.append(current)
-                current = ""
-            } else {
-                current.unicodeScalars.append(c)
+        var previous = UInt8(ascii: ":")
+        var start = 4
+        var i = 4
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { depth += 1 }
+            if c == UInt8(ascii: "}") && depth > 0 { depth -= 1 }
+            if c == UInt8(ascii: ":") && depth == 0 && fields.count < 4 {
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                start = i + 1
             }
             previous = c
+            i += 1
         }
-        parts.append(current)
-        guard parts.count == 6 else { return nil }
-        partition = parts[1]
-        service = parts[2]
-        region = parts[3]
-        account = parts[4]
-        resource = parts[5]
+        guard fields.count == 4 else { return nil }
+        fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        return (fields, bytes.count > 4 && bytes[4] >= 0x80)
+    }
+
+    /// True for a 12-digit account id (`count == 12 && allSatisfy(\.isNumber)`, as characters).
+    public static func isAccountID(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        if utf8.count < 12 { return false }
+        if utf8.count == 12, utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) { return true }
+        if utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        return text.count == 12 && text.allSatisfy(\.isNumber)
     }
 
     /// `role/path/to/Name` → `Name`.
     public static func lastPathComponent(_ resource: String) -> String {
-        resource.split(separator: "/").last.map(String.init) ?? resource
+        let utf8 = resource.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            // A `/` followed by a combining mark is one character, not a separator.
+            return resource.split(separator: "/").last.map(String.init) ?? resource
+        }
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "/") { end = utf8.index(before: end) }
+        guard end > utf8.startIndex else { return resource }
+        var start = end
+        while start > utf8.startIndex, utf8[utf8.index(before: start)] != UInt8(ascii: "/") { start = utf8.index(before: start) }
+        if start == utf8.startIndex && end == utf8.endIndex { return resource }
+        return String(resource[start..<end])
     }
 
     /// True for the AWS-managed `AdministratorAccess` policy in any partition.

@@ -17,9 +17,10 @@ public struct EffectiveAdmin: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         var memo: [Int: [Grant]?] = [:]
+        var coverage: [[ObjectIdentifier]: Bool] = [:]
         func contributors(_ index: Int) -> [Grant]? {
             if let known = memo[index] { return known }
-            let result = Self.unionAdmin(graph, index)
+            let result = Self.unionAdmin(graph, index, coverage: &coverage)
             memo[index] = result
             return result
         }
@@ -37,32 +38,49 @@ public struct EffectiveAdmin: Rule {
 
     /// The grants whose statements together allow everything, or nil when they do not (or when
     /// one grant alone is administrator access: that is IAM201's and IAM202's).
-    static func unionAdmin(_ graph: IAMGraph, _ index: Int) -> [Grant]? {
+    /// `coverage` remembers, for each list of documents that gave allows or denies (principals
+    /// share managed and group policies), whether those statements allow everything.
+    static func unionAdmin(_ graph: IAMGraph, _ index: Int, coverage: inout [[ObjectIdentifier]: Bool]) -> [Grant]? {
         let grants = graph.grants[index]
         if graph.adminGrant(index) != nil { return nil }
         var allows: [Statement] = []
         var denies: [Statement] = []
         var contributing: [Grant] = []
+        var sources: [ObjectIdentifier] = []
         for grant in grants {
             guard let document = grant.document else { continue }
-            var contributes = false
+            var contributes = false, counted = false
             for statement in document.statements {
                 if PermissionScope.isFullAdmin(statement) { return nil }
                 if statement.effect == .deny, statement.conditions.isEmpty, statement.coversAllResources {
                     denies.append(statement)
+                    counted = true
                 } else if PermissionScope.isIdentityAllow(statement), statement.conditions.isEmpty, statement.coversAllResources {
                     allows.append(statement)
                     contributes = true
+                    counted = true
                 }
             }
             if contributes { contributing.append(grant) }
+            if counted { sources.append(document.copyIdentity) }
         }
-        guard !allows.isEmpty, Self.mayCoverEverything(allows) else { return nil }
+        guard !allows.isEmpty else { return nil }
+        let coversEverything = coverage[sources] ?? {
+            let result = Self.allowsEverything(allows, denies)
+            coverage[sources] = result
+            return result
+        }()
+        return coversEverything ? contributing : nil
+    }
+
+    /// Whether the allows, less the denies, cover every action of the catalog.
+    static func allowsEverything(_ allows: [Statement], _ denies: [Statement]) -> Bool {
+        guard Self.mayCoverEverything(allows) else { return false }
         for action in ActionCatalog.shared.allActions {
             let name = action.fullName
-            guard allows.contains(where: { $0.covers(action: name) }), !denies.contains(where: { $0.covers(action: name) }) else { return nil }
+            guard allows.contains(where: { $0.covers(action: name) }), !denies.contains(where: { $0.covers(action: name) }) else { return false }
         }
-        return contributing
+        return true
     }
 
     /// A cheap necessary condition: a NotAction, a wildcard service prefix, or every service named.

@@ -13,11 +13,18 @@ public struct OneSidedTrust: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        var seen = Set<[Int]>()
+        var seen = Set<Int64>()
+        var arns: [Int: [String]] = [:]
         for edge in graph.assumeEdges {
             let role = graph.principals[edge.role]
-            guard let trust = role.trustPolicy, let named = namedResource(edge.statement, role: edge.role, graph: graph) else { continue }
-            guard seen.insert([edge.from, edge.role]).inserted else { continue }
+            guard let trust = role.trustPolicy else { continue }
+            let candidates = arns[edge.role] ?? {
+                let found = Self.arnForms(role: edge.role, graph: graph)
+                arns[edge.role] = found
+                return found
+            }()
+            guard let named = namedResource(edge.statement, role: edge.role, arns: candidates, graph: graph) else { continue }
+            guard seen.insert(Int64(edge.from) << 32 | Int64(edge.role)).inserted else { continue }
             guard graph.trustAdmission(of: edge.from, to: edge.role).certainty == .no else { continue }
             findings.append(context.finding(
                 Message.oneSided(caller: graph.describe(edge.from), role: role.displayName),
@@ -29,16 +36,20 @@ public struct OneSidedTrust: Rule {
 
     /// The resource of the statement that names the role exactly: no wildcard, the role's ARN (a
     /// symbolic one only within the role's file).
-    func namedResource(_ statement: Statement, role: Int, graph: IAMGraph) -> PolicyText? {
+    /// `arns`: the role's ARN, and its `arn:aws:` form when the partition is a placeholder.
+    func namedResource(_ statement: Statement, role: Int, arns: [String], graph: IAMGraph) -> PolicyText? {
         guard !statement.isNotResource else { return nil }
-        let arn = graph.arn(of: role)
-        var candidates = [arn]
-        let placeholder = "arn:${AWS::Partition}:"
-        if arn.hasPrefix(placeholder) { candidates.append("arn:aws:" + arn.dropFirst(placeholder.count)) }
         return statement.resources.first { text in
-            guard !Wildcards.contains(text.value), candidates.contains(text.value) else { return false }
+            guard arns.contains(text.value), !Wildcards.contains(text.value) else { return false }
             return graph.resolve(text, kind: .role, from: statement.provenance.file).contains(role)
         }
+    }
+
+    static func arnForms(role: Int, graph: IAMGraph) -> [String] {
+        let arn = graph.arn(of: role)
+        let placeholder = "arn:${AWS::Partition}:"
+        if arn.hasPrefix(placeholder) { return [arn, "arn:aws:" + arn.dropFirst(placeholder.count)] }
+        return [arn]
     }
 
     enum Message {

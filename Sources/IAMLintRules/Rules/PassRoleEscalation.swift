@@ -14,6 +14,16 @@ public struct PassRoleEscalation: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         var attached = Set<Int>()
+        // Principals of one kind share their documents (a managed policy, a group's grants):
+        // each distinct list of documents is analysed once.
+        var analysed: [[ObjectIdentifier]: (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)?] = [:]
+        func escalation(_ documents: [PolicyDocument]) -> (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)? {
+            let key = documents.map(\.copyIdentity)
+            if let known = analysed[key] { return known }
+            let found = Self.escalation(documents)
+            analysed[key] = .some(found)
+            return found
+        }
         for (index, principal) in graph.principals.enumerated() {
             for grant in graph.grants[index] {
                 if case .standalone(let policy) = grant.source { attached.insert(policy) }
@@ -24,11 +34,11 @@ public struct PassRoleEscalation: Rule {
             if principal.kind == .user {
                 let groupHoldsIt = graph.groups(ofUser: index).contains { group in
                     !graph.isAdministratorEquivalent(group)
-                        && Self.escalation(graph.grants[index].filter { $0.viaGroup == group }.compactMap(\.document)) != nil
+                        && escalation(graph.grants[index].filter { $0.viaGroup == group }.compactMap(\.document)) != nil
                 }
                 if groupHoldsIt { continue }
             }
-            guard let found = Self.escalation(graph.grants[index].compactMap(\.document)) else { continue }
+            guard let found = escalation(graph.grants[index].compactMap(\.document)) else { continue }
             findings.append(finding(context, found, holder: graph.describe(index), subject: principal.displayName))
         }
         for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {

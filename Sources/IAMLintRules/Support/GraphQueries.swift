@@ -24,7 +24,12 @@ extension IAMGraph {
     /// `assumeEdges`: the same steps as `assumeHops()`, found faster. A policy that allows
     /// `sts:AssumeRole` on `*` makes an edge to every role, and most of those roles' trust
     /// policies cannot admit the caller; `TrustGate` drops them before the trust is weighed.
+    /// Computed once per graph (`DerivedFacts`).
     public func assumeSteps() -> [AssumeStep] {
+        derived.value(AssumeStepsFact.self) { computeAssumeSteps() }
+    }
+
+    private func computeAssumeSteps() -> [AssumeStep] {
         let gate = TrustGate(self)
         var order: [Int64] = []
         var statementsByPair: [Int64: [Statement]] = [:]
@@ -68,6 +73,11 @@ extension IAMGraph {
     }
 }
 
+/// `IAMGraph.assumeSteps()`, once per graph.
+private enum AssumeStepsFact: DerivedFact {
+    typealias Value = [AssumeStep]
+}
+
 /// Who each role's trust policy could surely admit, in the terms `admits(_:principal:role:)` uses:
 /// `*`, a literal account id, a literal user or role name, or a placeholder (`${AWS::AccountId}`,
 /// a `!Ref`'d name) that only principals of the same file or account can satisfy. A caller that
@@ -97,16 +107,28 @@ struct TrustGate {
                     case .anyone:
                         anyone[r] = true
                     case .account(let id):
-                        if id.contains("${") { symbolic[r] = true } else { accounts[r].insert(id) }
+                        if Self.hasPlaceholder(id) { symbolic[r] = true } else { accounts[r].insert(id) }
                     case .user(let account, let name), .role(let account, let name), .assumedRole(let account, let name):
-                        if name.contains("${") || account.contains("${") { symbolic[r] = true }
-                        if !name.contains("${") { names[r].insert(name.lowercased()) }
+                        let symbolicName = Self.hasPlaceholder(name)
+                        if symbolicName || Self.hasPlaceholder(account) { symbolic[r] = true }
+                        if !symbolicName { names[r].insert(name.lowercased()) }
                     case .other, .service, .federated:
                         continue
                     }
                 }
             }
         }
+    }
+
+    /// `text.contains("${")`: on the bytes when the text is ASCII (where characters are bytes).
+    static func hasPlaceholder(_ text: String) -> Bool {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.contains("${") }
+        var previous: UInt8 = 0
+        for c in text.utf8 {
+            if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { return true }
+            previous = c
+        }
+        return false
     }
 
     /// False only when role `role`'s trust policy cannot surely admit principal `x`.

@@ -190,7 +190,7 @@ extension PolicyDocument {
 extension IAMGraph {
     /// The account a principal lives in, when it is a literal id (stated by the file or configured).
     func knownAccount(of index: Int) -> String? {
-        guard let id = accountID(of: index), id.count == 12, id.allSatisfy(\.isNumber) else { return nil }
+        guard let id = accountID(of: index), ARN.isAccountID(id) else { return nil }
         return id
     }
 
@@ -250,7 +250,7 @@ extension IAMGraph {
             guard let xAccount, let rAccount = knownAccount(of: role) else { return .maybe }
             return xAccount == rAccount ? .yes : .no
         }
-        if written.count == 12, written.allSatisfy(\.isNumber) {
+        if ARN.isAccountID(written) {
             guard let xAccount else { return .maybe }
             return xAccount == written ? .yes : .no
         }
@@ -295,6 +295,7 @@ extension IAMGraph {
     /// that cannot name it, or `aws:PrincipalType` of the other kind, shut it out; tag and user-id
     /// tests leave it open; MFA, external id, network and organization tests do not say who.
     func conditionCertainty(_ statement: Statement, principal x: Int) -> Certainty {
+        if statement.conditions.isEmpty { return .yes }
         let kind = principals[x].kind
         let arn = self.arn(of: x)
         var candidates = [arn]
