@@ -92,30 +92,19 @@ struct ActionSet: Sendable, Equatable {
 
     /// The actions in catalog order.
     var actions: [ActionInfo] {
-        let all = ActionSets.catalog.allActions
-        return indexes.map { all[$0] }
+        indexes.map { ActionSets.catalog.action(at: $0) }
     }
 }
 
 /// Action patterns and statements as `ActionSet`s, with expansions cached per pattern.
 enum ActionSets {
     static let catalog = ActionCatalog.shared
-    static let actionCount = catalog.allActions.count
+    static let actionCount = catalog.actionCount
     static let wordCount = (actionCount + 63) / 64
-
-    /// `service:name` (lower-case) → catalog index.
-    private static let indexByName: [String: Int] = {
-        var index: [String: Int] = [:]
-        index.reserveCapacity(actionCount)
-        for (i, action) in catalog.allActions.enumerated() {
-            index["\(action.service):\(action.name.lowercased())"] = i
-        }
-        return index
-    }()
 
     /// The catalog index of a known action (any case), or nil.
     static func index(of action: String) -> Int? {
-        indexByName[action.lowercased()]
+        catalog.index(of: action)
     }
 
     /// Every action of one service.
@@ -139,7 +128,7 @@ enum ActionSets {
     static func expand(pattern: String) -> ActionSet {
         if pattern.contains("${") { return .empty }
         return cache.value(for: pattern) { key in
-            ActionSet(indexes: catalog.expand(key).compactMap { index(of: $0.fullName) })
+            ActionSet(indexes: catalog.expandIndexes(key))
         }
     }
 
@@ -179,12 +168,11 @@ enum ActionSets {
         var result: [String] = []
         guard limit > 0 else { return result }
         var seen = ActionSet.empty
-        let all = catalog.allActions
         let sources = statement.isNotAction ? [set] : statement.actions.map { expand($0).intersection(set) }
         for source in sources {
             for i in source.indexes where !seen.contains(i) {
                 seen.insert(i)
-                result.append(all[i].fullName)
+                result.append(catalog.action(at: i).fullName)
                 if result.count >= limit { return result }
             }
         }
