@@ -126,7 +126,7 @@ enum ActionSets {
 
     /// The actions a pattern written as plain text stands for (nothing when it holds `${`).
     static func expand(pattern: String) -> ActionSet {
-        if pattern.contains("${") { return .empty }
+        if pattern.containsUTF8("${") { return .empty }
         return cache.value(for: pattern) { key in
             ActionSet(indexes: catalog.expandIndexes(key))
         }
@@ -138,7 +138,7 @@ enum ActionSets {
     static func covered(by statement: Statement) -> ActionSet {
         var set = ActionSet.empty
         for pattern in statement.actions {
-            if statement.isNotAction, pattern.isSymbolic || pattern.value.contains("${") { return .empty }
+            if statement.isNotAction, pattern.isSymbolic || pattern.value.containsUTF8("${") { return .empty }
             set.formUnion(expand(pattern))
         }
         return statement.isNotAction ? set.complement() : set
@@ -271,12 +271,12 @@ enum ResourceScope {
         if key == "aws:viaawsservice" {
             return op == "bool" && clause.values.contains { $0.value.lowercased() == "true" }
         }
-        let named = key.contains(":resourcetag/") || scopingKeys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
+        let named = key.containsUTF8(":resourcetag/") || scopingKeys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
         guard named else { return false }
         if op == "null" {
-            return key.contains("tag/") && !clause.values.isEmpty && clause.values.allSatisfy { $0.value.lowercased() == "false" }
+            return key.containsUTF8("tag/") && !clause.values.isEmpty && clause.values.allSatisfy { $0.value.lowercased() == "false" }
         }
-        guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.contains("not") else { return false }
+        guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.containsUTF8("not") else { return false }
         return !clause.values.isEmpty && !clause.values.contains { !$0.isSymbolic && !$0.value.isEmpty && $0.value.allSatisfy { $0 == "*" } }
     }
 

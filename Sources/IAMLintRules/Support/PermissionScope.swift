@@ -55,7 +55,7 @@ enum PermissionScope {
                 guard !text.isSymbolic else { return false }
                 if matchesEveryAction(text) { return true }
                 let parts = text.value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, parts[1].contains("*") else { return false }
+                guard parts.count == 2, parts[1].containsUTF8("*") else { return false }
                 return Wildcard.matches(pattern: String(parts[0]), false, "iam", caseInsensitive: true)
             }
             if !candidate { return false }
@@ -99,7 +99,7 @@ enum PermissionScope {
             let named = keys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
             guard named else { return false }
             let op = clause.baseOperator.replacing("forallvalues:", with: "").replacing("foranyvalue:", with: "")
-            guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.contains("not") else { return false }
+            guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.containsUTF8("not") else { return false }
             return !clause.values.isEmpty && !clause.values.contains { $0.value.allSatisfy { $0 == "*" } }
         }
     }
