@@ -114,29 +114,29 @@ public struct ARN: Sendable, Hashable {
 
     public init?(_ text: String) {
         guard text.hasPrefix("arn:") else { return nil }
-        var parts: [String] = []
-        var current = ""
+        // The first five `:` outside `${…}` split the six parts; compared on UTF-8 bytes (every
+        // byte that matters is ASCII, and no byte of a multi-byte scalar is).
+        var cuts: [String.Index] = []
+        cuts.reserveCapacity(5)
         var depth = 0
-        var iterator = text.unicodeScalars.makeIterator()
-        var previous: Unicode.Scalar = " "
-        while let c = iterator.next() {
-            if c == "{" && previous == "$" { depth += 1 }
-            if c == "}" && depth > 0 { depth -= 1 }
-            if c == ":" && depth == 0 && parts.count < 5 {
-                parts.append(current)
-                current = ""
-            } else {
-                current.unicodeScalars.append(c)
-            }
+        var previous: UInt8 = 0x20
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        while i != utf8.endIndex, cuts.count < 5 {
+            let c = utf8[i]
+            if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { depth += 1 }
+            if c == UInt8(ascii: "}") && depth > 0 { depth -= 1 }
+            if c == UInt8(ascii: ":") && depth == 0 { cuts.append(i) }
             previous = c
+            utf8.formIndex(after: &i)
         }
-        parts.append(current)
-        guard parts.count == 6 else { return nil }
-        partition = parts[1]
-        service = parts[2]
-        region = parts[3]
-        account = parts[4]
-        resource = parts[5]
+        guard cuts.count == 5 else { return nil }
+        func part(_ from: String.Index, _ to: String.Index) -> String { String(decoding: utf8[from..<to], as: UTF8.self) }
+        partition = part(utf8.index(after: cuts[0]), cuts[1])
+        service = part(utf8.index(after: cuts[1]), cuts[2])
+        region = part(utf8.index(after: cuts[2]), cuts[3])
+        account = part(utf8.index(after: cuts[3]), cuts[4])
+        resource = part(utf8.index(after: cuts[4]), text.endIndex)
     }
 
     /// `role/path/to/Name` → `Name`.

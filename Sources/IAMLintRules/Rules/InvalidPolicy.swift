@@ -46,7 +46,7 @@ public struct InvalidPolicy: Rule {
     /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`,
     /// `${ImportValue:…}`) are not variables.
     static func firstPolicyVariable(in value: Value) -> String? {
-        for text in strings(in: value) {
+        for text in strings(in: value) where text.value.containsUTF8("${") {
             var rest = Substring(text.value)
             while let start = rest.firstRange(of: "${") {
                 let after = rest[start.upperBound...]
