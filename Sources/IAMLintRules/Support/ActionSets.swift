@@ -170,10 +170,16 @@ enum ActionSets {
         var seen = ActionSet.empty
         let sources = statement.isNotAction ? [set] : statement.actions.map { expand($0).intersection(set) }
         for source in sources {
-            for i in source.indexes where !seen.contains(i) {
-                seen.insert(i)
-                result.append(catalog.action(at: i).fullName)
-                if result.count >= limit { return result }
+            for (w, word) in source.words.enumerated() where word != 0 {
+                var bits = word
+                while bits != 0 {  // ascending indexes, stopping at the limit
+                    let i = w * 64 + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    guard !seen.contains(i) else { continue }
+                    seen.insert(i)
+                    result.append(catalog.action(at: i).fullName)
+                    if result.count >= limit { return result }
+                }
             }
         }
         return result
