@@ -31,13 +31,14 @@ public struct OneSidedTrust: Rule {
     /// symbolic one only within the role's file).
     func namedResource(_ statement: Statement, role: Int, graph: IAMGraph) -> PolicyText? {
         guard !statement.isNotResource else { return nil }
+        let literal = statement.resources.filter { !Wildcards.contains($0.value) }
+        guard !literal.isEmpty else { return nil }  // most grants: no need to spell the role's ARN
         let arn = graph.arn(of: role)
         var candidates = [arn]
         let placeholder = "arn:${AWS::Partition}:"
         if arn.hasPrefix(placeholder) { candidates.append("arn:aws:" + arn.dropFirst(placeholder.count)) }
-        return statement.resources.first { text in
-            guard !Wildcards.contains(text.value), candidates.contains(text.value) else { return false }
-            return graph.resolve(text, kind: .role, from: statement.provenance.file).contains(role)
+        return literal.first { text in
+            candidates.contains(text.value) && graph.resolve(text, kind: .role, from: statement.provenance.file).contains(role)
         }
     }
 
