@@ -114,6 +114,9 @@ public final class ActionCatalog: @unchecked Sendable {
     /// Every known service prefix, sorted.
     public var servicePrefixes: [String] { entries.map(\.prefix) }
 
+    /// The number of known services.
+    public var serviceCount: Int { entries.count }
+
     /// The bundled catalog: the generated records, services table and attribute bytes.
     private init(generatedRecords: String, services: [(prefix: String, first: Int, count: Int, start: Int, end: Int)], attributes: String) {
         records = generatedRecords

@@ -76,7 +76,9 @@ public struct EffectiveAdmin: Rule {
                 services.insert(service)
             }
         }
-        return ActionCatalog.shared.servicePrefixes.allSatisfy { services.contains($0) }
+        let catalog = ActionCatalog.shared
+        guard services.count >= catalog.serviceCount else { return false }
+        return catalog.servicePrefixes.allSatisfy { services.contains($0) }
     }
 
     enum Message {
