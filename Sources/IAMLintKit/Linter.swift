@@ -148,10 +148,7 @@ public struct Linter: Sendable {
     public func check(_ graph: IAMGraph, relativePath: (String) -> String = { $0 }) -> (findings: [Finding], suppressed: [SuppressedFinding]) {
         let ruleSet = configuration.ruleSet
         let rules = ruleSet.rules.filter { configuration.isEnabled($0.metadata) }
-        var findings: [Finding] = []
-        for (metadata, rule) in rules where type(of: rule).phase == .graph {
-            findings += run(rule, metadata, RuleContext(graph: graph, metadata: metadata))
-        }
+        let findings = runGraphRules(rules.filter { type(of: $0.rule).phase == .graph }, graph)
         var used = Set<Int>()
         var reported: [Finding] = []
         var suppressed: [SuppressedFinding] = []
@@ -192,6 +189,30 @@ public struct Linter: Sendable {
         }
     }
 
+    /// Runs the graph rules, on up to `threads` threads (rules only read the graph), and returns
+    /// their findings in rule order, as a sequential run gives them.
+    private func runGraphRules(_ rules: [(metadata: RuleMetadata, rule: any Rule)], _ graph: IAMGraph) -> [Finding] {
+        let threads = configuration.threads > 0 ? configuration.threads : ProcessInfo.processInfo.activeProcessorCount
+        if threads <= 1 || rules.count < 2 {
+            return rules.flatMap { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }
+        }
+        let results = UnsafeMutableBufferPointer<[Finding]>.allocate(capacity: rules.count)
+        results.initialize(repeating: [])
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        let next = ManagedAtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: min(threads, rules.count)) { _ in
+            while true {
+                let i = next.increment()
+                if i >= rules.count { break }
+                results[i] = run(rules[i].rule, rules[i].metadata, RuleContext(graph: graph, metadata: rules[i].metadata))
+            }
+        }
+        return results.flatMap { $0 }
+    }
+
     private func prefix(_ path: String) -> String { path.hasSuffix("/") ? path : path + "/" }
 
     private func loadAll(_ files: [DiscoveredFile], accounts: [String?], loader: FileLoader) -> [FileLoader.Outcome] {
@@ -214,7 +235,7 @@ public struct Linter: Sendable {
     }
 }
 
-/// A lock-protected counter that hands out file indexes to the loading threads.
+/// A lock-protected counter that hands out file (or rule) indexes to the worker threads.
 final class ManagedAtomicCounter: @unchecked Sendable {
     private var value = -1
     private let lock = NSLock()

@@ -425,7 +425,7 @@ public struct PolicyDocument: Sendable {
     }
 }
 
-/// IAM-style wildcard matching: `*` any run, `?` any one character.
+/// IAM-style wildcard matching: `*` any run, `?` any one character (Unicode scalar).
 public enum Wildcard {
     /// ASCII lower-casing of one byte.
     @inlinable public static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
@@ -456,9 +456,76 @@ public enum Wildcard {
         return pi == p.count
     }
 
+    /// Whether `text` matches `pattern` (`*` any run, `?` exactly one Unicode scalar), comparing
+    /// UTF-8 bytes in place without allocating. `caseInsensitive` folds ASCII letters; a pattern
+    /// or text with other characters is compared after full Unicode lower-casing instead
+    /// (`unicodeMatches`), where lower-casing can change how many scalars there are.
     public static func matches(pattern: String, _ patternIsSymbolic: Bool = false, _ text: String, caseInsensitive: Bool) -> Bool {
-        let p = Array((caseInsensitive ? pattern.lowercased() : pattern).unicodeScalars)
-        let t = Array((caseInsensitive ? text.lowercased() : text).unicodeScalars)
+        var pattern = pattern
+        var text = text
+        return pattern.withUTF8 { p in
+            text.withUTF8 { t in
+                if caseInsensitive, !(isASCII(p) && isASCII(t)) {
+                    return unicodeMatches(pattern: String(decoding: p, as: UTF8.self), String(decoding: t, as: UTF8.self))
+                }
+                return matchScalars(p, t, fold: caseInsensitive)
+            }
+        }
+    }
+
+    @inline(__always) static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in bytes where b >= 0x80 { return false }
+        return true
+    }
+
+    /// The width in bytes of the UTF-8 scalar whose lead byte is at `i`.
+    @inline(__always) static func scalarWidth(_ t: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        let b = t[i]
+        let width = b < 0xC0 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
+        return min(width, t.count - i)
+    }
+
+    /// Matching over valid UTF-8, backtracking over the last `*` only: literals compare byte by
+    /// byte (with ASCII folding when `fold`), `?` consumes one whole scalar, and a `*` retry
+    /// moves on by one scalar, so the result is that of matching scalar by scalar.
+    static func matchScalars(_ p: UnsafeBufferPointer<UInt8>, _ t: UnsafeBufferPointer<UInt8>, fold: Bool) -> Bool {
+        var pi = 0, ti = 0
+        var star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count {
+                let pc = p[pi]
+                if pc == UInt8(ascii: "*") {
+                    star = pi
+                    mark = ti
+                    pi += 1
+                    continue
+                }
+                if pc == UInt8(ascii: "?") {
+                    pi += 1
+                    ti += scalarWidth(t, ti)
+                    continue
+                }
+                let tc = t[ti]
+                if pc == tc || (fold && lower(pc) == lower(tc)) {
+                    pi += 1
+                    ti += 1
+                    continue
+                }
+            }
+            guard star >= 0 else { return false }
+            pi = star + 1
+            mark += scalarWidth(t, mark)
+            ti = mark
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+
+    /// Scalar-by-scalar matching after Unicode lower-casing of both sides (the general
+    /// case-insensitive path; allocates).
+    static func unicodeMatches(pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.lowercased().unicodeScalars)
+        let t = Array(text.lowercased().unicodeScalars)
         var pi = 0, ti = 0
         var star = -1, mark = 0
         while ti < t.count {

@@ -193,6 +193,48 @@ final class ActionCatalogTests: XCTestCase {
         XCTAssertEqual(names(small.expand("*:*e*")), ["alpha:Read", "alpha:Write", "alpha:Perm", "zeta:Beta"])
     }
 
+    /// The bundled catalog parses services lazily from the generated table; it must be the
+    /// catalog an eager parse of the same records gives, index for index.
+    func testLazyCatalogMatchesEagerParse() {
+        let eager = ActionCatalog(records: ActionCatalogData.records)
+        let lazy = ActionCatalog.shared
+        XCTAssertEqual(lazy.actionCount, eager.allActions.count)
+        XCTAssertEqual(lazy.servicePrefixes, eager.servicePrefixes)
+        XCTAssertEqual(lazy.actions(ofService: "iam"), eager.actions(ofService: "iam"))
+        XCTAssertEqual(lazy.allActions, eager.allActions)
+        for (i, action) in eager.allActions.enumerated() {
+            XCTAssertEqual(lazy.action(at: i), action)
+            XCTAssertEqual(lazy.index(of: action.fullName.uppercased()), i)
+            XCTAssertEqual(lazy.accessLevel(at: i), action.accessLevel, action.fullName)
+            XCTAssertEqual(lazy.hasResourceTypes(at: i), !action.resourceTypes.isEmpty, action.fullName)
+            XCTAssertEqual(eager.accessLevel(at: i), action.accessLevel, action.fullName)
+            XCTAssertEqual(eager.hasResourceTypes(at: i), !action.resourceTypes.isEmpty, action.fullName)
+        }
+        XCTAssertNil(lazy.index(of: "iam:PassRoles"))
+        XCTAssertNil(lazy.index(of: "iam:Pass*"))
+        for pattern in ["*", "*:*", "iam:*", "IAM:pass*", "s3:get*object", "*:Get*", "s3*:*", "i?m:PassRole", "foo:*", "iam"] {
+            XCTAssertEqual(lazy.expandIndexes(pattern).map { lazy.action(at: $0) }, eager.expand(pattern), pattern)
+            XCTAssertEqual(lazy.expand(pattern), eager.expand(pattern), pattern)
+            XCTAssertEqual(lazy.isUnknown(pattern), eager.isUnknown(pattern), pattern)
+        }
+    }
+
+    func testFirstUseOfServicesFromManyThreads() {
+        let catalog = ActionCatalog(records: ActionCatalogData.records)
+        let expected = catalog.servicePrefixes.map { catalog.actions(ofService: $0).count }
+        let prefixes = ActionCatalog.shared.servicePrefixes
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: prefixes.count)
+        defer { counts.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: prefixes.count) { i in
+            counts[i] = ActionCatalog.shared.expandIndexes("\(prefixes[i]):*a*").count
+            _ = ActionCatalog.shared.action(at: i * 40)
+        }
+        for (i, prefix) in prefixes.enumerated() {
+            XCTAssertEqual(counts[i], catalog.expand("\(prefix):*a*").count, prefix)
+        }
+        XCTAssertEqual(prefixes.map { ActionCatalog.shared.actions(ofService: $0).count }, expected)
+    }
+
     func testConcurrentUse() {
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 8)
         defer { counts.deallocate() }

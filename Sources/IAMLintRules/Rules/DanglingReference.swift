@@ -42,7 +42,7 @@ public struct DanglingReference: Rule {
                     subject: "\(site.owner) \(site.kind.rawValue) \(name)"))
             } else {
                 guard file.hasSuffix(".tfstate"), managedKinds.contains("\(file)\u{0}\(site.kind.rawValue)"),
-                      !site.reference.isSymbolic, !site.reference.value.contains("${"),
+                      !site.reference.isSymbolic, !site.reference.value.containsUTF8("${"),
                       !site.reference.value.isEmpty, !Self.isAWSOwned(site.reference.value) else { continue }
                 let name = ARN(site.reference.value).map { ARN.lastPathComponent($0.resource) } ?? site.reference.value
                 findings.append(context.finding(

@@ -90,11 +90,13 @@ public struct EffectiveAdmin: Rule {
             if statement.isNotAction { return true }
             for action in statement.actions where !action.isSymbolic {
                 let service = action.value.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
-                if service.contains("*") || service.contains("?") { return true }
+                if service.containsUTF8("*") || service.containsUTF8("?") { return true }
                 services.insert(service)
             }
         }
-        return ActionCatalog.shared.servicePrefixes.allSatisfy { services.contains($0) }
+        let catalog = ActionCatalog.shared
+        guard services.count >= catalog.serviceCount else { return false }
+        return catalog.servicePrefixes.allSatisfy { services.contains($0) }
     }
 
     enum Message {

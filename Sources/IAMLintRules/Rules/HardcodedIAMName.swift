@@ -24,7 +24,7 @@ public struct HardcodedIAMName: Rule {
             if let name = profile.explicitName { named.append((.instanceProfile, name, profile.provenance)) }
         }
         return named.compactMap { entry in
-            guard Self.isWrittenLiterally(entry.name), !entry.name.value.contains("{{resolve:") else { return nil }
+            guard Self.isWrittenLiterally(entry.name), !entry.name.value.containsUTF8("{{resolve:") else { return nil }
             let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
             let at = entry.provenance.child("Properties.\(key)", range: entry.name.range)
             return context.finding(
@@ -38,7 +38,7 @@ public struct HardcodedIAMName: Rule {
     /// to text as well, but its range spans the function, not just the text: such names can change
     /// from one deployment to the next and are left alone.
     static func isWrittenLiterally(_ name: PolicyText) -> Bool {
-        guard !name.isSymbolic, !name.value.contains("${"), !name.value.isEmpty else { return false }
+        guard !name.isSymbolic, !name.value.containsUTF8("${"), !name.value.isEmpty else { return false }
         let range = name.range
         guard range.start.line == range.end.line else { return false }
         let width = range.end.column - range.start.column

@@ -31,8 +31,8 @@ public struct InvalidIAMName: Rule {
         var findings: [Finding] = []
         for entry in entries {
             let cfn = entry.provenance.logicalPath.hasPrefix("Resources.")
-            if let name = entry.name, !name.isSymbolic, !name.value.contains("${"), !name.value.isEmpty,
-               !name.value.contains("{{resolve:"),
+            if let name = entry.name, !name.isSymbolic, !name.value.containsUTF8("${"), !name.value.isEmpty,
+               !name.value.containsUTF8("{{resolve:"),
                let problem = IAMNameRules.nameProblem(name.value, kind: entry.kind) {
                 let key = IAMNameRules.nameKey(entry.kind, cloudFormation: cfn)
                 findings.append(context.finding(
@@ -40,7 +40,7 @@ public struct InvalidIAMName: Rule {
                     at: entry.provenance.child(cfn ? "Properties.\(key)" : key, range: name.range),
                     subject: "\(entry.kind.rawValue) \(name.value)"))
             }
-            if !entry.path.contains("${"), let problem = IAMNameRules.pathProblem(entry.path) {
+            if !entry.path.containsUTF8("${"), let problem = IAMNameRules.pathProblem(entry.path) {
                 let display = entry.name.flatMap { $0.isSymbolic ? nil : $0.value } ?? Self.entityName(entry.provenance)
                 findings.append(context.finding(
                     Message.invalidPath(kind: entry.kind, name: display, path: entry.path, problem: problem),

@@ -39,14 +39,14 @@ public struct InvalidPolicy: Rule {
     static func isMalformedARN(_ text: PolicyText) -> Bool {
         guard !text.isSymbolic, text.value.hasPrefix("arn:"), ARN(text.value) == nil else { return false }
         let last = text.value.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
-        return !last.contains("*")
+        return !last.containsUTF8("*")
     }
 
     /// The first policy variable (`${aws:username}`, `${saml:sub}`, `${*}`) in any string of the
     /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`,
     /// `${ImportValue:…}`) are not variables.
     static func firstPolicyVariable(in value: Value) -> String? {
-        for text in strings(in: value) {
+        for text in strings(in: value) where text.value.containsUTF8("${") {
             var rest = Substring(text.value)
             while let start = rest.firstRange(of: "${") {
                 let after = rest[start.upperBound...]
@@ -70,7 +70,7 @@ public struct InvalidPolicy: Rule {
 
     static func isPolicyVariable(_ inner: Substring) -> Bool {
         if inner == "*" || inner == "?" || inner == "$" { return true }
-        guard let colon = inner.firstIndex(of: ":"), colon > inner.startIndex, !inner.contains("${") else { return false }
+        guard let colon = inner.firstIndex(of: ":"), colon > inner.startIndex, !inner.containsUTF8("${") else { return false }
         let prefix = inner[..<colon], key = inner[inner.index(after: colon)...]
         let prefixIsService = prefix.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "." || $0 == "-" }
         return prefixIsService && prefix.first?.isLetter == true && !key.isEmpty && !key.hasPrefix(":") && !key.hasPrefix("-")

@@ -118,7 +118,9 @@ struct PolicySize {
         guard let source = document.source else { return nil }
         switch source {
         case .string(let text, _):
-            return PolicySize(count: text.unicodeScalars.reduce(0) { $0 + (isWhiteSpace($1) ? 0 : 1) }, estimated: false)
+            // One per scalar (UTF-8 lead byte) that is not white space.
+            let count = text.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 || $1 == 0x20 || $1 == 0x09 || $1 == 0x0A || $1 == 0x0D ? 0 : 1) }
+            return PolicySize(count: count, estimated: false)
         case .symbolic:
             return nil
         default:
@@ -126,10 +128,6 @@ struct PolicySize {
             size.add(source)
             return size
         }
-    }
-
-    static func isWhiteSpace(_ c: Unicode.Scalar) -> Bool {
-        c == " " || c == "\t" || c == "\n" || c == "\r"
     }
 
     /// Known lengths of the pseudo parameters CloudFormation leaves symbolic.
@@ -143,7 +141,7 @@ struct PolicySize {
             addString(s)
         case .symbolic(let s, _):
             estimated = true
-            addString(Self.substitutePseudoParameters(s))
+            addString(s, pseudoParameters: true)
         case .list(let items, _):
             count += 2 + max(0, items.count - 1)
             for item in items { add(item) }
@@ -168,21 +166,54 @@ struct PolicySize {
         }
     }
 
-    /// A JSON string literal's characters, white space excluded.
-    private mutating func addString(_ s: String) {
+    /// A JSON string literal's characters, white space excluded. With `pseudoParameters`, each
+    /// `${AWS::AccountId}`, `${AWS::Partition}`, `${AWS::Region}` or `${AWS::URLSuffix}` counts
+    /// at its usual length (see `pseudoLengths`). Counted on the UTF-8 bytes without building
+    /// a string: every scalar is one lead byte, and only ASCII scalars are escaped or white.
+    private mutating func addString(_ s: String, pseudoParameters: Bool = false) {
         count += 2
-        for c in s.unicodeScalars where !Self.isWhiteSpace(c) {
-            count += (c == "\"" || c == "\\" || c.value < 0x20) ? 2 : 1
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if pseudoParameters, b == UInt8(ascii: "$"), let (length, width) = Self.pseudoParameter(bytes, at: i) {
+                    count += length
+                    i += width
+                    continue
+                }
+                i += 1
+                if b >= 0x80 {
+                    if b & 0xC0 != 0x80 { count += 1 }  // a lead byte: one scalar
+                } else if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                    continue
+                } else {
+                    count += (b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20) ? 2 : 1
+                }
+            }
         }
     }
 
-    /// `arn:${AWS::Partition}:…` with every known pseudo parameter replaced by a placeholder of
-    /// its usual length.
-    static func substitutePseudoParameters(_ s: String) -> String {
-        var result = s
-        for (name, length) in pseudoLengths.sorted(by: { $0.key < $1.key }) {
-            result = result.replacing("${\(name)}", with: String(repeating: "x", count: length))
+    /// Known lengths of the pseudo parameters CloudFormation leaves symbolic, as the UTF-8 of
+    /// their `${…}` placeholders.
+    private static let pseudoPlaceholders: [(bytes: [UInt8], length: Int)] = pseudoLengths
+        .sorted { $0.key < $1.key }
+        .map { (Array("${\($0.key)}".utf8), $0.value) }
+
+    /// The usual length of the pseudo parameter placeholder at `i`, and the placeholder's width
+    /// in bytes; nil when none starts there. Placeholders contain no `$` after the first byte, so
+    /// occurrences never overlap and replacing them one by one (as the size estimate is defined)
+    /// counts the same as this single left-to-right pass.
+    private static func pseudoParameter(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int)? {
+        guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "{") else { return nil }
+        for placeholder in pseudoPlaceholders where i + placeholder.bytes.count <= bytes.count {
+            var matched = true
+            for (k, b) in placeholder.bytes.enumerated() where bytes[i + k] != b {
+                matched = false
+                break
+            }
+            if matched { return (placeholder.length, placeholder.bytes.count) }
         }
-        return result
+        return nil
     }
 }

@@ -55,6 +55,7 @@ public struct SecretInOutputsOrState: Rule {
     /// The resources whose `SecretAccessKey` a resolved value uses: `${Key.SecretAccessKey}`.
     static func secretAccessKeyReferences(in text: String) -> [String] {
         var result: [String] = []
+        guard text.containsUTF8(".SecretAccessKey}") else { return result }  // the usual case, checked cheaply
         var rest = Substring(text)
         let suffix = ".SecretAccessKey}"
         while let end = rest.firstRange(of: suffix) {

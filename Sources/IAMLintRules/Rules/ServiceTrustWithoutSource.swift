@@ -47,7 +47,7 @@ public struct ServiceTrustWithoutSource: Rule {
         if labels.count > 1, let last = labels.last, last == "${aws::region}" || (last.split(separator: "-").count >= 3 && last.last?.isNumber == true) {
             labels.removeLast()
         }
-        guard !labels.isEmpty, !labels.contains(where: { $0.contains("${") || $0.contains("*") }) else { return nil }
+        guard !labels.isEmpty, !labels.contains(where: { $0.containsUTF8("${") || $0.containsUTF8("*") }) else { return nil }
         return labels.joined(separator: ".")
     }
 

@@ -14,7 +14,7 @@ public struct UnknownAction: Rule {
         var verdicts: [String: Verdict?] = [:]
         for ref in PermissionScope.identityDocuments(context.graph) {
             for statement in ref.document.statements {
-                for text in statement.actions where !text.isSymbolic && !text.value.contains("${") {
+                for text in statement.actions where !text.isSymbolic && !text.value.containsUTF8("${") {
                     let key = text.value.lowercased()
                     let verdict: Verdict?
                     if let known = verdicts[key] {
@@ -63,8 +63,8 @@ public struct UnknownAction: Rule {
         else { return Verdict(reason: .malformed) }
         let service = String(parts[0])
         let name = String(parts[1])
-        let hasWildcard = action.contains("*") || action.contains("?")
-        if service.contains("*") || service.contains("?") {
+        let hasWildcard = action.containsUTF8("*") || action.containsUTF8("?")
+        if service.containsUTF8("*") || service.containsUTF8("?") {
             return Verdict(reason: .matchesNothing)
         }
         if !catalog.isKnownService(service) {

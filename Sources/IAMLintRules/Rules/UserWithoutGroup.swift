@@ -22,7 +22,7 @@ public struct UserWithoutGroup: Rule {
             for user in membership.users {
                 let resolved = graph.resolve(user, kind: .user, from: file)
                 member.formUnion(resolved)
-                if resolved.isEmpty && (user.isSymbolic || user.value.contains("${")) { uncertainFiles.insert(file) }
+                if resolved.isEmpty && (user.isSymbolic || user.value.containsUTF8("${")) { uncertainFiles.insert(file) }
             }
         }
         var findings: [Finding] = []

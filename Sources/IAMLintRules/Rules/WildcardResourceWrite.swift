@@ -12,10 +12,11 @@ public struct WildcardResourceWrite: Rule {
 
     /// Scopable write and permissions-management actions, less those other rules report.
     static let candidates: ActionSet = {
-        let all = ActionSets.catalog.allActions
+        let catalog = ActionSets.catalog
         let owned = ActionSets.named(["iam:PassRole", "sts:AssumeRole"]).union(PrivilegeEscalationAction.escalationActions)
-        var set = ActionSet(indexes: all.indices.filter { i in
-            (all[i].accessLevel == .write || all[i].accessLevel == .permissionsManagement) && !all[i].resourceTypes.isEmpty
+        var set = ActionSet(indexes: (0..<catalog.actionCount).filter { i in
+            let level = catalog.accessLevel(at: i)
+            return (level == .write || level == .permissionsManagement) && catalog.hasResourceTypes(at: i)
         })
         set = set.subtracting(owned)
         return set
@@ -23,8 +24,8 @@ public struct WildcardResourceWrite: Rule {
 
     /// The permissions-management part of `candidates`, named first in messages.
     static let permissionsManagement: ActionSet = {
-        let all = ActionSets.catalog.allActions
-        return ActionSet(indexes: all.indices.filter { all[$0].accessLevel == .permissionsManagement }).intersection(candidates)
+        let catalog = ActionSets.catalog
+        return ActionSet(indexes: (0..<catalog.actionCount).filter { catalog.accessLevel(at: $0) == .permissionsManagement }).intersection(candidates)
     }()
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -92,30 +92,19 @@ struct ActionSet: Sendable, Equatable {
 
     /// The actions in catalog order.
     var actions: [ActionInfo] {
-        let all = ActionSets.catalog.allActions
-        return indexes.map { all[$0] }
+        indexes.map { ActionSets.catalog.action(at: $0) }
     }
 }
 
 /// Action patterns and statements as `ActionSet`s, with expansions cached per pattern.
 enum ActionSets {
     static let catalog = ActionCatalog.shared
-    static let actionCount = catalog.allActions.count
+    static let actionCount = catalog.actionCount
     static let wordCount = (actionCount + 63) / 64
-
-    /// `service:name` (lower-case) → catalog index.
-    private static let indexByName: [String: Int] = {
-        var index: [String: Int] = [:]
-        index.reserveCapacity(actionCount)
-        for (i, action) in catalog.allActions.enumerated() {
-            index["\(action.service):\(action.name.lowercased())"] = i
-        }
-        return index
-    }()
 
     /// The catalog index of a known action (any case), or nil.
     static func index(of action: String) -> Int? {
-        indexByName[action.lowercased()]
+        catalog.index(of: action)
     }
 
     /// Every action of one service.
@@ -137,9 +126,9 @@ enum ActionSets {
 
     /// The actions a pattern written as plain text stands for (nothing when it holds `${`).
     static func expand(pattern: String) -> ActionSet {
-        if pattern.contains("${") { return .empty }
+        if pattern.containsUTF8("${") { return .empty }
         return cache.value(for: pattern) { key in
-            ActionSet(indexes: catalog.expand(key).compactMap { index(of: $0.fullName) })
+            ActionSet(indexes: catalog.expandIndexes(key))
         }
     }
 
@@ -149,7 +138,7 @@ enum ActionSets {
     static func covered(by statement: Statement) -> ActionSet {
         var set = ActionSet.empty
         for pattern in statement.actions {
-            if statement.isNotAction, pattern.isSymbolic || pattern.value.contains("${") { return .empty }
+            if statement.isNotAction, pattern.isSymbolic || pattern.value.containsUTF8("${") { return .empty }
             set.formUnion(expand(pattern))
         }
         return statement.isNotAction ? set.complement() : set
@@ -179,13 +168,18 @@ enum ActionSets {
         var result: [String] = []
         guard limit > 0 else { return result }
         var seen = ActionSet.empty
-        let all = catalog.allActions
         let sources = statement.isNotAction ? [set] : statement.actions.map { expand($0).intersection(set) }
         for source in sources {
-            for i in source.indexes where !seen.contains(i) {
-                seen.insert(i)
-                result.append(all[i].fullName)
-                if result.count >= limit { return result }
+            for (w, word) in source.words.enumerated() where word != 0 {
+                var bits = word
+                while bits != 0 {  // ascending indexes, stopping at the limit
+                    let i = w * 64 + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    guard !seen.contains(i) else { continue }
+                    seen.insert(i)
+                    result.append(catalog.action(at: i).fullName)
+                    if result.count >= limit { return result }
+                }
             }
         }
         return result
@@ -283,12 +277,12 @@ enum ResourceScope {
         if key == "aws:viaawsservice" {
             return op == "bool" && clause.values.contains { $0.value.lowercased() == "true" }
         }
-        let named = key.contains(":resourcetag/") || scopingKeys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
+        let named = key.containsUTF8(":resourcetag/") || scopingKeys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
         guard named else { return false }
         if op == "null" {
-            return key.contains("tag/") && !clause.values.isEmpty && clause.values.allSatisfy { $0.value.lowercased() == "false" }
+            return key.containsUTF8("tag/") && !clause.values.isEmpty && clause.values.allSatisfy { $0.value.lowercased() == "false" }
         }
-        guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.contains("not") else { return false }
+        guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.containsUTF8("not") else { return false }
         return !clause.values.isEmpty && !clause.values.contains { !$0.isSymbolic && !$0.value.isEmpty && $0.value.allSatisfy { $0 == "*" } }
     }
 

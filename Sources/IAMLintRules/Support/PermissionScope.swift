@@ -11,11 +11,20 @@ enum PermissionScope {
 
     /// True for an action pattern that matches every action: `*`, `*:*`, `**`.
     static func matchesEveryAction(_ pattern: PolicyText) -> Bool {
-        let value = pattern.value
-        if value.isEmpty || pattern.isSymbolic { return false }
-        let parts = value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        if parts.count == 1 { return value.allSatisfy { $0 == "*" } }
-        return !parts[0].isEmpty && !parts[1].isEmpty && parts.allSatisfy { $0.allSatisfy { $0 == "*" } }
+        if pattern.value.isEmpty || pattern.isSymbolic { return false }
+        // Only `*`s, with at most one `:` that neither starts nor ends the text (UTF-8 bytes).
+        var colon = -1
+        var count = 0
+        for byte in pattern.value.utf8 {
+            if byte == UInt8(ascii: ":") {
+                if colon >= 0 { return false }
+                colon = count
+            } else if byte != UInt8(ascii: "*") {
+                return false
+            }
+            count += 1
+        }
+        return colon != 0 && colon != count - 1
     }
 
     /// Whether the statement's action element covers every action (`*`, `*:*`, or `NotAction: []`).
@@ -55,7 +64,7 @@ enum PermissionScope {
                 guard !text.isSymbolic else { return false }
                 if matchesEveryAction(text) { return true }
                 let parts = text.value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, parts[1].contains("*") else { return false }
+                guard parts.count == 2, parts[1].containsUTF8("*") else { return false }
                 return Wildcard.matches(pattern: String(parts[0]), false, "iam", caseInsensitive: true)
             }
             if !candidate { return false }
@@ -99,7 +108,7 @@ enum PermissionScope {
             let named = keys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
             guard named else { return false }
             let op = clause.baseOperator.replacing("forallvalues:", with: "").replacing("foranyvalue:", with: "")
-            guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.contains("not") else { return false }
+            guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.containsUTF8("not") else { return false }
             return !clause.values.isEmpty && !clause.values.contains { $0.value.allSatisfy { $0 == "*" } }
         }
     }

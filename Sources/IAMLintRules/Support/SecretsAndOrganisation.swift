@@ -110,8 +110,8 @@ enum SecretSource {
     }
 
     private static func dynamicReference(in s: String) -> SecretSource? {
-        if s.contains("{{resolve:secretsmanager:") || s.contains("{{resolve:ssm-secure:") { return .secureDynamicReference }
-        if s.contains("{{resolve:ssm:") { return .plainSSMReference }
+        if s.containsUTF8("{{resolve:secretsmanager:") || s.containsUTF8("{{resolve:ssm-secure:") { return .secureDynamicReference }
+        if s.containsUTF8("{{resolve:ssm:") { return .plainSSMReference }
         return nil
     }
 

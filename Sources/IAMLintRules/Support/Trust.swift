@@ -89,7 +89,7 @@ extension ConditionClause {
 
 enum Wildcards {
     static func contains(_ s: String) -> Bool {
-        s.contains("*") || s.contains("?")
+        s.containsUTF8("*") || s.containsUTF8("?")
     }
 
     static func isOnlyWildcards(_ s: String) -> Bool {
