@@ -440,12 +440,14 @@ private struct RoleIndex {
             var forms = [arn.lowercased()]
             let placeholder = "arn:${aws::partition}:"
             if forms[0].hasPrefix(placeholder) { forms.append("arn:aws:" + forms[0].dropFirst(placeholder.count)) }
-            var names = Set<String>(), prefixes = Set<String>()
-            for form in Set(forms) {
+            // At most two forms: small arrays keep each key once without hashing sets.
+            var names: [String] = [], prefixes: [String] = []
+            for form in forms {
                 byARN[form, default: []].append(index)
                 let bytes = Substring(form).utf8
-                names.insert(Self.lastSegment(bytes))
-                if let prefix = Self.accountPrefix(bytes) { prefixes.insert(prefix) }
+                let name = Self.lastSegment(bytes)
+                if !names.contains(name) { names.append(name) }
+                if let prefix = Self.accountPrefix(bytes), !prefixes.contains(prefix) { prefixes.append(prefix) }
             }
             for name in names { byName[name, default: []].append(index) }
             for prefix in prefixes { byAccountPrefix[prefix, default: []].append(index) }
@@ -467,9 +469,13 @@ private struct RoleIndex {
 
     static func accountPrefix(_ text: Substring.UTF8View) -> String? {
         var colons = 0
-        for i in text.indices where text[i] == UInt8(ascii: ":") {
-            colons += 1
-            if colons == 5 { return String(Substring(text[...i])) }
+        var i = text.startIndex
+        while i != text.endIndex {
+            if text[i] == UInt8(ascii: ":") {
+                colons += 1
+                if colons == 5 { return String(Substring(text[...i])) }
+            }
+            text.formIndex(after: &i)
         }
         return nil
     }
