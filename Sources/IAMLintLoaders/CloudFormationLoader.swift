@@ -29,7 +29,11 @@ public enum CloudFormationLoader {
             let lines = entry.keyRange.start.line...max(entry.keyRange.start.line, entry.value.range.end.line - (entry.value.range.end.column == 1 ? 1 : 0))
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
-            let properties = entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
+            // Only the types read below use the resolved properties: the others' (often large)
+            // properties are never resolved.
+            let properties = Self.readsProperties(of: type)
+                ? entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
+                : .map([], entry.value.range)
             let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base)
             switch type {
             case "AWS::IAM::Role":
@@ -70,6 +74,17 @@ public enum CloudFormationLoader {
         fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
         fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation)
         return fragment
+    }
+
+    /// The resource types `load` reads: IAM principals, policies and attachments, and the inventory kinds.
+    static let typesReadingProperties: Set<String> = Set([
+        "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy",
+        "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy", "AWS::IAM::UserToGroupAddition",
+        "AWS::IAM::AccessKey", "AWS::IAM::InstanceProfile",
+    ]).union(CloudFormationInventory.kinds.keys)
+
+    static func readsProperties(of type: String) -> Bool {
+        typesReadingProperties.contains(type)
     }
 
     /// `Metadata: {iamlint: {ignore: [{rule: IAM101, reason: "…"}]}}` on a resource.
