@@ -12,8 +12,9 @@ public enum CloudFormationLoader {
     }
 
     /// `account`, when configured, is the account the template deploys to: `AWS::AccountId`
-    /// becomes that id and `AWS::Partition` becomes `aws`.
-    public static func load(_ root: Node, file: String, account: String? = nil) -> GraphFragment {
+    /// becomes that id and `AWS::Partition` becomes `aws`. `source`, when given, holds the bytes
+    /// `root` was parsed from: the committed-key scan then rules the file out on them.
+    public static func load(_ root: Node, file: String, account: String? = nil, source: [UInt8]? = nil) -> GraphFragment {
         var fragment = GraphFragment(file: file)
         fragment.account = account
         var pseudo: [String: String] = [:]
@@ -72,7 +73,7 @@ public enum CloudFormationLoader {
                 type: type, logicalID: logicalID, resource: entry.value, properties: properties, base: base, resolver: &resolver)
         }
         fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
-        fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation)
+        fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation, source: source)
         return fragment
     }
 
@@ -340,9 +341,13 @@ enum CommittedKeyScanner {
         var keyID: String?
     }
 
-    static func scan(_ root: Node, file: String, format: Format) -> [InventoryItem] {
-        // Nearly no file holds a key id: one cheap look at the scalars' bytes rules those out
-        // before the walk that names every hit.
+    /// `source`, when given, is the text `root` was parsed from.
+    static func scan(_ root: Node, file: String, format: Format, source: [UInt8]? = nil) -> [InventoryItem] {
+        // Nearly no file holds a key id: one cheap look at the source's or the scalars' bytes
+        // rules those out before the walk that names every hit.
+        if let source {
+            guard sourceMayHoldKeyID(source) else { return [] }
+        }
         guard mayHoldKeyID(root, depth: 0) else { return [] }
         var walker = Walker(format: format)
         walker.walk(root, secretsAllowed: true, depth: 0)
@@ -386,6 +391,33 @@ enum CommittedKeyScanner {
             return false
         }
     }
+
+    /// Whether a scalar parsed from `source` may hold `AKIA` or `ASIA`: the source has one of them,
+    /// or an escape that could spell one or join two lines (`\u`, `\U`, `\x`, a backslash before a
+    /// line break), or a UTF-16 byte order mark (libyaml decodes such files). Outside escapes,
+    /// YAML and JSON scalars are slices of the source, and line folding only ever adds a space or
+    /// a line break.
+    static func sourceMayHoldKeyID(_ source: [UInt8]) -> Bool {
+        source.withUnsafeBufferPointer { bytes in
+            guard bytes.count >= 4 else { return false }
+            if (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) { return true }
+            if ByteSearch.firstIndex(of: akia, in: bytes) != nil || ByteSearch.firstIndex(of: asia, in: bytes) != nil { return true }
+            var from = 0
+            while let at = ByteSearch.firstIndex(of: 0x5C, in: bytes, from: from) {
+                if at + 1 < bytes.count {
+                    switch bytes[at + 1] {
+                    case UInt8(ascii: "u"), UInt8(ascii: "U"), UInt8(ascii: "x"), 0x0A, 0x0D: return true
+                    default: break
+                    }
+                }
+                from = at + 2
+            }
+            return false
+        }
+    }
+
+    private static let akia = Array("AKIA".utf8)
+    private static let asia = Array("ASIA".utf8)
 
     /// Runs `body` on the string's UTF-8 bytes without copying them when the string is native.
     private static func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
