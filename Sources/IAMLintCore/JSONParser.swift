@@ -218,16 +218,16 @@ private struct JSONScanner {
                     i += 1
                     node = Node(isObject ? .mapping([]) : .sequence([]), range: SourceRange(start: start, end: position))
                 } else {
-                    var frame = Frame(isObject: isObject, start: start)
+                    // Built in place on the stack: a frame copied in would be copied whole.
+                    stack.append(Frame(isObject: isObject, start: start))
                     if isObject {
                         guard i < n else { throw fail("unexpected end of input") }
                         guard p[i] == ASCII.quote else { throw unexpected("expected a string key or '}'") }
                         let (key, keyRange) = try parseString()
-                        frame.pendingKey = key
-                        frame.pendingKeyRange = keyRange
+                        stack[stack.count - 1].pendingKey = key
+                        stack[stack.count - 1].pendingKeyRange = keyRange
                         try expectColon()
                     }
-                    stack.append(frame)
                     continue valueLoop
                 }
             case ASCII.quote:
@@ -251,7 +251,11 @@ private struct JSONScanner {
                 if top < 0 { return node }
                 skipWhitespace()
                 if stack[top].isObject {
-                    stack[top].entries.append(MappingEntry(key: stack[top].pendingKey, keyRange: stack[top].pendingKeyRange, value: node))
+                    if stack[top].entries.isEmpty {
+                        // Most objects have a handful of keys: one allocation instead of growing 1, 2, 4.
+                        stack[top].entries.reserveCapacity(4)
+                    }
+                    stack[top].entries.append(MappingEntry(key: stack[top].pendingKey, keyRange: stack[top].pendingKeyRange, value: consume node))
                     guard i < n else { throw fail("unexpected end of input") }
                     let c = p[i]
                     if c == ASCII.comma {
@@ -274,7 +278,7 @@ private struct JSONScanner {
                         throw fail("expected ',' or '}' after object member")
                     }
                 } else {
-                    stack[top].items.append(node)
+                    stack[top].items.append(consume node)
                     guard i < n else { throw fail("unexpected end of input") }
                     let c = p[i]
                     if c == ASCII.comma {
@@ -304,9 +308,14 @@ private struct JSONScanner {
     mutating func checkDuplicate(_ key: String, _ keyRange: SourceRange, in frame: inout Frame) {
         var first: SourceRange?
         if frame.seen == nil, frame.entries.count < JSONScanner.linearKeySearchLimit {
-            for entry in frame.entries where entry.key == key {
-                first = entry.keyRange
-                break
+            // By index: iterating the entries would copy each one.
+            var k = 0
+            while k < frame.entries.count {
+                if frame.entries[k].key == key {
+                    first = frame.entries[k].keyRange
+                    break
+                }
+                k += 1
             }
         } else {
             if frame.seen == nil {

@@ -121,9 +121,13 @@ private struct TreeBuilder {
             let tag = optionalString(s.tag)
             let anchor = optionalString(s.anchor)
             let range = SourceRange(start: start, end: end)
-            var node = Node(.scalar(Scalar(text, style: style)), range: range)
-            node = try applyTag(tag, to: node, forcedString: tag == "tag:yaml.org,2002:str")
-            try complete(node, weight: 1, anchor: anchor, isPlainKeyCandidate: style == .plain)
+            let scalar = Node(.scalar(Scalar(text, style: style)), range: range)
+            if tag == nil {
+                try complete(scalar, weight: 1, anchor: anchor, isPlainKeyCandidate: style == .plain)
+            } else {
+                let node = try applyTag(tag, to: scalar, forcedString: tag == "tag:yaml.org,2002:str")
+                try complete(node, weight: 1, anchor: anchor, isPlainKeyCandidate: style == .plain)
+            }
         case YAML_SEQUENCE_START_EVENT:
             let s = event.data.sequence_start
             try push(Frame(isMapping: false, start: start, tag: optionalString(s.tag), anchor: optionalString(s.anchor)))
@@ -146,7 +150,7 @@ private struct TreeBuilder {
             } else {
                 node = Node(.sequence(frame.items), range: range)
             }
-            node = try applyTag(frame.tag, to: node, forcedString: false)
+            if frame.tag != nil { node = try applyTag(frame.tag, to: node, forcedString: false) }
             try complete(node, weight: frame.weight, anchor: frame.anchor, isPlainKeyCandidate: false)
         case YAML_ALIAS_EVENT:
             let name = optionalString(event.data.alias.anchor) ?? ""
@@ -182,7 +186,7 @@ private struct TreeBuilder {
     }
 
     /// Attaches a finished node to its parent (as a key, a value or an item) or makes it the root.
-    private mutating func complete(_ node: Node, weight: Int, anchor: String?, isPlainKeyCandidate: Bool) throws {
+    private mutating func complete(_ node: consuming Node, weight: Int, anchor: String?, isPlainKeyCandidate: Bool) throws {
         if let anchor { anchors[anchor] = (node, weight) }
         guard !stack.isEmpty else {
             root = node
@@ -208,12 +212,16 @@ private struct TreeBuilder {
             try merge(node, into: top)
             return
         }
-        let first = stack[top].firstKeyRange.map { $0[key.text] } ?? stack[top].entries.first(where: { $0.key == key.text })?.keyRange
+        let first = firstRange(of: key.text, inFrame: top)
         if let first {
             diagnostics.append(ParseDiagnostic(
                 kind: .duplicateKey(key: key.text, first: first),
                 message: "duplicate key '\(key.text)' (first defined at line \(first.start.line), column \(first.start.column))",
                 range: key.range))
+        }
+        if stack[top].entries.isEmpty {
+            // Most mappings have a handful of keys: one allocation instead of growing 1, 2, 4.
+            stack[top].entries.reserveCapacity(4)
         }
         stack[top].entries.append(MappingEntry(key: key.text, keyRange: key.range, value: node))
         if first == nil {
@@ -225,6 +233,19 @@ private struct TreeBuilder {
                 stack[top].firstKeyRange = index
             }
         }
+    }
+
+    /// The range of the first entry with `key` in the mapping `stack[top]`, or nil. Reads the
+    /// frame in place: copying it would retain every array it holds.
+    private func firstRange(of key: String, inFrame top: Int) -> SourceRange? {
+        if stack[top].firstKeyRange != nil { return stack[top].firstKeyRange?[key] }
+        let count = stack[top].entries.count
+        var i = 0
+        while i < count {
+            if stack[top].entries[i].key == key { return stack[top].entries[i].keyRange }
+            i += 1
+        }
+        return nil
     }
 
     private mutating func merge(_ node: Node, into top: Int) throws {

@@ -73,14 +73,10 @@ enum CommentDirectives {
         return lines
     }
 
+    /// The index of the first occurrence of `needle` in `haystack` (every file is searched for
+    /// the marker, so this is one of the scan's hot loops).
     private static func find(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        var i = haystack.startIndex
-        while i + needle.count <= haystack.endIndex {
-            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
+        haystack.withUnsafeBufferPointer { ByteSearch.firstIndex(of: needle, in: $0) }.map { haystack.startIndex + $0 }
     }
 
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {

@@ -40,14 +40,16 @@ public struct FileDiscovery {
         var skipped: [SkippedInput] = []
         for path in paths {
             let absolute = Self.absolute(path)
-            visit(absolute, explicit: true, files: &files, skipped: &skipped)
+            visit(absolute, name: (absolute as NSString).lastPathComponent, explicit: true, files: &files, skipped: &skipped)
         }
         var seen = Set<String>()
         files = files.filter { seen.insert($0.absolutePath).inserted }.sorted { $0.displayPath < $1.displayPath }
         return (files, skipped.sorted { $0.path < $1.path })
     }
 
-    private func visit(_ path: String, explicit: Bool, files: inout [DiscoveredFile], skipped: inout [SkippedInput]) {
+    /// `name` is the path's last component (Foundation's path functions are slow on Linux: the
+    /// walk passes each entry's name down instead of taking the path apart again).
+    private func visit(_ path: String, name: String, explicit: Bool, files: inout [DiscoveredFile], skipped: inout [SkippedInput]) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             skipped.append(SkippedInput(path: display(path), reason: "cannot be read: \(String(cString: strerror(errno)))"))
@@ -59,14 +61,13 @@ public struct FileDiscovery {
             return
         }
         if type == S_IFDIR {
-            let name = (path as NSString).lastPathComponent
             if !explicit && Self.skippedDirectories.contains(name) { return }
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
                 skipped.append(SkippedInput(path: display(path), reason: "directory cannot be read"))
                 return
             }
-            for name in names.sorted() {
-                visit(path == "/" ? "/\(name)" : "\(path)/\(name)", explicit: false, files: &files, skipped: &skipped)
+            for child in names.sorted() {
+                visit(path == "/" ? "/\(child)" : "\(path)/\(child)", name: child, explicit: false, files: &files, skipped: &skipped)
             }
             return
         }
@@ -74,7 +75,7 @@ public struct FileDiscovery {
             skipped.append(SkippedInput(path: display(path), reason: "not a regular file"))
             return
         }
-        if let kind = Self.classify(path) {
+        if let kind = Self.classify(name: name) {
             files.append(DiscoveredFile(absolutePath: path, displayPath: display(path), kind: kind))
         } else if explicit {
             skipped.append(SkippedInput(path: display(path), reason: "not a CloudFormation, JSON, YAML or AWS CLI file"))
@@ -83,7 +84,12 @@ public struct FileDiscovery {
 
     /// How a file will be read, from its name; nil for files iamlint does not read.
     public static func classify(_ path: String) -> InputKind? {
-        let name = (path as NSString).lastPathComponent.lowercased()
+        classify(name: (path as NSString).lastPathComponent)
+    }
+
+    /// `classify(_:)` for a file's last path component.
+    static func classify(name fileName: String) -> InputKind? {
+        let name = fileName.lowercased()
         if name == ".iamlint.yml" || name == ".lint-baseline" { return nil }
         let ext = (name as NSString).pathExtension
         switch ext {

@@ -77,10 +77,10 @@ struct FileLoader {
         let template: Node
         if let document = result.documents.first(where: CloudFormationLoader.isTemplate) {
             template = document
-            fragment = CloudFormationLoader.load(template, file: file.displayPath, account: account)
+            fragment = CloudFormationLoader.load(template, file: file.displayPath, account: account, source: bytes)
         } else if let document = result.documents.first(where: TerraformLoader.isTerraformJSON) {
             template = document
-            fragment = TerraformLoader.load(template, file: file.displayPath)
+            fragment = TerraformLoader.load(template, file: file.displayPath, source: bytes)
             fragment.account = account
         } else {
             return .skipped("not a CloudFormation template or Terraform JSON")

@@ -12,8 +12,9 @@ public enum CloudFormationLoader {
     }
 
     /// `account`, when configured, is the account the template deploys to: `AWS::AccountId`
-    /// becomes that id and `AWS::Partition` becomes `aws`.
-    public static func load(_ root: Node, file: String, account: String? = nil) -> GraphFragment {
+    /// becomes that id and `AWS::Partition` becomes `aws`. `source`, when given, holds the bytes
+    /// `root` was parsed from: the committed-key scan then rules the file out on them.
+    public static func load(_ root: Node, file: String, account: String? = nil, source: [UInt8]? = nil) -> GraphFragment {
         var fragment = GraphFragment(file: file)
         fragment.account = account
         fragment.parameters = TemplateParameters.read(root, file: file)
@@ -30,7 +31,11 @@ public enum CloudFormationLoader {
             let lines = entry.keyRange.start.line...max(entry.keyRange.start.line, entry.value.range.end.line - (entry.value.range.end.column == 1 ? 1 : 0))
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
-            let properties = entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
+            // Only the types read below use the resolved properties: the others' (often large)
+            // properties are never resolved.
+            let properties = Self.readsProperties(of: type)
+                ? entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
+                : .map([], entry.value.range)
             let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base)
             switch type {
             case "AWS::IAM::Role":
@@ -69,8 +74,19 @@ public enum CloudFormationLoader {
                 type: type, logicalID: logicalID, resource: entry.value, properties: properties, base: base, resolver: &resolver)
         }
         fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
-        fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation)
+        fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation, source: source)
         return fragment
+    }
+
+    /// The resource types `load` reads: IAM principals, policies and attachments, and the inventory kinds.
+    static let typesReadingProperties: Set<String> = Set([
+        "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy",
+        "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy", "AWS::IAM::UserToGroupAddition",
+        "AWS::IAM::AccessKey", "AWS::IAM::InstanceProfile",
+    ]).union(CloudFormationInventory.kinds.keys)
+
+    static func readsProperties(of type: String) -> Bool {
+        typesReadingProperties.contains(type)
     }
 
     /// `Metadata: {iamlint: {ignore: [{rule: IAM101, reason: "…"}]}}` on a resource.
@@ -326,10 +342,17 @@ enum CommittedKeyScanner {
         var keyID: String?
     }
 
-    static func scan(_ root: Node, file: String, format: Format) -> [InventoryItem] {
-        var keys: [Hit] = []
-        var secrets: [Hit] = []
-        walk(root, path: "", format: format, secretsAllowed: true, keys: &keys, secrets: &secrets, depth: 0)
+    /// `source`, when given, is the text `root` was parsed from.
+    static func scan(_ root: Node, file: String, format: Format, source: [UInt8]? = nil) -> [InventoryItem] {
+        // Nearly no file holds a key id: one cheap look at the source's or the scalars' bytes
+        // rules those out before the walk that names every hit.
+        if let source {
+            guard sourceMayHoldKeyID(source) else { return [] }
+        }
+        guard mayHoldKeyID(root, depth: 0) else { return [] }
+        var walker = Walker(format: format)
+        walker.walk(root, secretsAllowed: true, depth: 0)
+        let keys = walker.keys, secrets = walker.secrets
         guard !keys.isEmpty, !secrets.isEmpty else { return [] }
         var seen = Set<String>()
         var result: [InventoryItem] = []
@@ -353,40 +376,144 @@ enum CommittedKeyScanner {
         a == b ? -1 : abs(a.start.line - b.start.line)
     }
 
-    private static func walk(
-        _ node: Node, path: String, format: Format, secretsAllowed: Bool, keys: inout [Hit], secrets: inout [Hit], depth: Int
-    ) {
-        guard depth < 256 else { return }
+    /// Whether any scalar of the tree holds `AKIA` or `ASIA`: a superset of the scalars in which
+    /// `Walker` finds key ids (it visits a subset of the nodes, at most 256 steps deep, each step
+    /// at most two levels of the tree).
+    private static func mayHoldKeyID(_ node: Node, depth: Int) -> Bool {
+        guard depth < 512 else { return false }
         switch node.kind {
         case .scalar(let scalar):
-            guard !scalar.isNull, scalar.text.utf8.count >= 20 else { return }
-            for id in keyIDs(in: scalar.text) { keys.append(Hit(path: path, range: node.range, keyID: id)) }
-            if secretsAllowed, containsSecret(scalar.text) { secrets.append(Hit(path: path, range: node.range)) }
+            return scalar.text.utf8.count >= 20 && withUTF8(scalar.text, hasKeyIDPrefix)
         case .sequence(let items):
-            for (i, item) in items.enumerated() {
-                walk(item, path: "\(path)[\(i)]", format: format, secretsAllowed: secretsAllowed, keys: &keys, secrets: &secrets, depth: depth + 1)
-            }
+            for item in items where mayHoldKeyID(item, depth: depth + 1) { return true }
+            return false
         case .mapping(let entries):
-            let address = format == .terraform ? terraformAddress(node, parent: path) : nil
-            for entry in entries {
-                var childPath = path.isEmpty ? entry.key : "\(path).\(entry.key)"
-                var allowed = secretsAllowed
-                if format == .terraform {
-                    if let address {
-                        if ["values", "attributes", "instances"].contains(entry.key) { childPath = address }
-                        if entry.key == "change" {
-                            // Only the values before and after the change, both named by the address.
-                            for side in ["before", "after"] {
-                                if let value = entry.value[side] {
-                                    walk(value, path: address, format: format, secretsAllowed: allowed, keys: &keys, secrets: &secrets, depth: depth + 1)
-                                }
-                            }
-                            continue
-                        }
+            for entry in entries where mayHoldKeyID(entry.value, depth: depth + 1) { return true }
+            return false
+        }
+    }
+
+    /// Whether a scalar parsed from `source` may hold `AKIA` or `ASIA`: the source has one of them,
+    /// or an escape that could spell one or join two lines (`\u`, `\U`, `\x`, a backslash before a
+    /// line break), or a UTF-16 byte order mark (libyaml decodes such files). Outside escapes,
+    /// YAML and JSON scalars are slices of the source, and line folding only ever adds a space or
+    /// a line break.
+    static func sourceMayHoldKeyID(_ source: [UInt8]) -> Bool {
+        source.withUnsafeBufferPointer { bytes in
+            guard bytes.count >= 4 else { return false }
+            if (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) { return true }
+            if ByteSearch.firstIndex(of: akia, in: bytes) != nil || ByteSearch.firstIndex(of: asia, in: bytes) != nil { return true }
+            var from = 0
+            while let at = ByteSearch.firstIndex(of: 0x5C, in: bytes, from: from) {
+                if at + 1 < bytes.count {
+                    switch bytes[at + 1] {
+                    case UInt8(ascii: "u"), UInt8(ascii: "U"), UInt8(ascii: "x"), 0x0A, 0x0D: return true
+                    default: break
                     }
-                    if terraformGeneratedSecrets.contains(entry.key) { allowed = false }
                 }
-                walk(entry.value, path: childPath, format: format, secretsAllowed: allowed, keys: &keys, secrets: &secrets, depth: depth + 1)
+                from = at + 2
+            }
+            return false
+        }
+    }
+
+    private static let akia = Array("AKIA".utf8)
+    private static let asia = Array("ASIA".utf8)
+
+    /// Runs `body` on the string's UTF-8 bytes without copying them when the string is native.
+    private static func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// Whether `bytes` contain `AKIA` or `ASIA`.
+    private static func hasKeyIDPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        var i = 0
+        let last = bytes.count - 4
+        while i <= last {
+            // "A?IA": look at the third byte first, the rarest of the four.
+            if bytes[i + 2] == 73, bytes[i] == 65, bytes[i + 3] == 65, bytes[i + 1] == 75 || bytes[i + 1] == 83 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// One step of the logical path from the root to the node being visited.
+    private enum Step {
+        case key(String)
+        case index(Int)
+        /// A Terraform address that replaces the path so far.
+        case address(String)
+    }
+
+    /// Collects key ids and secrets with their logical paths, which are spelled only for hits.
+    private struct Walker {
+        let format: Format
+        var trail: [Step] = []
+        var keys: [Hit] = []
+        var secrets: [Hit] = []
+
+        init(format: Format) {
+            self.format = format
+        }
+
+        /// The logical path of the node being visited: keys joined with `.`, indexes as `[i]`.
+        var path: String {
+            var path = ""
+            for step in trail {
+                switch step {
+                case .key(let key): path = path.isEmpty ? key : "\(path).\(key)"
+                case .index(let i): path += "[\(i)]"
+                case .address(let address): path = address
+                }
+            }
+            return path
+        }
+
+        mutating func walk(_ node: Node, secretsAllowed: Bool, depth: Int) {
+            guard depth < 256 else { return }
+            switch node.kind {
+            case .scalar(let scalar):
+                guard !scalar.isNull, scalar.text.utf8.count >= 20 else { return }
+                let ids = CommittedKeyScanner.withUTF8(scalar.text, CommittedKeyScanner.keyIDs)
+                let secret = secretsAllowed && CommittedKeyScanner.withUTF8(scalar.text, CommittedKeyScanner.containsSecret)
+                guard !ids.isEmpty || secret else { return }
+                let path = self.path
+                for id in ids { keys.append(Hit(path: path, range: node.range, keyID: id)) }
+                if secret { secrets.append(Hit(path: path, range: node.range)) }
+            case .sequence(let items):
+                for (i, item) in items.enumerated() {
+                    trail.append(.index(i))
+                    walk(item, secretsAllowed: secretsAllowed, depth: depth + 1)
+                    trail.removeLast()
+                }
+            case .mapping(let entries):
+                let address = format == .terraform ? CommittedKeyScanner.terraformAddress(node, parent: { self.path }) : nil
+                for entry in entries {
+                    var step = Step.key(entry.key)
+                    var allowed = secretsAllowed
+                    if format == .terraform {
+                        if let address {
+                            if entry.key == "values" || entry.key == "attributes" || entry.key == "instances" { step = .address(address) }
+                            if entry.key == "change" {
+                                // Only the values before and after the change, both named by the address.
+                                for side in ["before", "after"] {
+                                    if let value = entry.value[side] {
+                                        trail.append(.address(address))
+                                        walk(value, secretsAllowed: allowed, depth: depth + 1)
+                                        trail.removeLast()
+                                    }
+                                }
+                                continue
+                            }
+                        }
+                        if terraformGeneratedSecrets.contains(entry.key) { allowed = false }
+                    }
+                    trail.append(step)
+                    walk(entry.value, secretsAllowed: allowed, depth: depth + 1)
+                    trail.removeLast()
+                }
             }
         }
     }
@@ -394,15 +521,18 @@ enum CommittedKeyScanner {
     /// The address a Terraform resource object stands for: `address` of show-json,
     /// `module.type.name` of a raw state resource, or that address with the `index_key` of one
     /// of its instances (the parent path is then `address[i]`).
-    private static func terraformAddress(_ node: Node, parent: String) -> String? {
+    private static func terraformAddress(_ node: Node, parent: () -> String) -> String? {
         if let address = node["address"]?.string, node["type"] != nil { return address }
         if let type = node["type"]?.string, let name = node["name"]?.string, node["instances"] != nil {
             let module = node["module"]?.string.map { $0.isEmpty ? "" : $0 + "." } ?? ""
             return module + type + "." + name
         }
-        if node["attributes"] != nil, parent.hasSuffix("]"), let open = parent.lastIndex(of: "[") {
-            let suffix = node["index_key"].flatMap(TerraformAddress.indexSuffix) ?? ""
-            return String(parent[..<open]) + suffix
+        if node["attributes"] != nil {
+            let parent = parent()
+            if parent.hasSuffix("]"), let open = parent.lastIndex(of: "[") {
+                let suffix = node["index_key"].flatMap(TerraformAddress.indexSuffix) ?? ""
+                return String(parent[..<open]) + suffix
+            }
         }
         return nil
     }
@@ -411,9 +541,8 @@ enum CommittedKeyScanner {
     private static func isAlphanumeric(_ b: UInt8) -> Bool { isUpperOrDigit(b) || (b >= 97 && b <= 122) }
     private static func isBase64(_ b: UInt8) -> Bool { isAlphanumeric(b) || b == 47 || b == 43 }
 
-    /// The access key ids in `text`, in order.
-    static func keyIDs(in text: String) -> [String] {
-        let bytes = Array(text.utf8)
+    /// The access key ids in `bytes`, in order.
+    private static func keyIDs(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         guard bytes.count >= 20 else { return [] }
         var result: [String] = []
         var i = 0
@@ -423,7 +552,7 @@ enum CommittedKeyScanner {
             if (isAKIA || isASIA), i == 0 || !isAlphanumeric(bytes[i - 1]),
                bytes[(i + 4)..<(i + 20)].allSatisfy(isUpperOrDigit),
                i + 20 == bytes.count || !isAlphanumeric(bytes[i + 20]) {
-                result.append(String(decoding: bytes[i..<(i + 20)], as: UTF8.self))
+                result.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<(i + 20)]), as: UTF8.self))
                 i += 20
             } else {
                 i += 1
@@ -432,10 +561,10 @@ enum CommittedKeyScanner {
         return result
     }
 
-    /// Whether `text` holds a 40-character run of base64 letters (not part of a longer one, not
+    /// Whether `bytes` hold a 40-character run of base64 letters (not part of a longer one, not
     /// followed by padding) with upper-case and lower-case letters and digits.
-    static func containsSecret(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+    private static func containsSecret(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 40 else { return false }
         var i = 0
         while i < bytes.count {
             guard isBase64(bytes[i]) else {

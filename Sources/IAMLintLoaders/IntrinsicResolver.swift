@@ -228,22 +228,26 @@ struct IntrinsicResolver {
         } else {
             return .symbolic("${Fn::Sub}", range)
         }
-        var output = ""
+        // The template is scanned as UTF-8 bytes: `$`, `{` and `}` are ASCII, so they never occur
+        // inside a multi-byte character and the text between them is copied whole.
+        var output: [UInt8] = []
         var symbolic = false
-        var scalars = template.unicodeScalars[...]
-        while let dollar = scalars.firstIndex(of: "$") {
-            output.unicodeScalars.append(contentsOf: scalars[scalars.startIndex..<dollar])
-            let afterDollar = scalars.index(after: dollar)
-            guard afterDollar < scalars.endIndex, scalars[afterDollar] == "{",
-                  let close = scalars[afterDollar...].firstIndex(of: "}") else {
-                output.unicodeScalars.append("$")
-                scalars = scalars[afterDollar...]
+        let bytes = Array(template.utf8)
+        output.reserveCapacity(bytes.count)
+        var i = 0
+        while let dollar = Self.firstIndex(of: UInt8(ascii: "$"), in: bytes, from: i) {
+            output.append(contentsOf: bytes[i..<dollar])
+            let afterDollar = dollar + 1
+            guard afterDollar < bytes.count, bytes[afterDollar] == UInt8(ascii: "{"),
+                  let close = Self.firstIndex(of: UInt8(ascii: "}"), in: bytes, from: afterDollar) else {
+                output.append(UInt8(ascii: "$"))
+                i = afterDollar
                 continue
             }
-            let name = String(String.UnicodeScalarView(scalars[scalars.index(after: afterDollar)..<close]))
-            scalars = scalars[scalars.index(after: close)...]
+            let name = String(decoding: bytes[(afterDollar + 1)..<close], as: UTF8.self)
+            i = close + 1
             if name.hasPrefix("!") {
-                output += "${\(name.dropFirst())}"
+                output.append(contentsOf: "${\(name.dropFirst())}".utf8)
                 continue
             }
             let trimmedName = trimmed(name)
@@ -256,17 +260,27 @@ struct IntrinsicResolver {
                 value = ref(trimmedName, range: range)
             }
             switch value {
-            case .string(let s, _): output += s
+            case .string(let s, _): output.append(contentsOf: s.utf8)
             case .symbolic(let s, _):
-                output += s
+                output.append(contentsOf: s.utf8)
                 symbolic = true
             default:
-                output += "${\(trimmedName)}"
+                output.append(contentsOf: "${\(trimmedName)}".utf8)
                 symbolic = true
             }
         }
-        output.unicodeScalars.append(contentsOf: scalars)
-        return symbolic ? .symbolic(output, range) : .string(output, range)
+        output.append(contentsOf: bytes[i...])
+        let text = String(decoding: output, as: UTF8.self)
+        return symbolic ? .symbolic(text, range) : .string(text, range)
+    }
+
+    private static func firstIndex(of byte: UInt8, in bytes: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i < bytes.count {
+            if bytes[i] == byte { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// A value produced elsewhere (a parameter default, a mapping) reported where it is used.

@@ -37,11 +37,13 @@ public enum TerraformLoader {
         return resources.contains { $0["instances"]?.items?.contains { $0["attributes"]?.entries != nil } ?? false }
     }
 
-    public static func load(_ root: Node, file: String) -> GraphFragment {
+    /// `source`, when given, holds the bytes `root` was parsed from: the committed-key scan then
+    /// rules the file out on them.
+    public static func load(_ root: Node, file: String, source: [UInt8]? = nil) -> GraphFragment {
         var builder = TerraformFragmentBuilder(file: file)
         builder.collect(root)
         builder.build()
-        builder.fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .terraform)
+        builder.fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .terraform, source: source)
         return builder.fragment
     }
 }
