@@ -51,10 +51,10 @@ struct ScanOptions: ParsableArguments {
     @Argument(help: "Files or folders to scan.")
     var paths: [String] = ["."]
 
-    @Option(help: "Turn on a rule (code or slug), e.g. an experimental one. Repeatable.")
+    @Option(help: ArgumentHelp("Turn on rules (codes or slugs, comma-separated), e.g. experimental ones. Repeatable.", valueName: "rules"))
     var enable: [String] = []
 
-    @Option(help: "Turn off a rule (code or slug). Repeatable.")
+    @Option(help: ArgumentHelp("Turn off rules (codes or slugs, comma-separated). Repeatable.", valueName: "rules"))
     var disable: [String] = []
 
     @Option(help: "The baseline file (default: .lint-baseline in the scanned root).")
@@ -80,11 +80,18 @@ struct ScanOptions: ParsableArguments {
         _ = try configuration()
     }
 
+    /// `--enable IAM108,IAM218 --enable IAM601` → the three names (blanks around commas ignored).
+    static func ruleNames(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
     /// `.iamlint.yml` (or --config), then the command-line flags on top.
     func configuration() throws -> Configuration {
         var configuration = try loadConfiguration(config: config, root: root, rulePacks: rulePacks)
-        configuration.enabled.formUnion(enable)
-        configuration.disabled.formUnion(disable)
+        configuration.enabled.formUnion(Self.ruleNames(enable))
+        configuration.disabled.formUnion(Self.ruleNames(disable))
         configuration.threads = threads
         if let unknown = configuration.unknownRuleNames.first {
             throw ValidationError("unknown rule '\(unknown)'; `iamlint rules` lists them")

@@ -66,6 +66,8 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try self.run(["check", "--fail-on", "error"], in: dir).status, 0)
         XCTAssertEqual(try self.run(["check", "--disable", "default-profile"], in: dir).status, 0)
         XCTAssertEqual(try self.run(["check", "--disable", "IAM301"], in: dir).stdout, "")
+        XCTAssertEqual(try self.run(["check", "--disable", "IAM101, default-profile"], in: dir).status, 0)
+        XCTAssertEqual(try self.run(["check", "--enable", "IAM108,IAM218", "--enable", "IAM601", "--disable", "IAM301"], in: dir).status, 0)
     }
 
     func testUsageErrorsExitTwo() throws {
@@ -75,6 +77,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["explain", "no-such-rule"]).status, 2)
         let run = try run(["check", "--disable", "IAM999"])
         XCTAssertTrue(run.stderr.contains("unknown rule 'IAM999'"), run.stderr)
+        let listed = try self.run(["check", "--disable", "IAM101,IAM999"])
+        XCTAssertEqual(listed.status, 2)
+        XCTAssertTrue(listed.stderr.contains("unknown rule 'IAM999'"), listed.stderr)
     }
 
     func testOutputFileAndVerboseSkips() throws {
