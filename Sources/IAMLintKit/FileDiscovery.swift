@@ -36,60 +36,146 @@ public struct FileDiscovery {
 
     /// The files under `paths`, sorted by display path, and what was skipped.
     public func discover(_ paths: [String]) -> (files: [DiscoveredFile], skipped: [SkippedInput]) {
-        var files: [DiscoveredFile] = []
-        var skipped: [SkippedInput] = []
+        var walk = Walk(displayBase: displayBase)
         for path in paths {
-            let absolute = Self.absolute(path)
-            visit(absolute, name: (absolute as NSString).lastPathComponent, explicit: true, files: &files, skipped: &skipped)
+            walk.visit(Self.absolute(path))
         }
         var seen = Set<String>()
-        files = files.filter { seen.insert($0.absolutePath).inserted }.sorted { $0.displayPath < $1.displayPath }
-        return (files, skipped.sorted { $0.path < $1.path })
+        let files = walk.files.filter { seen.insert($0.absolutePath).inserted }.sorted { $0.displayPath < $1.displayPath }
+        return (files, walk.skipped.sorted { $0.path < $1.path })
     }
 
-    /// `name` is the path's last component (Foundation's path functions are slow on Linux: the
-    /// walk passes each entry's name down instead of taking the path apart again).
-    private func visit(_ path: String, name: String, explicit: Bool, files: inout [DiscoveredFile], skipped: inout [SkippedInput]) {
-        var info = stat()
-        guard lstat(path, &info) == 0 else {
-            skipped.append(SkippedInput(path: display(path), reason: "cannot be read: \(String(cString: strerror(errno)))"))
-            return
+    /// One walk: `opendir`/`readdir` with the entry type from `d_type` (an `lstat` only where the
+    /// file system does not give it), so a folder of files costs no `stat` call per file and no
+    /// Foundation path objects.
+    private struct Walk {
+        let base: String
+        var files: [DiscoveredFile] = []
+        var skipped: [SkippedInput] = []
+
+        init(displayBase: String) {
+            base = displayBase.hasSuffix("/") ? displayBase : displayBase + "/"
         }
-        let type = info.st_mode & S_IFMT
-        if type == S_IFLNK {
-            skipped.append(SkippedInput(path: display(path), reason: "symbolic link, not followed"))
-            return
-        }
-        if type == S_IFDIR {
-            if !explicit && Self.skippedDirectories.contains(name) { return }
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                skipped.append(SkippedInput(path: display(path), reason: "directory cannot be read"))
-                return
+
+        /// The type of a scanned path (a path named on the command line, or an entry whose type
+        /// `readdir` did not give).
+        private enum EntryType {
+            case directory, regular, symbolicLink, other
+            case unreadable(Int32)
+
+            init(mode: mode_t) {
+                switch mode & S_IFMT {
+                case S_IFDIR: self = .directory
+                case S_IFREG: self = .regular
+                case S_IFLNK: self = .symbolicLink
+                default: self = .other
+                }
             }
-            for child in names.sorted() {
-                visit(path == "/" ? "/\(child)" : "\(path)/\(child)", name: child, explicit: false, files: &files, skipped: &skipped)
+
+            init(dirent type: UInt8) {
+                switch Int(type) {
+                case Int(DT_DIR): self = .directory
+                case Int(DT_REG): self = .regular
+                case Int(DT_LNK): self = .symbolicLink
+                default: self = .other
+                }
             }
-            return
+
+            static func lstat(_ path: String) -> EntryType {
+                var info = stat()
+                guard Glibc.lstat(path, &info) == 0 else { return .unreadable(errno) }
+                return EntryType(mode: info.st_mode)
+            }
         }
-        guard type == S_IFREG else {
-            skipped.append(SkippedInput(path: display(path), reason: "not a regular file"))
-            return
+
+        /// A path named on the command line: read even when its folder name is one that is
+        /// normally skipped, and reported when iamlint does not read its kind of file.
+        mutating func visit(_ path: String) {
+            visit(path, name: Substring(path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.index(after: $0)...] } ?? path[...]),
+                  type: .lstat(path), explicit: true)
         }
-        if let kind = Self.classify(name: name) {
-            files.append(DiscoveredFile(absolutePath: path, displayPath: display(path), kind: kind))
-        } else if explicit {
-            skipped.append(SkippedInput(path: display(path), reason: "not a CloudFormation, JSON, YAML or AWS CLI file"))
+
+        private mutating func visit(_ path: String, name: Substring, type: EntryType, explicit: Bool) {
+            switch type {
+            case .unreadable(let code):
+                skipped.append(SkippedInput(path: display(path), reason: "cannot be read: \(String(cString: strerror(code)))"))
+            case .symbolicLink:
+                skipped.append(SkippedInput(path: display(path), reason: "symbolic link, not followed"))
+            case .directory:
+                if !explicit && FileDiscovery.skippedDirectories.contains(String(name)) { return }
+                guard let entries = Self.entries(of: path) else {
+                    skipped.append(SkippedInput(path: display(path), reason: "directory cannot be read"))
+                    return
+                }
+                let prefix = path == "/" ? "/" : path + "/"
+                for entry in entries {
+                    let child = prefix + entry.name
+                    visit(child, name: entry.name[...], type: entry.type ?? .lstat(child), explicit: false)
+                }
+            case .other:
+                skipped.append(SkippedInput(path: display(path), reason: "not a regular file"))
+            case .regular:
+                if let kind = FileDiscovery.classify(name: name) {
+                    files.append(DiscoveredFile(absolutePath: path, displayPath: display(path), kind: kind))
+                } else if explicit {
+                    skipped.append(SkippedInput(path: display(path), reason: "not a CloudFormation, JSON, YAML or AWS CLI file"))
+                }
+            }
+        }
+
+        /// The entries of a folder other than `.` and `..`, sorted by name, with their type where
+        /// `readdir` gives it; nil when the folder cannot be opened.
+        private static func entries(of path: String) -> [(name: String, type: EntryType?)]? {
+            guard let dir = opendir(path) else { return nil }
+            defer { closedir(dir) }
+            var entries: [(name: String, type: EntryType?)] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw -> String? in
+                    let bytes = raw.bindMemory(to: UInt8.self)
+                    let length = bytes.firstIndex(of: 0) ?? bytes.count
+                    if length == 1 && bytes[0] == UInt8(ascii: ".") { return nil }
+                    if length == 2 && bytes[0] == UInt8(ascii: ".") && bytes[1] == UInt8(ascii: ".") { return nil }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<length]), as: UTF8.self)
+                }
+                guard let name else { continue }
+                let type = entry.pointee.d_type
+                entries.append((name, type == UInt8(DT_UNKNOWN) ? nil : EntryType(dirent: type)))
+            }
+            entries.sort { $0.name < $1.name }
+            return entries
+        }
+
+        /// The path relative to the display base when inside it, else absolute.
+        private func display(_ absolute: String) -> String {
+            if absolute.hasPrefix(base) { return String(absolute.dropFirst(base.count)) }
+            if absolute + "/" == base { return "." }
+            return absolute
         }
     }
 
     /// How a file will be read, from its name; nil for files iamlint does not read.
     public static func classify(_ path: String) -> InputKind? {
-        classify(name: (path as NSString).lastPathComponent)
+        if path.hasSuffix("/") { return classifyWithFoundation(path) }
+        return classify(name: Substring(path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.index(after: $0)...] } ?? path[...]))
     }
 
-    /// `classify(_:)` for a file's last path component.
-    static func classify(name fileName: String) -> InputKind? {
-        let name = fileName.lowercased()
+    /// `classify` for a file name (no `/`). ASCII names are checked on their bytes; any other
+    /// name goes through Foundation's lowercasing and path-extension rules as before.
+    static func classify(name: Substring) -> InputKind? {
+        guard let lowered = ASCIIName(name) else { return classifyWithFoundation(String(name)) }
+        if lowered.equals(".iamlint.yml") || lowered.equals(".lint-baseline") { return nil }
+        let ext = lowered.pathExtension
+        if ext.equals("yaml") || ext.equals("yml") || ext.equals("template") || ext.equals("cfn") { return .yaml }
+        if ext.equals("json") || ext.equals("tfstate") { return .json }
+        if lowered.equals("credentials") || (ext.equals("ini") && lowered.contains("cred")) { return .awsCredentials }
+        if lowered.equals("config") || ext.equals("ini") || ext.equals("cfg") && lowered.contains("aws") { return .awsConfig }
+        return nil
+    }
+
+    /// The original rules on Foundation strings: full Unicode lowercasing and `NSString`'s
+    /// `lastPathComponent` and `pathExtension`. `classify(name:)` must agree with it on ASCII names.
+    static func classifyWithFoundation(_ path: String) -> InputKind? {
+        let name = (path as NSString).lastPathComponent.lowercased()
         if name == ".iamlint.yml" || name == ".lint-baseline" { return nil }
         let ext = (name as NSString).pathExtension
         switch ext {
@@ -106,12 +192,47 @@ public struct FileDiscovery {
         let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return (joined as NSString).standardizingPath
     }
+}
 
-    /// The path relative to the display base when inside it, else absolute.
-    func display(_ absolute: String) -> String {
-        let base = displayBase.hasSuffix("/") ? displayBase : displayBase + "/"
-        if absolute.hasPrefix(base) { return String(absolute.dropFirst(base.count)) }
-        if absolute + "/" == base { return "." }
-        return absolute
+/// An ASCII file name, lowercased, as bytes (no allocation for names up to the inline size).
+struct ASCIIName {
+    private var bytes: [UInt8]
+
+    /// Nil when the name has a byte outside ASCII.
+    init?(_ name: Substring) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 {
+            guard byte < 0x80 else { return nil }
+            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+        }
+        self.bytes = bytes
+    }
+
+    private init(bytes: ArraySlice<UInt8>) {
+        self.bytes = Array(bytes)
+    }
+
+    func equals(_ other: StaticString) -> Bool {
+        other.withUTF8Buffer { $0.elementsEqual(bytes) }
+    }
+
+    func contains(_ other: StaticString) -> Bool {
+        other.withUTF8Buffer { needle in
+            guard needle.count <= bytes.count else { return false }
+            for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
+                return true
+            }
+            return false
+        }
+    }
+
+    /// What `NSString.pathExtension` gives for the name: the text after the last `.`, or empty
+    /// when there is no `.`, or the only `.` starts the name (`.yaml`), or the name is `..`.
+    var pathExtension: ASCIIName {
+        guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")), dot > 0, bytes != [0x2E, 0x2E] else {
+            return ASCIIName(bytes: [])
+        }
+        return ASCIIName(bytes: bytes[(dot + 1)...])
     }
 }

@@ -100,7 +100,8 @@ public struct Linter: Sendable {
         let accountGlobs = configuration.accounts.map { account in
             account.paths.map { glob in (glob, Array(glob.prefix { $0 != "*" && $0 != "?" && $0 != "[" })) }
         }
-        let accounts = files.map { file -> String? in
+        // Without accounts in the configuration no file belongs to one: skip the per-file path work.
+        let accounts = configuration.accounts.isEmpty ? [String?](repeating: nil, count: files.count) : files.map { file -> String? in
             let path = relative(file)
             let characters = Array(path)
             return zip(configuration.accounts, accountGlobs).first { _, globs in

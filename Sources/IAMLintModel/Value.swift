@@ -33,14 +33,44 @@ public indirect enum Value: Sendable {
 
     /// The entry for `key`, ignoring case (policy grammar is case-insensitive in places).
     public func entry(caseInsensitive key: String) -> ValueEntry? {
-        let lowered = key.lowercased()
         if case .map(let entries, _) = self {
-            return entries.last(where: { $0.key.lowercased() == lowered })
+            return entries.last(where: { Self.equalIgnoringCase($0.key, key) })
         }
         if case .alternatives(let options, _) = self {
             for option in options { if let e = option.entry(caseInsensitive: key) { return e } }
         }
         return nil
+    }
+
+    /// `a.lowercased() == b.lowercased()`, compared on the UTF-8 bytes in place while both are
+    /// ASCII; a byte outside ASCII (or a string without contiguous UTF-8) hands the pair to the
+    /// full Unicode comparison.
+    static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
+        let decided = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in asciiEqualIgnoringCase(x, y) }
+        }
+        if case .some(.some(.some(let equal))) = decided { return equal }
+        return a.lowercased() == b.lowercased()
+    }
+
+    /// Whether two ASCII byte strings are equal ignoring case; nil when a byte outside ASCII is
+    /// met before the answer is known. An ASCII letter can differ from an ASCII letter only if
+    /// the lower-cased strings differ at that place, so the first ASCII mismatch decides.
+    private static func asciiEqualIgnoringCase(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard x.count == y.count else {
+            // An ASCII rest cannot lower-case to nothing: different lengths differ, if all ASCII.
+            return x.allSatisfy { $0 < 0x80 } && y.allSatisfy { $0 < 0x80 } ? false : nil
+        }
+        for k in 0..<x.count {
+            let p = x[k], q = y[k]
+            if p | q >= 0x80 { return nil }
+            if p != q && asciiLowercase(p) != asciiLowercase(q) { return false }
+        }
+        return true
+    }
+
+    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     public subscript(key: String) -> Value? { entry(key)?.value }

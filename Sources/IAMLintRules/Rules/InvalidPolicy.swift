@@ -29,6 +29,13 @@ public struct InvalidPolicy: Rule {
         "sid", "effect", "principal", "notprincipal", "action", "notaction", "resource", "notresource", "condition",
     ]
 
+    /// Whether `key` is one of `elements` (lower-case names), ignoring case; no lower-cased copy
+    /// is made for a key that has no upper-case ASCII letter and nothing outside ASCII.
+    static func isElement(_ key: String, of elements: Set<String>) -> Bool {
+        let plain = key.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        return elements.contains(plain ? key : key.lowercased())
+    }
+
     /// Keys a CloudFormation resolver may leave in place (`Fn::…`, `Ref`): not policy elements.
     static func isIntrinsic(_ key: String) -> Bool {
         key.hasPrefix("Fn::") || key == "Ref"
@@ -46,8 +53,28 @@ public struct InvalidPolicy: Rule {
     /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`,
     /// `${ImportValue:…}`) are not variables.
     static func firstPolicyVariable(in value: Value) -> String? {
-        for text in strings(in: value) where text.value.containsUTF8("${") {
-            var rest = Substring(text.value)
+        switch value {
+        case .map(let entries, _):
+            for entry in entries {
+                if let variable = firstPolicyVariable(in: entry.value) { return variable }
+            }
+            return nil
+        case .list(let items, _), .alternatives(let items, _):
+            for item in items {
+                if let variable = firstPolicyVariable(in: item) { return variable }
+            }
+            return nil
+        case .string(let text, _), .symbolic(let text, _):
+            return firstPolicyVariable(inText: text)
+        case .null:
+            return nil
+        }
+    }
+
+    /// The first policy variable in one string.
+    private static func firstPolicyVariable(inText text: String) -> String? {
+        if text.containsUTF8("${") {
+            var rest = Substring(text)
             while let start = rest.firstRange(of: "${") {
                 let after = rest[start.upperBound...]
                 guard let end = after.firstIndex(of: "}") else { break }
@@ -57,15 +84,6 @@ public struct InvalidPolicy: Rule {
             }
         }
         return nil
-    }
-
-    /// Every string of a value, map keys excluded, in document order.
-    static func strings(in value: Value) -> [PolicyText] {
-        switch value {
-        case .map(let entries, _): return entries.flatMap { strings(in: $0.value) }
-        case .list(let items, _), .alternatives(let items, _): return items.flatMap(strings(in:))
-        default: return value.text.map { [$0] } ?? []
-        }
     }
 
     static func isPolicyVariable(_ inner: Substring) -> Bool {
@@ -136,20 +154,21 @@ public struct InvalidPolicy: Rule {
                 report(Message.empty(policy: label), document.provenance)
                 return
             }
-            for entry in entries where !InvalidPolicy.documentElements.contains(entry.key.lowercased()) && !InvalidPolicy.isIntrinsic(entry.key) {
+            for entry in entries where !InvalidPolicy.isElement(entry.key, of: InvalidPolicy.documentElements) && !InvalidPolicy.isIntrinsic(entry.key) {
                 report(Message.unknownDocumentElement(policy: label, element: entry.key), document.provenance.child(entry.key, range: entry.keyRange))
             }
-            let variable = InvalidPolicy.firstPolicyVariable(in: body)
+            // The policy variables matter only without Version 2012-10-17: searched only then.
             if let version = body.entry(caseInsensitive: "Version") {
                 for text in version.value.texts where !text.isSymbolic {
-                    let at = document.provenance.child("Version", range: text.range)
                     if text.value == "2008-10-17" {
-                        if let variable { report(Message.oldVersion(policy: label, variable: variable), at) }
+                        if let variable = InvalidPolicy.firstPolicyVariable(in: body) {
+                            report(Message.oldVersion(policy: label, variable: variable), document.provenance.child("Version", range: text.range))
+                        }
                     } else if text.value != "2012-10-17" {
-                        report(Message.badVersion(policy: label, version: text.value), at)
+                        report(Message.badVersion(policy: label, version: text.value), document.provenance.child("Version", range: text.range))
                     }
                 }
-            } else if let variable {
+            } else if let variable = InvalidPolicy.firstPolicyVariable(in: body) {
                 report(Message.noVersion(policy: label, variable: variable), document.provenance)
             }
             guard let statementEntry = body.entry(caseInsensitive: "Statement") else {
@@ -160,32 +179,34 @@ public struct InvalidPolicy: Rule {
             if case .list = statementEntry.value { isList = true } else { isList = false }
             var sids: [String: PolicyText] = [:]
             for (index, item) in statementEntry.value.listItems.enumerated() {
-                let provenance = document.provenance.child(isList ? "Statement[\(index)]" : "Statement", range: item.range)
+                // Where the statement is and what it is called are built only for a finding.
+                let provenance = { document.provenance.child(isList ? "Statement[\(index)]" : "Statement", range: item.range) }
                 switch item {
                 case .null, .symbolic:
                     continue
                 case .map:
-                    let name = item.entry(caseInsensitive: "Sid")?.value.text.flatMap { $0.value.isEmpty ? nil : "'\($0.value)'" } ?? "\(index + 1)"
+                    let name = { item.entry(caseInsensitive: "Sid")?.value.text.flatMap { $0.value.isEmpty ? nil : "'\($0.value)'" } ?? "\(index + 1)" }
                     checkStatement(item, name: name, provenance: provenance, sids: &sids)
                 default:
-                    report(Message.statementNotObject(policy: label, index: index + 1), provenance)
+                    report(Message.statementNotObject(policy: label, index: index + 1), provenance())
                 }
             }
         }
 
-        mutating func checkStatement(_ statement: Value, name: String, provenance: Provenance, sids: inout [String: PolicyText]) {
-            let where_ = "\(label) statement \(name)"
+        mutating func checkStatement(_ statement: Value, name: () -> String, provenance: () -> Provenance, sids: inout [String: PolicyText]) {
+            let ref = ref
+            func where_() -> String { "\(ref.label) statement \(name())" }
             func element(_ key: String) -> ValueEntry? { statement.entry(caseInsensitive: key) }
-            func at(_ key: String, _ range: SourceRange) -> Provenance { provenance.child(key, range: range) }
+            func at(_ key: String, _ range: SourceRange) -> Provenance { provenance().child(key, range: range) }
 
-            for entry in statement.mapEntries ?? [] where !InvalidPolicy.statementElements.contains(entry.key.lowercased()) && !InvalidPolicy.isIntrinsic(entry.key) {
-                report(Message.unknownStatementElement(statement: where_, element: entry.key), at(entry.key, entry.keyRange))
+            for entry in statement.mapEntries ?? [] where !InvalidPolicy.isElement(entry.key, of: InvalidPolicy.statementElements) && !InvalidPolicy.isIntrinsic(entry.key) {
+                report(Message.unknownStatementElement(statement: where_(), element: entry.key), at(entry.key, entry.keyRange))
             }
 
             if let sid = element("Sid")?.value.text, !sid.isSymbolic, !sid.value.isEmpty {
                 if let first = sids[sid.value] {
                     report(Message.duplicateSid(policy: label, sid: sid.value), at("Sid", sid.range),
-                           related: [RelatedLocation(location: SourceLocation(file: provenance.file, range: first.range), message: "first statement with this Sid")])
+                           related: [RelatedLocation(location: SourceLocation(file: provenance().file, range: first.range), message: "first statement with this Sid")])
                 } else {
                     sids[sid.value] = sid
                 }
@@ -193,48 +214,48 @@ public struct InvalidPolicy: Rule {
 
             if let effect = element("Effect") {
                 for text in effect.value.texts where !text.isSymbolic && text.value != "Allow" && text.value != "Deny" {
-                    report(Message.badEffect(statement: where_, effect: text.value), at("Effect", text.range))
+                    report(Message.badEffect(statement: where_(), effect: text.value), at("Effect", text.range))
                 }
             } else {
-                report(Message.noEffect(statement: where_), provenance)
+                report(Message.noEffect(statement: where_()), provenance())
             }
 
             let principal = element("Principal"), notPrincipal = element("NotPrincipal")
             if !isTrust {
                 for (key, entry) in [("Principal", principal), ("NotPrincipal", notPrincipal)] {
-                    if let entry { report(Message.principalInIdentityPolicy(statement: where_, element: key), at(key, entry.keyRange)) }
+                    if let entry { report(Message.principalInIdentityPolicy(statement: where_(), element: key), at(key, entry.keyRange)) }
                 }
             } else if principal == nil && notPrincipal == nil {
-                report(Message.noPrincipal(statement: where_), provenance)
+                report(Message.noPrincipal(statement: where_()), provenance())
             }
 
             for (positive, negative) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
                 if element(positive) != nil, let both = element(negative) {
-                    report(Message.both(statement: where_, positive: positive, negative: negative), at(negative, both.keyRange))
+                    report(Message.both(statement: where_(), positive: positive, negative: negative), at(negative, both.keyRange))
                 }
             }
             if element("Action") == nil && element("NotAction") == nil {
-                report(Message.noAction(statement: where_), provenance)
+                report(Message.noAction(statement: where_()), provenance())
             }
 
             let resource = element("Resource"), notResource = element("NotResource")
             if isTrust {
                 for (key, entry) in [("Resource", resource), ("NotResource", notResource)] {
-                    if let entry { report(Message.resourceInTrust(statement: where_, element: key), at(key, entry.keyRange)) }
+                    if let entry { report(Message.resourceInTrust(statement: where_(), element: key), at(key, entry.keyRange)) }
                 }
             } else if resource == nil && notResource == nil {
-                report(Message.noResource(statement: where_), provenance)
+                report(Message.noResource(statement: where_()), provenance())
             }
             for (key, entry) in [("Resource", resource), ("NotResource", notResource)] {
                 for text in entry?.value.texts ?? [] where InvalidPolicy.isMalformedARN(text) {
-                    report(Message.malformedARN(statement: where_, arn: text.value), at(key, text.range))
+                    report(Message.malformedARN(statement: where_(), arn: text.value), at(key, text.range))
                 }
             }
 
             if let condition = element("Condition") {
                 for block in condition.value.listItems {
                     for op in block.mapEntries ?? [] where !InvalidPolicy.isKnownOperator(op.key) {
-                        report(Message.unknownOperator(statement: where_, op: op.key), at("Condition.\(op.key)", op.keyRange))
+                        report(Message.unknownOperator(statement: where_(), op: op.key), at("Condition.\(op.key)", op.keyRange))
                     }
                 }
             }
