@@ -73,14 +73,15 @@ public struct EffectiveAdmin: Rule {
         return coversEverything ? contributing : nil
     }
 
-    /// Whether the allows, less the denies, cover every action of the catalog.
+    /// Whether the allows, less the denies, cover every action of the catalog: worked out
+    /// statement by statement as catalog bitsets (`ActionSets.coveredExactly`, the same answers
+    /// as `Statement.covers(action:)` for every catalog action), cached per action pattern.
     static func allowsEverything(_ allows: [Statement], _ denies: [Statement]) -> Bool {
         guard Self.mayCoverEverything(allows) else { return false }
-        for action in ActionCatalog.shared.allActions {
-            let name = action.fullName
-            guard allows.contains(where: { $0.covers(action: name) }), !denies.contains(where: { $0.covers(action: name) }) else { return false }
-        }
-        return true
+        var allowed = ActionSet.empty
+        for statement in allows { allowed.formUnion(ActionSets.coveredExactly(by: statement)) }
+        for statement in denies { allowed = allowed.subtracting(ActionSets.coveredExactly(by: statement)) }
+        return allowed == ActionSet.all
     }
 
     /// A cheap necessary condition: a NotAction, a wildcard service prefix, or every service named.

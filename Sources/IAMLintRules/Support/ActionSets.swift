@@ -190,6 +190,52 @@ enum ActionSets {
         statement.provenance.child(statement.isNotAction ? "NotAction" : "Action", range: text.range)
     }
 
+    /// The catalog actions for which `Statement.covers(action:)` answers true of a statement
+    /// with this one pattern: whole-string, case-insensitive matching of `service:Name`, where a
+    /// `*` or `?` may cross the colon and `${…}` is plain text. Where that provably equals the
+    /// catalog's split expansion (`expand(pattern:)`), that cached set is used; otherwise each
+    /// catalog action is matched once per distinct pattern, and the answer cached.
+    static func matchedExactly(by pattern: String) -> ActionSet {
+        if expansionMatchesWholeString(pattern) { return expand(pattern: pattern) }
+        return exactCache.value(for: pattern) { key in
+            var set = ActionSet.empty
+            for (i, action) in catalog.allActions.enumerated()
+            where Wildcard.matches(pattern: key, false, action.fullName, caseInsensitive: true) {
+                set.insert(i)
+            }
+            return set
+        }
+    }
+
+    /// True when the catalog's expansion of `pattern` (split at its first `:`, each side a glob)
+    /// is exactly the set whole-string matching gives: the pattern is ASCII (no Unicode case
+    /// folding), has no `$`, `{` or `}`, and is either only `*`s or has exactly one `:` with text
+    /// on both sides. Every catalog name is ASCII with exactly one `:`, so that colon can only
+    /// meet the name's, and no wildcard can cross it.
+    static func expansionMatchesWholeString(_ pattern: String) -> Bool {
+        var colons = 0, onlyStars = true, colonAt = -1, length = 0
+        for (i, byte) in pattern.utf8.enumerated() {
+            length += 1
+            if byte >= 0x80 || byte == UInt8(ascii: "$") || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") { return false }
+            if byte != UInt8(ascii: "*") { onlyStars = false }
+            if byte == UInt8(ascii: ":") {
+                colons += 1
+                colonAt = i
+            }
+        }
+        if length > 0, onlyStars { return true }
+        return colons == 1 && colonAt > 0 && colonAt < length - 1
+    }
+
+    /// The catalog actions `statement.covers(action:)` is true of (see `matchedExactly`); for a
+    /// `NotAction`, every catalog action that none of its patterns matches.
+    static func coveredExactly(by statement: Statement) -> ActionSet {
+        var set = ActionSet.empty
+        for pattern in statement.actions { set.formUnion(matchedExactly(by: pattern.value)) }
+        return statement.isNotAction ? set.complement() : set
+    }
+
+    private static let exactCache = PatternCache()
     private static let cache = PatternCache()
 
     /// A lock-protected map from pattern to its expansion. Distinct patterns in a scan are few
