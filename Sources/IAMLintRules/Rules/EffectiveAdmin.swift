@@ -85,7 +85,36 @@ public struct EffectiveAdmin: Rule {
     }
 
     /// A cheap necessary condition: a NotAction, a wildcard service prefix, or every service named.
+    /// Counting the patterns first answers most cases without building the set of services:
+    /// fewer patterns than the catalog has services cannot name every service.
     static func mayCoverEverything(_ allows: [Statement]) -> Bool {
+        var named = 0
+        for statement in allows {
+            if statement.isNotAction { return true }
+            for action in statement.actions where !action.isSymbolic {
+                guard let wildcard = serviceHasWildcard(action.value) else { return namesEveryService(allows) }
+                if wildcard { return true }
+                named += 1
+            }
+        }
+        guard named >= ActionCatalog.shared.serviceCount else { return false }
+        return namesEveryService(allows)
+    }
+
+    /// Whether the service part of a pattern (before its first `:`, or all of it) holds `*` or
+    /// `?`, without allocating; nil for a pattern starting with `:`, left to `namesEveryService`.
+    static func serviceHasWildcard(_ pattern: String) -> Bool? {
+        var first = true
+        for byte in pattern.utf8 {
+            if byte == UInt8(ascii: ":") { return first ? nil : false }
+            if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") { return true }
+            first = false
+        }
+        return false
+    }
+
+    /// The full test: a NotAction, a wildcard service prefix, or every service of the catalog named.
+    static func namesEveryService(_ allows: [Statement]) -> Bool {
         var services = Set<String>()
         for statement in allows {
             if statement.isNotAction { return true }
