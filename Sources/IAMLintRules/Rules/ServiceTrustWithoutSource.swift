@@ -38,7 +38,12 @@ public struct ServiceTrustWithoutSource: Rule {
     /// `ec2.${AWS::URLSuffix}` → `ec2`, `logs.us-east-1.amazonaws.com` → `logs`; nil when the name is symbolic.
     static func serviceName(_ text: PolicyText) -> String? {
         var value = text.value.lowercased()
-        if let range = value.firstRange(of: ".amazonaws.com") {
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: one byte per character, so a byte search finds what `firstRange` would.
+            if let head = asciiPrefix(of: value, before: ".amazonaws.com") ?? asciiPrefix(of: value, before: ".${aws::urlsuffix}") {
+                value = head
+            }
+        } else if let range = value.firstRange(of: ".amazonaws.com") {
             value = String(value[..<range.lowerBound])
         } else if let range = value.firstRange(of: ".${aws::urlsuffix}") {
             value = String(value[..<range.lowerBound])
@@ -49,6 +54,18 @@ public struct ServiceTrustWithoutSource: Rule {
         }
         guard !labels.isEmpty, !labels.contains(where: { $0.containsUTF8("${") || $0.containsUTF8("*") }) else { return nil }
         return labels.joined(separator: ".")
+    }
+
+    /// The part of ASCII `value` before the first occurrence of `needle`, or nil without one.
+    static func asciiPrefix(of value: String, before needle: StaticString) -> String? {
+        let bytes = Array(value.utf8)
+        return needle.withUTF8Buffer { n -> String? in
+            guard bytes.count >= n.count else { return nil }
+            for start in 0...(bytes.count - n.count) where bytes[start..<(start + n.count)].elementsEqual(n) {
+                return String(decoding: bytes[..<start], as: UTF8.self)
+            }
+            return nil
+        }
     }
 
     enum Message {
