@@ -266,7 +266,8 @@ enum ResourceScope {
     /// `group`, `role`, `policy`) in some account: `*`, `arn:aws:iam::*:role/*`,
     /// `arn:aws:iam::111122223333:*`, `arn:aws:iam::*:user*`. The account may be anything.
     static func namesEvery(_ type: String, _ text: PolicyText) -> Bool {
-        let value = text.value.replacingOccurrences(of: "${AWS::Partition}", with: "aws")
+        // Foundation's replacement is costly even when there is nothing to replace.
+        let value = text.value.containsUTF8("${AWS::Partition}") ? text.value.replacingOccurrences(of: "${AWS::Partition}", with: "aws") : text.value
         if !value.isEmpty, value.allSatisfy({ $0 == "*" }) { return true }
         guard let arn = ARN(value), Wildcard.matches(pattern: arn.service, false, "iam", caseInsensitive: true) else { return false }
         let resource = arn.resource
