@@ -168,10 +168,12 @@ enum ActionSets {
         var result: [String] = []
         guard limit > 0 else { return result }
         var seen = ActionSet.empty
-        let sources = statement.isNotAction ? [set] : statement.actions.map { expand($0).intersection(set) }
-        for source in sources {
-            for (w, word) in source.words.enumerated() where word != 0 {
-                var bits = word
+        // One source at a time, so that patterns after the limit is reached are never expanded.
+        let sourceCount = statement.isNotAction ? 1 : statement.actions.count
+        for k in 0..<sourceCount {
+            let source = statement.isNotAction ? set : expand(statement.actions[k])
+            for (w, word) in source.words.enumerated() where word & set.words[w] != 0 {
+                var bits = word & set.words[w]
                 while bits != 0 {  // ascending indexes, stopping at the limit
                     let i = w * 64 + bits.trailingZeroBitCount
                     bits &= bits - 1
