@@ -30,7 +30,12 @@ final class ActionPatternExactnessTests: XCTestCase {
         // Both sides fold ASCII case, and catalog-path patterns are ASCII: one spelling each.
         let catalogPath = Set(patterns.filter(ActionSets.expansionMatchesWholeString).map { $0.lowercased() }).sorted()
         XCTAssertGreaterThan(catalogPath.count, 100)
-        for pattern in catalogPath { assertExact(pattern) }
+        // Every pattern with a wildcard; of the plain action names (one catalog entry or none
+        // each, the simplest case), an evenly spread 200, to keep the debug suite quick.
+        let wild = catalogPath.filter { $0.contains("*") || $0.contains("?") }
+        let plain = catalogPath.filter { !$0.contains("*") && !$0.contains("?") }
+        let step = max(1, plain.count / 200)
+        for pattern in wild + stride(from: 0, to: plain.count, by: step).map({ plain[$0] }) { assertExact(pattern) }
     }
 
     private func assertExact(_ pattern: String, file: StaticString = #filePath, line: UInt = #line) {
