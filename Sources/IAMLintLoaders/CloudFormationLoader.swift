@@ -14,6 +14,19 @@ public enum CloudFormationLoader {
     /// `account`, when configured, is the account the template deploys to: `AWS::AccountId`
     /// becomes that id and `AWS::Partition` becomes `aws`. `source`, when given, holds the bytes
     /// `root` was parsed from: the committed-key scan then rules the file out on them.
+    /// Whether the template as written declares every name it may refer to. Not when something
+    /// adds resources or parameters the source does not show: a `Transform` (SAM, macros), SAM
+    /// resource types without one, CloudFormation modules (`…::MODULE`), Rain modules or other
+    /// tagged types, or a preprocessor's own format version (org-formation's `2010-09-09-OC`).
+    static func declaresEveryName(_ root: Node) -> Bool {
+        if root["Transform"] != nil { return false }
+        if let version = root["AWSTemplateFormatVersion"], version.string != "2010-09-09" { return false }
+        return (root["Resources"]?.entries ?? []).allSatisfy { entry in
+            guard let node = entry.value["Type"], node.tag == nil, let type = node.string else { return false }
+            return !type.hasPrefix("AWS::Serverless::") && !type.hasSuffix("::MODULE")
+        }
+    }
+
     public static func load(_ root: Node, file: String, account: String? = nil, source: [UInt8]? = nil) -> GraphFragment {
         var fragment = GraphFragment(file: file)
         fragment.account = account
@@ -23,6 +36,8 @@ public enum CloudFormationLoader {
             pseudo = ["AWS::AccountId": account, "AWS::Partition": "aws"]
         }
         var resolver = IntrinsicResolver(template: root, pseudoParameters: pseudo)
+        resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
+        var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
         for entry in root["Resources"]?.entries ?? [] {
             guard let type = entry.value["Type"]?.string else { continue }
@@ -72,8 +87,11 @@ public enum CloudFormationLoader {
             }
             fragment.inventory += inventory.items(
                 type: type, logicalID: logicalID, resource: entry.value, properties: properties, base: base, resolver: &resolver)
+            undefined.add(resolver.takeUndefinedReferences(), logicalPath: base.logicalPath)
         }
         fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
+        undefined.add(resolver.takeUndefinedReferences(), logicalPath: "Outputs")
+        fragment.problems += undefined.problems
         fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation, source: source)
         return fragment
     }

@@ -57,6 +57,32 @@ struct IntrinsicResolver {
     private let declaredParameters: Set<String>
     private let listParameters: Set<String>
 
+    /// A `Ref`, `Fn::GetAtt` or `Fn::Sub` variable naming something the template does not
+    /// declare: the stack cannot be created as written.
+    struct UndefinedReference: Hashable {
+        enum Function: String { case ref = "Ref", getAtt = "Fn::GetAtt", sub = "Fn::Sub" }
+        var function: Function
+        var name: String
+        var range: SourceRange
+    }
+
+    /// Whether undeclared names are recorded: not in templates with a `Transform` (SAM and
+    /// macros add resources, parameters and variables the source does not show).
+    var recordsUndefinedReferences = true
+    private var undefinedReferences: [UndefinedReference] = []
+
+    /// The undeclared names met since the last call, in the order met.
+    mutating func takeUndefinedReferences() -> [UndefinedReference] {
+        defer { undefinedReferences.removeAll(keepingCapacity: true) }
+        return undefinedReferences
+    }
+
+    private mutating func recordUndefined(_ function: UndefinedReference.Function, _ name: String, _ range: SourceRange) {
+        // A name with a `:` (`${self:service}`, `${opt:stage}`) is another tool's variable syntax.
+        guard recordsUndefinedReferences, !name.isEmpty, !name.contains("${"), !name.contains(":") else { return }
+        undefinedReferences.append(UndefinedReference(function: function, name: name, range: range))
+    }
+
     /// The marker for `AWS::NoValue`: an empty set of alternatives.
     static func noValue(_ range: SourceRange) -> Value { .alternatives([], range) }
 
@@ -169,7 +195,7 @@ struct IntrinsicResolver {
         }
     }
 
-    private mutating func ref(_ target: String, range: SourceRange) -> Value {
+    private mutating func ref(_ target: String, range: SourceRange, function: UndefinedReference.Function = .ref) -> Value {
         if target == "AWS::NoValue" { return Self.noValue(range) }
         if target.hasPrefix("AWS::") {
             if let known = pseudoParameters[target] { return .string(known, range) }
@@ -194,10 +220,12 @@ struct IntrinsicResolver {
             }
             return .symbolic("${\(target)}", range)
         }
+        recordUndefined(function, target, range)
         return .symbolic("${\(target)}", range)
     }
 
     private mutating func getAtt(_ resourceName: String, _ attribute: String, range: SourceRange) -> Value {
+        if resources[resourceName] == nil { recordUndefined(.getAtt, resourceName, range) }
         guard let resource = resources[resourceName], let arnType = Self.arnTypes[resource.type],
               attribute == "Arn" || (attribute == "PolicyArn" && resource.type == "AWS::IAM::ManagedPolicy") else {
             return .symbolic("${\(resourceName).\(attribute)}", range)
@@ -257,7 +285,7 @@ struct IntrinsicResolver {
             } else if let dot = trimmedName.firstIndex(of: "."), resources[String(trimmedName[..<dot])] != nil {
                 value = getAtt(String(trimmedName[..<dot]), String(trimmedName[trimmedName.index(after: dot)...]), range: range)
             } else {
-                value = ref(trimmedName, range: range)
+                value = ref(trimmedName, range: range, function: .sub)
             }
             switch value {
             case .string(let s, _): output.append(contentsOf: s.utf8)

@@ -352,6 +352,8 @@ public struct InputProblem: Sendable {
         case parseError
         case duplicateKey
         case limitExceeded
+        /// A CloudFormation `Ref`, `Fn::GetAtt` or `Fn::Sub` variable names nothing the template declares.
+        case undefinedReference
     }
 
     public var kind: Kind

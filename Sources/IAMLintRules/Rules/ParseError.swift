@@ -13,7 +13,7 @@ public struct ParseError: Rule {
                 return context.finding(
                     Message.cannotParse(problem.message), at: problem.provenance,
                     subject: problem.provenance.file, related: problem.related)
-            case .duplicateKey, .limitExceeded:
+            case .duplicateKey, .limitExceeded, .undefinedReference:
                 return nil
             }
         }
