@@ -7,9 +7,6 @@ public struct DuplicateKey: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.graph.problems.compactMap { problem in
-            guard problem.kind == .duplicateKey else { return nil }
-            return context.finding(problem.message, at: problem.provenance, subject: problem.provenance.logicalPath, related: problem.related)
-        }
+        context.findings(forProblemsOf: .duplicateKey)
     }
 }

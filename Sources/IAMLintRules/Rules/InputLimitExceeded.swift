@@ -9,12 +9,7 @@ public struct InputLimitExceeded: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.graph.problems.compactMap { problem in
-            guard case .limitExceeded = problem.kind else { return nil }
-            return context.finding(
-                Message.notChecked(problem.message), at: problem.provenance,
-                subject: problem.provenance.file, related: problem.related)
-        }
+        context.findings(forProblemsOf: .limitExceeded, subject: \.file, message: Message.notChecked)
     }
 
     enum Message {

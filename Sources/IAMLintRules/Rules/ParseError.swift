@@ -7,16 +7,7 @@ public struct ParseError: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.graph.problems.compactMap { problem in
-            switch problem.kind {
-            case .parseError:
-                return context.finding(
-                    Message.cannotParse(problem.message), at: problem.provenance,
-                    subject: problem.provenance.file, related: problem.related)
-            case .duplicateKey, .limitExceeded, .undefinedReference:
-                return nil
-            }
-        }
+        context.findings(forProblemsOf: .parseError, subject: \.file, message: Message.cannotParse)
     }
 
     enum Message {

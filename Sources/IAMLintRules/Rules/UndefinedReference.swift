@@ -9,9 +9,6 @@ public struct UndefinedReference: Rule {
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
-        context.graph.problems.compactMap { problem in
-            guard case .undefinedReference = problem.kind else { return nil }
-            return context.finding(problem.message, at: problem.provenance, subject: problem.provenance.logicalPath, related: problem.related)
-        }
+        context.findings(forProblemsOf: .undefinedReference)
     }
 }
