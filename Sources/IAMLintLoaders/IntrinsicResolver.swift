@@ -303,12 +303,7 @@ struct IntrinsicResolver {
     }
 
     private static func firstIndex(of byte: UInt8, in bytes: [UInt8], from start: Int) -> Int? {
-        var i = start
-        while i < bytes.count {
-            if bytes[i] == byte { return i }
-            i += 1
-        }
-        return nil
+        bytes.withUnsafeBufferPointer { ByteSearch.firstIndex(of: byte, in: $0, from: start) }
     }
 
     /// A value produced elsewhere (a parameter default, a mapping) reported where it is used.

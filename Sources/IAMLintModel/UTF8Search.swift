@@ -1,33 +1,41 @@
+import IAMLintCore
+
 extension StringProtocol {
-    /// Whether `needle` occurs in the text, comparing UTF-8 bytes: the plain search IAM's own
-    /// text comparisons need (no Unicode normalisation), without bridging to Foundation or
-    /// allocating.
-    @inlinable
+    /// Whether `needle` occurs in the text, comparing UTF-8 bytes (`ByteSearch`): the plain search
+    /// IAM's own text comparisons need (no Unicode normalisation), without bridging to Foundation.
     public func containsUTF8(_ needle: StaticString) -> Bool {
+        utf8Offset(of: needle) != nil
+    }
+
+    /// The UTF-8 offset of the first occurrence of `needle`, or nil.
+    public func utf8Offset(of needle: StaticString) -> Int? {
         needle.withUTF8Buffer { n in
-            if let found = utf8.withContiguousStorageIfAvailable({ UTF8Search.contains($0, n) }) { return found }
-            return Array(utf8).withUnsafeBufferPointer { UTF8Search.contains($0, n) }
+            if let found = utf8.withContiguousStorageIfAvailable({ ByteSearch.firstIndex(of: n, in: $0) }) { return found }
+            return Array(utf8).withUnsafeBufferPointer { ByteSearch.firstIndex(of: n, in: $0) }
         }
     }
 }
 
-/// Byte-level substring search for `containsUTF8`.
-public enum UTF8Search {
-    /// Whether `needle` occurs in `haystack` (an empty needle always does).
-    @inlinable
-    public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= haystack.count else { return false }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first {
-                var k = 1
-                while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
+extension String {
+    /// The text with every occurrence of `needle` replaced by `replacement`, on UTF-8 bytes.
+    public func replacingUTF8(_ needle: StaticString, with replacement: String) -> String {
+        var text = self
+        return text.withUTF8 { bytes in
+            needle.withUTF8Buffer { n -> String in
+                guard var at = ByteSearch.firstIndex(of: n, in: bytes) else { return self }
+                var out: [UInt8] = []
+                out.reserveCapacity(bytes.count)
+                var from = 0
+                repeat {
+                    out.append(contentsOf: bytes[from..<at])
+                    out.append(contentsOf: replacement.utf8)
+                    from = at + n.count
+                    guard let next = ByteSearch.firstIndex(of: n, in: bytes, from: from) else { break }
+                    at = next
+                } while true
+                out.append(contentsOf: bytes[from...])
+                return String(decoding: out, as: UTF8.self)
             }
-            i += 1
         }
-        return false
     }
 }

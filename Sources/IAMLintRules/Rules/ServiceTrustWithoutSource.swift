@@ -58,14 +58,7 @@ public struct ServiceTrustWithoutSource: Rule {
 
     /// The part of ASCII `value` before the first occurrence of `needle`, or nil without one.
     static func asciiPrefix(of value: String, before needle: StaticString) -> String? {
-        let bytes = Array(value.utf8)
-        return needle.withUTF8Buffer { n -> String? in
-            guard bytes.count >= n.count else { return nil }
-            for start in 0...(bytes.count - n.count) where bytes[start..<(start + n.count)].elementsEqual(n) {
-                return String(decoding: bytes[..<start], as: UTF8.self)
-            }
-            return nil
-        }
+        value.utf8Offset(of: needle).map { String(decoding: value.utf8.prefix($0), as: UTF8.self) }
     }
 
     enum Message {

@@ -286,21 +286,7 @@ enum ResourceScope {
     static func withPartition(_ text: String) -> String {
         guard text.containsUTF8("${AWS::Partition}") else { return text }
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.replacingOccurrences(of: "${AWS::Partition}", with: "aws") }
-        let bytes = Array(text.utf8)
-        let needle = Array("${AWS::Partition}".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        while i < bytes.count {
-            if i + needle.count <= bytes.count, bytes[i..<(i + needle.count)].elementsEqual(needle) {
-                out.append(contentsOf: "aws".utf8)
-                i += needle.count
-            } else {
-                out.append(bytes[i])
-                i += 1
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return text.replacingUTF8("${AWS::Partition}", with: "aws")
     }
 
     /// Whether the statement's resource element covers every resource of `type` (see
