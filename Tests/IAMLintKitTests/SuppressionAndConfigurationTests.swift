@@ -151,4 +151,14 @@ final class SuppressionAndConfigurationTests: XCTestCase {
         XCTAssertTrue(Glob.matches("a/?.y[am]ml", "a/b.yaml"))
         XCTAssertTrue(Glob.matches("Resources.Old*", "Resources.OldAdmin.Properties", separator: nil))
     }
+
+    /// A configuration file named by one character in the working folder (`--config a`) with a
+    /// `rulePacks` key crashed in Foundation's `deletingLastPathComponent`; rule packs are found
+    /// beside the file.
+    func testRulePacksOfAConfigurationFileWithAOneCharacterName() throws {
+        XCTAssertNoThrow(try ConfigurationFile.parse("rulePacks: []\n", file: "a"))
+        XCTAssertThrowsError(try ConfigurationFile.parse("rulePacks: [packs]\n", file: "a")) { error in
+            XCTAssertTrue("\(error)".contains("packs"), "\(error)")
+        }
+    }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCore
 import IAMLintModel
 import IAMLintRules
@@ -111,8 +115,7 @@ public struct CustomRulePack: Sendable {
     /// (the built-in rules and packs loaded before) or with each other.
     public static func load(directory: String, known: RuleSet = .builtIn) throws -> CustomRulePack {
         let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileSystem.isDirectory(directory) else {
             throw CustomRuleError(file: directory, message: "no such rule pack folder")
         }
         var folders: [String] = []
@@ -121,9 +124,8 @@ public struct CustomRulePack: Sendable {
         } else {
             let names = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
             for name in names.sorted() where !name.hasPrefix(".") {
-                var sub: ObjCBool = false
                 let path = directory.hasSuffix("/") ? "\(directory)\(name)" : "\(directory)/\(name)"
-                guard fm.fileExists(atPath: path, isDirectory: &sub), sub.boolValue else { continue }
+                guard FileSystem.isDirectory(path) else { continue }
                 guard fm.fileExists(atPath: "\(path)/rule.yml") else {
                     throw CustomRuleError(file: path, message: "a rule folder needs a rule.yml (each folder of a rule pack is one rule: <CODE>-<slug>/rule.yml)")
                 }
@@ -217,7 +219,7 @@ enum RuleFileReader {
             throw fail(slugEntry.value.range, "slug '\(slug)' is already taken by \(clash.code) \(clash.slug)")
         }
         let expectedFolder = "\(code)-\(slug)"
-        let folderName = (folder as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? folder
+        let folderName = PathText.standardized(folder).split(separator: "/").last.map(String.init) ?? folder
         if folderName != expectedFolder {
             throw fail(codeEntry.keyRange, "the rule's folder must be named '\(expectedFolder)', not '\(folderName)'")
         }

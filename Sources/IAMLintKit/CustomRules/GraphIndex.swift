@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCore
 import IAMLintModel
 import IAMLintRules
@@ -54,7 +58,7 @@ final class GraphIndex: @unchecked Sendable {
     /// Standalone policy index → policy entity.
     private let standalonePolicy: [Int: Int]
 
-    private let lock = NSRecursiveLock()
+    private let lock = Lock(recursive: true)
     private var _steps: [AssumeStep]?
     private var _stepsFrom: [Int: [Int]]?
     private var _usersWithAccessKeys: Set<Int>?
@@ -120,7 +124,7 @@ final class GraphIndex: @unchecked Sendable {
 
     // MARK: Shared per graph
 
-    private static let cacheLock = NSLock()
+    private static let cacheLock = Lock()
     nonisolated(unsafe) private static weak var cachedGraph: IAMGraph?
     nonisolated(unsafe) private static var cachedIndex: GraphIndex?
 
@@ -418,7 +422,7 @@ struct ActionProfile {
 enum ActionNames {
     static let all: [String] = ActionCatalog.shared.allActions.map { "\($0.service):\($0.name.lowercased())" }
 
-    private static let lock = NSLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var expansions: [String: [String]] = [:]
 
     /// The catalog actions an IAM action pattern covers, lower-cased.

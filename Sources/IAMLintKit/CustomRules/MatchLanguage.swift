@@ -13,7 +13,7 @@ public enum MatchKind: String, CaseIterable, Sendable, Hashable, Comparable {
     case assumeEdge = "assume-edge"
 
     /// How messages name the kind: `role`, `trust statement`.
-    public var noun: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+    public var noun: String { rawValue.replacing("-", with: " ") }
 
     public static func < (a: MatchKind, b: MatchKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import IAMLintCatalogGen
 import IAMLintCore
 import IAMLintRules
@@ -75,19 +79,18 @@ public struct RulePackTester {
     /// Scans one example (a file or a folder, with the folder's own `.iamlint.yml` if any), paths
     /// shown relative to the example's folder, with the pack loaded and `code` turned on.
     public static func lintExample(_ path: String, pack: CustomRulePack, enabling code: String) throws -> LintResult {
-        var isDirectory: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        let base = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
+        let isDirectory = FileSystem.isDirectory(path)
+        let base = isDirectory ? path : PathText.parent(path)
         var configuration = Configuration()
         configuration.rulePacks = [pack]
         configuration.ruleSet = RuleSet.builtIn.adding(pack.entries)
         let configFile = "\(path)/\(ConfigurationFile.defaultFileName)"
-        if isDirectory.boolValue, FileManager.default.fileExists(atPath: configFile) {
+        if isDirectory, FileManager.default.fileExists(atPath: configFile) {
             configuration = try ConfigurationFile.load(path: configFile, into: configuration)
         }
         configuration.enabled.insert(code)
         configuration.threads = 1
-        return Linter(configuration: configuration).lint([path], displayBase: base, root: isDirectory.boolValue ? path : nil)
+        return Linter(configuration: configuration).lint([path], displayBase: base, root: isDirectory ? path : nil)
     }
 
     /// The report `iamlint test-rules` prints: a line per case, details of failures, and a

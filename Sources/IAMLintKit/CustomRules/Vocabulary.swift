@@ -215,7 +215,7 @@ enum Vocabulary {
                 return ev.graph.profiles[i].properties.keys.sorted()
             },
         ] + profileSettings.map { key in
-            Property(name: key.replacingOccurrences(of: "_", with: "-"), kinds: [.profile], type: .text(caseInsensitive: false)) { ev, e in
+            Property(name: key.replacing("_", with: "-"), kinds: [.profile], type: .text(caseInsensitive: false)) { ev, e in
                 guard case .profile(let i) = e, let value = ev.graph.profiles[i][key] else { return [] }
                 return [value.value]
             }

@@ -1,4 +1,3 @@
-import Foundation
 import IAMLintCore
 import IAMLintModel
 
@@ -244,7 +243,7 @@ enum ActionSets {
     /// (about 3,000 over the whole shared corpus), so it is never trimmed.
     private final class PatternCache: @unchecked Sendable {
         private var entries: [String: ActionSet] = [:]
-        private let lock = NSLock()
+        private let lock = Lock()
 
         func value(for key: String, _ make: (String) -> ActionSet) -> ActionSet {
             lock.lock()
@@ -279,13 +278,10 @@ enum ResourceScope {
         return "\(type)/".hasPrefix(prefix)
     }
 
-    /// `text` with every `${AWS::Partition}` replaced by `aws`. Foundation's replacement costs
-    /// tens of thousands of instructions even when there is nothing to replace, so it is skipped
-    /// without the placeholder, and an ASCII text (one byte per character) is rewritten byte by
-    /// byte; other text keeps Foundation's.
+    /// `text` with every `${AWS::Partition}` replaced by `aws`, on UTF-8 bytes (the placeholder
+    /// is ASCII, and an ASCII byte never occurs inside a multi-byte character).
     static func withPartition(_ text: String) -> String {
         guard text.containsUTF8("${AWS::Partition}") else { return text }
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.replacingOccurrences(of: "${AWS::Partition}", with: "aws") }
         return text.replacingUTF8("${AWS::Partition}", with: "aws")
     }
 

@@ -1,4 +1,3 @@
-import Foundation
 import IAMLintCore
 import IAMLintModel
 
@@ -106,7 +105,7 @@ enum UnresolvedPrincipal {
         }
         // A needle whose last character is quantified (`?`, `*`, `{0,1}`) is not required.
         return [":role/", ":assumed-role/", "amazonaws.com"].contains { needle in
-            guard let range = outside.range(of: needle) else { return false }
+            guard let range = outside.firstRange(of: needle) else { return false }
             let next = outside[range.upperBound...].first
             return next != "?" && next != "*" && next != "{"
         }

@@ -1,5 +1,11 @@
 import ArgumentParser
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import IAMLintCore
 import IAMLintKit
 import IAMLintRules
@@ -20,11 +26,11 @@ struct IAMLint: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
-            Foundation.exit(code.rawValue)
+            Console.terminate(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(2)
+            Console.standardError((fullMessage(for: error) + "\n"))
+            Console.terminate(2)
         }
     }
 }
@@ -73,7 +79,7 @@ struct ScanOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
+        for path in paths where !FileSystem.exists(path) {
             throw ValidationError("no such file or folder: \(path)")
         }
         if threads < 0 { throw ValidationError("--threads must be 0 (one per core) or more") }
@@ -83,7 +89,7 @@ struct ScanOptions: ParsableArguments {
     /// `--enable IAM108,IAM218 --enable IAM601` → the three names (blanks around commas ignored).
     static func ruleNames(_ values: [String]) -> [String] {
         values.flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingBlanks() }
             .filter { !$0.isEmpty }
     }
 
@@ -101,21 +107,20 @@ struct ScanOptions: ParsableArguments {
 
     /// The scanned root: the one folder given, else the current folder.
     var root: String {
-        var isDirectory: ObjCBool = false
-        if paths.count == 1, FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory), isDirectory.boolValue {
+        if paths.count == 1, FileSystem.isDirectory(paths[0]) {
             return paths[0]
         }
         return "."
     }
 
-    var baselinePath: String { baseline ?? (root as NSString).appendingPathComponent(Baseline.defaultFileName) }
+    var baselinePath: String { baseline ?? PathText.appending(root, Baseline.defaultFileName) }
 
     func lint() throws -> LintResult {
         // Baseline keys and fingerprints are relative to the folder the baseline lives in.
-        let result = Linter(configuration: try configuration()).lint(paths, root: (baselinePath as NSString).deletingLastPathComponent)
+        let result = Linter(configuration: try configuration()).lint(paths, root: PathText.parent(baselinePath))
         if verbose {
             for skip in result.skipped {
-                FileHandle.standardError.write(Data("skipped \(skip.path): \(skip.reason)\n".utf8))
+                Console.standardError("skipped \(skip.path): \(skip.reason)\n")
             }
         }
         return result
@@ -123,17 +128,17 @@ struct ScanOptions: ParsableArguments {
 
     /// The baseline to apply: nil when there is none (and none was asked for by name).
     func loadBaseline() throws -> Baseline? {
-        guard FileManager.default.fileExists(atPath: baselinePath) else {
+        guard FileSystem.exists(baselinePath) else {
             if baseline != nil { throw ValidationError("no such baseline file: \(baselinePath)") }
             return nil
         }
         do {
-            let text = try String(contentsOfFile: baselinePath, encoding: .utf8)
+            let text = try FileSystem.readText(baselinePath)
             return try Baseline.parse(text, file: baselinePath)
         } catch let error as Baseline.Error {
             throw ValidationError(error.description)
         } catch {
-            throw ValidationError("cannot read \(baselinePath): \(error.localizedDescription)")
+            throw ValidationError("cannot read \(baselinePath): \(error)")
         }
     }
 }
@@ -218,7 +223,7 @@ struct Check: ParsableCommand {
         if let baseline { result.apply(baseline, name: scan.baselinePath) }
         for target in try reportTargets() {
             let toTerminal = target.file == nil && isatty(STDOUT_FILENO) == 1
-            let colored = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let colored = toTerminal && getenv("NO_COLOR") == nil
             let reporter: Reporter
             switch target.format {
             case .text: reporter = TextReporter(colored: colored)
@@ -230,21 +235,21 @@ struct Check: ParsableCommand {
             let report = reporter.render(result)
             if let file = target.file {
                 do {
-                    try report.write(toFile: file, atomically: true, encoding: .utf8)
+                    try FileSystem.writeText(report, to: file)
                 } catch {
-                    throw ValidationError("cannot write \(file): \(error.localizedDescription)")
+                    throw ValidationError("cannot write \(file): \(error)")
                 }
             } else {
-                FileHandle.standardOutput.write(Data(report.utf8))
+                Console.standardOutput(report)
             }
         }
         if !quiet {
-            FileHandle.standardError.write(Data(TextReporter.summary(result).utf8))
+            Console.standardError(TextReporter.summary(result))
         }
         let failed = failOn.threshold.map { threshold in result.findings.contains { $0.severity >= threshold } } ?? false
         // The process ends here, leaving the graph to the operating system: releasing a large
         // organisation's model object by object costs more than building its indexes.
-        Foundation.exit(failed ? 1 : 0)
+        Console.terminate(failed ? 1 : 0)
     }
 }
 
@@ -269,12 +274,12 @@ struct BaselineCommand: ParsableCommand {
             updated = Baseline(findings: result.findings, key: result.key)
         }
         do {
-            try updated.serialized().write(toFile: scan.baselinePath, atomically: true, encoding: .utf8)
+            try FileSystem.writeText(updated.serialized(), to: scan.baselinePath)
         } catch {
-            throw ValidationError("cannot write \(scan.baselinePath): \(error.localizedDescription)")
+            throw ValidationError("cannot write \(scan.baselinePath): \(error)")
         }
         let count = updated.entries.values.reduce(0, +)
-        FileHandle.standardError.write(Data("wrote \(scan.baselinePath): \(count) accepted finding\(count == 1 ? "" : "s")\n".utf8))
+        Console.standardError("wrote \(scan.baselinePath): \(count) accepted finding\(count == 1 ? "" : "s")\n")
     }
 }
 
@@ -288,8 +293,8 @@ func loadConfiguration(config: String?, root: String, rulePacks: [String]) throw
             throw ValidationError(error.description)
         }
     }
-    let path = config ?? (root as NSString).appendingPathComponent(ConfigurationFile.defaultFileName)
-    if config != nil || FileManager.default.fileExists(atPath: path) {
+    let path = config ?? PathText.appending(root, ConfigurationFile.defaultFileName)
+    if config != nil || FileSystem.exists(path) {
         do {
             configuration = try ConfigurationFile.load(path: path, into: configuration)
         } catch let error as ConfigurationFile.Error {
@@ -342,7 +347,7 @@ struct Rules: ParsableCommand {
             let headers = ["CODE", "SLUG", "SEVERITY", "STATUS", "TITLE"]
             let widths = headers.indices.map { i in ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
             for row in [headers] + rows {
-                let cells = row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                let cells = row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[i] - cell.count)) }
                 print(cells.joined(separator: "  "))
             }
         }
@@ -390,7 +395,7 @@ struct TestRules: ParsableCommand {
         do {
             pack = try CustomRulePack.load(directory: directory)
         } catch let error as CustomRuleError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Console.standardError("error: \(error.description)\n")
             throw ExitCode(2)
         }
         let results = RulePackTester(pack: pack).run()
@@ -423,12 +428,12 @@ struct Graph: ParsableCommand {
         }
         if let output {
             do {
-                try text.write(toFile: output, atomically: true, encoding: .utf8)
+                try FileSystem.writeText(text, to: output)
             } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+                throw ValidationError("cannot write \(output): \(error)")
             }
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            Console.standardOutput(text)
         }
     }
 }
