@@ -13,8 +13,9 @@ generate:
 example:
 	swift run iamlint check docs/examples/multi-account
 
+# The Swift runtime linked in: the binary runs without a Swift toolchain and starts faster.
 release:
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 
 # Benchmark: corpus vs the libyaml parse floor, a generated 100k-principal org, peers if installed.
 bench:
