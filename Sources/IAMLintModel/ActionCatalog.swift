@@ -79,14 +79,28 @@ public final class ActionCatalog: @unchecked Sendable {
         let bytes: Range<Int>
     }
 
-    /// One service's actions, parsed.
+    /// One service's actions, parsed: where each one's fields are in the records, so that a
+    /// lookup or a wildcard reads the bytes in place and builds no string.
     struct Service: Sendable {
-        /// Actions in catalog order (lower-cased name order).
-        let actions: [ActionInfo]
-        /// Lower-cased action name → index into `actions`.
-        let index: [String: Int]
+        /// Actions in catalog order.
+        let lines: [Line]
+        /// Indexes of `lines` in lower-cased name order, or nil when `lines` already are in it
+        /// (as the generated data is).
+        let sortedOrder: [Int32]?
+
+        func line(sortedAt k: Int) -> Int { sortedOrder.map { Int($0[k]) } ?? k }
     }
 
+    /// One action line of the records: `Name|L|type1,type2`.
+    struct Line: Sendable {
+        let nameStart: Int32
+        let nameEnd: Int32
+        let typesStart: Int32
+        let typesEnd: Int32
+        let level: AccessLevel
+    }
+
+    /// The action lines of every service (the generated text, or what `init(records:)` was given).
     private let records: String
     /// Every service, sorted by prefix (the order of `allActions`).
     private let entries: [Entry]
@@ -108,7 +122,7 @@ public final class ActionCatalog: @unchecked Sendable {
         if let all = lock.withLock({ assembled }) { return all }
         var all: [ActionInfo] = []
         all.reserveCapacity(actionCount)
-        for i in entries.indices { all.append(contentsOf: service(at: i).actions) }
+        for i in entries.indices { all.append(contentsOf: actions(ofServiceAt: i)) }
         lock.withLock { assembled = all }
         return all
     }
@@ -154,22 +168,26 @@ public final class ActionCatalog: @unchecked Sendable {
             if let open = current { sections.append((open.prefix, open.start..<bytes.count)) }
         }
         var seen = Set<String>()
-        var services: [(prefix: String, service: Service)] = []
+        var services: [(prefix: String, range: Range<Int>, service: Service)] = []
         for section in sections where seen.insert(section.prefix).inserted {
-            services.append((section.prefix, Self.parse(text, section.range, prefix: section.prefix)))
+            services.append((section.prefix, section.range, Self.parse(text, section.range)))
         }
         services.sort { $0.prefix < $1.prefix }
 
-        self.records = ""
+        self.records = text
         var entries: [Entry] = []
         var entryIndex: [String: Int] = [:]
         var attributes: [UInt8] = []
         var first = 0
         for (i, item) in services.enumerated() {
-            entries.append(Entry(prefix: item.prefix, first: first, count: item.service.actions.count, bytes: 0..<0))
+            let count = item.service.lines.count
+            entries.append(Entry(prefix: item.prefix, first: first, count: count, bytes: item.range))
             entryIndex[item.prefix] = i
-            first += item.service.actions.count
-            attributes += item.service.actions.map { Self.attribute($0) }
+            first += count
+            attributes += item.service.lines.map { line in
+                let code = Self.levelCode(line.level)
+                return line.typesEnd > line.typesStart ? code : code | 0x20
+            }
         }
         self.entries = entries
         self.entryIndex = entryIndex
@@ -178,89 +196,141 @@ public final class ActionCatalog: @unchecked Sendable {
         parsed = services.map(\.service)
     }
 
-    /// The attribute byte of an action: its level code, lower-case without resource types.
-    static func attribute(_ action: ActionInfo) -> UInt8 {
-        let code: UInt8
-        switch action.accessLevel {
-        case .list: code = UInt8(ascii: "L")
-        case .read: code = UInt8(ascii: "R")
-        case .write: code = UInt8(ascii: "W")
-        case .permissionsManagement: code = UInt8(ascii: "P")
-        case .tagging: code = UInt8(ascii: "T")
+    /// The one-letter code of an access level in the generated data.
+    static func levelCode(_ level: AccessLevel) -> UInt8 {
+        switch level {
+        case .list: return UInt8(ascii: "L")
+        case .read: return UInt8(ascii: "R")
+        case .write: return UInt8(ascii: "W")
+        case .permissionsManagement: return UInt8(ascii: "P")
+        case .tagging: return UInt8(ascii: "T")
         }
-        return action.resourceTypes.isEmpty ? code | 0x20 : code
     }
 
     /// The service at `i` of `entries`, parsed on first use.
     private func service(at i: Int) -> Service {
         lock.withLock {
             if let done = parsed[i] { return done }
-            let service = Self.parse(records, entries[i].bytes, prefix: entries[i].prefix)
+            let service = Self.parse(records, entries[i].bytes)
             parsed[i] = service
             return service
         }
     }
 
     /// The service named `prefix` (already lower-cased), parsed on first use.
-    private func service(_ prefix: String) -> (entry: Entry, service: Service)? {
+    private func service(_ prefix: String) -> (index: Int, service: Service)? {
         guard let i = entryIndex[prefix] else { return nil }
-        return (entries[i], service(at: i))
+        return (i, service(at: i))
     }
 
-    /// Parses the action lines of one service: `Name|L|types`; malformed lines are skipped, and a
-    /// repeated name (any case) keeps its first definition.
-    private static func parse(_ records: String, _ range: Range<Int>, prefix: String) -> Service {
-        var actions: [ActionInfo] = []
-        var index: [String: Int] = [:]
+    /// Parses the action lines of one service: `Name|L|types`, as offsets into the records;
+    /// malformed lines are skipped, and a repeated name (any case) keeps its first definition.
+    private static func parse(_ records: String, _ range: Range<Int>) -> Service {
+        var lines: [Line] = []
         var text = records
-        text.withUTF8 { all in
-            let bytes = UnsafeBufferPointer(rebasing: all[range])
-            let count = bytes.count
-            var lineStart = 0
-            while lineStart < count {
+        return text.withUTF8 { all -> Service in
+            var lineStart = range.lowerBound
+            while lineStart < range.upperBound {
                 var lineEnd = lineStart
-                while lineEnd < count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                while lineEnd < range.upperBound, all[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
                 defer { lineStart = lineEnd + 1 }
                 var end = lineEnd
-                if end > lineStart, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                guard end > lineStart, bytes[lineStart] != UInt8(ascii: "@") else { continue }
-
+                if end > lineStart, all[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                guard end > lineStart, all[lineStart] != UInt8(ascii: "@") else { continue }
                 var bar1 = lineStart
-                while bar1 < end, bytes[bar1] != UInt8(ascii: "|") { bar1 += 1 }
-                guard bar1 > lineStart, bar1 + 2 < end, bytes[bar1 + 2] == UInt8(ascii: "|"),
-                      let level = AccessLevel(code: bytes[bar1 + 1]) else { continue }
-                let key = Self.string(bytes, lineStart, bar1, lowercased: true)
-                if index[key] != nil { continue }
-                var types: [String] = []
-                var tokenStart = bar1 + 3
-                var i = tokenStart
-                while i <= end {
-                    if i == end || bytes[i] == UInt8(ascii: ",") {
-                        if i > tokenStart { types.append(Self.string(bytes, tokenStart, i, lowercased: false)) }
-                        tokenStart = i + 1
-                    }
-                    i += 1
+                while bar1 < end, all[bar1] != UInt8(ascii: "|") { bar1 += 1 }
+                guard bar1 > lineStart, bar1 + 2 < end, all[bar1 + 2] == UInt8(ascii: "|"),
+                      let level = AccessLevel(code: all[bar1 + 1]) else { continue }
+                lines.append(Line(nameStart: Int32(lineStart), nameEnd: Int32(bar1), typesStart: Int32(bar1 + 3), typesEnd: Int32(end),
+                                  level: level))
+            }
+            func name(_ line: Line) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: all[Int(line.nameStart)..<Int(line.nameEnd)])
+            }
+            // The generated data is sorted by lower-cased name without repeats: one pass checks.
+            if zip(lines, lines.dropFirst()).allSatisfy({ compareFolded(name($0), name($1)) < 0 }) {
+                return Service(lines: lines, sortedOrder: nil)
+            }
+            // Otherwise: drop every repeat after the first (in the given order), keep the given
+            // order as catalog order, and remember the sorted order for lookups.
+            var order = Array(lines.indices).sorted { a, b in
+                let c = compareFolded(name(lines[a]), name(lines[b]))
+                return c != 0 ? c < 0 : a < b
+            }
+            var repeated = Set<Int>()
+            for k in order.indices.dropFirst() where compareFolded(name(lines[order[k - 1]]), name(lines[order[k]])) == 0 {
+                repeated.insert(order[k])
+            }
+            if !repeated.isEmpty {
+                lines = lines.enumerated().filter { !repeated.contains($0.offset) }.map(\.element)
+                order = Array(lines.indices).sorted { compareFolded(name(lines[$0]), name(lines[$1])) < 0 }
+            }
+            return Service(lines: lines, sortedOrder: order.map { Int32($0) })
+        }
+    }
+
+    /// Compares two ASCII names ignoring case: negative, zero or positive.
+    private static func compareFolded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        for k in 0..<min(a.count, b.count) {
+            let x = asciiLower(a[k]), y = asciiLower(b[k])
+            if x != y { return Int(x) - Int(y) }
+        }
+        return a.count - b.count
+    }
+
+    /// The position in catalog order of the action of `service` whose name is `lowered`.
+    private func lineIndex(in service: Service, named lowered: String) -> Int? {
+        var key = lowered
+        var text = records
+        return key.withUTF8 { key in
+            text.withUTF8 { all -> Int? in
+                var low = 0, high = service.lines.count - 1
+                while low <= high {
+                    let mid = (low + high) / 2
+                    let line = service.lines[service.line(sortedAt: mid)]
+                    let c = Self.compareFolded(UnsafeBufferPointer(rebasing: all[Int(line.nameStart)..<Int(line.nameEnd)]), key)
+                    if c == 0 { return service.line(sortedAt: mid) }
+                    if c < 0 { low = mid + 1 } else { high = mid - 1 }
                 }
-                index[key] = actions.count
-                actions.append(ActionInfo(service: prefix, name: Self.string(bytes, lineStart, bar1, lowercased: false),
-                                          accessLevel: level, resourceTypes: types))
+                return nil
             }
         }
-        return Service(actions: actions, index: index)
+    }
+
+    /// The action of `line`, its strings built now.
+    private func action(_ line: Line, service prefix: String) -> ActionInfo {
+        var text = records
+        return text.withUTF8 { all in
+            var types: [String] = []
+            var tokenStart = Int(line.typesStart)
+            for i in Int(line.typesStart)...Int(line.typesEnd) where i == Int(line.typesEnd) || all[i] == UInt8(ascii: ",") {
+                if i > tokenStart { types.append(Self.string(all, tokenStart, i, lowercased: false)) }
+                tokenStart = i + 1
+            }
+            return ActionInfo(service: prefix, name: Self.string(all, Int(line.nameStart), Int(line.nameEnd), lowercased: false),
+                              accessLevel: line.level, resourceTypes: types)
+        }
+    }
+
+    /// Every action of the service at `i` of `entries`, in catalog order.
+    private func actions(ofServiceAt i: Int) -> [ActionInfo] {
+        service(at: i).lines.map { action($0, service: entries[i].prefix) }
     }
 
     // MARK: - Lookup
 
     /// The action named `name` (`iam:PassRole`, any case), or nil when unknown or a pattern.
     public func action(_ name: String) -> ActionInfo? {
-        guard let (prefix, action) = Self.split(name), let (_, service) = service(prefix), let i = service.index[action] else { return nil }
-        return service.actions[i]
+        guard let (prefix, action) = Self.split(name), let (i, service) = service(prefix),
+              let k = lineIndex(in: service, named: action) else { return nil }
+        return self.action(service.lines[k], service: entries[i].prefix)
     }
 
     /// The catalog index (position in `allActions`) of the action named `name` (any case).
     public func index(of name: String) -> Int? {
-        guard let (prefix, action) = Self.split(name), let (entry, service) = service(prefix), let i = service.index[action] else { return nil }
-        return entry.first + i
+        guard let (prefix, action) = Self.split(name), let (i, service) = service(prefix),
+              let k = lineIndex(in: service, named: action) else { return nil }
+        return entries[i].first + k
     }
 
     /// The action at catalog index `index` (`0..<actionCount`).
@@ -270,7 +340,7 @@ public final class ActionCatalog: @unchecked Sendable {
             let mid = (low + high + 1) / 2
             if entries[mid].first <= index { low = mid } else { high = mid - 1 }
         }
-        return service(at: low).actions[index - entries[low].first]
+        return action(service(at: low).lines[index - entries[low].first], service: entries[low].prefix)
     }
 
     /// The access level of the action at catalog index `index`.
@@ -296,7 +366,8 @@ public final class ActionCatalog: @unchecked Sendable {
 
     /// The actions of service `prefix` (any case), sorted by name; empty for an unknown service.
     public func actions(ofService prefix: String) -> [ActionInfo] {
-        service(Self.asciiLowercased(Substring(prefix)))?.service.actions ?? []
+        guard let i = entryIndex[Self.asciiLowercased(Substring(prefix))] else { return [] }
+        return actions(ofServiceAt: i)
     }
 
     /// Expands an action pattern with `*` and `?` wildcards (case-insensitive) — `iam:Pass*`,
@@ -352,12 +423,16 @@ public final class ActionCatalog: @unchecked Sendable {
         if action.isEverything { return Array(entry.first..<(entry.first + entry.count)) }
         let service = service(at: i)
         if let literal = action.literal {
-            return service.index[literal].map { [entry.first + $0] } ?? []
+            return lineIndex(in: service, named: literal).map { [entry.first + $0] } ?? []
         }
         var result: [Int] = []
-        for (k, info) in service.actions.enumerated() where action.matches(info.name) {
-            result.append(entry.first + k)
-            if firstOnly { break }
+        var text = records
+        text.withUTF8 { all in
+            for (k, line) in service.lines.enumerated()
+            where action.matches(UnsafeBufferPointer(rebasing: all[Int(line.nameStart)..<Int(line.nameEnd)])) {
+                result.append(entry.first + k)
+                if firstOnly { break }
+            }
         }
         return result
     }
@@ -405,13 +480,13 @@ public final class ActionCatalog: @unchecked Sendable {
 
         /// Whether `text` (compared with ASCII case folding) matches; linear-time backtracking
         /// over the last `*`, no recursion.
-        func matches(_ text: String) -> Bool {
-            if let result = text.utf8.withContiguousStorageIfAvailable({ match($0) }) { return result }
-            return Array(text.utf8).withUnsafeBufferPointer { match($0) }
+        func matches(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            Wildcard.matchBytes(bytes, text, foldText: true)
         }
 
-        private func match(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
-            Wildcard.matchBytes(bytes, t, foldText: true)
+        func matches(_ text: String) -> Bool {
+            var text = text
+            return text.withUTF8 { matches($0) }
         }
     }
 
