@@ -21,7 +21,7 @@ public enum CloudFormationLoader {
     static func declaresEveryName(_ root: Node) -> Bool {
         if root["Transform"] != nil { return false }
         if let version = root["AWSTemplateFormatVersion"], version.string != "2010-09-09" { return false }
-        return (root["Resources"]?.entries ?? []).allSatisfy { entry in
+        return (root["Resources"]?.entries ?? .empty).allSatisfy { entry in
             guard let node = entry.value["Type"], node.tag == nil, let type = node.string else { return false }
             return !type.hasPrefix("AWS::Serverless::") && !type.hasSuffix("::MODULE")
         }
@@ -39,7 +39,7 @@ public enum CloudFormationLoader {
         resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
-        for entry in root["Resources"]?.entries ?? [] {
+        for entry in root["Resources"]?.entries ?? .empty {
             guard let type = entry.value["Type"]?.string else { continue }
             let logicalID = entry.key
             let base = Provenance(file: file, logicalPath: "Resources.\(logicalID)", range: entry.keyRange)
@@ -110,7 +110,7 @@ public enum CloudFormationLoader {
     /// `Metadata: {iamlint: {ignore: [{rule: IAM101, reason: "…"}]}}` on a resource.
     static func metadataSuppressions(_ resource: Node, lines: ClosedRange<Int>, base: Provenance) -> [Suppression] {
         guard let ignore = resource["Metadata"]?["iamlint"]?["ignore"] else { return [] }
-        let items = ignore.items ?? [ignore]
+        let items = ignore.items.map(Array.init) ?? [ignore]
         return items.compactMap { item in
             let rules = item["rule"].map { $0.items?.compactMap(\.string) ?? [$0.string].compactMap { $0 } }
                 ?? item["rules"]?.items?.compactMap(\.string) ?? []
@@ -227,7 +227,7 @@ struct CloudFormationInventory {
 
     init(template: Node) {
         var parameters: [String: Parameter] = [:]
-        for entry in template["Parameters"]?.entries ?? [] {
+        for entry in template["Parameters"]?.entries ?? .empty {
             let noEcho = entry.value.entry("NoEcho")
             var defaultRange: SourceRange?
             if let def = entry.value["Default"], !def.isNull, def.string.map({ !$0.isEmpty }) ?? true {
@@ -265,7 +265,7 @@ struct CloudFormationInventory {
     /// One `output` item per entry of `Outputs`, at `Outputs.Name`.
     func outputs(_ root: Node, file: String, resolver: inout IntrinsicResolver) -> [InventoryItem] {
         var result: [InventoryItem] = []
-        for entry in root["Outputs"]?.entries ?? [] where entry.value.entries != nil {
+        for entry in root["Outputs"]?.entries ?? .empty where entry.value.entries != nil {
             result.append(InventoryItem(
                 kind: .output, sourceType: "Outputs", logicalName: entry.key,
                 properties: resolve(entry.value, secretKeys: ["Value"], resolver: &resolver, depth: 0),

@@ -37,13 +37,13 @@ struct IntrinsicResolver {
     init(template: Node, pseudoParameters: [String: String] = [:]) {
         self.pseudoParameters = pseudoParameters
         var parameters: [String: Node] = [:]
-        for entry in template["Parameters"]?.entries ?? [] {
+        for entry in template["Parameters"]?.entries ?? .empty {
             if let def = entry.value["Default"] { parameters[entry.key] = def }
         }
         self.parameters = parameters
         self.mappings = template["Mappings"]
         var resources: [String: Resource] = [:]
-        for entry in template["Resources"]?.entries ?? [] {
+        for entry in template["Resources"]?.entries ?? .empty {
             resources[entry.key] = Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
         }
         self.resources = resources
@@ -251,7 +251,7 @@ struct IntrinsicResolver {
         } else if let items = arg.items, items.count >= 1, let s = items[0].string {
             template = s
             if items.count > 1 {
-                for entry in items[1].entries ?? [] { variables[entry.key] = resolve(entry.value) }
+                for entry in items[1].entries ?? .empty { variables[entry.key] = resolve(entry.value) }
             }
         } else {
             return .symbolic("${Fn::Sub}", range)
