@@ -13,8 +13,8 @@ public struct Node: Sendable {
         case sequence(Items)
     }
 
-    public let document: NodeDocument
-    @usableFromInline let index: Int
+    let document: NodeDocument
+    let index: Int
 
     init(_ document: NodeDocument, _ index: Int) {
         self.document = document
@@ -79,6 +79,22 @@ public struct Node: Sendable {
         return document.textEquals(r.start, r.count, text)
     }
 
+    /// The scalar's style, or nil for mappings and sequences.
+    public var scalarStyle: Scalar.Style? {
+        let r = record
+        return r.shape == .scalar ? r.style : nil
+    }
+
+    /// Calls `body` with the scalar's UTF-8 text in place (nulls included); nil for mappings and
+    /// sequences. The buffer is valid only inside `body`.
+    public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        let r = record
+        guard r.shape == .scalar else { return nil }
+        return try document.text.withUnsafeBufferPointer { buffer in
+            try body(UnsafeBufferPointer(rebasing: buffer[Int(r.start) ..< Int(r.start) + Int(r.count)]))
+        }
+    }
+
     public var entries: Entries? {
         let r = record
         guard r.shape == .mapping else { return nil }
@@ -110,16 +126,10 @@ public struct Node: Sendable {
     /// The entry for `key` in a mapping (the last one if the key is repeated), or nil.
     public func entry(_ key: String) -> MappingEntry? {
         let r = record
-        guard r.shape == .mapping else { return nil }
-        let entries = document.entries
-        var k = Int(r.start) + Int(r.count)
-        let first = Int(r.start)
-        while k > first {
-            k -= 1
-            let e = entries[k]
-            if document.textEquals(e.keyStart, e.keyCount, key) { return MappingEntry(document, k) }
-        }
-        return nil
+        guard r.shape == .mapping, r.count > 0 else { return nil }
+        var key = key
+        let found = key.withUTF8 { document.lastEntry(from: Int(r.start), count: Int(r.count), withKey: $0) }
+        return found.map { MappingEntry(document, $0) }
     }
 
     /// The entry whose key equals `key` ignoring case (the last one if several do).

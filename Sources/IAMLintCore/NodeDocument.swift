@@ -56,6 +56,27 @@ public final class NodeDocument: Sendable {
         }
     }
 
+    /// The index of the last entry of `entries[from ..< from + count]` whose key is `key`, or nil.
+    func lastEntry(from: Int, count: Int, withKey key: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard from >= 0, count >= 0, from + count <= entries.count else { return nil }
+        let keyCount = UInt32(truncatingIfNeeded: key.count)
+        return entries.withUnsafeBufferPointer { entries in
+            text.withUnsafeBufferPointer { text in
+                var k = from + count
+                while k > from {
+                    k -= 1
+                    let e = entries[k]
+                    guard e.keyCount == keyCount else { continue }
+                    var j = 0
+                    let base = Int(e.keyStart)
+                    while j < key.count, text[base + j] == key[j] { j += 1 }
+                    if j == key.count { return k }
+                }
+                return nil
+            }
+        }
+    }
+
     /// Whether the span equals `other` ignoring case (`lowercased()` of both, as a String
     /// comparison would; ASCII-only texts are folded in place without building a String).
     func textEqualsIgnoringCase(_ start: UInt32, _ count: UInt32, _ other: String) -> Bool {

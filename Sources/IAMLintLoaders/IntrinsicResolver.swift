@@ -107,8 +107,9 @@ struct IntrinsicResolver {
             }
             return .list(values, node.range)
         case .mapping(let entries):
-            if entries.count == 1, let fn = entries.first, fn.key == "Ref" || fn.key.hasPrefix("Fn::") {
-                return intrinsic(fn.key, fn.value, range: node.range)
+            if entries.count == 1, let fn = entries.first {
+                let name = fn.key
+                if name == "Ref" || name.hasPrefix("Fn::") { return intrinsic(name, fn.value, range: node.range) }
             }
             var result: [ValueEntry] = []
             for entry in entries {

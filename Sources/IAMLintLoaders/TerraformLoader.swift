@@ -240,8 +240,7 @@ private struct TerraformInstance {
     }
 
     static func isTrue(_ node: Node) -> Bool {
-        guard let s = node.scalar else { return false }
-        return s.style == .plain && s.text == "true"
+        node.scalarStyle == .plain && node.isString("true")
     }
 
     static func containsTrue(_ node: Node, depth: Int) -> Bool {
