@@ -38,19 +38,23 @@ public enum YAMLParser {
     ]
 }
 
-/// One open mapping or sequence; its children wait on the tree builder's pending stacks from
-/// `pendingFrom` on.
+/// One open mapping or sequence. Its children wait on the tree builder's pending stacks from
+/// `pendingFrom` on; its tag and anchor (rare) on `TreeBuilder.names`, its merged entries on
+/// `TreeBuilder.merged`, its key index (if built) on `TreeBuilder.keyIndexes`: a frame holds no
+/// references, so pushing and popping one copies a few words.
 private struct Frame {
     var isMapping: Bool
+    /// Whether the frame's tag / anchor is on `names` (the tag first).
+    var hasTag: Bool
+    var hasAnchor: Bool
+    /// Whether the frame's key index is the last of `keyIndexes`.
+    var hasKeyIndex = false
     var start: SourcePosition
-    var tag: String?
-    var anchor: String?
     var pendingFrom: Int
+    /// Where the frame's entries to merge start on `merged`.
+    var mergedFrom: Int
+    var namesFrom: Int
     var pendingKey: PendingKey?
-    /// A hash index of the keys, built once a mapping has more keys than a linear search of its
-    /// entries handles quickly (most mappings never need it).
-    var keyIndex: [Int: Int]? = nil
-    var merged: [EntryRecord] = []
     var weight: Int = 1
 }
 
@@ -72,6 +76,13 @@ private struct TreeBuilder {
     var documents: [UInt32] = []
     var diagnostics: [ParseDiagnostic] = []
     var stack: [Frame] = []
+    /// The tags and anchors of open frames that have them.
+    var names: [String] = []
+    /// The entries that open mappings merge (`<<`), each mapping's from its `mergedFrom` on.
+    var merged: [EntryRecord] = []
+    /// The key indexes (hash of a key's text to its first pending entry) of open mappings with
+    /// more keys than a linear search handles quickly; most mappings never need one.
+    var keyIndexes: [[Int: Int]] = []
     var anchors: [String: (node: UInt32, weight: Int)] = [:]
     var expanded = 0
     var root: UInt32?
@@ -153,29 +164,40 @@ private struct TreeBuilder {
             }
         case YAML_SEQUENCE_START_EVENT:
             let s = event.data.sequence_start
-            try push(Frame(isMapping: false, start: start, tag: optionalString(s.tag), anchor: optionalString(s.anchor),
-                           pendingFrom: tree.pendingItems.count))
+            try push(isMapping: false, start: start, tag: s.tag, anchor: s.anchor)
         case YAML_MAPPING_START_EVENT:
             let m = event.data.mapping_start
-            try push(Frame(isMapping: true, start: start, tag: optionalString(m.tag), anchor: optionalString(m.anchor),
-                           pendingFrom: tree.pendingEntries.count))
+            try push(isMapping: true, start: start, tag: m.tag, anchor: m.anchor)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard var frame = stack.popLast() else { return }
+            guard let frame = stack.popLast() else { return }
             let range = SourceRange(start: frame.start, end: end)
             var node: UInt32
             if frame.isMapping {
-                // Merged entries come after the mapping's own, each key once, the first merged one winning.
-                for entry in frame.merged {
-                    if tree.firstPendingEntry(withKey: entry.keyStart, entry.keyCount, from: frame.pendingFrom, index: &frame.keyIndex) == nil {
-                        tree.pendingEntries.append(entry)
+                if frame.mergedFrom < merged.count {
+                    // Merged entries come after the mapping's own, each key once, the first merged one winning.
+                    var index = frame.hasKeyIndex ? keyIndexes.popLast() : nil
+                    for k in frame.mergedFrom ..< merged.count {
+                        let entry = merged[k]
+                        if tree.firstPendingEntry(withKey: entry.keyStart, entry.keyCount, from: frame.pendingFrom, index: &index) == nil {
+                            tree.pendingEntries.append(entry)
+                        }
                     }
+                    merged.removeSubrange(frame.mergedFrom...)
+                } else if frame.hasKeyIndex {
+                    keyIndexes.removeLast()
                 }
                 node = tree.closeMapping(pendingFrom: frame.pendingFrom, range: range)
             } else {
                 node = tree.closeSequence(pendingFrom: frame.pendingFrom, range: range)
             }
-            if frame.tag != nil { node = try applyTag(frame.tag, to: node, forcedString: false) }
-            try complete(node, weight: frame.weight, anchor: frame.anchor, isPlainKeyCandidate: false)
+            var anchor: String? = nil
+            if frame.hasTag || frame.hasAnchor {
+                let tag = frame.hasTag ? names[frame.namesFrom] : nil
+                anchor = frame.hasAnchor ? names[names.count - 1] : nil
+                names.removeSubrange(frame.namesFrom...)
+                if tag != nil { node = try applyTag(tag, to: node, forcedString: false) }
+            }
+            try complete(node, weight: frame.weight, anchor: anchor, isPlainKeyCandidate: false)
         case YAML_ALIAS_EVENT:
             let name = optionalString(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -200,15 +222,21 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func push(_ frame: Frame) throws {
+    private mutating func push(isMapping: Bool, start: SourcePosition, tag: UnsafeMutablePointer<yaml_char_t>?, anchor: UnsafeMutablePointer<yaml_char_t>?) throws {
         if stack.count >= limits.maxDepth {
             diagnostics.append(ParseDiagnostic(
                 kind: .limit,
                 message: "nesting deeper than \(limits.maxDepth) levels (limit maxDepth; raise it under `limits:` in .iamlint.yml if the file is legitimate)",
-                range: SourceRange(frame.start)))
+                range: SourceRange(start)))
             throw ParseAbort()
         }
-        stack.append(frame)
+        let namesFrom = names.count
+        if let tag { names.append(String(cString: tag)) }
+        if let anchor { names.append(String(cString: anchor)) }
+        stack.append(Frame(
+            isMapping: isMapping, hasTag: tag != nil, hasAnchor: anchor != nil, start: start,
+            pendingFrom: isMapping ? tree.pendingEntries.count : tree.pendingItems.count,
+            mergedFrom: merged.count, namesFrom: namesFrom))
     }
 
     /// Attaches a finished node to its parent (as a key, a value or an item) or makes it the root.
@@ -245,7 +273,13 @@ private struct TreeBuilder {
             return
         }
         let pendingFrom = stack[top].pendingFrom
-        if let k = tree.firstPendingEntry(withKey: key.start, key.count, from: pendingFrom, index: &stack[top].keyIndex) {
+        var index = stack[top].hasKeyIndex ? keyIndexes.popLast() : nil
+        let first = tree.firstPendingEntry(withKey: key.start, key.count, from: pendingFrom, index: &index)
+        if let index {
+            keyIndexes.append(index)
+            stack[top].hasKeyIndex = true
+        }
+        if let k = first {
             let first = tree.pendingEntries[k].keyRange
             let text = tree.string(key.start, key.count)
             diagnostics.append(ParseDiagnostic(
@@ -260,7 +294,7 @@ private struct TreeBuilder {
         let record = tree.nodes[Int(node)]
         switch record.shape {
         case .mapping:
-            stack[top].merged.append(contentsOf: tree.entries[Int(record.start) ..< Int(record.start) + Int(record.count)])
+            merged.append(contentsOf: tree.entries[Int(record.start) ..< Int(record.start) + Int(record.count)])
         case .sequence:
             for k in Int(record.start) ..< Int(record.start) + Int(record.count) {
                 let item = tree.nodes[Int(tree.items[k])]
@@ -268,7 +302,7 @@ private struct TreeBuilder {
                     fail("expected a mapping or list of mappings for merging, found a \(tree.kindName(item))", at: item.range.start, end: item.range.end)
                     throw ParseAbort()
                 }
-                stack[top].merged.append(contentsOf: tree.entries[Int(item.start) ..< Int(item.start) + Int(item.count)])
+                merged.append(contentsOf: tree.entries[Int(item.start) ..< Int(item.start) + Int(item.count)])
             }
         case .scalar:
             fail("expected a mapping or list of mappings for merging, found a \(tree.kindName(record))", at: record.range.start, end: record.range.end)
