@@ -1,6 +1,7 @@
 import CYAML
 
-/// Parses YAML through libyaml's event API into positioned `Node` trees.
+/// Parses YAML through libyaml's event API into positioned `Node` trees, all the documents of
+/// one input sharing one `NodeDocument`.
 ///
 /// This is the only file that calls `yaml_*` functions; no pointer leaves it.
 /// CloudFormation short tags (`!Ref`, `!Sub`, `!GetAtt A.B`, …) become their long forms

@@ -290,11 +290,12 @@ struct CloudFormationInventory {
         }
         var result: [ValueEntry] = []
         for entry in entries {
-            let value = secretKeys.contains(entry.key)
+            let key = entry.key
+            let value = secretKeys.contains(key)
                 ? secret(entry.value, resolver: &resolver, depth: depth + 1)
                 : resolver.resolve(entry.value)
             if IntrinsicResolver.isNoValue(value) { continue }
-            result.append(ValueEntry(key: entry.key, keyRange: entry.keyRange, value: value))
+            result.append(ValueEntry(key: key, keyRange: entry.keyRange, value: value))
         }
         return .map(result, node.range)
     }
