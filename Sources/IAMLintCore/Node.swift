@@ -264,12 +264,4 @@ public struct MappingEntry: Sendable {
         let r = record
         return document.textEquals(r.keyStart, r.keyCount, key)
     }
-
-    /// Whether the key starts with `prefix`, compared in place.
-    public func keyHasPrefix(_ prefix: String) -> Bool {
-        let r = record
-        let p = prefix.utf8
-        guard p.count <= Int(r.keyCount) else { return false }
-        return document.textEquals(r.keyStart, UInt32(truncatingIfNeeded: p.count), prefix)
-    }
 }
