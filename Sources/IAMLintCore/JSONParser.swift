@@ -24,12 +24,17 @@ public enum JSONParser {
     }
 
     public static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: ParserLimits = .default) -> ParseResult {
+        guard buffer.count <= NodeDocumentBuilder.maxInputBytes else {
+            return ParseResult(documents: [], diagnostics: [
+                ParseDiagnostic(kind: .limit, message: "input larger than \(NodeDocumentBuilder.maxInputBytes) bytes", range: .fileStart),
+            ])
+        }
         var scanner = JSONScanner(buffer, limits: limits)
         do {
             guard let root = try scanner.parseDocument() else {
                 return ParseResult(documents: [], diagnostics: [])
             }
-            return ParseResult(documents: [root], diagnostics: scanner.diagnostics)
+            return ParseResult(documents: [Node(scanner.tree.finish(), root)], diagnostics: scanner.diagnostics)
         } catch let failure as JSONFailure {
             return ParseResult(documents: [], diagnostics: [
                 ParseDiagnostic(kind: failure.kind, message: failure.message, range: failure.range),
@@ -77,16 +82,16 @@ private enum ASCII {
     static let lowerR: UInt8 = 0x72
 }
 
-/// One open object or array while the scanner is inside it.
+/// One open object or array while the scanner is inside it; its children wait on the tree
+/// builder's pending stacks from `pendingFrom` on.
 private struct Frame {
     var isObject: Bool
     var start: SourcePosition
-    var entries: [MappingEntry] = []
-    var items: [Node] = []
-    var pendingKey: String = ""
+    var pendingFrom: Int
+    var pendingKey: (start: UInt32, count: UInt32) = (0, 0)
     var pendingKeyRange: SourceRange = .fileStart
     /// Built once an object has enough keys that a linear duplicate search gets slow.
-    var seen: [String: SourceRange]? = nil
+    var keyIndex: [Int: Int]? = nil
 }
 
 private struct JSONScanner {
@@ -100,14 +105,15 @@ private struct JSONScanner {
     /// UTF-8 continuation bytes seen on the current line since `lineStart` (so column = scalars).
     var continuationBytes = 0
     var diagnostics: [ParseDiagnostic] = []
-
-    /// Objects with more entries than this switch from a linear duplicate search to a dictionary.
-    static let linearKeySearchLimit = 12
+    /// The document being built: nodes, entries and texts (decoded strings, numbers, literals).
+    var tree: NodeDocumentBuilder
 
     init(_ buffer: UnsafeBufferPointer<UInt8>, limits: ParserLimits) {
         p = buffer
         n = buffer.count
         self.limits = limits
+        // Decoded texts are never longer than the input: one allocation for all of them.
+        tree = NodeDocumentBuilder(expectedBytes: buffer.count)
         if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
             i = 3
             lineStart = 3
@@ -182,7 +188,8 @@ private struct JSONScanner {
 
     // MARK: Document
 
-    mutating func parseDocument() throws -> Node? {
+    /// The root's index in `tree`, or nil for an empty input.
+    mutating func parseDocument() throws -> UInt32? {
         skipWhitespace()
         if i >= n { return nil }
         let root = try parseValueTree()
@@ -194,12 +201,12 @@ private struct JSONScanner {
     }
 
     /// Parses one value, iteratively: containers are kept on an explicit stack.
-    mutating func parseValueTree() throws -> Node {
+    mutating func parseValueTree() throws -> UInt32 {
         var stack: [Frame] = []
         valueLoop: while true {
             skipWhitespace()
             guard i < n else { throw fail("unexpected end of input") }
-            var node: Node
+            var node: UInt32
             let b = p[i]
             switch b {
             case ASCII.openBrace, ASCII.openBracket:
@@ -216,10 +223,12 @@ private struct JSONScanner {
                 let close = isObject ? ASCII.closeBrace : ASCII.closeBracket
                 if i < n, p[i] == close {
                     i += 1
-                    node = Node(isObject ? .mapping([]) : .sequence([]), range: SourceRange(start: start, end: position))
+                    let range = SourceRange(start: start, end: position)
+                    node = isObject
+                        ? tree.closeMapping(pendingFrom: tree.pendingEntries.count, range: range)
+                        : tree.closeSequence(pendingFrom: tree.pendingItems.count, range: range)
                 } else {
-                    // Built in place on the stack: a frame copied in would be copied whole.
-                    stack.append(Frame(isObject: isObject, start: start))
+                    stack.append(Frame(isObject: isObject, start: start, pendingFrom: isObject ? tree.pendingEntries.count : tree.pendingItems.count))
                     if isObject {
                         guard i < n else { throw fail("unexpected end of input") }
                         guard p[i] == ASCII.quote else { throw unexpected("expected a string key or '}'") }
@@ -232,7 +241,7 @@ private struct JSONScanner {
                 }
             case ASCII.quote:
                 let (text, range) = try parseString()
-                node = Node(.scalar(Scalar(text, style: .doubleQuoted)), range: range)
+                node = tree.addScalar(start: text.start, count: text.count, style: .doubleQuoted, range: range)
             case ASCII.minus, ASCII.zero...ASCII.nine:
                 node = try parseNumber()
             case ASCII.lowerT:
@@ -251,11 +260,8 @@ private struct JSONScanner {
                 if top < 0 { return node }
                 skipWhitespace()
                 if stack[top].isObject {
-                    if stack[top].entries.isEmpty {
-                        // Most objects have a handful of keys: one allocation instead of growing 1, 2, 4.
-                        stack[top].entries.reserveCapacity(4)
-                    }
-                    stack[top].entries.append(MappingEntry(key: stack[top].pendingKey, keyRange: stack[top].pendingKeyRange, value: consume node))
+                    let key = stack[top].pendingKey
+                    tree.pendingEntries.append(EntryRecord(keyRange: stack[top].pendingKeyRange, keyStart: key.start, keyCount: key.count, value: node))
                     guard i < n else { throw fail("unexpected end of input") }
                     let c = p[i]
                     if c == ASCII.comma {
@@ -273,12 +279,12 @@ private struct JSONScanner {
                     } else if c == ASCII.closeBrace {
                         i += 1
                         let frame = stack.removeLast()
-                        node = Node(.mapping(frame.entries), range: SourceRange(start: frame.start, end: position))
+                        node = tree.closeMapping(pendingFrom: frame.pendingFrom, range: SourceRange(start: frame.start, end: position))
                     } else {
                         throw fail("expected ',' or '}' after object member")
                     }
                 } else {
-                    stack[top].items.append(consume node)
+                    tree.pendingItems.append(node)
                     guard i < n else { throw fail("unexpected end of input") }
                     let c = p[i]
                     if c == ASCII.comma {
@@ -289,7 +295,7 @@ private struct JSONScanner {
                     } else if c == ASCII.closeBracket {
                         i += 1
                         let frame = stack.removeLast()
-                        node = Node(.sequence(frame.items), range: SourceRange(start: frame.start, end: position))
+                        node = tree.closeSequence(pendingFrom: frame.pendingFrom, range: SourceRange(start: frame.start, end: position))
                     } else {
                         throw fail("expected ',' or ']' after array element")
                     }
@@ -305,44 +311,19 @@ private struct JSONScanner {
         i += 1
     }
 
-    mutating func checkDuplicate(_ key: String, _ keyRange: SourceRange, in frame: inout Frame) {
-        var first: SourceRange?
-        if frame.seen == nil, frame.entries.count < JSONScanner.linearKeySearchLimit {
-            // By index: iterating the entries would copy each one.
-            var k = 0
-            while k < frame.entries.count {
-                if frame.entries[k].key == key {
-                    first = frame.entries[k].keyRange
-                    break
-                }
-                k += 1
-            }
-        } else {
-            if frame.seen == nil {
-                var seen: [String: SourceRange] = [:]
-                seen.reserveCapacity(frame.entries.count * 2)
-                for entry in frame.entries where seen[entry.key] == nil {
-                    seen[entry.key] = entry.keyRange
-                }
-                frame.seen = seen
-            }
-            if let existing = frame.seen![key] {
-                first = existing
-            } else {
-                frame.seen![key] = keyRange
-            }
-        }
-        if let first {
-            diagnostics.append(ParseDiagnostic(
-                kind: .duplicateKey(key: key, first: first),
-                message: "duplicate key '\(key)' (first defined at line \(first.start.line), column \(first.start.column))",
-                range: keyRange))
-        }
+    mutating func checkDuplicate(_ key: (start: UInt32, count: UInt32), _ keyRange: SourceRange, in frame: inout Frame) {
+        guard let k = tree.firstPendingEntry(withKey: key.start, key.count, from: frame.pendingFrom, index: &frame.keyIndex) else { return }
+        let first = tree.pendingEntries[k].keyRange
+        let text = tree.string(key.start, key.count)
+        diagnostics.append(ParseDiagnostic(
+            kind: .duplicateKey(key: text, first: first),
+            message: "duplicate key '\(text)' (first defined at line \(first.start.line), column \(first.start.column))",
+            range: keyRange))
     }
 
     // MARK: Scalars
 
-    mutating func parseLiteral(_ word: StaticString) throws -> Node {
+    mutating func parseLiteral(_ word: StaticString) throws -> UInt32 {
         let start = position
         let count = word.utf8CodeUnitCount
         let bytes = word.utf8Start
@@ -357,14 +338,15 @@ private struct JSONScanner {
             }
             k += 1
         }
+        let text = tree.appendText(UnsafeBufferPointer(rebasing: p[i ..< i + count]))
         i += count
-        return Node(.scalar(Scalar(word.description, style: .plain)), range: SourceRange(start: start, end: position))
+        return tree.addScalar(start: text, count: UInt32(count), style: .plain, range: SourceRange(start: start, end: position))
     }
 
     @inline(__always)
     func isDigit(_ b: UInt8) -> Bool { b >= ASCII.zero && b <= ASCII.nine }
 
-    mutating func parseNumber() throws -> Node {
+    mutating func parseNumber() throws -> UInt32 {
         let start = position
         let from = i
         if p[i] == ASCII.minus { i += 1 }
@@ -390,8 +372,8 @@ private struct JSONScanner {
             guard isDigit(p[i]) else { throw fail("invalid number: expected a digit in the exponent") }
             while i < n, isDigit(p[i]) { i += 1 }
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: p[from..<i]), as: UTF8.self)
-        return Node(.scalar(Scalar(text, style: .plain)), range: SourceRange(start: start, end: position))
+        let text = tree.appendText(UnsafeBufferPointer(rebasing: p[from..<i]))
+        return tree.addScalar(start: text, count: UInt32(i - from), style: .plain, range: SourceRange(start: start, end: position))
     }
 
     /// Validates and steps over one multibyte UTF-8 sequence at `i`; nil (and `i` unchanged) if invalid.
@@ -427,9 +409,9 @@ private struct JSONScanner {
         return Unicode.Scalar(value)
     }
 
-    /// Parses a string starting at the opening quote at `i`; returns the decoded text and the range
-    /// of the quoted text (quotes included).
-    mutating func parseString() throws -> (String, SourceRange) {
+    /// Parses a string starting at the opening quote at `i`; returns the span of its decoded text
+    /// in `tree` and the range of the quoted text (quotes included).
+    mutating func parseString() throws -> ((start: UInt32, count: UInt32), SourceRange) {
         let start = position
         i += 1
         let contentStart = i
@@ -437,9 +419,10 @@ private struct JSONScanner {
         while i < n {
             let b = p[i]
             if b == ASCII.quote {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: p[contentStart..<i]), as: UTF8.self)
+                let text = tree.appendText(UnsafeBufferPointer(rebasing: p[contentStart..<i]))
+                let count = UInt32(i - contentStart)
                 i += 1
-                return (text, SourceRange(start: start, end: position))
+                return ((text, count), SourceRange(start: start, end: position))
             }
             if b == ASCII.backslash { break }
             if b < 0x20 { throw fail("control character in string (\(describe(b)))") }
@@ -451,15 +434,14 @@ private struct JSONScanner {
         }
         guard i < n else { throw fail("unterminated string", at: start) }
 
-        // Slow path: decode escapes into a byte buffer.
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(i - contentStart + 16)
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[contentStart..<i]))
+        // Slow path: decode escapes straight into the document's text.
+        let textStart = tree.appendText(UnsafeBufferPointer(rebasing: p[contentStart..<i]))
         while i < n {
             let b = p[i]
             if b == ASCII.quote {
                 i += 1
-                return (String(decoding: buffer, as: UTF8.self), SourceRange(start: start, end: position))
+                let count = UInt32(truncatingIfNeeded: tree.text.count) - textStart
+                return ((textStart, count), SourceRange(start: start, end: position))
             }
             if b == ASCII.backslash {
                 let escapeStart = position
@@ -467,12 +449,12 @@ private struct JSONScanner {
                 guard i < n else { throw fail("unterminated string", at: start) }
                 let e = p[i]
                 switch e {
-                case ASCII.quote, ASCII.backslash, ASCII.slash: buffer.append(e); i += 1
-                case ASCII.lowerB: buffer.append(0x08); i += 1
-                case ASCII.lowerF: buffer.append(0x0C); i += 1
-                case ASCII.lowerN: buffer.append(0x0A); i += 1
-                case ASCII.lowerR: buffer.append(0x0D); i += 1
-                case ASCII.lowerT: buffer.append(0x09); i += 1
+                case ASCII.quote, ASCII.backslash, ASCII.slash: tree.text.append(e); i += 1
+                case ASCII.lowerB: tree.text.append(0x08); i += 1
+                case ASCII.lowerF: tree.text.append(0x0C); i += 1
+                case ASCII.lowerN: tree.text.append(0x0A); i += 1
+                case ASCII.lowerR: tree.text.append(0x0D); i += 1
+                case ASCII.lowerT: tree.text.append(0x09); i += 1
                 case ASCII.lowerU:
                     i += 1
                     var scalar = try parseHex4(escapeStart: escapeStart)
@@ -495,7 +477,7 @@ private struct JSONScanner {
                     } else if scalar >= 0xDC00, scalar <= 0xDFFF {
                         scalar = 0xFFFD
                     }
-                    appendUTF8(scalar, to: &buffer)
+                    Self.appendUTF8(scalar, to: &tree.text)
                 default:
                     var shown: String
                     if e >= 0x80 {
@@ -515,12 +497,12 @@ private struct JSONScanner {
             }
             if b < 0x20 { throw fail("control character in string (\(describe(b)))") }
             if b < 0x80 {
-                buffer.append(b)
+                tree.text.append(b)
                 i += 1
             } else {
                 let from = i
                 guard decodeMultibyte() != nil else { throw fail("invalid UTF-8") }
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[from..<i]))
+                tree.text.append(contentsOf: UnsafeBufferPointer(rebasing: p[from..<i]))
             }
         }
         throw fail("unterminated string", at: start)
@@ -546,7 +528,7 @@ private struct JSONScanner {
         return value
     }
 
-    func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {
+    static func appendUTF8(_ scalar: UInt32, to buffer: inout [UInt8]) {
         switch scalar {
         case 0..<0x80:
             buffer.append(UInt8(scalar))

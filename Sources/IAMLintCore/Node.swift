@@ -1,85 +1,219 @@
-/// A positioned document tree shared by the YAML, JSON and INI parsers.
+/// A positioned document tree shared by the YAML and JSON parsers.
 ///
 /// Scalars keep their text exactly (numbers are never converted); mappings keep their keys in
 /// source order, each key with its own range; every node knows the range it came from.
+///
+/// A `Node` is a view: the file's `NodeDocument` (all of its nodes in a few flat arrays) and the
+/// node's index there. Copying one is cheap; texts become `String`s only when asked for, and key
+/// lookups (`subscript`, `entry(_:)`) compare UTF-8 bytes in place.
 public struct Node: Sendable {
     public enum Kind: Sendable {
         case scalar(Scalar)
-        case mapping([MappingEntry])
-        case sequence([Node])
+        case mapping(Entries)
+        case sequence(Items)
     }
 
-    public var kind: Kind
-    public var range: SourceRange
-    /// A YAML tag that the parser did not translate (e.g. `!Custom`), or nil.
-    public var tag: String?
+    let document: NodeDocument
+    let index: Int
 
-    public init(_ kind: Kind, range: SourceRange, tag: String? = nil) {
-        self.kind = kind
-        self.range = range
-        self.tag = tag
+    init(_ document: NodeDocument, _ index: Int) {
+        self.document = document
+        self.index = index
     }
 
+    init(_ document: NodeDocument, _ index: UInt32) {
+        self.document = document
+        self.index = Int(index)
+    }
+
+    @inline(__always)
+    var record: NodeRecord { document.nodes[index] }
+
+    /// A lone scalar node (its own one-node document).
     public static func string(_ text: String, range: SourceRange, style: Scalar.Style = .doubleQuoted) -> Node {
-        Node(.scalar(Scalar(text, style: style)), range: range)
+        var builder = NodeDocumentBuilder()
+        let span = builder.appendText(text)
+        let index = builder.addScalar(start: span.start, count: span.count, style: style, range: range)
+        return Node(builder.finish(), index)
     }
 
     // MARK: Accessors
 
-    public var scalar: Scalar? {
-        if case .scalar(let s) = kind { return s }
-        return nil
+    public var kind: Kind {
+        let r = record
+        switch r.shape {
+        case .scalar: return .scalar(Scalar(document.string(r.start, r.count), style: r.style))
+        case .mapping: return .mapping(Entries(document, start: Int(r.start), count: Int(r.count)))
+        case .sequence: return .sequence(Items(document, start: Int(r.start), count: Int(r.count)))
+        }
     }
+
+    public var range: SourceRange { record.range }
+
+    /// A YAML tag that the parser did not translate (e.g. `!Custom`), or nil.
+    public var tag: String? {
+        let t = record.tag
+        return t == 0 ? nil : document.tags[Int(t) - 1]
+    }
+
+    public var scalar: Scalar? {
+        let r = record
+        guard r.shape == .scalar else { return nil }
+        return Scalar(document.string(r.start, r.count), style: r.style)
+    }
+
+    /// Whether the node is a scalar (null included).
+    public var isScalar: Bool { record.shape == .scalar }
 
     /// The scalar's text, or nil for mappings, sequences and nulls.
     public var string: String? {
-        guard let s = scalar, !s.isNull else { return nil }
-        return s.text
+        let r = record
+        guard r.shape == .scalar, !(r.style == .plain && document.isNullText(r.start, r.count)) else { return nil }
+        return document.string(r.start, r.count)
     }
 
-    public var entries: [MappingEntry]? {
-        if case .mapping(let e) = kind { return e }
-        return nil
+    /// Whether the node is a non-null scalar whose text is exactly `text` (compared in place).
+    public func isString(_ text: String) -> Bool {
+        let r = record
+        guard r.shape == .scalar, !(r.style == .plain && document.isNullText(r.start, r.count)) else { return false }
+        return document.textEquals(r.start, r.count, text)
     }
 
-    public var items: [Node]? {
-        if case .sequence(let i) = kind { return i }
-        return nil
+    /// The scalar's style, or nil for mappings and sequences.
+    public var scalarStyle: Scalar.Style? {
+        let r = record
+        return r.shape == .scalar ? r.style : nil
     }
 
-    public var isNull: Bool { scalar?.isNull ?? false }
+    /// Calls `body` with the scalar's UTF-8 text in place (nulls included); nil for mappings and
+    /// sequences. The buffer is valid only inside `body`.
+    public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        let r = record
+        guard r.shape == .scalar else { return nil }
+        return try document.text.withUnsafeBufferPointer { buffer in
+            try body(UnsafeBufferPointer(rebasing: buffer[Int(r.start) ..< Int(r.start) + Int(r.count)]))
+        }
+    }
+
+    public var entries: Entries? {
+        let r = record
+        guard r.shape == .mapping else { return nil }
+        return Entries(document, start: Int(r.start), count: Int(r.count))
+    }
+
+    public var items: Items? {
+        let r = record
+        guard r.shape == .sequence else { return nil }
+        return Items(document, start: Int(r.start), count: Int(r.count))
+    }
+
+    /// Whether the node is a mapping.
+    public var isMapping: Bool { record.shape == .mapping }
+
+    /// Whether the node is a sequence.
+    public var isSequence: Bool { record.shape == .sequence }
+
+    public var isNull: Bool {
+        let r = record
+        return r.shape == .scalar && r.style == .plain && document.isNullText(r.start, r.count)
+    }
 
     /// The value for `key` in a mapping (last one wins if the key is repeated), or nil.
     public subscript(key: String) -> Node? {
         entry(key)?.value
     }
 
-    /// The entry for `key` in a mapping, or nil.
+    /// The entry for `key` in a mapping (the last one if the key is repeated), or nil.
     public func entry(_ key: String) -> MappingEntry? {
-        guard case .mapping(let entries) = kind else { return nil }
-        return entries.last(where: { $0.key == key })
+        let r = record
+        guard r.shape == .mapping, r.count > 0 else { return nil }
+        var key = key
+        let found = key.withUTF8 { document.lastEntry(from: Int(r.start), count: Int(r.count), withKey: $0) }
+        return found.map { MappingEntry(document, $0) }
     }
 
-    /// The entry whose key equals `key` ignoring case.
+    /// The entry whose key equals `key` ignoring case (the last one if several do).
     public func entry(caseInsensitive key: String) -> MappingEntry? {
-        guard case .mapping(let entries) = kind else { return nil }
-        let lowered = key.lowercased()
-        return entries.last(where: { $0.key.lowercased() == lowered })
+        let r = record
+        guard r.shape == .mapping else { return nil }
+        let entries = document.entries
+        var k = Int(r.start) + Int(r.count)
+        let first = Int(r.start)
+        while k > first {
+            k -= 1
+            let e = entries[k]
+            if document.textEqualsIgnoringCase(e.keyStart, e.keyCount, key) { return MappingEntry(document, k) }
+        }
+        return nil
     }
 
     /// A short name for the node's shape, for messages.
     public var kindName: String {
-        switch kind {
-        case .scalar(let s): return s.isNull ? "null" : "string"
+        let r = record
+        switch r.shape {
+        case .scalar: return r.style == .plain && document.isNullText(r.start, r.count) ? "null" : "string"
         case .mapping: return "mapping"
         case .sequence: return "list"
         }
     }
+
+    /// The entries of a mapping, in source order: a view into the node's document.
+    public struct Entries: RandomAccessCollection, Sendable {
+        let document: NodeDocument
+        let base: Int
+        public let count: Int
+
+        init(_ document: NodeDocument, start: Int, count: Int) {
+            self.document = document
+            self.base = start
+            self.count = count
+        }
+
+        /// No entries.
+        public static var empty: Entries { Entries(NodeDocument.empty, start: 0, count: 0) }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { count }
+
+        public subscript(position: Int) -> MappingEntry {
+            precondition(position >= 0 && position < count, "entry index out of range")
+            return MappingEntry(document, base + position)
+        }
+    }
+
+    /// The items of a sequence, in source order: a view into the node's document.
+    public struct Items: RandomAccessCollection, Sendable {
+        let document: NodeDocument
+        let base: Int
+        public let count: Int
+
+        init(_ document: NodeDocument, start: Int, count: Int) {
+            self.document = document
+            self.base = start
+            self.count = count
+        }
+
+        /// No items.
+        public static var empty: Items { Items(NodeDocument.empty, start: 0, count: 0) }
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { count }
+
+        public subscript(position: Int) -> Node {
+            precondition(position >= 0 && position < count, "item index out of range")
+            return Node(document, document.items[base + position])
+        }
+    }
+}
+
+extension NodeDocument {
+    /// A document with no nodes, behind empty `Entries` and `Items`.
+    static let empty = NodeDocument(nodes: [], entries: [], items: [], text: [], tags: [])
 }
 
 /// A scalar value with its text and the way it was written.
 public struct Scalar: Sendable, Hashable {
-    public enum Style: Sendable, Hashable {
+    public enum Style: UInt8, Sendable, Hashable {
         /// An unquoted YAML scalar, or a JSON number, `true`, `false` or `null`.
         case plain
         case singleQuoted
@@ -102,15 +236,32 @@ public struct Scalar: Sendable, Hashable {
     }
 }
 
-/// One `key: value` pair of a mapping; the key keeps its own range.
+/// One `key: value` pair of a mapping; the key keeps its own range. A view into the document.
 public struct MappingEntry: Sendable {
-    public var key: String
-    public var keyRange: SourceRange
-    public var value: Node
+    let document: NodeDocument
+    let index: Int
 
-    public init(key: String, keyRange: SourceRange, value: Node) {
-        self.key = key
-        self.keyRange = keyRange
-        self.value = value
+    init(_ document: NodeDocument, _ index: Int) {
+        self.document = document
+        self.index = index
+    }
+
+    @inline(__always)
+    var record: EntryRecord { document.entries[index] }
+
+    /// The key's text (built on each call: prefer `hasKey(_:)` to compare).
+    public var key: String {
+        let r = record
+        return document.string(r.keyStart, r.keyCount)
+    }
+
+    public var keyRange: SourceRange { record.keyRange }
+
+    public var value: Node { Node(document, record.value) }
+
+    /// Whether the key is exactly `key`, compared in place.
+    public func hasKey(_ key: String) -> Bool {
+        let r = record
+        return document.textEquals(r.keyStart, r.keyCount, key)
     }
 }

@@ -1,6 +1,7 @@
 import CYAML
 
-/// Parses YAML through libyaml's event API into positioned `Node` trees.
+/// Parses YAML through libyaml's event API into positioned `Node` trees, all the documents of
+/// one input sharing one `NodeDocument`.
 ///
 /// This is the only file that calls `yaml_*` functions; no pointer leaves it.
 /// CloudFormation short tags (`!Ref`, `!Sub`, `!GetAtt A.B`, …) become their long forms
@@ -13,10 +14,16 @@ public enum YAMLParser {
     }
 
     public static func parse(_ bytes: [UInt8], limits: ParserLimits = .default) -> ParseResult {
-        bytes.withUnsafeBufferPointer { buffer in
+        guard bytes.count <= NodeDocumentBuilder.maxInputBytes else {
+            return ParseResult(documents: [], diagnostics: [
+                ParseDiagnostic(kind: .limit, message: "input larger than \(NodeDocumentBuilder.maxInputBytes) bytes", range: .fileStart),
+            ])
+        }
+        return bytes.withUnsafeBufferPointer { buffer in
             var builder = TreeBuilder(limits: limits, bytes: buffer)
             builder.run()
-            return ParseResult(documents: builder.documents, diagnostics: builder.diagnostics)
+            let document = builder.tree.finish()
+            return ParseResult(documents: builder.documents.map { Node(document, $0) }, diagnostics: builder.diagnostics)
         }
     }
 
@@ -32,19 +39,32 @@ public enum YAMLParser {
     ]
 }
 
+/// One open mapping or sequence. Its children wait on the tree builder's pending stacks from
+/// `pendingFrom` on; its tag and anchor (rare) on `TreeBuilder.names`, its merged entries on
+/// `TreeBuilder.merged`, its key index (if built) on `TreeBuilder.keyIndexes`: a frame holds no
+/// references, so pushing and popping one copies a few words.
 private struct Frame {
     var isMapping: Bool
+    /// Whether the frame's tag / anchor is on `names` (the tag first).
+    var hasTag: Bool
+    var hasAnchor: Bool
+    /// Whether the frame's key index is the last of `keyIndexes`.
+    var hasKeyIndex = false
     var start: SourcePosition
-    var tag: String?
-    var anchor: String?
-    var entries: [MappingEntry] = []
-    var items: [Node] = []
-    var pendingKey: (text: String, range: SourceRange, isMerge: Bool)?
-    /// The first range of each key, built once a mapping has more keys than a linear search of
-    /// `entries` handles quickly (most mappings never need it).
-    var firstKeyRange: [String: SourceRange]? = nil
-    var merged: [MappingEntry] = []
+    var pendingFrom: Int
+    /// Where the frame's entries to merge start on `merged`.
+    var mergedFrom: Int
+    var namesFrom: Int
+    var pendingKey: PendingKey?
     var weight: Int = 1
+}
+
+/// A mapping key waiting for its value: its text span, range, and whether it is a merge (`<<`).
+private struct PendingKey {
+    var start: UInt32
+    var count: UInt32
+    var range: SourceRange
+    var isMerge: Bool
 }
 
 private struct ParseAbort: Error {}
@@ -52,16 +72,26 @@ private struct ParseAbort: Error {}
 private struct TreeBuilder {
     let limits: ParserLimits
     let bytes: UnsafeBufferPointer<UInt8>
-    var documents: [Node] = []
+    var tree: NodeDocumentBuilder
+    /// The root of each document, as an index into `tree`.
+    var documents: [UInt32] = []
     var diagnostics: [ParseDiagnostic] = []
     var stack: [Frame] = []
-    var anchors: [String: (node: Node, weight: Int)] = [:]
+    /// The tags and anchors of open frames that have them.
+    var names: [String] = []
+    /// The entries that open mappings merge (`<<`), each mapping's from its `mergedFrom` on.
+    var merged: [EntryRecord] = []
+    /// The key indexes (hash of a key's text to its first pending entry) of open mappings with
+    /// more keys than a linear search handles quickly; most mappings never need one.
+    var keyIndexes: [[Int: Int]] = []
+    var anchors: [String: (node: UInt32, weight: Int)] = [:]
     var expanded = 0
-    var root: Node?
+    var root: UInt32?
 
     init(limits: ParserLimits, bytes: UnsafeBufferPointer<UInt8>) {
         self.limits = limits
         self.bytes = bytes
+        tree = NodeDocumentBuilder(expectedBytes: bytes.count)
     }
 
     mutating func run() {
@@ -109,7 +139,12 @@ private struct TreeBuilder {
             root = nil
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
-            let text = string(s.value, count: s.length)
+            let textStart: UInt32
+            if let value = s.value, s.length > 0 {
+                textStart = tree.appendText(UnsafeBufferPointer(start: UnsafePointer(value), count: s.length))
+            } else {
+                textStart = UInt32(truncatingIfNeeded: tree.text.count)
+            }
             let style: Scalar.Style
             switch s.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -118,40 +153,52 @@ private struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: style = .folded
             default: style = .plain
             }
-            let tag = optionalString(s.tag)
             let anchor = optionalString(s.anchor)
             let range = SourceRange(start: start, end: end)
-            let scalar = Node(.scalar(Scalar(text, style: style)), range: range)
-            if tag == nil {
+            let scalar = tree.addScalar(start: textStart, count: UInt32(truncatingIfNeeded: s.length), style: style, range: range)
+            if s.tag == nil {
                 try complete(scalar, weight: 1, anchor: anchor, isPlainKeyCandidate: style == .plain)
             } else {
+                let tag = optionalString(s.tag)
                 let node = try applyTag(tag, to: scalar, forcedString: tag == "tag:yaml.org,2002:str")
                 try complete(node, weight: 1, anchor: anchor, isPlainKeyCandidate: style == .plain)
             }
         case YAML_SEQUENCE_START_EVENT:
             let s = event.data.sequence_start
-            try push(Frame(isMapping: false, start: start, tag: optionalString(s.tag), anchor: optionalString(s.anchor)))
+            try push(isMapping: false, start: start, tag: s.tag, anchor: s.anchor)
         case YAML_MAPPING_START_EVENT:
             let m = event.data.mapping_start
-            try push(Frame(isMapping: true, start: start, tag: optionalString(m.tag), anchor: optionalString(m.anchor)))
+            try push(isMapping: true, start: start, tag: m.tag, anchor: m.anchor)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-            guard var frame = stack.popLast() else { return }
+            guard let frame = stack.popLast() else { return }
             let range = SourceRange(start: frame.start, end: end)
-            var node: Node
+            var node: UInt32
             if frame.isMapping {
-                if !frame.merged.isEmpty {
-                    var present = Set(frame.entries.map(\.key))
-                    for entry in frame.merged where !present.contains(entry.key) {
-                        present.insert(entry.key)
-                        frame.entries.append(entry)
+                if frame.mergedFrom < merged.count {
+                    // Merged entries come after the mapping's own, each key once, the first merged one winning.
+                    var index = frame.hasKeyIndex ? keyIndexes.popLast() : nil
+                    for k in frame.mergedFrom ..< merged.count {
+                        let entry = merged[k]
+                        if tree.firstPendingEntry(withKey: entry.keyStart, entry.keyCount, from: frame.pendingFrom, index: &index) == nil {
+                            tree.pendingEntries.append(entry)
+                        }
                     }
+                    merged.removeSubrange(frame.mergedFrom...)
+                } else if frame.hasKeyIndex {
+                    keyIndexes.removeLast()
                 }
-                node = Node(.mapping(frame.entries), range: range)
+                node = tree.closeMapping(pendingFrom: frame.pendingFrom, range: range)
             } else {
-                node = Node(.sequence(frame.items), range: range)
+                node = tree.closeSequence(pendingFrom: frame.pendingFrom, range: range)
             }
-            if frame.tag != nil { node = try applyTag(frame.tag, to: node, forcedString: false) }
-            try complete(node, weight: frame.weight, anchor: frame.anchor, isPlainKeyCandidate: false)
+            var anchor: String? = nil
+            if frame.hasTag || frame.hasAnchor {
+                let tag = frame.hasTag ? names[frame.namesFrom] : nil
+                anchor = frame.hasAnchor ? names[names.count - 1] : nil
+                names.removeSubrange(frame.namesFrom...)
+                if tag != nil { node = try applyTag(tag, to: node, forcedString: false) }
+            }
+            try complete(node, weight: frame.weight, anchor: anchor, isPlainKeyCandidate: false)
         case YAML_ALIAS_EVENT:
             let name = optionalString(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
@@ -166,27 +213,35 @@ private struct TreeBuilder {
                     range: SourceRange(start: start, end: end)))
                 throw ParseAbort()
             }
-            var node = target.node
-            node.range = SourceRange(start: start, end: end)
-            try complete(node, weight: target.weight, anchor: nil, isPlainKeyCandidate: false)
+            // The alias shares the anchored node's children; only its own range differs.
+            var record = tree.nodes[Int(target.node)]
+            record.range = SourceRange(start: start, end: end)
+            tree.nodes.append(record)
+            try complete(UInt32(truncatingIfNeeded: tree.nodes.count - 1), weight: target.weight, anchor: nil, isPlainKeyCandidate: false)
         default:
             break
         }
     }
 
-    private mutating func push(_ frame: Frame) throws {
+    private mutating func push(isMapping: Bool, start: SourcePosition, tag: UnsafeMutablePointer<yaml_char_t>?, anchor: UnsafeMutablePointer<yaml_char_t>?) throws {
         if stack.count >= limits.maxDepth {
             diagnostics.append(ParseDiagnostic(
                 kind: .limit,
                 message: "nesting deeper than \(limits.maxDepth) levels (limit maxDepth; raise it under `limits:` in .iamlint.yml if the file is legitimate)",
-                range: SourceRange(frame.start)))
+                range: SourceRange(start)))
             throw ParseAbort()
         }
-        stack.append(frame)
+        let namesFrom = names.count
+        if let tag { names.append(String(cString: tag)) }
+        if let anchor { names.append(String(cString: anchor)) }
+        stack.append(Frame(
+            isMapping: isMapping, hasTag: tag != nil, hasAnchor: anchor != nil, start: start,
+            pendingFrom: isMapping ? tree.pendingEntries.count : tree.pendingItems.count,
+            mergedFrom: merged.count, namesFrom: namesFrom))
     }
 
     /// Attaches a finished node to its parent (as a key, a value or an item) or makes it the root.
-    private mutating func complete(_ node: consuming Node, weight: Int, anchor: String?, isPlainKeyCandidate: Bool) throws {
+    private mutating func complete(_ node: UInt32, weight: Int, anchor: String?, isPlainKeyCandidate: Bool) throws {
         if let anchor { anchors[anchor] = (node, weight) }
         guard !stack.isEmpty else {
             root = node
@@ -195,16 +250,22 @@ private struct TreeBuilder {
         let top = stack.count - 1
         stack[top].weight += weight
         if !stack[top].isMapping {
-            stack[top].items.append(node)
+            tree.pendingItems.append(node)
             return
         }
         guard let key = stack[top].pendingKey else {
-            guard case .scalar(let scalar) = node.kind else {
-                fail("mapping keys must be strings, found a \(node.kindName)", at: node.range.start, end: node.range.end)
+            let record = tree.nodes[Int(node)]
+            guard record.shape == .scalar else {
+                fail("mapping keys must be strings, found a \(tree.kindName(record))", at: record.range.start, end: record.range.end)
                 throw ParseAbort()
             }
-            let isMerge = isPlainKeyCandidate && scalar.text == "<<"
-            stack[top].pendingKey = (scalar.text, node.range, isMerge)
+            let isMerge = isPlainKeyCandidate && record.count == 2
+                && tree.text[Int(record.start)] == 0x3C && tree.text[Int(record.start) + 1] == 0x3C // <<
+            stack[top].pendingKey = PendingKey(start: record.start, count: record.count, range: record.range, isMerge: isMerge)
+            if anchor == nil, Int(node) == tree.nodes.count - 1 {
+                // A key is kept as its entry's text span and range, not as a node.
+                tree.nodes.removeLast()
+            }
             return
         }
         stack[top].pendingKey = nil
@@ -212,85 +273,83 @@ private struct TreeBuilder {
             try merge(node, into: top)
             return
         }
-        let first = firstRange(of: key.text, inFrame: top)
-        if let first {
+        let pendingFrom = stack[top].pendingFrom
+        var index = stack[top].hasKeyIndex ? keyIndexes.popLast() : nil
+        let first = tree.firstPendingEntry(withKey: key.start, key.count, from: pendingFrom, index: &index)
+        if let index {
+            keyIndexes.append(index)
+            stack[top].hasKeyIndex = true
+        }
+        if let k = first {
+            let first = tree.pendingEntries[k].keyRange
+            let text = tree.string(key.start, key.count)
             diagnostics.append(ParseDiagnostic(
-                kind: .duplicateKey(key: key.text, first: first),
-                message: "duplicate key '\(key.text)' (first defined at line \(first.start.line), column \(first.start.column))",
+                kind: .duplicateKey(key: text, first: first),
+                message: "duplicate key '\(text)' (first defined at line \(first.start.line), column \(first.start.column))",
                 range: key.range))
         }
-        if stack[top].entries.isEmpty {
-            // Most mappings have a handful of keys: one allocation instead of growing 1, 2, 4.
-            stack[top].entries.reserveCapacity(4)
-        }
-        stack[top].entries.append(MappingEntry(key: key.text, keyRange: key.range, value: node))
-        if first == nil {
-            if stack[top].firstKeyRange != nil {
-                stack[top].firstKeyRange![key.text] = key.range
-            } else if stack[top].entries.count > 12 {
-                var index: [String: SourceRange] = [:]
-                for entry in stack[top].entries where index[entry.key] == nil { index[entry.key] = entry.keyRange }
-                stack[top].firstKeyRange = index
-            }
-        }
+        tree.pendingEntries.append(EntryRecord(keyRange: key.range, keyStart: key.start, keyCount: key.count, value: node))
     }
 
-    /// The range of the first entry with `key` in the mapping `stack[top]`, or nil. Reads the
-    /// frame in place: copying it would retain every array it holds.
-    private func firstRange(of key: String, inFrame top: Int) -> SourceRange? {
-        if stack[top].firstKeyRange != nil { return stack[top].firstKeyRange?[key] }
-        let count = stack[top].entries.count
-        var i = 0
-        while i < count {
-            if stack[top].entries[i].key == key { return stack[top].entries[i].keyRange }
-            i += 1
-        }
-        return nil
-    }
-
-    private mutating func merge(_ node: Node, into top: Int) throws {
-        switch node.kind {
-        case .mapping(let entries):
-            stack[top].merged.append(contentsOf: entries)
-        case .sequence(let items):
-            for item in items {
-                guard case .mapping(let entries) = item.kind else {
-                    fail("expected a mapping or list of mappings for merging, found a \(item.kindName)", at: item.range.start, end: item.range.end)
+    private mutating func merge(_ node: UInt32, into top: Int) throws {
+        let record = tree.nodes[Int(node)]
+        switch record.shape {
+        case .mapping:
+            merged.append(contentsOf: tree.entries[Int(record.start) ..< Int(record.start) + Int(record.count)])
+        case .sequence:
+            for k in Int(record.start) ..< Int(record.start) + Int(record.count) {
+                let item = tree.nodes[Int(tree.items[k])]
+                guard item.shape == .mapping else {
+                    fail("expected a mapping or list of mappings for merging, found a \(tree.kindName(item))", at: item.range.start, end: item.range.end)
                     throw ParseAbort()
                 }
-                stack[top].merged.append(contentsOf: entries)
+                merged.append(contentsOf: tree.entries[Int(item.start) ..< Int(item.start) + Int(item.count)])
             }
         case .scalar:
-            fail("expected a mapping or list of mappings for merging, found a \(node.kindName)", at: node.range.start, end: node.range.end)
+            fail("expected a mapping or list of mappings for merging, found a \(tree.kindName(record))", at: record.range.start, end: record.range.end)
             throw ParseAbort()
         }
     }
 
     /// Turns a CloudFormation short tag into its long form; keeps other tags on the node.
-    private mutating func applyTag(_ tag: String?, to node: Node, forcedString: Bool) throws -> Node {
+    /// `node` was just built (never an alias), so it may be changed in place.
+    private mutating func applyTag(_ tag: String?, to node: UInt32, forcedString: Bool) throws -> UInt32 {
         guard let tag, tag != "!" else { return node }
-        if forcedString, case .scalar(var s) = node.kind, s.style == .plain {
-            s.style = .singleQuoted
-            return Node(.scalar(s), range: node.range)
+        let index = Int(node)
+        let record = tree.nodes[index]
+        if forcedString, record.shape == .scalar, record.style == .plain {
+            tree.nodes[index].style = .singleQuoted
+            return node
         }
         guard let longName = YAMLParser.cloudFormationTags[tag] else {
-            var tagged = node
-            if !tag.hasPrefix("tag:yaml.org,2002:") { tagged.tag = tag }
-            return tagged
+            if !tag.hasPrefix("tag:yaml.org,2002:") { tree.nodes[index].tag = tree.tagIndex(tag) }
+            return node
         }
         var value = node
-        if longName == "Fn::GetAtt", case .scalar(let s) = node.kind {
+        if longName == "Fn::GetAtt", record.shape == .scalar {
             // `!GetAtt Resource.Attribute.Path` splits at the first dot.
-            let parts = s.text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            value = Node(.sequence(parts.map { Node(.scalar(Scalar($0, style: s.style)), range: node.range) }), range: node.range)
+            let parts = tree.text.withUnsafeBufferPointer { buffer -> [(UInt32, UInt32)] in
+                let from = Int(record.start), to = from + Int(record.count)
+                var k = from
+                while k < to {
+                    if buffer[k] == 0x2E { // .
+                        return [(record.start, UInt32(k - from)), (UInt32(k + 1), UInt32(to - k - 1))]
+                    }
+                    k += 1
+                }
+                return [(record.start, record.count)]
+            }
+            let items = parts.map { tree.addScalar(start: $0.0, count: $0.1, style: record.style, range: record.range) }
+            value = tree.addSequence(items, range: record.range)
         }
-        if case .scalar(var s) = value.kind, s.isNull {
-            s.style = .singleQuoted
-            value = Node(.scalar(s), range: value.range)
+        let valueRecord = tree.nodes[Int(value)]
+        if valueRecord.shape == .scalar, valueRecord.style == .plain, tree.isNullText(valueRecord.start, valueRecord.count) {
+            tree.nodes[Int(value)].style = .singleQuoted
         }
-        let tagEnd = SourcePosition(line: node.range.start.line, column: node.range.start.column + tag.unicodeScalars.count)
-        let keyRange = SourceRange(start: node.range.start, end: tagEnd)
-        return Node(.mapping([MappingEntry(key: longName, keyRange: keyRange, value: value)]), range: node.range)
+        let tagEnd = SourcePosition(line: record.range.start.line, column: record.range.start.column + tag.unicodeScalars.count)
+        let keyRange = SourceRange(start: record.range.start, end: tagEnd)
+        let key = tree.appendText(longName)
+        return tree.addMapping([EntryRecord(keyRange: keyRange, keyStart: key.start, keyCount: key.count, value: value)], range: record.range)
     }
 
     private mutating func reportParserError(_ parser: inout yaml_parser_t) {
@@ -337,11 +396,6 @@ private struct TreeBuilder {
             i += 1
         }
         return SourcePosition(line: line, column: column)
-    }
-
-    private func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?, count: Int) -> String {
-        guard let pointer, count > 0 else { return "" }
-        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     private func optionalString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -144,7 +144,7 @@ public struct Baseline: Sendable, Equatable {
         guard version <= currentVersion, version >= 1 else {
             throw Error(description: "\(file):\(versionEntry.value.range.start.line):\(versionEntry.value.range.start.column): baseline version \(version) is not supported by this iamlint (\(currentVersion)); upgrade iamlint")
         }
-        for entry in root.entries ?? [] where entry.key != "version" && entry.key != "findings" {
+        for entry in root.entries ?? .empty where entry.key != "version" && entry.key != "findings" {
             throw Error(description: "\(file):\(entry.keyRange.start.line):\(entry.keyRange.start.column): unknown key '\(entry.key)'")
         }
         var entries: [FindingKey: Int] = [:]

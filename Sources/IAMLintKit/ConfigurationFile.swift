@@ -49,7 +49,7 @@ public enum ConfigurationFile {
         if let packs = entries.last(where: { $0.key == "rulePacks" }) {
             let folder = PathText.parent(file)
             _ = try reader.strings(packs.value, "rulePacks")
-            for item in packs.value.items ?? [packs.value] {
+            for item in packs.value.items.map(Array.init) ?? [packs.value] {
                 let path = try reader.string(item, "rulePacks")
                 let resolved = path.hasPrefix("/") || folder.isEmpty ? path : PathText.appending(folder, path)
                 do {
@@ -167,8 +167,8 @@ public enum ConfigurationFile {
             Error(description: "\(file):\(range.start.line):\(range.start.column): \(message)")
         }
 
-        func mapping(_ node: Node, _ what: String) throws -> [MappingEntry] {
-            if node.isNull { return [] }
+        func mapping(_ node: Node, _ what: String) throws -> Node.Entries {
+            if node.isNull { return .empty }
             guard let entries = node.entries else { throw error(node.range, "\(what) must be a mapping, not a \(node.kindName)") }
             return entries
         }

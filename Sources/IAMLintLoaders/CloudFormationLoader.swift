@@ -21,7 +21,7 @@ public enum CloudFormationLoader {
     static func declaresEveryName(_ root: Node) -> Bool {
         if root["Transform"] != nil { return false }
         if let version = root["AWSTemplateFormatVersion"], version.string != "2010-09-09" { return false }
-        return (root["Resources"]?.entries ?? []).allSatisfy { entry in
+        return (root["Resources"]?.entries ?? .empty).allSatisfy { entry in
             guard let node = entry.value["Type"], node.tag == nil, let type = node.string else { return false }
             return !type.hasPrefix("AWS::Serverless::") && !type.hasSuffix("::MODULE")
         }
@@ -39,7 +39,7 @@ public enum CloudFormationLoader {
         resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
-        for entry in root["Resources"]?.entries ?? [] {
+        for entry in root["Resources"]?.entries ?? .empty {
             guard let type = entry.value["Type"]?.string else { continue }
             let logicalID = entry.key
             let base = Provenance(file: file, logicalPath: "Resources.\(logicalID)", range: entry.keyRange)
@@ -110,7 +110,7 @@ public enum CloudFormationLoader {
     /// `Metadata: {iamlint: {ignore: [{rule: IAM101, reason: "…"}]}}` on a resource.
     static func metadataSuppressions(_ resource: Node, lines: ClosedRange<Int>, base: Provenance) -> [Suppression] {
         guard let ignore = resource["Metadata"]?["iamlint"]?["ignore"] else { return [] }
-        let items = ignore.items ?? [ignore]
+        let items = ignore.items.map(Array.init) ?? [ignore]
         return items.compactMap { item in
             let rules = item["rule"].map { $0.items?.compactMap(\.string) ?? [$0.string].compactMap { $0 } }
                 ?? item["rules"]?.items?.compactMap(\.string) ?? []
@@ -227,7 +227,7 @@ struct CloudFormationInventory {
 
     init(template: Node) {
         var parameters: [String: Parameter] = [:]
-        for entry in template["Parameters"]?.entries ?? [] {
+        for entry in template["Parameters"]?.entries ?? .empty {
             let noEcho = entry.value.entry("NoEcho")
             var defaultRange: SourceRange?
             if let def = entry.value["Default"], !def.isNull, def.string.map({ !$0.isEmpty }) ?? true {
@@ -265,7 +265,7 @@ struct CloudFormationInventory {
     /// One `output` item per entry of `Outputs`, at `Outputs.Name`.
     func outputs(_ root: Node, file: String, resolver: inout IntrinsicResolver) -> [InventoryItem] {
         var result: [InventoryItem] = []
-        for entry in root["Outputs"]?.entries ?? [] where entry.value.entries != nil {
+        for entry in root["Outputs"]?.entries ?? .empty where entry.value.entries != nil {
             result.append(InventoryItem(
                 kind: .output, sourceType: "Outputs", logicalName: entry.key,
                 properties: resolve(entry.value, secretKeys: ["Value"], resolver: &resolver, depth: 0),
@@ -278,23 +278,24 @@ struct CloudFormationInventory {
     /// Resolves a mapping, its `secretKeys` through `secret(_:)`; `Fn::If` around the mapping keeps both branches.
     private func resolve(_ node: Node, secretKeys: Set<String>, resolver: inout IntrinsicResolver, depth: Int) -> Value {
         guard let entries = node.entries, depth < 16 else { return resolver.resolve(node) }
-        if entries.count == 1, let fn = entries.first, fn.key == "Fn::If" {
+        if entries.count == 1, let fn = entries.first, fn.hasKey("Fn::If") {
             guard let items = fn.value.items, items.count == 3 else { return resolver.resolve(node) }
             let options = [items[1], items[2]]
                 .map { resolve($0, secretKeys: secretKeys, resolver: &resolver, depth: depth + 1) }
                 .filter { !IntrinsicResolver.isNoValue($0) }
             return .alternatives(options, node.range)
         }
-        if entries.count == 1, let fn = entries.first, fn.key == "Ref" || fn.key.hasPrefix("Fn::") {
+        if entries.count == 1, let fn = entries.first, fn.hasKey("Ref") || fn.key.hasPrefix("Fn::") {
             return resolver.resolve(node)
         }
         var result: [ValueEntry] = []
         for entry in entries {
-            let value = secretKeys.contains(entry.key)
+            let key = entry.key
+            let value = secretKeys.contains(key)
                 ? secret(entry.value, resolver: &resolver, depth: depth + 1)
                 : resolver.resolve(entry.value)
             if IntrinsicResolver.isNoValue(value) { continue }
-            result.append(ValueEntry(key: entry.key, keyRange: entry.keyRange, value: value))
+            result.append(ValueEntry(key: key, keyRange: entry.keyRange, value: value))
         }
         return .map(result, node.range)
     }
@@ -305,7 +306,7 @@ struct CloudFormationInventory {
         guard let entries = node.entries, entries.count == 1, let fn = entries.first, depth < 16 else {
             return resolver.resolve(node)
         }
-        if fn.key == "Ref", let name = fn.value.string, let parameter = parameters[name] {
+        if fn.hasKey("Ref"), let name = fn.value.string, let parameter = parameters[name] {
             var map = [
                 ValueEntry(key: "Ref", keyRange: fn.keyRange, value: .string(name, node.range)),
                 ValueEntry(
@@ -317,7 +318,7 @@ struct CloudFormationInventory {
             }
             return .map(map, node.range)
         }
-        if fn.key == "Fn::If", let items = fn.value.items, items.count == 3 {
+        if fn.hasKey("Fn::If"), let items = fn.value.items, items.count == 3 {
             let options = [items[1], items[2]]
                 .map { secret($0, resolver: &resolver, depth: depth + 1) }
                 .filter { !IntrinsicResolver.isNoValue($0) }
@@ -399,16 +400,15 @@ enum CommittedKeyScanner {
     /// at most two levels of the tree).
     private static func mayHoldKeyID(_ node: Node, depth: Int) -> Bool {
         guard depth < 512 else { return false }
-        switch node.kind {
-        case .scalar(let scalar):
-            return scalar.text.utf8.count >= 20 && withUTF8(scalar.text, hasKeyIDPrefix)
-        case .sequence(let items):
+        if let items = node.items {
             for item in items where mayHoldKeyID(item, depth: depth + 1) { return true }
             return false
-        case .mapping(let entries):
+        }
+        if let entries = node.entries {
             for entry in entries where mayHoldKeyID(entry.value, depth: depth + 1) { return true }
             return false
         }
+        return node.withScalarUTF8 { $0.count >= 20 && hasKeyIDPrefix($0) } ?? false
     }
 
     /// Whether a scalar parsed from `source` may hold `AKIA` or `ASIA`: the source has one of them,
@@ -437,12 +437,6 @@ enum CommittedKeyScanner {
 
     private static let akia = Array("AKIA".utf8)
     private static let asia = Array("ASIA".utf8)
-
-    /// Runs `body` on the string's UTF-8 bytes without copying them when the string is native.
-    private static func withUTF8<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(body)
-    }
 
     /// Whether `bytes` contain `AKIA` or `ASIA`.
     private static func hasKeyIDPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -491,47 +485,50 @@ enum CommittedKeyScanner {
 
         mutating func walk(_ node: Node, secretsAllowed: Bool, depth: Int) {
             guard depth < 256 else { return }
-            switch node.kind {
-            case .scalar(let scalar):
-                guard !scalar.isNull, scalar.text.utf8.count >= 20 else { return }
-                let ids = CommittedKeyScanner.withUTF8(scalar.text, CommittedKeyScanner.keyIDs)
-                let secret = secretsAllowed && CommittedKeyScanner.withUTF8(scalar.text, CommittedKeyScanner.containsSecret)
-                guard !ids.isEmpty || secret else { return }
-                let path = self.path
-                for id in ids { keys.append(Hit(path: path, range: node.range, keyID: id)) }
-                if secret { secrets.append(Hit(path: path, range: node.range)) }
-            case .sequence(let items):
+            // Most scalars are too short for a key id: decided without building their text.
+            if node.isNull || (node.withScalarUTF8 { $0.count < 20 } ?? false) { return }
+            if let items = node.items {
                 for (i, item) in items.enumerated() {
                     trail.append(.index(i))
                     walk(item, secretsAllowed: secretsAllowed, depth: depth + 1)
                     trail.removeLast()
                 }
-            case .mapping(let entries):
-                let address = format == .terraform ? CommittedKeyScanner.terraformAddress(node, parent: { self.path }) : nil
-                for entry in entries {
-                    var step = Step.key(entry.key)
-                    var allowed = secretsAllowed
-                    if format == .terraform {
-                        if let address {
-                            if entry.key == "values" || entry.key == "attributes" || entry.key == "instances" { step = .address(address) }
-                            if entry.key == "change" {
-                                // Only the values before and after the change, both named by the address.
-                                for side in ["before", "after"] {
-                                    if let value = entry.value[side] {
-                                        trail.append(.address(address))
-                                        walk(value, secretsAllowed: allowed, depth: depth + 1)
-                                        trail.removeLast()
-                                    }
+                return
+            }
+            guard let entries = node.entries else {
+                let ids = node.withScalarUTF8(CommittedKeyScanner.keyIDs) ?? []
+                let secret = secretsAllowed && (node.withScalarUTF8(CommittedKeyScanner.containsSecret) ?? false)
+                guard !ids.isEmpty || secret else { return }
+                let path = self.path
+                for id in ids { keys.append(Hit(path: path, range: node.range, keyID: id)) }
+                if secret { secrets.append(Hit(path: path, range: node.range)) }
+                return
+            }
+            let address = format == .terraform ? CommittedKeyScanner.terraformAddress(node, parent: { self.path }) : nil
+            for entry in entries {
+                let key = entry.key
+                var step = Step.key(key)
+                var allowed = secretsAllowed
+                if format == .terraform {
+                    if let address {
+                        if key == "values" || key == "attributes" || key == "instances" { step = .address(address) }
+                        if key == "change" {
+                            // Only the values before and after the change, both named by the address.
+                            for side in ["before", "after"] {
+                                if let value = entry.value[side] {
+                                    trail.append(.address(address))
+                                    walk(value, secretsAllowed: allowed, depth: depth + 1)
+                                    trail.removeLast()
                                 }
-                                continue
                             }
+                            continue
                         }
-                        if terraformGeneratedSecrets.contains(entry.key) { allowed = false }
                     }
-                    trail.append(step)
-                    walk(entry.value, secretsAllowed: allowed, depth: depth + 1)
-                    trail.removeLast()
+                    if terraformGeneratedSecrets.contains(key) { allowed = false }
                 }
+                trail.append(step)
+                walk(entry.value, secretsAllowed: allowed, depth: depth + 1)
+                trail.removeLast()
             }
         }
     }

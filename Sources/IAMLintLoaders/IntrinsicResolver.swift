@@ -37,13 +37,13 @@ struct IntrinsicResolver {
     init(template: Node, pseudoParameters: [String: String] = [:]) {
         self.pseudoParameters = pseudoParameters
         var parameters: [String: Node] = [:]
-        for entry in template["Parameters"]?.entries ?? [] {
+        for entry in template["Parameters"]?.entries ?? .empty {
             if let def = entry.value["Default"] { parameters[entry.key] = def }
         }
         self.parameters = parameters
         self.mappings = template["Mappings"]
         var resources: [String: Resource] = [:]
-        for entry in template["Resources"]?.entries ?? [] {
+        for entry in template["Resources"]?.entries ?? .empty {
             resources[entry.key] = Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
         }
         self.resources = resources
@@ -107,8 +107,9 @@ struct IntrinsicResolver {
             }
             return .list(values, node.range)
         case .mapping(let entries):
-            if entries.count == 1, let fn = entries.first, fn.key == "Ref" || fn.key.hasPrefix("Fn::") {
-                return intrinsic(fn.key, fn.value, range: node.range)
+            if entries.count == 1, let fn = entries.first {
+                let name = fn.key
+                if name == "Ref" || name.hasPrefix("Fn::") { return intrinsic(name, fn.value, range: node.range) }
             }
             var result: [ValueEntry] = []
             for entry in entries {
@@ -251,7 +252,7 @@ struct IntrinsicResolver {
         } else if let items = arg.items, items.count >= 1, let s = items[0].string {
             template = s
             if items.count > 1 {
-                for entry in items[1].entries ?? [] { variables[entry.key] = resolve(entry.value) }
+                for entry in items[1].entries ?? .empty { variables[entry.key] = resolve(entry.value) }
             }
         } else {
             return .symbolic("${Fn::Sub}", range)

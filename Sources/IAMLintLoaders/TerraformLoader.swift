@@ -240,8 +240,7 @@ private struct TerraformInstance {
     }
 
     static func isTrue(_ node: Node) -> Bool {
-        guard let s = node.scalar else { return false }
-        return s.style == .plain && s.text == "true"
+        node.scalarStyle == .plain && node.isString("true")
     }
 
     static func containsTrue(_ node: Node, depth: Int) -> Bool {
@@ -289,12 +288,12 @@ private struct TerraformFragmentBuilder {
             collectConfiguration(configuration, calls: [], depth: 0)
         }
         if root["format_version"] != nil {
-            for change in root["resource_changes"]?.items ?? [] { collectChange(change) }
+            for change in root["resource_changes"]?.items ?? .empty { collectChange(change) }
             if let module = root["planned_values"]?["root_module"] { collectModule(module, depth: 0) }
             if let module = root["values"]?["root_module"] { collectModule(module, depth: 0) }
             if let module = root["prior_state"]?["values"]?["root_module"] { collectModule(module, depth: 0) }
         } else {
-            for resource in root["resources"]?.items ?? [] { collectRawResource(resource) }
+            for resource in root["resources"]?.items ?? .empty { collectRawResource(resource) }
         }
         for instance in instances {
             instancesByBase[instance.address.base, default: []].append(instance.addressText)
@@ -316,13 +315,13 @@ private struct TerraformFragmentBuilder {
     private mutating func collectConfiguration(_ module: Node, calls: [String], depth: Int) {
         guard depth < 64 else { return }
         let prefix = calls.joined(separator: ".") + "|"
-        for resource in module["resources"]?.items ?? [] {
+        for resource in module["resources"]?.items ?? .empty {
             guard let type = resource["type"]?.string, let name = resource["name"]?.string,
                   let exprs = resource["expressions"], exprs.entries != nil else { continue }
             let mode = resource["mode"]?.string == "data" ? "data." : ""
             expressions[prefix + mode + type + "." + name] = exprs
         }
-        for call in module["module_calls"]?.entries ?? [] {
+        for call in module["module_calls"]?.entries ?? .empty {
             if let child = call.value["module"], child.entries != nil {
                 collectConfiguration(child, calls: calls + [call.key], depth: depth + 1)
             }
@@ -333,7 +332,7 @@ private struct TerraformFragmentBuilder {
         guard depth < 64 else { return }
         // Terraform 0.12 wrote child-module addresses of `prior_state` without the module prefix.
         let moduleAddress = depth > 0 ? module["address"]?.string : nil
-        for resource in module["resources"]?.items ?? [] {
+        for resource in module["resources"]?.items ?? .empty {
             guard let entry = resource.entry("address"), var text = entry.value.string else { continue }
             if let moduleAddress, !text.hasPrefix(moduleAddress + ".") { text = moduleAddress + "." + text }
             guard let address = TerraformAddress(text), let type = resource["type"]?.string,
@@ -344,7 +343,7 @@ private struct TerraformFragmentBuilder {
                 isData: resource["mode"]?.string == "data", type: type, attributes: values,
                 unknown: nil, sensitive: resource["sensitive_values"]))
         }
-        for child in module["child_modules"]?.items ?? [] { collectModule(child, depth: depth + 1) }
+        for child in module["child_modules"]?.items ?? .empty { collectModule(child, depth: depth + 1) }
     }
 
     private mutating func collectChange(_ change: Node) {
@@ -371,16 +370,16 @@ private struct TerraformFragmentBuilder {
         let isData = resource["mode"]?.string == "data"
         if isData && type != "aws_iam_policy_document" { return }
         let module = resource["module"]?.string.map { $0.isEmpty ? "" : $0 + "." } ?? ""
-        for instance in resource["instances"]?.items ?? [] {
+        for instance in resource["instances"]?.items ?? .empty {
             guard let attributes = instance["attributes"], attributes.entries != nil else { continue }
             if instance["deposed"] != nil { continue }
             let index = instance["index_key"].flatMap(TerraformAddress.indexSuffix)
             let text = module + (isData ? "data." : "") + type + "." + name + (index ?? "")
             guard let address = TerraformAddress(text) else { continue }
             var sensitiveNames: Set<String> = []
-            for path in instance["sensitive_attributes"]?.items ?? [] {
+            for path in instance["sensitive_attributes"]?.items ?? .empty {
                 // `[{"type": "get_attr", "value": "password"}, …]`: the whole top-level attribute is sensitive.
-                let steps = path.items ?? [path]
+                let steps = path.items.map(Array.init) ?? [path]
                 if let first = steps.first, let attribute = first["value"]?.string {
                     sensitiveNames.insert(attribute)
                 }
@@ -760,7 +759,7 @@ extension TerraformFragmentBuilder {
             let value = inventoryValue(r, entry.value, path: [.key(key)], name: "\(r.addressText).\(key)", depth: 0)
             properties.append(ValueEntry(key: key, keyRange: entry.keyRange, value: value))
         }
-        for entry in r.unknown?.entries ?? [] where !seenKeys.contains(entry.key) && !unsetInConfiguration(entry.key)
+        for entry in r.unknown?.entries ?? .empty where !seenKeys.contains(entry.key) && !unsetInConfiguration(entry.key)
             && TerraformInstance.containsTrue(entry.value, depth: 0) {
             properties.append(ValueEntry(
                 key: entry.key, keyRange: entry.keyRange, value: .symbolic("${\(r.addressText).\(entry.key)}", entry.value.range)))

@@ -237,7 +237,8 @@ final class JSONParserTests: XCTestCase {
     }
 
     /// The parser is iterative: a high configured limit does not overflow the stack while parsing.
-    /// (Freeing a Node tree is recursive, so trees far deeper than this are not safe to build.)
+    /// (Freeing the tree is not recursive either: a file's nodes are a few flat arrays. Later
+    /// tree walks do recurse, which is why `ParserLimits.maxSupportedDepth` bounds the limit.)
     func testHighConfiguredDepthDoesNotOverflowTheStack() {
         let depth = 10_000
         let text = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)

@@ -114,6 +114,53 @@ final class YAMLParserTests: XCTestCase {
         XCTAssertEqual(root["copy"]?.range.start, SourcePosition(line: 4, column: 7))
     }
 
+    /// Mappings past a dozen keys find repeats through a hash index; a nested mapping keeps its
+    /// own; merged keys never replace the mapping's own and come after them, in merge order.
+    func testDuplicatesAndMergesInLargeMappings() throws {
+        var yaml = "base: &base\n"
+        for i in 0 ..< 20 { yaml += "  m\(i): base\(i)\n" }
+        yaml += "big:\n"
+        for i in 0 ..< 15 { yaml += "  k\(i): \(i)\n" }
+        yaml += "  inner:\n"
+        for i in 0 ..< 14 { yaml += "    k\(i): inner\(i)\n" }
+        yaml += "    k3: again\n"
+        yaml += "  <<: *base\n"
+        yaml += "  m5: own\n"
+        yaml += "  k7: repeated\n"
+        let result = parse(yaml)
+        let root = try XCTUnwrap(result.documents.first)
+        let repeats = result.diagnostics.compactMap { d -> String? in
+            if case .duplicateKey(let key, let first) = d.kind { return "\(key)@\(d.range.start.line)<-\(first.start.line)" } else { return nil }
+        }
+        XCTAssertEqual(repeats, ["k3@53<-42", "k7@56<-30"])
+        let big = try XCTUnwrap(root["big"]?.entries)
+        XCTAssertEqual(big.count, 15 + 1 + 2 + 19)
+        XCTAssertEqual(big.map(\.key).suffix(19), (0 ..< 20).filter { $0 != 5 }.map { "m\($0)" })
+        XCTAssertEqual(root["big"]?["m5"]?.string, "own")
+        XCTAssertEqual(root["big"]?["m6"]?.string, "base6")
+        XCTAssertEqual(root["big"]?["k7"]?.string, "repeated")
+        XCTAssertEqual(root["big"]?["inner"]?.entries?.count, 15)
+        XCTAssertEqual(root["big"]?["inner"]?["k3"]?.string, "again")
+    }
+
+    /// Tags and anchors of nested collections stay with their own node; an alias shares its
+    /// anchor's children (tag included) but has its own range.
+    func testTagsAndAnchorsOfNestedCollections() throws {
+        let yaml = """
+        a: !Custom &x
+          b: !Other [1, !Join [",", [p, q]]]
+        c: *x
+        """
+        let root = try XCTUnwrap(parse(yaml).documents.first)
+        XCTAssertEqual(root["a"]?.tag, "!Custom")
+        XCTAssertEqual(root["a"]?["b"]?.tag, "!Other")
+        XCTAssertEqual(root["a"]?["b"]?.items?[1]["Fn::Join"]?.items?[1].items?.compactMap(\.string), ["p", "q"])
+        XCTAssertEqual(root["c"]?.tag, "!Custom")
+        XCTAssertEqual(root["c"]?["b"]?.items?.count, 2)
+        XCTAssertEqual(root["c"]?.range.start, SourcePosition(line: 3, column: 4))
+        XCTAssertEqual(root["c"]?["b"]?.range.start, SourcePosition(line: 2, column: 6))
+    }
+
     func testMergeOfAScalarIsAnError() throws {
         let d = try XCTUnwrap(parse("a: &x 1\nb:\n  <<: *x\n").diagnostics.first)
         XCTAssertEqual(d.kind, .syntax)
