@@ -100,6 +100,7 @@ struct IntrinsicResolver {
             return s.isNull ? .null(node.range) : .string(s.text, node.range)
         case .sequence(let items):
             var values: [Value] = []
+            values.reserveCapacity(items.count)
             for item in items {
                 let v = resolve(item)
                 if Self.isNoValue(v) { continue }
@@ -111,6 +112,7 @@ struct IntrinsicResolver {
                 return intrinsic(fn.key, fn.value, range: node.range)
             }
             var result: [ValueEntry] = []
+            result.reserveCapacity(entries.count)
             for entry in entries {
                 let v = resolve(entry.value)
                 if Self.isNoValue(v) { continue }

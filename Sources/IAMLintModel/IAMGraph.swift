@@ -283,7 +283,7 @@ public final class IAMGraph: @unchecked Sendable {
                 Grant(source: .inline(name: $0.name), document: $0.document, provenance: $0.document.provenance, policyName: $0.name)
             }
             for (i, arn) in p.managedPolicyArns.enumerated() {
-                let prov = p.provenance.child("\(p.managedPolicyArnsPath)[\(i)]", range: arn.range)
+                let prov = p.provenance.child(p.managedPolicyArnsPath, index: i, range: arn.range)
                 if let local = localManagedPolicy(arn, from: p.provenance.file) {
                     list.append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: prov, policyName: policies[local].displayName))
                 } else {
@@ -302,7 +302,9 @@ public final class IAMGraph: @unchecked Sendable {
                     for target in resolve(ref, kind: kind, from: file) {
                         direct[target].append(Grant(
                             source: .standalone(index: pi), document: policy.document,
-                            provenance: policy.provenance.child(policy.attachmentPathsAreLists ? "\(key)[\(i)]" : key, range: ref.range), policyName: policy.displayName))
+                            provenance: policy.attachmentPathsAreLists
+                                ? policy.provenance.child(key, index: i, range: ref.range) : policy.provenance.child(key, range: ref.range),
+                            policyName: policy.displayName))
                     }
                 }
             }

@@ -18,8 +18,8 @@ public enum PolicyParser {
             let isList: Bool
             if case .list = statementEntry.value { isList = true } else { isList = false }
             for (index, item) in items.enumerated() {
-                let path = isList ? "Statement[\(index)]" : "Statement"
-                if let statement = statement(item, provenance: provenance.child(path, range: item.range)) {
+                let at = isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
+                if let statement = statement(item, provenance: at) {
                     statements.append(statement)
                 }
             }

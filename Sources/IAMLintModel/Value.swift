@@ -5,7 +5,11 @@ import IAMLintCore
 /// Resolved text is `.string`; text that depends on something unknown until deployment is
 /// `.symbolic`, with `${…}` placeholders for the unknown parts (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`).
 /// `Fn::If` keeps both branches as `.alternatives`. Every value keeps the source range it came from.
-public indirect enum Value: Sendable {
+///
+/// Not `indirect`: the recursive cases hold arrays, which are references already, so each value
+/// is stored inline in its parent's array (40 bytes) rather than in a heap box of its own. The
+/// policy documents of a large organisation are millions of values.
+public enum Value: Sendable {
     case string(String, SourceRange)
     case symbolic(String, SourceRange)
     case list([Value], SourceRange)
