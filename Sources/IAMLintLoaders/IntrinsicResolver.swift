@@ -97,7 +97,7 @@ struct IntrinsicResolver {
         guard depth < 64 else { return .symbolic("${…}", node.range) }
         switch node.kind {
         case .scalar(let s):
-            return s.isNull ? .null(node.range) : .string(s.text, node.range)
+            return s.isNull ? .null(node.range) : .string(texts.shared(s.text), node.range)
         case .sequence(let items):
             var values: [Value] = []
             values.reserveCapacity(items.count)
@@ -116,11 +116,14 @@ struct IntrinsicResolver {
             for entry in entries {
                 let v = resolve(entry.value)
                 if Self.isNoValue(v) { continue }
-                result.append(ValueEntry(key: entry.key, keyRange: entry.keyRange, value: v))
+                result.append(ValueEntry(key: texts.shared(entry.key), keyRange: entry.keyRange, value: v))
             }
             return .map(result, node.range)
         }
     }
+
+    /// The texts of the values resolved so far, so that the model keeps one copy of each.
+    private var texts = SharedTexts()
 
     private mutating func intrinsic(_ name: String, _ arg: Node, range: SourceRange) -> Value {
         switch name {
@@ -352,5 +355,20 @@ extension Substring {
             i = index(after: i)
         }
         return nil
+    }
+}
+
+/// One copy of each text a template repeats (actions, ARNs, condition keys shared by many
+/// statements): the resolved values outlive the parse tree, and each of its scalars is a string
+/// of its own. Texts short enough to be stored inline in a `String` (15 UTF-8 bytes) are
+/// returned as they are, and so are texts with bytes outside ASCII: `String` equality is
+/// canonical equivalence, and a shared copy must have the very same bytes.
+struct SharedTexts {
+    private var seen: Set<String> = []
+
+    mutating func shared(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > 15, utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        return seen.insert(text).memberAfterInsert
     }
 }

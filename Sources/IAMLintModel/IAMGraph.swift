@@ -37,17 +37,53 @@ public struct Grant: Sendable {
 }
 
 /// A trust statement's admission of one principal to a role.
+///
+/// 16 bytes: indexes are stored in 32 bits and the principal is read from the statement (an
+/// organisation has hundreds of thousands of edges).
 public struct TrustEdge: Sendable {
-    public var role: Int
+    private var storedRole: Int32
+    private var principalIndex: Int32
     public var statement: Statement
-    public var principal: PrincipalEntry
+
+    /// `principalIndex` is the position of the admitted entry in `statement.principals`.
+    init(role: Int, statement: Statement, principalIndex: Int) {
+        storedRole = Int32(truncatingIfNeeded: role)
+        self.principalIndex = Int32(truncatingIfNeeded: principalIndex)
+        self.statement = statement
+    }
+
+    public var role: Int {
+        get { Int(storedRole) }
+        set { storedRole = Int32(truncatingIfNeeded: newValue) }
+    }
+
+    /// The principal entry of `statement` that the edge admits.
+    public var principal: PrincipalEntry { statement.principals[Int(principalIndex)] }
 }
 
 /// A principal's identity policy that allows `sts:AssumeRole` on a role of the graph.
+///
+/// 16 bytes: indexes are stored in 32 bits (an organisation has hundreds of thousands of edges).
 public struct AssumeEdge: Sendable {
-    public var from: Int
-    public var role: Int
+    private var storedFrom: Int32
+    private var storedRole: Int32
     public var statement: Statement
+
+    init(from: Int, role: Int, statement: Statement) {
+        storedFrom = Int32(truncatingIfNeeded: from)
+        storedRole = Int32(truncatingIfNeeded: role)
+        self.statement = statement
+    }
+
+    public var from: Int {
+        get { Int(storedFrom) }
+        set { storedFrom = Int32(truncatingIfNeeded: newValue) }
+    }
+
+    public var role: Int {
+        get { Int(storedRole) }
+        set { storedRole = Int32(truncatingIfNeeded: newValue) }
+    }
 }
 
 /// One graph of principals and trusts across every scanned file.
@@ -337,8 +373,9 @@ public final class IAMGraph: @unchecked Sendable {
         }
         for (index, p) in principals.enumerated() where p.kind == .role {
             for statement in p.trustPolicy?.statements ?? [] where statement.effect == .allow && statement.coversAssumeRole {
-                for principal in statement.principals where !statement.isNotPrincipal {
-                    trustEdges.append(TrustEdge(role: index, statement: statement, principal: principal))
+                guard !statement.isNotPrincipal else { continue }
+                for principal in statement.principals.indices {
+                    trustEdges.append(TrustEdge(role: index, statement: statement, principalIndex: principal))
                 }
             }
         }
