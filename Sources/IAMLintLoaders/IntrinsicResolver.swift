@@ -361,14 +361,52 @@ extension Substring {
 /// One copy of each text a template repeats (actions, ARNs, condition keys shared by many
 /// statements): the resolved values outlive the parse tree, and each of its scalars is a string
 /// of its own. Texts short enough to be stored inline in a `String` (15 UTF-8 bytes) are
-/// returned as they are, and so are texts with bytes outside ASCII: `String` equality is
-/// canonical equivalence, and a shared copy must have the very same bytes.
+/// returned as they are, and so are texts with bytes outside ASCII or without contiguous UTF-8:
+/// a shared copy must have the very same bytes, and `String` equality is canonical equivalence.
+/// The table is open-addressed and hashed with FNV-1a on the bytes, which is cheaper than
+/// `Set<String>`'s hashing.
 struct SharedTexts {
-    private var seen: Set<String> = []
+    private var slots: [String?] = []
+    private var hashes: [UInt32] = []
+    private var count = 0
 
     mutating func shared(_ text: String) -> String {
-        let utf8 = text.utf8
-        guard utf8.count > 15, utf8.allSatisfy({ $0 < 0x80 }) else { return text }
-        return seen.insert(text).memberAfterInsert
+        guard text.utf8.count > 15 else { return text }
+        guard let hash = text.utf8.withContiguousStorageIfAvailable(Self.asciiHash), let hash else { return text }
+        if count * 2 >= slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(hash) & mask
+        while let existing = slots[i] {
+            // Both are ASCII: `==` compares their bytes.
+            if hashes[i] == hash, existing == text { return existing }
+            i = (i + 1) & mask
+        }
+        slots[i] = text
+        hashes[i] = hash
+        count += 1
+        return text
+    }
+
+    /// FNV-1a of the bytes; nil when one is outside ASCII.
+    private static func asciiHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var hash: UInt32 = 2_166_136_261
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return hash
+    }
+
+    private mutating func grow() {
+        let old = slots.indices.compactMap { i in slots[i].map { ($0, hashes[i]) } }
+        let capacity = max(64, slots.count * 2)
+        slots = Array(repeating: nil, count: capacity)
+        hashes = Array(repeating: 0, count: capacity)
+        for (text, hash) in old {
+            var i = Int(hash) & (capacity - 1)
+            while slots[i] != nil { i = (i + 1) & (capacity - 1) }
+            slots[i] = text
+            hashes[i] = hash
+        }
     }
 }

@@ -130,9 +130,9 @@ public final class IAMGraph: @unchecked Sendable {
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
     /// Positions in `trustEdges` by role, and in `assumeEdges` by principal and by role.
-    private var trustEdgesByRole: [Int: [Int]] = [:]
-    private var assumeEdgesByPrincipal: [Int: [Int]] = [:]
-    private var assumeEdgesByRole: [Int: [Int]] = [:]
+    private var trustEdgesByRole = PositionIndex()
+    private var assumeEdgesByPrincipal = PositionIndex()
+    private var assumeEdgesByRole = PositionIndex()
     private var byAccount: [String?: [Int]] = [:]
     private var parametersByFile: [String: [String: Int]] = [:]
 
@@ -174,17 +174,17 @@ public final class IAMGraph: @unchecked Sendable {
 
     /// The trust edges of one role (`trustEdges.filter { $0.role == role }`, in the same order).
     public func trustEdges(ofRole role: Int) -> [TrustEdge] {
-        (trustEdgesByRole[role] ?? []).map { trustEdges[$0] }
+        trustEdgesByRole[role].map { trustEdges[Int($0)] }
     }
 
     /// The assume edges from one principal (`assumeEdges.filter { $0.from == index }`, in order).
     public func assumeEdges(from index: Int) -> [AssumeEdge] {
-        (assumeEdgesByPrincipal[index] ?? []).map { assumeEdges[$0] }
+        assumeEdgesByPrincipal[index].map { assumeEdges[Int($0)] }
     }
 
     /// The assume edges that reach one role (`assumeEdges.filter { $0.role == role }`, in order).
     public func assumeEdges(toRole role: Int) -> [AssumeEdge] {
-        (assumeEdgesByRole[role] ?? []).map { assumeEdges[$0] }
+        assumeEdgesByRole[role].map { assumeEdges[Int($0)] }
     }
 
     /// The principals whose `accountID(of:)` is `account` (nil: the unnamed default account), in order.
@@ -205,11 +205,10 @@ public final class IAMGraph: @unchecked Sendable {
     }
 
     private func indexEdges() {
-        for i in trustEdges.indices { trustEdgesByRole[trustEdges[i].role, default: []].append(i) }
-        for i in assumeEdges.indices {
-            assumeEdgesByPrincipal[assumeEdges[i].from, default: []].append(i)
-            assumeEdgesByRole[assumeEdges[i].role, default: []].append(i)
-        }
+        let count = principals.count
+        trustEdgesByRole = PositionIndex(keys: trustEdges.lazy.map(\.role), keyCount: count)
+        assumeEdgesByPrincipal = PositionIndex(keys: assumeEdges.lazy.map(\.from), keyCount: count)
+        assumeEdgesByRole = PositionIndex(keys: assumeEdges.lazy.map(\.role), keyCount: count)
         for index in principals.indices { byAccount[principalAccounts[index], default: []].append(index) }
     }
 
@@ -422,6 +421,38 @@ public final class IAMGraph: @unchecked Sendable {
             }
             return false
         }
+    }
+}
+
+/// The positions of a list's items grouped by a small integer key (a principal index), in
+/// list order: one flat array and one offset per key, built by counting, instead of a
+/// dictionary of arrays (two allocations in all, 32-bit positions).
+struct PositionIndex {
+    /// `positions[offsets[k]..<offsets[k + 1]]` are the positions whose key is `k`.
+    private var offsets: [Int32] = []
+    private var positions: [Int32] = []
+
+    init() {}
+
+    /// `keys[i]` is the key of position `i`; every key is in `0..<keyCount`.
+    init<Keys: Collection>(keys: Keys, keyCount: Int) where Keys.Element == Int {
+        var offsets = [Int32](repeating: 0, count: keyCount + 1)
+        for key in keys { offsets[key + 1] += 1 }
+        for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
+        var next = offsets
+        var positions = [Int32](repeating: 0, count: keys.count)
+        for (i, key) in keys.enumerated() {
+            positions[Int(next[key])] = Int32(truncatingIfNeeded: i)
+            next[key] += 1
+        }
+        self.offsets = offsets
+        self.positions = positions
+    }
+
+    /// The positions whose key is `key`, in order; empty for a key out of range.
+    subscript(key: Int) -> ArraySlice<Int32> {
+        guard key >= 0, key + 1 < offsets.count else { return [] }
+        return positions[Int(offsets[key])..<Int(offsets[key + 1])]
     }
 }
 

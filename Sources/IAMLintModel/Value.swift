@@ -89,8 +89,22 @@ public enum Value: Sendable {
         switch self {
         case .string(let s, let r): return [PolicyText(s, range: r)]
         case .symbolic(let s, let r): return [PolicyText(s, range: r, isSymbolic: true)]
-        case .list(let items, _), .alternatives(let items, _): return items.flatMap(\.texts)
+        case .list(let items, _), .alternatives(let items, _):
+            var result: [PolicyText] = []
+            result.reserveCapacity(items.count)
+            for item in items { item.appendTexts(to: &result) }
+            return result
         case .map, .null: return []
+        }
+    }
+
+    /// Appends `texts` to `result` without building an array per item.
+    private func appendTexts(to result: inout [PolicyText]) {
+        switch self {
+        case .string(let s, let r): result.append(PolicyText(s, range: r))
+        case .symbolic(let s, let r): result.append(PolicyText(s, range: r, isSymbolic: true))
+        case .list(let items, _), .alternatives(let items, _): for item in items { item.appendTexts(to: &result) }
+        case .map, .null: break
         }
     }
 
