@@ -144,10 +144,6 @@ public struct PrincipalEntry: Sendable, Hashable {
         case anyone = "*"
     }
 
-    public var kind: Kind {
-        didSet { identity = Self.identity(kind, text.value) }
-    }
-
     public var text: PolicyText {
         didSet { identity = Self.identity(kind, text.value) }
     }
@@ -155,6 +151,11 @@ public struct PrincipalEntry: Sendable, Hashable {
     /// What the entry names, once ARNs and account ids are understood: worked out once, when the
     /// entry is made (trust rules ask it of every entry for every caller).
     public private(set) var identity: PrincipalIdentity
+
+    // Declared last: the one-byte field packs after the others (80 bytes an entry, not 88).
+    public var kind: Kind {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
 
     public init(kind: Kind, text: PolicyText) {
         self.kind = kind
@@ -271,18 +272,19 @@ public struct Statement: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
+    // Fields are declared largest first, so that the one-byte ones pack together at the end.
     private final class Storage: @unchecked Sendable {
         var sid: String?
-        var effect: Effect
         var actions: [PolicyText]
-        var isNotAction: Bool
         var resources: [PolicyText]
-        var isNotResource: Bool
         var principals: [PrincipalEntry]
-        var isNotPrincipal: Bool
         var conditions: [ConditionClause]
         var provenance: Provenance
         var source: Value? = nil
+        var effect: Effect
+        var isNotAction: Bool
+        var isNotResource: Bool
+        var isNotPrincipal: Bool
 
         init(
             sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText],
