@@ -512,12 +512,13 @@ private struct RoleIndex {
             if forms[0].hasPrefix(placeholder) { forms.append("arn:aws:" + forms[0].dropFirst(placeholder.count)) }
             // At most two forms: small arrays keep each key once without hashing sets.
             var names: [String] = [], prefixes: [String] = []
-            for form in forms {
+            for var form in forms {
                 byARN[form, default: []].append(index)
-                let bytes = Substring(form).utf8
-                let name = Self.lastSegment(bytes)
+                let (name, prefix) = form.withUTF8 { bytes in
+                    (Self.lastSegment(bytes, 0..<bytes.count), Self.accountPrefix(bytes, 0..<bytes.count))
+                }
                 if !names.contains(name) { names.append(name) }
-                if let prefix = Self.accountPrefix(bytes), !prefixes.contains(prefix) { prefixes.append(prefix) }
+                if let prefix, !prefixes.contains(prefix) { prefixes.append(prefix) }
             }
             for name in names { byName[name, default: []].append(index) }
             for prefix in prefixes { byAccountPrefix[prefix, default: []].append(index) }
@@ -532,20 +533,22 @@ private struct RoleIndex {
         c == UInt8(ascii: "*") || c == UInt8(ascii: "?") || c == UInt8(ascii: "$") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
     }
 
-    static func lastSegment(_ text: Substring.UTF8View) -> String {
-        if let slash = text.lastIndex(of: UInt8(ascii: "/")) { return String(Substring(text[text.index(after: slash)...])) }
-        return String(Substring(text))
+    /// The text of `bytes[range]` after its last `/` (all of it without one). Cut at ASCII
+    /// bytes of UTF-8, so at scalar boundaries.
+    static func lastSegment(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        var start = range.upperBound
+        while start > range.lowerBound, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound]), as: UTF8.self)
     }
 
-    static func accountPrefix(_ text: Substring.UTF8View) -> String? {
+    /// The text of `bytes[range]` up to and including its fifth `:`, or nil with fewer.
+    static func accountPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
         var colons = 0
-        var i = text.startIndex
-        while i != text.endIndex {
-            if text[i] == UInt8(ascii: ":") {
-                colons += 1
-                if colons == 5 { return String(Substring(text[...i])) }
+        for i in range where bytes[i] == UInt8(ascii: ":") {
+            colons += 1
+            if colons == 5 {
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[range.lowerBound...i]), as: UTF8.self)
             }
-            text.formIndex(after: &i)
         }
         return nil
     }
@@ -555,18 +558,22 @@ private struct RoleIndex {
         if statement.isNotResource { return all }
         var found = Set<Int>()
         for resource in statement.resources {
-            let pattern = Substring(resource.value.lowercased()).utf8
-            guard let open = pattern.lastIndex(where: Self.isOpen) else {
-                // No wildcard: the pattern names one ARN.
-                found.formUnion(byARN[String(Substring(pattern))] ?? [])
-                continue
-            }
+            var pattern = resource.value.lowercased()
             // A match ends with the text after the last wildcard and starts with the text before
             // the first: when those fix the role name or the account, look only there.
-            let tail = pattern[pattern.index(after: open)...]
-            let head = pattern[..<(pattern.firstIndex(where: Self.isOpen) ?? pattern.endIndex)]
-            let named = tail.contains(UInt8(ascii: "/")) ? byName[Self.lastSegment(tail)] ?? [] : nil
-            let inAccount = Self.accountPrefix(head).map { byAccountPrefix[$0] ?? [] }
+            let cut: (name: String?, prefix: String?)? = pattern.withUTF8 { bytes in
+                guard let open = bytes.lastIndex(where: Self.isOpen) else { return nil }
+                let tail = (open + 1)..<bytes.count
+                let head = 0..<(bytes.firstIndex(where: Self.isOpen) ?? bytes.count)
+                return (bytes[tail].contains(UInt8(ascii: "/")) ? Self.lastSegment(bytes, tail) : nil, Self.accountPrefix(bytes, head))
+            }
+            guard let cut else {
+                // No wildcard: the pattern names one ARN.
+                found.formUnion(byARN[pattern] ?? [])
+                continue
+            }
+            let named = cut.name.map { byName[$0] ?? [] }
+            let inAccount = cut.prefix.map { byAccountPrefix[$0] ?? [] }
             switch (named, inAccount) {
             case let (named?, inAccount?): found.formUnion(named.count <= inAccount.count ? named : inAccount)
             case let (named?, nil): found.formUnion(named)
