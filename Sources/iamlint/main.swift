@@ -227,15 +227,16 @@ struct Check: ParsableCommand {
             case .github: reporter = GitHubReporter()
             case .markdown: reporter = MarkdownReporter()
             }
-            let report = reporter.render(result)
             if let file = target.file {
+                let report = reporter.render(result)
                 do {
                     try report.write(toFile: file, atomically: true, encoding: .utf8)
                 } catch {
                     throw ValidationError("cannot write \(file): \(error.localizedDescription)")
                 }
             } else {
-                FileHandle.standardOutput.write(Data(report.utf8))
+                // In pieces: a large organisation's report is tens of megabytes.
+                reporter.write(result) { FileHandle.standardOutput.write(Data($0)) }
             }
         }
         if !quiet {
