@@ -206,9 +206,9 @@ public final class IAMGraph: @unchecked Sendable {
 
     private func indexEdges() {
         let count = principals.count
-        trustEdgesByRole = PositionIndex(keys: trustEdges.lazy.map(\.role), keyCount: count)
-        assumeEdgesByPrincipal = PositionIndex(keys: assumeEdges.lazy.map(\.from), keyCount: count)
-        assumeEdgesByRole = PositionIndex(keys: assumeEdges.lazy.map(\.role), keyCount: count)
+        trustEdgesByRole = PositionIndex(keys: trustEdges.lazy.map { $0.role }, keyCount: count)
+        assumeEdgesByPrincipal = PositionIndex(keys: assumeEdges.lazy.map { $0.from }, keyCount: count)
+        assumeEdgesByRole = PositionIndex(keys: assumeEdges.lazy.map { $0.role }, keyCount: count)
         for index in principals.indices { byAccount[principalAccounts[index], default: []].append(index) }
     }
 
@@ -642,6 +642,7 @@ extension IAMGraph {
     /// Every policy document in the graph, trust policies included, in a stable order.
     func collectDocuments() -> [DocumentRef] {
         var result: [DocumentRef] = []
+        result.reserveCapacity(principals.reduce(policies.count) { $0 + ($1.trustPolicy == nil ? 0 : 1) + $1.inlinePolicies.count })
         for (index, p) in principals.enumerated() {
             if let trust = p.trustPolicy {
                 result.append(DocumentRef(kind: .trust, document: trust, principal: index, labelParts: ("", "", p.displayName, false)))
