@@ -108,7 +108,7 @@ public enum PolicyParser {
 /// The elements of a statement that `PolicyParser.statement` reads, found in one pass over its
 /// entries: for each, the last entry whose key names it ignoring case, as
 /// `Value.entry(caseInsensitive:)` finds it.
-private struct StatementElements {
+struct StatementElements {
     enum Element: Int, CaseIterable {
         case sid, effect, action, notAction, resource, notResource, principal, notPrincipal, condition
 
