@@ -18,20 +18,20 @@ public struct JSONReporter: Reporter {
 
     /// Writes the report in pieces of about 64 KiB: the findings are turned into values and text
     /// one at a time, so that a large report costs no more memory than one piece.
-    public func write(_ result: LintResult, to output: (UnsafeRawBufferPointer) -> Void) {
+    public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
         write(result, pieceSize: 1 << 16, to: output)
     }
 
     /// `write(_:to:)` with pieces of at least `pieceSize` bytes (but the last).
-    public func write(_ result: LintResult, pieceSize: Int, to output: (UnsafeRawBufferPointer) -> Void) {
+    public func write(_ result: LintResult, pieceSize: Int, to output: ([UInt8]) -> Void) {
         var out: [UInt8] = []
         out.reserveCapacity(min(pieceSize, 1 << 20) + 4096)
         JSONValue.writeDocument(document(result), into: &out) { out in
             guard out.count >= pieceSize else { return }
-            out.withUnsafeBytes(output)
+            output(out)
             out.removeAll(keepingCapacity: true)
         }
-        if !out.isEmpty { out.withUnsafeBytes(output) }
+        if !out.isEmpty { output(out) }
     }
 
     /// The report's members, findings made on demand.

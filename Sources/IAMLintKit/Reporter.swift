@@ -3,14 +3,13 @@ import IAMLintCore
 /// Renders a scan's findings in one output format. One small type per format.
 public protocol Reporter {
     func render(_ result: LintResult) -> String
-    /// Writes the report (the bytes of `render`) to `output`, in one piece or several.
-    func write(_ result: LintResult, to output: (UnsafeRawBufferPointer) -> Void)
+    /// Writes the report (the UTF-8 of `render`) to `output`, in one piece or several.
+    func write(_ result: LintResult, to output: ([UInt8]) -> Void)
 }
 
 extension Reporter {
-    public func write(_ result: LintResult, to output: (UnsafeRawBufferPointer) -> Void) {
-        var report = render(result)
-        report.withUTF8 { output(UnsafeRawBufferPointer($0)) }
+    public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
+        output(Array(render(result).utf8))
     }
 }
 
