@@ -378,7 +378,15 @@ public final class IAMGraph: @unchecked Sendable {
                 }
             }
         }
+        assumeEdges = assumeEdgesInChunks().joined()
+    }
+
+    /// The assume edges, in order, in lists of at most `AssumeEdgeChunks.size`: a large
+    /// organisation has a million, and one list growing by doubling would hold up to three
+    /// times their size at once, beside the role index.
+    private func assumeEdgesInChunks() -> AssumeEdgeChunks {
         let roles = RoleIndex(self)
+        var edges = AssumeEdgeChunks()
         // The roles each resource element may name: the index narrows them, `mayCover` decides,
         // once per distinct resource element (a group's statement serves all its members).
         var coveredByResources: [String: [Int]] = [:]
@@ -394,11 +402,12 @@ public final class IAMGraph: @unchecked Sendable {
                     // A generated role name (`${Logical}`) is only meaningful inside its own template.
                     for role in covered where role != index
                         && (principals[role].explicitName != nil || principals[role].provenance.file == statement.provenance.file) {
-                        assumeEdges.append(AssumeEdge(from: index, role: role, statement: statement))
+                        edges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }
             }
         }
+        return edges
     }
 
     /// The customer-managed policy of the graph that `arn` names: by its ARN (symbolic parts
@@ -453,6 +462,34 @@ struct PositionIndex {
     subscript(key: Int) -> ArraySlice<Int32> {
         guard key >= 0, key + 1 < offsets.count else { return [] }
         return positions[Int(offsets[key])..<Int(offsets[key + 1])]
+    }
+}
+
+/// A list built in chunks of at most `size` items and joined once into a list of exactly its
+/// length, each chunk released as it is copied.
+private struct AssumeEdgeChunks {
+    static let size = 1 << 16
+    private var chunks: [[AssumeEdge]] = [[]]
+    private var count = 0
+
+    mutating func append(_ edge: AssumeEdge) {
+        if chunks[chunks.count - 1].count == Self.size {
+            chunks.append([])
+            chunks[chunks.count - 1].reserveCapacity(Self.size)
+        }
+        chunks[chunks.count - 1].append(edge)
+        count += 1
+    }
+
+    consuming func joined() -> [AssumeEdge] {
+        if chunks.count == 1 { return chunks[0] }
+        var all: [AssumeEdge] = []
+        all.reserveCapacity(count)
+        for i in chunks.indices {
+            all += chunks[i]
+            chunks[i] = []
+        }
+        return all
     }
 }
 
