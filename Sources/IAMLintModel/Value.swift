@@ -27,7 +27,7 @@ public enum Value: Sendable {
     /// The entry for `key` in a map (last wins), or nil. Looks into every alternative.
     public func entry(_ key: String) -> ValueEntry? {
         switch self {
-        case .map(let entries, _): return entries.last(where: { $0.key == key })
+        case .map(let entries, _): return Self.last(in: entries) { $0 == key }
         case .alternatives(let options, _):
             for option in options { if let e = option.entry(key) { return e } }
             return nil
@@ -38,10 +38,21 @@ public enum Value: Sendable {
     /// The entry for `key`, ignoring case (policy grammar is case-insensitive in places).
     public func entry(caseInsensitive key: String) -> ValueEntry? {
         if case .map(let entries, _) = self {
-            return entries.last(where: { Self.equalIgnoringCase($0.key, key) })
+            return Self.last(in: entries) { Self.equalIgnoringCase($0, key) }
         }
         if case .alternatives(let options, _) = self {
             for option in options { if let e = option.entry(caseInsensitive: key) { return e } }
+        }
+        return nil
+    }
+
+    /// `entries.last { matches($0.key) }`, looking at the keys in place: only the entry found is
+    /// copied (an entry holds its value inline).
+    private static func last(in entries: [ValueEntry], where matches: (String) -> Bool) -> ValueEntry? {
+        var i = entries.count
+        while i > 0 {
+            i -= 1
+            if matches(entries[i].key) { return entries[i] }
         }
         return nil
     }
