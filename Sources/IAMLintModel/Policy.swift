@@ -104,23 +104,21 @@ struct LogicalPath: Sendable, Hashable {
     var text: String {
         guard let last else { return "" }
         if last.parent == nil { return last.component }
-        var steps: [Step] = []
-        var step: Step? = last
-        while let s = step {
-            steps.append(s)
-            step = s.parent
-        }
         var text = ""
-        for s in steps.reversed() {
-            let component = s.component
-            if text.isEmpty {
-                text = component
-            } else {
-                text += "."
-                text += component
-            }
-        }
+        Self.spell(last, into: &text)
         return text
+    }
+
+    /// Appends the text of the path ending at `step` to `text`, which is empty on entry.
+    private static func spell(_ step: Step, into text: inout String) {
+        if let parent = step.parent { spell(parent, into: &text) }
+        if !text.isEmpty { text += "." }
+        text += step.key
+        if let index = step.index {
+            text += "["
+            text += String(index)
+            text += "]"
+        }
     }
 
     static func == (a: LogicalPath, b: LogicalPath) -> Bool {
