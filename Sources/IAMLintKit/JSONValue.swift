@@ -1,5 +1,8 @@
 /// A JSON value with ordered object keys, so reports come out byte-identical run after run.
-public indirect enum JSONValue: Sendable, Equatable {
+///
+/// Not `indirect`: arrays and objects hold arrays, which are references already, so a value is
+/// stored inline in its parent's array instead of in a heap box of its own.
+public enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int)
     case bool(Bool)
@@ -59,6 +62,53 @@ public indirect enum JSONValue: Sendable, Equatable {
             JSONValue.writeIndent(indent, into: &out)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A member of `writeDocument`'s object: a value, or an array whose items are made one at a time.
+    enum Member {
+        case value(JSONValue)
+        case items(count: Int, item: (Int) -> JSONValue)
+    }
+
+    /// Writes `.object(members).serialized()`'s bytes to `out`, making each item of an `.items`
+    /// member only when it is written and calling `flush` after each, which may take the bytes
+    /// written so far out of `out`: a report of a hundred thousand findings never exists whole,
+    /// neither as values nor as text.
+    static func writeDocument(_ members: [(String, Member)], into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
+        if members.isEmpty {
+            out.append(contentsOf: "{}\n".utf8)
+            return
+        }
+        out.append(contentsOf: "{\n".utf8)
+        for (i, (key, member)) in members.enumerated() {
+            writeIndent(1, into: &out)
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: " "))
+            switch member {
+            case .value(let value):
+                value.write(into: &out, indent: 1)
+            case .items(let count, let item):
+                if count == 0 {
+                    out.append(contentsOf: "[]".utf8)
+                } else {
+                    out.append(contentsOf: "[\n".utf8)
+                    for k in 0..<count {
+                        writeIndent(2, into: &out)
+                        item(k).write(into: &out, indent: 2)
+                        if k != count - 1 { out.append(UInt8(ascii: ",")) }
+                        out.append(UInt8(ascii: "\n"))
+                        flush(&out)
+                    }
+                    writeIndent(1, into: &out)
+                    out.append(UInt8(ascii: "]"))
+                }
+            }
+            if i != members.count - 1 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\n"))
+        }
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
     }
 
     private static func writeIndent(_ level: Int, into out: inout [UInt8]) {

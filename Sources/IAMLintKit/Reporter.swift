@@ -3,6 +3,14 @@ import IAMLintCore
 /// Renders a scan's findings in one output format. One small type per format.
 public protocol Reporter {
     func render(_ result: LintResult) -> String
+    /// Writes the report (the UTF-8 of `render`) to `output`, in one piece or several.
+    func write(_ result: LintResult, to output: ([UInt8]) -> Void)
+}
+
+extension Reporter {
+    public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
+        output(Array(render(result).utf8))
+    }
 }
 
 /// Compiler-style lines: `path:line:col: severity: message [IAM101 admin-role-without-mfa]`,

@@ -134,7 +134,7 @@ private struct ResourceReader {
             path: properties["Path"]?.text?.value ?? "/", provenance: provenance)
         if kind == .role, let trust = properties.entry("AssumeRolePolicyDocument") {
             principal.trustPolicy = PolicyParser.parse(
-                trust.value, provenance: property("AssumeRolePolicyDocument", trust.value.range))
+                trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range))
         }
         principal.inlinePolicies = inlinePolicies()
         principal.managedPolicyArns = properties["ManagedPolicyArns"]?.texts ?? []
@@ -167,7 +167,7 @@ private struct ResourceReader {
 
     private func document() -> PolicyDocument {
         let value = properties["PolicyDocument"] ?? .map([], provenance.range)
-        return PolicyParser.parse(value, provenance: property("PolicyDocument", value.range))
+        return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range))
     }
 
     private func inlinePolicies() -> [NamedPolicy] {
@@ -176,14 +176,11 @@ private struct ResourceReader {
         for (index, item) in list.listItems.enumerated() {
             guard let doc = item["PolicyDocument"] else { continue }
             let name = item["PolicyName"]?.text?.value ?? "Policies[\(index)]"
-            let prov = property("Policies[\(index)].PolicyDocument", doc.range)
+            // `Properties.Policies[index].PolicyDocument`, as two shared steps.
+            let prov = provenance.child("Properties.Policies", index: index, range: item.range).child("PolicyDocument", range: doc.range)
             result.append(NamedPolicy(name: name, document: PolicyParser.parse(doc, provenance: prov)))
         }
         return result
-    }
-
-    private func property(_ path: String, _ range: SourceRange) -> Provenance {
-        provenance.child("Properties.\(path)", range: range)
     }
 }
 

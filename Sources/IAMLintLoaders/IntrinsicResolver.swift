@@ -97,9 +97,10 @@ struct IntrinsicResolver {
         guard depth < 64 else { return .symbolic("${…}", node.range) }
         switch node.kind {
         case .scalar(let s):
-            return s.isNull ? .null(node.range) : .string(s.text, node.range)
+            return s.isNull ? .null(node.range) : .string(texts.shared(s.text), node.range)
         case .sequence(let items):
             var values: [Value] = []
+            values.reserveCapacity(items.count)
             for item in items {
                 let v = resolve(item)
                 if Self.isNoValue(v) { continue }
@@ -112,14 +113,18 @@ struct IntrinsicResolver {
                 if name == "Ref" || name.hasPrefix("Fn::") { return intrinsic(name, fn.value, range: node.range) }
             }
             var result: [ValueEntry] = []
+            result.reserveCapacity(entries.count)
             for entry in entries {
                 let v = resolve(entry.value)
                 if Self.isNoValue(v) { continue }
-                result.append(ValueEntry(key: entry.key, keyRange: entry.keyRange, value: v))
+                result.append(ValueEntry(key: texts.shared(entry.key), keyRange: entry.keyRange, value: v))
             }
             return .map(result, node.range)
         }
     }
+
+    /// The texts of the values resolved so far, so that the model keeps one copy of each.
+    private var texts = SharedTexts()
 
     private mutating func intrinsic(_ name: String, _ arg: Node, range: SourceRange) -> Value {
         switch name {
@@ -351,5 +356,58 @@ extension Substring {
             i = index(after: i)
         }
         return nil
+    }
+}
+
+/// One copy of each text a template repeats (actions, ARNs, condition keys shared by many
+/// statements): the resolved values outlive the parse tree, and each of its scalars is a string
+/// of its own. Texts short enough to be stored inline in a `String` (15 UTF-8 bytes) are
+/// returned as they are, and so are texts with bytes outside ASCII or without contiguous UTF-8:
+/// a shared copy must have the very same bytes, and `String` equality is canonical equivalence.
+/// The table is open-addressed and hashed with FNV-1a on the bytes, which is cheaper than
+/// `Set<String>`'s hashing.
+struct SharedTexts {
+    private var slots: [String?] = []
+    private var hashes: [UInt32] = []
+    private var count = 0
+
+    mutating func shared(_ text: String) -> String {
+        guard text.utf8.count > 15 else { return text }
+        guard let hash = text.utf8.withContiguousStorageIfAvailable(Self.asciiHash), let hash else { return text }
+        if count * 2 >= slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(hash) & mask
+        while let existing = slots[i] {
+            // Both are ASCII: `==` compares their bytes.
+            if hashes[i] == hash, existing == text { return existing }
+            i = (i + 1) & mask
+        }
+        slots[i] = text
+        hashes[i] = hash
+        count += 1
+        return text
+    }
+
+    /// FNV-1a of the bytes; nil when one is outside ASCII.
+    private static func asciiHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var hash: UInt32 = 2_166_136_261
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        return hash
+    }
+
+    private mutating func grow() {
+        let old = slots.indices.compactMap { i in slots[i].map { ($0, hashes[i]) } }
+        let capacity = max(64, slots.count * 2)
+        slots = Array(repeating: nil, count: capacity)
+        hashes = Array(repeating: 0, count: capacity)
+        for (text, hash) in old {
+            var i = Int(hash) & (capacity - 1)
+            while slots[i] != nil { i = (i + 1) & (capacity - 1) }
+            slots[i] = text
+            hashes[i] = hash
+        }
     }
 }

@@ -18,8 +18,9 @@ public struct Principal: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
+    // Fields are declared largest first (the small ones last pack together), and the ones few
+    // principals set are kept apart in `Rare`: an organisation holds hundreds of thousands.
     private final class Storage: @unchecked Sendable {
-        var kind: EntityKind
         var explicitName: PolicyText?
         var logicalName: String
         var path: String
@@ -27,12 +28,10 @@ public struct Principal: Sendable {
         var trustPolicy: PolicyDocument?
         var inlinePolicies: [NamedPolicy]
         var managedPolicyArns: [PolicyText]
-        var managedPolicyArnsPath: String = "Properties.ManagedPolicyArns"
         var groups: [Reference]
+        var rare: Rare? = nil
+        var kind: EntityKind
         var hasLoginProfile: Bool
-        var account: String? = nil
-        var implicitOrigin: String? = nil
-        var permissionsBoundary: PolicyText? = nil
 
         init(
             kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String,
@@ -57,6 +56,36 @@ public struct Principal: Sendable {
                 provenance: provenance, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies,
                 managedPolicyArns: managedPolicyArns, groups: groups, hasLoginProfile: hasLoginProfile
             )
+            copy.rare = rare
+            return copy
+        }
+
+        /// `rare`, made if needed and not shared with another storage, for writing.
+        func rareForWriting() -> Rare {
+            guard let current = rare else {
+                let made = Rare()
+                rare = made
+                return made
+            }
+            if isKnownUniquelyReferenced(&rare) { return current }
+            let copy = current.copy()
+            rare = copy
+            return copy
+        }
+    }
+
+    /// The fields few principals set (Terraform paths, stated accounts, implicit roles,
+    /// permissions boundaries), copied on write like `Storage`.
+    private final class Rare: @unchecked Sendable {
+        static let defaultManagedPolicyArnsPath = "Properties.ManagedPolicyArns"
+
+        var managedPolicyArnsPath: String = Rare.defaultManagedPolicyArnsPath
+        var account: String? = nil
+        var implicitOrigin: String? = nil
+        var permissionsBoundary: PolicyText? = nil
+
+        func copy() -> Rare {
+            let copy = Rare()
             copy.managedPolicyArnsPath = managedPolicyArnsPath
             copy.account = account
             copy.implicitOrigin = implicitOrigin
@@ -125,9 +154,11 @@ public struct Principal: Sendable {
 
     /// The logical path of the managed-policy list inside the resource (`Properties.ManagedPolicyArns`).
     public var managedPolicyArnsPath: String {
-        get { storage.managedPolicyArnsPath }
-        set { unique().managedPolicyArnsPath = newValue }
-        _modify { yield &unique().managedPolicyArnsPath }
+        get { storage.rare?.managedPolicyArnsPath ?? Rare.defaultManagedPolicyArnsPath }
+        set {
+            if storage.rare == nil, newValue == Rare.defaultManagedPolicyArnsPath { return }
+            unique().rareForWriting().managedPolicyArnsPath = newValue
+        }
     }
 
     /// Users only: `Groups` entries.
@@ -147,25 +178,31 @@ public struct Principal: Sendable {
     /// The account the principal lives in when the file states it (a Terraform ARN); nil means
     /// the account the file deploys to.
     public var account: String? {
-        get { storage.account }
-        set { unique().account = newValue }
-        _modify { yield &unique().account }
+        get { storage.rare?.account }
+        set {
+            if storage.rare == nil, newValue == nil { return }
+            unique().rareForWriting().account = newValue
+        }
     }
 
     /// Set for roles that no file declares but AWS creates (the `OrganizationAccountAccessRole`
     /// of an account made through AWS Organizations): says where they come from.
     public var implicitOrigin: String? {
-        get { storage.implicitOrigin }
-        set { unique().implicitOrigin = newValue }
-        _modify { yield &unique().implicitOrigin }
+        get { storage.rare?.implicitOrigin }
+        set {
+            if storage.rare == nil, newValue == nil { return }
+            unique().rareForWriting().implicitOrigin = newValue
+        }
     }
 
     /// Roles and users: the managed policy ARN set as the permissions boundary
     /// (`PermissionsBoundary`, `permissions_boundary`), if any.
     public var permissionsBoundary: PolicyText? {
-        get { storage.permissionsBoundary }
-        set { unique().permissionsBoundary = newValue }
-        _modify { yield &unique().permissionsBoundary }
+        get { storage.rare?.permissionsBoundary }
+        set {
+            if storage.rare == nil, newValue == nil { return }
+            unique().rareForWriting().permissionsBoundary = newValue
+        }
     }
 
     public init(

@@ -37,17 +37,53 @@ public struct Grant: Sendable {
 }
 
 /// A trust statement's admission of one principal to a role.
+///
+/// 16 bytes: indexes are stored in 32 bits and the principal is read from the statement (an
+/// organisation has hundreds of thousands of edges).
 public struct TrustEdge: Sendable {
-    public var role: Int
+    private var storedRole: Int32
+    private var principalIndex: Int32
     public var statement: Statement
-    public var principal: PrincipalEntry
+
+    /// `principalIndex` is the position of the admitted entry in `statement.principals`.
+    init(role: Int, statement: Statement, principalIndex: Int) {
+        storedRole = Int32(truncatingIfNeeded: role)
+        self.principalIndex = Int32(truncatingIfNeeded: principalIndex)
+        self.statement = statement
+    }
+
+    public var role: Int {
+        get { Int(storedRole) }
+        set { storedRole = Int32(truncatingIfNeeded: newValue) }
+    }
+
+    /// The principal entry of `statement` that the edge admits.
+    public var principal: PrincipalEntry { statement.principals[Int(principalIndex)] }
 }
 
 /// A principal's identity policy that allows `sts:AssumeRole` on a role of the graph.
+///
+/// 16 bytes: indexes are stored in 32 bits (an organisation has hundreds of thousands of edges).
 public struct AssumeEdge: Sendable {
-    public var from: Int
-    public var role: Int
+    private var storedFrom: Int32
+    private var storedRole: Int32
     public var statement: Statement
+
+    init(from: Int, role: Int, statement: Statement) {
+        storedFrom = Int32(truncatingIfNeeded: from)
+        storedRole = Int32(truncatingIfNeeded: role)
+        self.statement = statement
+    }
+
+    public var from: Int {
+        get { Int(storedFrom) }
+        set { storedFrom = Int32(truncatingIfNeeded: newValue) }
+    }
+
+    public var role: Int {
+        get { Int(storedRole) }
+        set { storedRole = Int32(truncatingIfNeeded: newValue) }
+    }
 }
 
 /// One graph of principals and trusts across every scanned file.
@@ -94,9 +130,9 @@ public final class IAMGraph: @unchecked Sendable {
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
     /// Positions in `trustEdges` by role, and in `assumeEdges` by principal and by role.
-    private var trustEdgesByRole: [Int: [Int]] = [:]
-    private var assumeEdgesByPrincipal: [Int: [Int]] = [:]
-    private var assumeEdgesByRole: [Int: [Int]] = [:]
+    private var trustEdgesByRole = PositionIndex()
+    private var assumeEdgesByPrincipal = PositionIndex()
+    private var assumeEdgesByRole = PositionIndex()
     private var byAccount: [String?: [Int]] = [:]
     private var parametersByFile: [String: [String: Int]] = [:]
 
@@ -138,17 +174,17 @@ public final class IAMGraph: @unchecked Sendable {
 
     /// The trust edges of one role (`trustEdges.filter { $0.role == role }`, in the same order).
     public func trustEdges(ofRole role: Int) -> [TrustEdge] {
-        (trustEdgesByRole[role] ?? []).map { trustEdges[$0] }
+        trustEdgesByRole[role].map { trustEdges[Int($0)] }
     }
 
     /// The assume edges from one principal (`assumeEdges.filter { $0.from == index }`, in order).
     public func assumeEdges(from index: Int) -> [AssumeEdge] {
-        (assumeEdgesByPrincipal[index] ?? []).map { assumeEdges[$0] }
+        assumeEdgesByPrincipal[index].map { assumeEdges[Int($0)] }
     }
 
     /// The assume edges that reach one role (`assumeEdges.filter { $0.role == role }`, in order).
     public func assumeEdges(toRole role: Int) -> [AssumeEdge] {
-        (assumeEdgesByRole[role] ?? []).map { assumeEdges[$0] }
+        assumeEdgesByRole[role].map { assumeEdges[Int($0)] }
     }
 
     /// The principals whose `accountID(of:)` is `account` (nil: the unnamed default account), in order.
@@ -169,11 +205,10 @@ public final class IAMGraph: @unchecked Sendable {
     }
 
     private func indexEdges() {
-        for i in trustEdges.indices { trustEdgesByRole[trustEdges[i].role, default: []].append(i) }
-        for i in assumeEdges.indices {
-            assumeEdgesByPrincipal[assumeEdges[i].from, default: []].append(i)
-            assumeEdgesByRole[assumeEdges[i].role, default: []].append(i)
-        }
+        let count = principals.count
+        trustEdgesByRole = PositionIndex(keys: trustEdges.lazy.map { $0.role }, keyCount: count)
+        assumeEdgesByPrincipal = PositionIndex(keys: assumeEdges.lazy.map { $0.from }, keyCount: count)
+        assumeEdgesByRole = PositionIndex(keys: assumeEdges.lazy.map { $0.role }, keyCount: count)
         for index in principals.indices { byAccount[principalAccounts[index], default: []].append(index) }
     }
 
@@ -283,7 +318,7 @@ public final class IAMGraph: @unchecked Sendable {
                 Grant(source: .inline(name: $0.name), document: $0.document, provenance: $0.document.provenance, policyName: $0.name)
             }
             for (i, arn) in p.managedPolicyArns.enumerated() {
-                let prov = p.provenance.child("\(p.managedPolicyArnsPath)[\(i)]", range: arn.range)
+                let prov = p.provenance.child(p.managedPolicyArnsPath, index: i, range: arn.range)
                 if let local = localManagedPolicy(arn, from: p.provenance.file) {
                     list.append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: prov, policyName: policies[local].displayName))
                 } else {
@@ -302,7 +337,9 @@ public final class IAMGraph: @unchecked Sendable {
                     for target in resolve(ref, kind: kind, from: file) {
                         direct[target].append(Grant(
                             source: .standalone(index: pi), document: policy.document,
-                            provenance: policy.provenance.child(policy.attachmentPathsAreLists ? "\(key)[\(i)]" : key, range: ref.range), policyName: policy.displayName))
+                            provenance: policy.attachmentPathsAreLists
+                                ? policy.provenance.child(key, index: i, range: ref.range) : policy.provenance.child(key, range: ref.range),
+                            policyName: policy.displayName))
                     }
                 }
             }
@@ -335,12 +372,21 @@ public final class IAMGraph: @unchecked Sendable {
         }
         for (index, p) in principals.enumerated() where p.kind == .role {
             for statement in p.trustPolicy?.statements ?? [] where statement.effect == .allow && statement.coversAssumeRole {
-                for principal in statement.principals where !statement.isNotPrincipal {
-                    trustEdges.append(TrustEdge(role: index, statement: statement, principal: principal))
+                guard !statement.isNotPrincipal else { continue }
+                for principal in statement.principals.indices {
+                    trustEdges.append(TrustEdge(role: index, statement: statement, principalIndex: principal))
                 }
             }
         }
+        assumeEdges = assumeEdgesInChunks().joined()
+    }
+
+    /// The assume edges, in order, in lists of at most `AssumeEdgeChunks.size`: a large
+    /// organisation has a million, and one list growing by doubling would hold up to three
+    /// times their size at once, beside the role index.
+    private func assumeEdgesInChunks() -> AssumeEdgeChunks {
         let roles = RoleIndex(self)
+        var edges = AssumeEdgeChunks()
         // The roles each resource element may name: the index narrows them, `mayCover` decides,
         // once per distinct resource element (a group's statement serves all its members).
         var coveredByResources: [String: [Int]] = [:]
@@ -356,11 +402,12 @@ public final class IAMGraph: @unchecked Sendable {
                     // A generated role name (`${Logical}`) is only meaningful inside its own template.
                     for role in covered where role != index
                         && (principals[role].explicitName != nil || principals[role].provenance.file == statement.provenance.file) {
-                        assumeEdges.append(AssumeEdge(from: index, role: role, statement: statement))
+                        edges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }
             }
         }
+        return edges
     }
 
     /// The customer-managed policy of the graph that `arn` names: by its ARN (symbolic parts
@@ -383,6 +430,66 @@ public final class IAMGraph: @unchecked Sendable {
             }
             return false
         }
+    }
+}
+
+/// The positions of a list's items grouped by a small integer key (a principal index), in
+/// list order: one flat array and one offset per key, built by counting, instead of a
+/// dictionary of arrays (two allocations in all, 32-bit positions).
+struct PositionIndex {
+    /// `positions[offsets[k]..<offsets[k + 1]]` are the positions whose key is `k`.
+    private var offsets: [Int32] = []
+    private var positions: [Int32] = []
+
+    init() {}
+
+    /// `keys[i]` is the key of position `i`; every key is in `0..<keyCount`.
+    init<Keys: Collection>(keys: Keys, keyCount: Int) where Keys.Element == Int {
+        var offsets = [Int32](repeating: 0, count: keyCount + 1)
+        for key in keys { offsets[key + 1] += 1 }
+        for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
+        var next = offsets
+        var positions = [Int32](repeating: 0, count: keys.count)
+        for (i, key) in keys.enumerated() {
+            positions[Int(next[key])] = Int32(truncatingIfNeeded: i)
+            next[key] += 1
+        }
+        self.offsets = offsets
+        self.positions = positions
+    }
+
+    /// The positions whose key is `key`, in order; empty for a key out of range.
+    subscript(key: Int) -> ArraySlice<Int32> {
+        guard key >= 0, key + 1 < offsets.count else { return [] }
+        return positions[Int(offsets[key])..<Int(offsets[key + 1])]
+    }
+}
+
+/// A list built in chunks of at most `size` items and joined once into a list of exactly its
+/// length, each chunk released as it is copied.
+private struct AssumeEdgeChunks {
+    static let size = 1 << 16
+    private var chunks: [[AssumeEdge]] = [[]]
+    private var count = 0
+
+    mutating func append(_ edge: AssumeEdge) {
+        if chunks[chunks.count - 1].count == Self.size {
+            chunks.append([])
+            chunks[chunks.count - 1].reserveCapacity(Self.size)
+        }
+        chunks[chunks.count - 1].append(edge)
+        count += 1
+    }
+
+    consuming func joined() -> [AssumeEdge] {
+        if chunks.count == 1 { return chunks[0] }
+        var all: [AssumeEdge] = []
+        all.reserveCapacity(count)
+        for i in chunks.indices {
+            all += chunks[i]
+            chunks[i] = []
+        }
+        return all
     }
 }
 
@@ -442,12 +549,13 @@ private struct RoleIndex {
             if forms[0].hasPrefix(placeholder) { forms.append("arn:aws:" + forms[0].dropFirst(placeholder.count)) }
             // At most two forms: small arrays keep each key once without hashing sets.
             var names: [String] = [], prefixes: [String] = []
-            for form in forms {
+            for var form in forms {
                 byARN[form, default: []].append(index)
-                let bytes = Substring(form).utf8
-                let name = Self.lastSegment(bytes)
+                let (name, prefix) = form.withUTF8 { bytes in
+                    (Self.lastSegment(bytes, 0..<bytes.count), Self.accountPrefix(bytes, 0..<bytes.count))
+                }
                 if !names.contains(name) { names.append(name) }
-                if let prefix = Self.accountPrefix(bytes), !prefixes.contains(prefix) { prefixes.append(prefix) }
+                if let prefix, !prefixes.contains(prefix) { prefixes.append(prefix) }
             }
             for name in names { byName[name, default: []].append(index) }
             for prefix in prefixes { byAccountPrefix[prefix, default: []].append(index) }
@@ -462,20 +570,22 @@ private struct RoleIndex {
         c == UInt8(ascii: "*") || c == UInt8(ascii: "?") || c == UInt8(ascii: "$") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
     }
 
-    static func lastSegment(_ text: Substring.UTF8View) -> String {
-        if let slash = text.lastIndex(of: UInt8(ascii: "/")) { return String(Substring(text[text.index(after: slash)...])) }
-        return String(Substring(text))
+    /// The text of `bytes[range]` after its last `/` (all of it without one). Cut at ASCII
+    /// bytes of UTF-8, so at scalar boundaries.
+    static func lastSegment(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        var start = range.upperBound
+        while start > range.lowerBound, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound]), as: UTF8.self)
     }
 
-    static func accountPrefix(_ text: Substring.UTF8View) -> String? {
+    /// The text of `bytes[range]` up to and including its fifth `:`, or nil with fewer.
+    static func accountPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
         var colons = 0
-        var i = text.startIndex
-        while i != text.endIndex {
-            if text[i] == UInt8(ascii: ":") {
-                colons += 1
-                if colons == 5 { return String(Substring(text[...i])) }
+        for i in range where bytes[i] == UInt8(ascii: ":") {
+            colons += 1
+            if colons == 5 {
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[range.lowerBound...i]), as: UTF8.self)
             }
-            text.formIndex(after: &i)
         }
         return nil
     }
@@ -485,18 +595,22 @@ private struct RoleIndex {
         if statement.isNotResource { return all }
         var found = Set<Int>()
         for resource in statement.resources {
-            let pattern = Substring(resource.value.lowercased()).utf8
-            guard let open = pattern.lastIndex(where: Self.isOpen) else {
-                // No wildcard: the pattern names one ARN.
-                found.formUnion(byARN[String(Substring(pattern))] ?? [])
-                continue
-            }
+            var pattern = resource.value.lowercased()
             // A match ends with the text after the last wildcard and starts with the text before
             // the first: when those fix the role name or the account, look only there.
-            let tail = pattern[pattern.index(after: open)...]
-            let head = pattern[..<(pattern.firstIndex(where: Self.isOpen) ?? pattern.endIndex)]
-            let named = tail.contains(UInt8(ascii: "/")) ? byName[Self.lastSegment(tail)] ?? [] : nil
-            let inAccount = Self.accountPrefix(head).map { byAccountPrefix[$0] ?? [] }
+            let cut: (name: String?, prefix: String?)? = pattern.withUTF8 { bytes in
+                guard let open = bytes.lastIndex(where: Self.isOpen) else { return nil }
+                let tail = (open + 1)..<bytes.count
+                let head = 0..<(bytes.firstIndex(where: Self.isOpen) ?? bytes.count)
+                return (bytes[tail].contains(UInt8(ascii: "/")) ? Self.lastSegment(bytes, tail) : nil, Self.accountPrefix(bytes, head))
+            }
+            guard let cut else {
+                // No wildcard: the pattern names one ARN.
+                found.formUnion(byARN[pattern] ?? [])
+                continue
+            }
+            let named = cut.name.map { byName[$0] ?? [] }
+            let inAccount = cut.prefix.map { byAccountPrefix[$0] ?? [] }
             switch (named, inAccount) {
             case let (named?, inAccount?): found.formUnion(named.count <= inAccount.count ? named : inAccount)
             case let (named?, nil): found.formUnion(named)
@@ -565,6 +679,7 @@ extension IAMGraph {
     /// Every policy document in the graph, trust policies included, in a stable order.
     func collectDocuments() -> [DocumentRef] {
         var result: [DocumentRef] = []
+        result.reserveCapacity(principals.reduce(policies.count) { $0 + ($1.trustPolicy == nil ? 0 : 1) + $1.inlinePolicies.count })
         for (index, p) in principals.enumerated() {
             if let trust = p.trustPolicy {
                 result.append(DocumentRef(kind: .trust, document: trust, principal: index, labelParts: ("", "", p.displayName, false)))

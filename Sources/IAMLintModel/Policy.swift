@@ -6,22 +6,128 @@ public enum Effect: String, Sendable, Hashable {
 }
 
 /// Where a model element came from: the file, the logical path inside it and the exact range.
+///
+/// The logical path is kept as a chain of shared steps (`LogicalPath`): `child` adds one step to
+/// its parent's chain instead of spelling a new string, and `logicalPath` spells the text when it
+/// is read (for messages, baselines and the few rules that compare paths). A large organisation's
+/// model holds a provenance for every statement, document and grant.
 public struct Provenance: Sendable, Hashable {
     public var file: String
-    public var logicalPath: String
+    private var path: LogicalPath
     public var range: SourceRange
 
     public init(file: String, logicalPath: String, range: SourceRange) {
         self.file = file
-        self.logicalPath = logicalPath
+        self.path = LogicalPath(logicalPath)
         self.range = range
+    }
+
+    private init(file: String, path: LogicalPath, range: SourceRange) {
+        self.file = file
+        self.path = path
+        self.range = range
+    }
+
+    /// The logical path inside the file: `Resources.Admin.Properties.Policies[0].PolicyDocument`.
+    public var logicalPath: String {
+        get { path.text }
+        set { path = LogicalPath(newValue) }
     }
 
     public var location: SourceLocation { SourceLocation(file: file, range: range) }
 
-    /// The same file, a deeper logical path and another range.
+    /// The same file, a deeper logical path and another range: the path is `logicalPath.path`, or
+    /// `path` alone when `logicalPath` is empty.
     public func child(_ path: String, range: SourceRange) -> Provenance {
-        Provenance(file: file, logicalPath: logicalPath.isEmpty ? path : "\(logicalPath).\(path)", range: range)
+        Provenance(file: file, path: self.path.appending(path, index: nil), range: range)
+    }
+
+    /// `child("\(key)[\(index)]", range:)`, without spelling the step.
+    public func child(_ key: String, index: Int, range: SourceRange) -> Provenance {
+        Provenance(file: file, path: path.appending(key, index: index), range: range)
+    }
+
+    public static func == (a: Provenance, b: Provenance) -> Bool {
+        a.file == b.file && a.range == b.range && a.path == b.path
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(file)
+        hasher.combine(path)
+        hasher.combine(range)
+    }
+}
+
+/// A logical path as a chain of steps shared with the paths it was made from. Equality and
+/// hashing are those of the spelled text.
+struct LogicalPath: Sendable, Hashable {
+    /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
+    /// `[index]` when there is one.
+    private final class Step: Sendable {
+        let parent: Step?
+        let key: String
+        let index: Int32?
+
+        init(parent: Step?, key: String, index: Int32?) {
+            self.parent = parent
+            self.key = key
+            self.index = index
+        }
+
+        /// The step's own text: `key` or `key[index]`.
+        var component: String {
+            guard let index else { return key }
+            return "\(key)[\(index)]"
+        }
+    }
+
+    /// Nil for the empty path.
+    private let last: Step?
+
+    init(_ text: String) {
+        last = text.isEmpty ? nil : Step(parent: nil, key: text, index: nil)
+    }
+
+    private init(last: Step?) {
+        self.last = last
+    }
+
+    func appending(_ key: String, index: Int?) -> LogicalPath {
+        // An index that does not fit 32 bits is spelled into the key instead.
+        if let index, let small = Int32(exactly: index) {
+            return LogicalPath(last: Step(parent: last, key: key, index: small))
+        }
+        return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key, index: nil))
+    }
+
+    /// The path as text, spelled as the chain of `Provenance.child` calls would have spelled it.
+    var text: String {
+        guard let last else { return "" }
+        if last.parent == nil { return last.component }
+        var text = ""
+        Self.spell(last, into: &text)
+        return text
+    }
+
+    /// Appends the text of the path ending at `step` to `text`, which is empty on entry.
+    private static func spell(_ step: Step, into text: inout String) {
+        if let parent = step.parent { spell(parent, into: &text) }
+        if !text.isEmpty { text += "." }
+        text += step.key
+        if let index = step.index {
+            text += "["
+            text += String(index)
+            text += "]"
+        }
+    }
+
+    static func == (a: LogicalPath, b: LogicalPath) -> Bool {
+        if a.last === b.last { return true }
+        return a.text == b.text
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
     }
 }
 
@@ -36,10 +142,6 @@ public struct PrincipalEntry: Sendable, Hashable {
         case anyone = "*"
     }
 
-    public var kind: Kind {
-        didSet { identity = Self.identity(kind, text.value) }
-    }
-
     public var text: PolicyText {
         didSet { identity = Self.identity(kind, text.value) }
     }
@@ -47,6 +149,11 @@ public struct PrincipalEntry: Sendable, Hashable {
     /// What the entry names, once ARNs and account ids are understood: worked out once, when the
     /// entry is made (trust rules ask it of every entry for every caller).
     public private(set) var identity: PrincipalIdentity
+
+    // Declared last: the one-byte field packs after the others (80 bytes an entry, not 88).
+    public var kind: Kind {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
 
     public init(kind: Kind, text: PolicyText) {
         self.kind = kind
@@ -163,18 +270,19 @@ public struct Statement: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
+    // Fields are declared largest first, so that the one-byte ones pack together at the end.
     private final class Storage: @unchecked Sendable {
         var sid: String?
-        var effect: Effect
         var actions: [PolicyText]
-        var isNotAction: Bool
         var resources: [PolicyText]
-        var isNotResource: Bool
         var principals: [PrincipalEntry]
-        var isNotPrincipal: Bool
         var conditions: [ConditionClause]
         var provenance: Provenance
         var source: Value? = nil
+        var effect: Effect
+        var isNotAction: Bool
+        var isNotResource: Bool
+        var isNotPrincipal: Bool
 
         init(
             sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText],

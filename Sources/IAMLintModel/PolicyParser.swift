@@ -18,8 +18,8 @@ public enum PolicyParser {
             let isList: Bool
             if case .list = statementEntry.value { isList = true } else { isList = false }
             for (index, item) in items.enumerated() {
-                let path = isList ? "Statement[\(index)]" : "Statement"
-                if let statement = statement(item, provenance: provenance.child(path, range: item.range)) {
+                let at = isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
+                if let statement = statement(item, provenance: at) {
                     statements.append(statement)
                 }
             }
@@ -31,35 +31,36 @@ public enum PolicyParser {
     }
 
     static func statement(_ value: Value, provenance: Provenance) -> Statement? {
-        guard value.mapEntries != nil else { return nil }
-        let effectTexts = value.entry(caseInsensitive: "Effect")?.value.texts ?? []
+        guard let entries = value.mapEntries else { return nil }
+        let elements = StatementElements(entries)
+        let effectTexts = elements[.effect]?.value.texts ?? []
         let effect: Effect = effectTexts.contains { $0.value == "Allow" } || effectTexts.isEmpty ? .allow : .deny
         var actions: [PolicyText] = []
         var isNotAction = false
-        if let e = value.entry(caseInsensitive: "Action") {
+        if let e = elements[.action] {
             actions = e.value.texts
-        } else if let e = value.entry(caseInsensitive: "NotAction") {
+        } else if let e = elements[.notAction] {
             actions = e.value.texts
             isNotAction = true
         }
         var resources: [PolicyText] = []
         var isNotResource = false
-        if let e = value.entry(caseInsensitive: "Resource") {
+        if let e = elements[.resource] {
             resources = e.value.texts
-        } else if let e = value.entry(caseInsensitive: "NotResource") {
+        } else if let e = elements[.notResource] {
             resources = e.value.texts
             isNotResource = true
         }
         var principals: [PrincipalEntry] = []
         var isNotPrincipal = false
-        if let e = value.entry(caseInsensitive: "Principal") {
+        if let e = elements[.principal] {
             principals = principalEntries(e.value)
-        } else if let e = value.entry(caseInsensitive: "NotPrincipal") {
+        } else if let e = elements[.notPrincipal] {
             principals = principalEntries(e.value)
             isNotPrincipal = true
         }
         var conditions: [ConditionClause] = []
-        if let block = value.entry(caseInsensitive: "Condition")?.value {
+        if let block = elements[.condition]?.value {
             for alternative in block.listItems {
                 for opEntry in alternative.mapEntries ?? [] {
                     for keyEntry in opEntry.value.mapEntries ?? [] {
@@ -71,7 +72,7 @@ public enum PolicyParser {
             }
         }
         var statement = Statement(
-            sid: value.entry(caseInsensitive: "Sid")?.value.text?.value,
+            sid: elements[.sid]?.value.text?.value,
             effect: effect, actions: actions, isNotAction: isNotAction,
             resources: resources, isNotResource: isNotResource,
             principals: principals, isNotPrincipal: isNotPrincipal,
@@ -101,6 +102,94 @@ public enum PolicyParser {
             }
         }
         return result
+    }
+}
+
+/// The elements of a statement that `PolicyParser.statement` reads, found in one pass over its
+/// entries: for each, the last entry whose key names it ignoring case, as
+/// `Value.entry(caseInsensitive:)` finds it.
+struct StatementElements {
+    enum Element: Int, CaseIterable {
+        case sid, effect, action, notAction, resource, notResource, principal, notPrincipal, condition
+
+        var name: String {
+            switch self {
+            case .sid: return "Sid"
+            case .effect: return "Effect"
+            case .action: return "Action"
+            case .notAction: return "NotAction"
+            case .resource: return "Resource"
+            case .notResource: return "NotResource"
+            case .principal: return "Principal"
+            case .notPrincipal: return "NotPrincipal"
+            case .condition: return "Condition"
+            }
+        }
+
+        /// `name` lower-cased, as UTF-8.
+        static let lowered: [[UInt8]] = allCases.map { Array($0.name.lowercased().utf8) }
+    }
+
+    private let entries: [ValueEntry]
+    /// The position in `entries` of each element's entry, by `Element.rawValue`; -1 for none.
+    private var positions = (-1, -1, -1, -1, -1, -1, -1, -1, -1)
+
+    init(_ entries: [ValueEntry]) {
+        self.entries = entries
+        for (index, entry) in entries.enumerated() {
+            if let element = Self.element(named: entry.key) { set(element, index) }
+        }
+    }
+
+    subscript(element: Element) -> ValueEntry? {
+        let position: Int
+        switch element {
+        case .sid: position = positions.0
+        case .effect: position = positions.1
+        case .action: position = positions.2
+        case .notAction: position = positions.3
+        case .resource: position = positions.4
+        case .notResource: position = positions.5
+        case .principal: position = positions.6
+        case .notPrincipal: position = positions.7
+        case .condition: position = positions.8
+        }
+        return position < 0 ? nil : entries[position]
+    }
+
+    private mutating func set(_ element: Element, _ position: Int) {
+        switch element {
+        case .sid: positions.0 = position
+        case .effect: positions.1 = position
+        case .action: positions.2 = position
+        case .notAction: positions.3 = position
+        case .resource: positions.4 = position
+        case .notResource: positions.5 = position
+        case .principal: positions.6 = position
+        case .notPrincipal: positions.7 = position
+        case .condition: positions.8 = position
+        }
+    }
+
+    /// The element `key` names ignoring case (`Value.equalIgnoringCase`): compared byte by byte
+    /// with ASCII folding when the key is ASCII, by that comparison otherwise.
+    static func element(named key: String) -> Element? {
+        if case .some(.some(let decided)) = key.utf8.withContiguousStorageIfAvailable(asciiElement) { return decided }
+        return Element.allCases.first { Value.equalIgnoringCase(key, $0.name) }
+    }
+
+    /// The element an ASCII key names (`.some(nil)` for none); nil when a byte is outside ASCII.
+    private static func asciiElement(_ key: UnsafeBufferPointer<UInt8>) -> Element?? {
+        for byte in key where byte >= 0x80 { return nil }
+        let names = Element.lowered
+        for element in Element.allCases {
+            let name = names[element.rawValue]
+            guard name.count == key.count else { continue }
+            var k = 0
+            while k < key.count, Wildcard.lower(key[k]) == name[k] { k += 1 }
+            if k == key.count { return .some(element) }
+        }
+        return .some(nil)
     }
 }
 

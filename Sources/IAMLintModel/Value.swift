@@ -5,7 +5,11 @@ import IAMLintCore
 /// Resolved text is `.string`; text that depends on something unknown until deployment is
 /// `.symbolic`, with `${…}` placeholders for the unknown parts (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`).
 /// `Fn::If` keeps both branches as `.alternatives`. Every value keeps the source range it came from.
-public indirect enum Value: Sendable {
+///
+/// Not `indirect`: the recursive cases hold arrays, which are references already, so each value
+/// is stored inline in its parent's array (40 bytes) rather than in a heap box of its own. The
+/// policy documents of a large organisation are millions of values.
+public enum Value: Sendable {
     case string(String, SourceRange)
     case symbolic(String, SourceRange)
     case list([Value], SourceRange)
@@ -23,7 +27,7 @@ public indirect enum Value: Sendable {
     /// The entry for `key` in a map (last wins), or nil. Looks into every alternative.
     public func entry(_ key: String) -> ValueEntry? {
         switch self {
-        case .map(let entries, _): return entries.last(where: { $0.key == key })
+        case .map(let entries, _): return Self.last(in: entries) { $0 == key }
         case .alternatives(let options, _):
             for option in options { if let e = option.entry(key) { return e } }
             return nil
@@ -34,10 +38,21 @@ public indirect enum Value: Sendable {
     /// The entry for `key`, ignoring case (policy grammar is case-insensitive in places).
     public func entry(caseInsensitive key: String) -> ValueEntry? {
         if case .map(let entries, _) = self {
-            return entries.last(where: { Self.equalIgnoringCase($0.key, key) })
+            return Self.last(in: entries) { Self.equalIgnoringCase($0, key) }
         }
         if case .alternatives(let options, _) = self {
             for option in options { if let e = option.entry(caseInsensitive: key) { return e } }
+        }
+        return nil
+    }
+
+    /// `entries.last { matches($0.key) }`, looking at the keys in place: only the entry found is
+    /// copied (an entry holds its value inline).
+    private static func last(in entries: [ValueEntry], where matches: (String) -> Bool) -> ValueEntry? {
+        var i = entries.count
+        while i > 0 {
+            i -= 1
+            if matches(entries[i].key) { return entries[i] }
         }
         return nil
     }
@@ -85,8 +100,22 @@ public indirect enum Value: Sendable {
         switch self {
         case .string(let s, let r): return [PolicyText(s, range: r)]
         case .symbolic(let s, let r): return [PolicyText(s, range: r, isSymbolic: true)]
-        case .list(let items, _), .alternatives(let items, _): return items.flatMap(\.texts)
+        case .list(let items, _), .alternatives(let items, _):
+            var result: [PolicyText] = []
+            result.reserveCapacity(items.count)
+            for item in items { item.appendTexts(to: &result) }
+            return result
         case .map, .null: return []
+        }
+    }
+
+    /// Appends `texts` to `result` without building an array per item.
+    private func appendTexts(to result: inout [PolicyText]) {
+        switch self {
+        case .string(let s, let r): result.append(PolicyText(s, range: r))
+        case .symbolic(let s, let r): result.append(PolicyText(s, range: r, isSymbolic: true))
+        case .list(let items, _), .alternatives(let items, _): for item in items { item.appendTexts(to: &result) }
+        case .map, .null: break
         }
     }
 

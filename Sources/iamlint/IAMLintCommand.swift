@@ -232,15 +232,16 @@ struct Check: ParsableCommand {
             case .github: reporter = GitHubReporter()
             case .markdown: reporter = MarkdownReporter()
             }
-            let report = reporter.render(result)
             if let file = target.file {
+                let report = reporter.render(result)
                 do {
                     try FileSystem.writeText(report, to: file)
                 } catch {
                     throw ValidationError("cannot write \(file): \(error)")
                 }
             } else {
-                Console.standardOutput(report)
+                // In pieces: a large organisation's report is tens of megabytes.
+                reporter.write(result) { Console.standardOutput(bytes: $0) }
             }
         }
         if !quiet {

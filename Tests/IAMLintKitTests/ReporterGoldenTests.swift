@@ -41,6 +41,22 @@ final class ReporterGoldenTests: XCTestCase {
         try assertGolden(JSONReporter().render(try exampleResult()), "example.json")
     }
 
+    /// The JSON report written in pieces (as the CLI writes it to standard output) is the golden
+    /// report, whatever the piece size.
+    func testJSONReportWrittenInPieces() throws {
+        let result = try exampleResult()
+        for pieceSize in [1, 100, 1 << 16] {
+            var bytes: [UInt8] = []
+            var pieces = 0
+            JSONReporter().write(result, pieceSize: pieceSize) { piece in
+                bytes.append(contentsOf: piece)
+                pieces += 1
+            }
+            try assertGolden(String(decoding: bytes, as: UTF8.self), "example.json")
+            if pieceSize == 1 { XCTAssertGreaterThan(pieces, 1) }
+        }
+    }
+
     func testSARIFReport() throws {
         try assertGolden(portable(SARIFReporter().render(try exampleResult())), "example.sarif")
     }
