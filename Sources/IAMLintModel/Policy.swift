@@ -175,6 +175,9 @@ public struct Statement: Sendable {
         var conditions: [ConditionClause]
         var provenance: Provenance
         var source: Value? = nil
+        /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
+        /// written under `StatementFacts.lock`, emptied by any change, never copied.
+        var facts: [ObjectIdentifier: Any] = [:]
 
         init(
             sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText],
@@ -205,8 +208,32 @@ public struct Statement: Sendable {
     }
 
     private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+        } else if !storage.facts.isEmpty {
+            // The only reference, so no other thread reads it; what was derived may not hold.
+            storage.facts = [:]
+        }
         return storage
+    }
+
+    /// A fact derived from this statement alone, computed on first use and kept in the storage
+    /// every copy of the statement shares (so a managed policy's statements, read once per
+    /// principal it is attached to, pay once). `compute` must be a pure function of the
+    /// statement; should two threads compute the same fact at once, the first result stored is
+    /// the one every caller gets. Changing the statement forgets its facts.
+    public func derived<Fact: StatementFact>(_ fact: Fact.Type, compute: (Statement) -> Fact.Value) -> Fact.Value {
+        let key = ObjectIdentifier(fact)
+        StatementFacts.lock.lock()
+        let stored = storage.facts[key]
+        StatementFacts.lock.unlock()
+        if let stored = stored as? Fact.Value { return stored }
+        let computed = compute(self)
+        StatementFacts.lock.lock()
+        defer { StatementFacts.lock.unlock() }
+        if let stored = storage.facts[key] as? Fact.Value { return stored }
+        storage.facts[key] = computed
+        return computed
     }
 
     public var sid: String? {

@@ -135,7 +135,15 @@ enum ActionSets {
     /// The actions a statement's action element covers: the union of its patterns, or for
     /// `NotAction` every catalog action except theirs. A `NotAction` with a value unknown until
     /// deployment covers nothing here (what it spares cannot be known).
+    /// Kept with the statement (`Statement.derived`): rules ask it of the same statements again
+    /// and again, one principal after another.
     static func covered(by statement: Statement) -> ActionSet {
+        statement.derived(CoveredActions.self, compute: computeCovered)
+    }
+
+    private enum CoveredActions: StatementFact { typealias Value = ActionSet }
+
+    private static func computeCovered(_ statement: Statement) -> ActionSet {
         var set = ActionSet.empty
         for pattern in statement.actions {
             if statement.isNotAction, pattern.isSymbolic || pattern.value.containsUTF8("${") { return .empty }
@@ -232,6 +240,12 @@ enum ActionSets {
     /// The catalog actions `statement.covers(action:)` is true of (see `matchedExactly`); for a
     /// `NotAction`, every catalog action that none of its patterns matches.
     static func coveredExactly(by statement: Statement) -> ActionSet {
+        statement.derived(CoveredExactly.self, compute: computeCoveredExactly)
+    }
+
+    private enum CoveredExactly: StatementFact { typealias Value = ActionSet }
+
+    private static func computeCoveredExactly(_ statement: Statement) -> ActionSet {
         var set = ActionSet.empty
         for pattern in statement.actions { set.formUnion(matchedExactly(by: pattern.value)) }
         return statement.isNotAction ? set.complement() : set
