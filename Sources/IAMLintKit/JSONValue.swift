@@ -1,5 +1,7 @@
 /// A JSON value with ordered object keys, so reports come out byte-identical run after run.
-public indirect enum JSONValue: Sendable, Equatable {
+/// (Not `indirect`: arrays and objects hold their values in array storage already, and a report
+/// builds a dozen values per finding, each of which would be a heap box.)
+public enum JSONValue: Sendable, Equatable {
     case string(String)
     case int(Int)
     case bool(Bool)
@@ -24,7 +26,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     private func write(into out: inout [UInt8], indent: Int) {
         switch self {
         case .string(let s): JSONValue.writeString(s, into: &out)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): JSONValue.writeInt(i, into: &out)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .null: out.append(contentsOf: "null".utf8)
         case .array(let items):
@@ -62,7 +64,31 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     private static func writeIndent(_ level: Int, into out: inout [UInt8]) {
-        for _ in 0..<(2 * level) { out.append(UInt8(ascii: " ")) }
+        var left = 2 * level
+        while left > 0 {
+            let run = min(left, spaces.count)
+            out.append(contentsOf: spaces[0..<run])
+            left -= run
+        }
+    }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 32)
+
+    /// The decimal digits of `i` (as `String(i)` spells them), without making a string.
+    static func writeInt(_ i: Int, into out: inout [UInt8]) {
+        if i < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = i.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var n = 0
+            repeat {
+                buffer[buffer.count - 1 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            return n
+        }
+        withUnsafeBytes(of: &digits) { buffer in out.append(contentsOf: buffer[(buffer.count - count)...]) }
     }
 
     /// A JSON string literal: `"` and `\` escaped, `\n` `\r` `\t` by name, other control
