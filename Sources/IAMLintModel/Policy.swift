@@ -347,14 +347,15 @@ public struct Statement: Sendable {
     /// or `NumericLessThan(Equals) aws:MultiFactorAuthAge`.
     public var requiresMFA: Bool {
         conditions.contains { clause in
-            switch (clause.baseOperator, clause.normalizedKey) {
-            case ("bool", "aws:multifactorauthpresent"):
-                return !clause.ifExists && clause.values.contains { $0.value.lowercased() == "true" }
-            case ("numericlessthan", "aws:multifactorauthage"), ("numericlessthanequals", "aws:multifactorauthage"):
-                return !clause.ifExists
-            default:
-                return false
+            let eq = Value.equalIgnoringCase
+            if eq(clause.key, "aws:MultiFactorAuthPresent") {
+                // `Bool` (not `BoolIfExists`) with a `true` among the values.
+                return eq(clause.op, "Bool") && clause.values.contains { eq($0.value, "true") }
             }
+            if eq(clause.key, "aws:MultiFactorAuthAge") {
+                return eq(clause.op, "NumericLessThan") || eq(clause.op, "NumericLessThanEquals")
+            }
+            return false
         }
     }
 
@@ -363,14 +364,14 @@ public struct Statement: Sendable {
     public var deniesWithoutMFA: Bool {
         guard effect == .deny else { return false }
         return conditions.contains { clause in
-            switch (clause.baseOperator, clause.normalizedKey) {
-            case ("bool", "aws:multifactorauthpresent"):
-                return clause.ifExists && clause.values.contains { $0.value.lowercased() == "false" }
-            case ("null", "aws:multifactorauthage"):
-                return clause.values.contains { $0.value.lowercased() == "true" }
-            default:
-                return false
+            let eq = Value.equalIgnoringCase
+            if eq(clause.key, "aws:MultiFactorAuthPresent") {
+                return eq(clause.op, "BoolIfExists") && clause.values.contains { eq($0.value, "false") }
             }
+            if eq(clause.key, "aws:MultiFactorAuthAge") {
+                return (eq(clause.op, "Null") || eq(clause.op, "NullIfExists")) && clause.values.contains { eq($0.value, "true") }
+            }
+            return false
         }
     }
 }

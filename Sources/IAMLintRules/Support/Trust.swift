@@ -261,7 +261,7 @@ extension IAMGraph {
     func nameCertainty(_ entry: PrincipalEntry, name: String, principal x: Int, role: Int) -> Certainty {
         let p = principals[x]
         let file = principals[role].provenance.file
-        if name.contains("${") {
+        if TrustGate.hasPlaceholder(name) {
             let named = resolve(entry.text, kind: p.kind, from: file)
             if named.contains(x) { return .yes }
             return named.isEmpty ? .maybe : .no
