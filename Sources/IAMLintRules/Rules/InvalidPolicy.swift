@@ -219,14 +219,14 @@ public struct InvalidPolicy: Rule {
 
             let principal = element(.principal), notPrincipal = element(.notPrincipal)
             if !isTrust {
-                for (key, entry) in [("Principal", principal), ("NotPrincipal", notPrincipal)] {
-                    if let entry { report(Message.principalInIdentityPolicy(statement: where_(), element: key), at(key, entry.keyRange)) }
+                for key in StatementElement.principalElements {
+                    if let entry = element(key) { report(Message.principalInIdentityPolicy(statement: where_(), element: key.name), at(key.name, entry.keyRange)) }
                 }
             } else if principal == nil && notPrincipal == nil {
                 report(Message.noPrincipal(statement: where_()), provenance())
             }
 
-            for (positive, negative) in [(StatementElement.action, StatementElement.notAction), (.resource, .notResource), (.principal, .notPrincipal)] {
+            for (positive, negative) in StatementElement.exclusivePairs {
                 if element(positive) != nil, let both = element(negative) {
                     report(Message.both(statement: where_(), positive: positive.name, negative: negative.name), at(negative.name, both.keyRange))
                 }
@@ -237,15 +237,15 @@ public struct InvalidPolicy: Rule {
 
             let resource = element(.resource), notResource = element(.notResource)
             if isTrust {
-                for (key, entry) in [("Resource", resource), ("NotResource", notResource)] {
-                    if let entry { report(Message.resourceInTrust(statement: where_(), element: key), at(key, entry.keyRange)) }
+                for key in StatementElement.resourceElements {
+                    if let entry = element(key) { report(Message.resourceInTrust(statement: where_(), element: key.name), at(key.name, entry.keyRange)) }
                 }
             } else if resource == nil && notResource == nil {
                 report(Message.noResource(statement: where_()), provenance())
             }
-            for (key, entry) in [("Resource", resource), ("NotResource", notResource)] {
-                for text in entry?.value.texts ?? [] where InvalidPolicy.isMalformedARN(text) {
-                    report(Message.malformedARN(statement: where_(), arn: text.value), at(key, text.range))
+            for key in StatementElement.resourceElements {
+                for text in element(key)?.value.texts ?? [] where InvalidPolicy.isMalformedARN(text) {
+                    report(Message.malformedARN(statement: where_(), arn: text.value), at(key.name, text.range))
                 }
             }
 
@@ -279,6 +279,10 @@ public struct InvalidPolicy: Rule {
         }
 
         static let lowercasedNames: [[UInt8]] = allCases.map { Array($0.name.lowercased().utf8) }
+        static let principalElements: [StatementElement] = [.principal, .notPrincipal]
+        static let resourceElements: [StatementElement] = [.resource, .notResource]
+        /// Elements of which a statement takes one or the other.
+        static let exclusivePairs: [(StatementElement, StatementElement)] = [(.action, .notAction), (.resource, .notResource), (.principal, .notPrincipal)]
 
         /// The element `key` names ignoring case (`key.lowercased()` is its lower-cased name):
         /// on the bytes for an ASCII key, else through Unicode lower-casing.
@@ -287,7 +291,12 @@ public struct InvalidPolicy: Rule {
             let found: StatementElement?? = key.withUTF8 { bytes in
                 guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
                 for (i, name) in Self.lowercasedNames.enumerated() where name.count == bytes.count {
-                    if zip(name, bytes).allSatisfy({ $0 == Wildcard.lower($1) }) { return StatementElement(rawValue: i) }
+                    var same = true
+                    for j in 0..<bytes.count where name[j] != Wildcard.lower(bytes[j]) {
+                        same = false
+                        break
+                    }
+                    if same { return StatementElement(rawValue: i) }
                 }
                 return .some(nil)
             }
