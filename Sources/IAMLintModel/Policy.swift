@@ -165,7 +165,7 @@ public struct Statement: Sendable {
 
     // The fields are read far more often than anything else in a scan, and a field is written
     // only through `unique()`, when no other copy (so no other thread) can see the storage:
-    // the runtime's exclusivity check on every read (a third of the cost of a read) is left out.
+    // the runtime's exclusivity check on every read (it costs more than the read) is left out.
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var sid: String?
         @exclusivity(unchecked) var effect: Effect
