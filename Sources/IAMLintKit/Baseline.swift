@@ -32,17 +32,29 @@ public struct FindingKey: Hashable, Sendable, Comparable {
     /// iamlint's own fingerprint: 16 hex digits of FNV-1a over the key; the same in SARIF and the baseline.
     public var fingerprint: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for part in [rule, file, location, subject] {
-            for byte in part.utf8 {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
+        func mix(_ part: String) {
+            var part = part
+            part.withUTF8 { bytes in
+                for byte in bytes {
+                    hash ^= UInt64(byte)
+                    hash = hash &* 0x0000_0100_0000_01B3
+                }
             }
             hash ^= 0x1F
             hash = hash &* 0x0000_0100_0000_01B3
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        mix(rule)
+        mix(file)
+        mix(location)
+        mix(subject)
+        // 16 lower-case hex digits, zero-padded.
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for i in 0..<16 { buffer[i] = Self.hexDigits[Int((hash >> UInt64(60 - 4 * i)) & 0xF)] }
+            return 16
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// Accepted findings, kept in `.lint-baseline` at the scanned root.

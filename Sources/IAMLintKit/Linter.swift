@@ -46,6 +46,13 @@ public struct LintResult: Sendable {
     /// The line-independent key of a finding, its file relative to `keyRoot`.
     public func key(_ finding: Finding) -> FindingKey {
         var key = FindingKey(finding)
+        // Paths shown relative to the key root already are the key's: the common case, without
+        // building the absolute path. (An ASCII first byte cannot join the `/` before it into
+        // one character, so the prefix test below would agree.)
+        let shown = finding.location.file
+        if !keyRoot.isEmpty, keyRoot == displayBase, !keyRoot.hasSuffix("/"), let first = shown.utf8.first, first < 0x80, first != UInt8(ascii: "/") {
+            return key
+        }
         let absolute = absolutePath(of: finding.location.file)
         let root = keyRoot.hasSuffix("/") ? keyRoot : keyRoot + "/"
         if !keyRoot.isEmpty, absolute.hasPrefix(root) { key.file = String(absolute.dropFirst(root.count)) }

@@ -30,9 +30,17 @@ extension IAMGraph {
         fileAccounts[file]
     }
 
-    /// The configured account with this id.
+    /// The configured account with this id (the first, should two share it). Trust rules ask
+    /// it for every trust edge, so beyond a handful of accounts the answer comes from an index
+    /// of the accounts by id, built once per graph (`derived`).
     public func account(withID id: String) -> Account? {
-        accounts.first { $0.id == id }
+        if accounts.count <= 8 { return accounts.first { $0.id == id } }
+        let positions = derived.value(AccountPositions.self) {
+            var positions: [String: Int] = [:]
+            for (position, account) in accounts.enumerated() where positions[account.id] == nil { positions[account.id] = position }
+            return positions
+        }
+        return positions[id].map { accounts[$0] }
     }
 
     /// The configured identity account, if any.
@@ -61,4 +69,9 @@ extension IAMGraph {
         if let a = account(withID: id) { return "account '\(a.name)' (\(id))" }
         return "account \(id)"
     }
+}
+
+/// `IAMGraph.account(withID:)`'s index: the position of the first account with each id.
+private enum AccountPositions: DerivedFact {
+    typealias Value = [String: Int]
 }

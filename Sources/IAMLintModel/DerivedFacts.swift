@@ -32,3 +32,15 @@ public final class DerivedFacts: @unchecked Sendable {
         return computed
     }
 }
+
+/// A fact derived from one statement that rules ask of it again and again (the catalog actions
+/// it covers): see `Statement.derived(_:compute:)`. The type names the fact.
+public protocol StatementFact {
+    associatedtype Value
+}
+
+/// The lock around every statement's derived facts: one for all statements (a lock each would
+/// cost memory for every statement of the scan), held only to read or store one entry.
+enum StatementFacts {
+    static let lock = Lock()
+}

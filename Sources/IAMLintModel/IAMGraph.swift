@@ -264,18 +264,32 @@ public final class IAMGraph: @unchecked Sendable {
 
     /// True when the principal's policies, together, grant administrator access.
     public func isAdministratorEquivalent(_ index: Int) -> Bool {
-        adminGrant(index) != nil
+        adminGrantPositions[index] >= 0
     }
 
     /// The first grant that makes the principal an administrator, unless an unconditional
     /// Deny of everything in another of its policies cancels it.
     public func adminGrant(_ index: Int) -> Grant? {
+        let position = adminGrantPositions[index]
+        return position < 0 ? nil : grants[index][Int(position)]
+    }
+
+    /// Where each principal's admin grant is in its `grants`, or -1: worked out for every
+    /// principal at first use and kept in `derived`, as rules ask it of the same principals
+    /// again and again.
+    private var adminGrantPositions: [Int32] {
+        derived.value(AdminGrantPositions.self) { principals.indices.map(adminGrantPosition) }
+    }
+
+    private enum AdminGrantPositions: DerivedFact { typealias Value = [Int32] }
+
+    private func adminGrantPosition(_ index: Int) -> Int32 {
         let all = grants[index]
         let cancelled = all.contains { grant in
             grant.document?.statements.contains { $0.effect == .deny && $0.coversAllActions && $0.coversAllResources && $0.conditions.isEmpty } ?? false
         }
-        if cancelled { return nil }
-        return all.first { $0.isAdministratorEquivalent }
+        if cancelled { return -1 }
+        return all.firstIndex { $0.isAdministratorEquivalent }.map { Int32($0) } ?? -1
     }
 
     /// True when one of the principal's policies denies everything while MFA is absent.

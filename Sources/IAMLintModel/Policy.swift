@@ -270,19 +270,25 @@ public struct Statement: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
+    // The fields are read far more often than anything else in a scan, and a field is written
+    // only through `unique()`, when no other copy (so no other thread) can see the storage:
+    // the runtime's exclusivity check on every read (it costs more than the read) is left out.
     // Fields are declared largest first, so that the one-byte ones pack together at the end.
     private final class Storage: @unchecked Sendable {
-        var sid: String?
-        var actions: [PolicyText]
-        var resources: [PolicyText]
-        var principals: [PrincipalEntry]
-        var conditions: [ConditionClause]
-        var provenance: Provenance
-        var source: Value? = nil
-        var effect: Effect
-        var isNotAction: Bool
-        var isNotResource: Bool
-        var isNotPrincipal: Bool
+        @exclusivity(unchecked) var sid: String?
+        @exclusivity(unchecked) var actions: [PolicyText]
+        @exclusivity(unchecked) var resources: [PolicyText]
+        @exclusivity(unchecked) var principals: [PrincipalEntry]
+        @exclusivity(unchecked) var conditions: [ConditionClause]
+        @exclusivity(unchecked) var provenance: Provenance
+        @exclusivity(unchecked) var source: Value? = nil
+        /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
+        /// written under `StatementFacts.lock`, emptied by any change, never copied.
+        @exclusivity(unchecked) var facts: [ObjectIdentifier: Any] = [:]
+        @exclusivity(unchecked) var effect: Effect
+        @exclusivity(unchecked) var isNotAction: Bool
+        @exclusivity(unchecked) var isNotResource: Bool
+        @exclusivity(unchecked) var isNotPrincipal: Bool
 
         init(
             sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText],
@@ -313,8 +319,32 @@ public struct Statement: Sendable {
     }
 
     private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = storage.copy()
+        } else if !storage.facts.isEmpty {
+            // The only reference, so no other thread reads it; what was derived may not hold.
+            storage.facts = [:]
+        }
         return storage
+    }
+
+    /// A fact derived from this statement alone, computed on first use and kept in the storage
+    /// every copy of the statement shares (so a managed policy's statements, read once per
+    /// principal it is attached to, pay once). `compute` must be a pure function of the
+    /// statement; should two threads compute the same fact at once, the first result stored is
+    /// the one every caller gets. Changing the statement forgets its facts.
+    public func derived<Fact: StatementFact>(_ fact: Fact.Type, compute: (Statement) -> Fact.Value) -> Fact.Value {
+        let key = ObjectIdentifier(fact)
+        StatementFacts.lock.lock()
+        let stored = storage.facts[key]
+        StatementFacts.lock.unlock()
+        if let stored = stored as? Fact.Value { return stored }
+        let computed = compute(self)
+        StatementFacts.lock.lock()
+        defer { StatementFacts.lock.unlock() }
+        if let stored = storage.facts[key] as? Fact.Value { return stored }
+        storage.facts[key] = computed
+        return computed
     }
 
     public var sid: String? {
@@ -425,14 +455,15 @@ public struct Statement: Sendable {
     /// or `NumericLessThan(Equals) aws:MultiFactorAuthAge`.
     public var requiresMFA: Bool {
         conditions.contains { clause in
-            switch (clause.baseOperator, clause.normalizedKey) {
-            case ("bool", "aws:multifactorauthpresent"):
-                return !clause.ifExists && clause.values.contains { $0.value.lowercased() == "true" }
-            case ("numericlessthan", "aws:multifactorauthage"), ("numericlessthanequals", "aws:multifactorauthage"):
-                return !clause.ifExists
-            default:
-                return false
+            let eq = Value.equalIgnoringCase
+            if eq(clause.key, "aws:MultiFactorAuthPresent") {
+                // `Bool` (not `BoolIfExists`) with a `true` among the values.
+                return eq(clause.op, "Bool") && clause.values.contains { eq($0.value, "true") }
             }
+            if eq(clause.key, "aws:MultiFactorAuthAge") {
+                return eq(clause.op, "NumericLessThan") || eq(clause.op, "NumericLessThanEquals")
+            }
+            return false
         }
     }
 
@@ -441,14 +472,14 @@ public struct Statement: Sendable {
     public var deniesWithoutMFA: Bool {
         guard effect == .deny else { return false }
         return conditions.contains { clause in
-            switch (clause.baseOperator, clause.normalizedKey) {
-            case ("bool", "aws:multifactorauthpresent"):
-                return clause.ifExists && clause.values.contains { $0.value.lowercased() == "false" }
-            case ("null", "aws:multifactorauthage"):
-                return clause.values.contains { $0.value.lowercased() == "true" }
-            default:
-                return false
+            let eq = Value.equalIgnoringCase
+            if eq(clause.key, "aws:MultiFactorAuthPresent") {
+                return eq(clause.op, "BoolIfExists") && clause.values.contains { eq($0.value, "false") }
             }
+            if eq(clause.key, "aws:MultiFactorAuthAge") {
+                return (eq(clause.op, "Null") || eq(clause.op, "NullIfExists")) && clause.values.contains { eq($0.value, "true") }
+            }
+            return false
         }
     }
 }
@@ -459,11 +490,12 @@ public struct PolicyDocument: Sendable {
     // copy documents freely, and each copy is one reference.
     private var storage: Storage
 
+    // Read-mostly, written only through `unique()`: no runtime exclusivity check (see `Statement`).
     private final class Storage: @unchecked Sendable {
-        var statements: [Statement]
-        var provenance: Provenance
-        var source: Value? = nil
-        var body: Value? = nil
+        @exclusivity(unchecked) var statements: [Statement]
+        @exclusivity(unchecked) var provenance: Provenance
+        @exclusivity(unchecked) var source: Value? = nil
+        @exclusivity(unchecked) var body: Value? = nil
 
         init(statements: [Statement], provenance: Provenance) {
             self.statements = statements

@@ -45,8 +45,9 @@ public struct CredentialsExposureAction: Rule {
                       ResourceScope.scopingCondition(statement) == nil
                 else { continue }
                 let all = ActionSets.covered(by: statement)
+                guard all.intersects(Self.exposingActions) else { continue }
                 var found = all.intersection(Self.exposingActions).subtracting(denied)
-                if ResourceScope.isWiderGrant(statement, covered: all) { found = found.subtracting(ActionSets.service("iam")) }
+                if ResourceScope.isWiderGrant(statement, covered: all) { found = found.subtracting(ActionSets.iam) }
                 guard !found.isEmpty else { continue }
                 let names = ActionSets.names(of: found, in: statement, limit: 3)
                 let at = ActionSets.firstPattern(in: statement, meeting: found).map { ActionSets.provenance(of: $0, in: statement) }

@@ -25,7 +25,7 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
                         return seen.insert(entry.text.value).inserted
                     }
                     guard entry.kind == .aws, case .account(let id) = entry.identity else { return false }
-                    guard id.count == 12, id.allSatisfy(\.isNumber), id != own else { return false }
+                    guard ARN.isAccountID(id), id != own else { return false }  // twelve numbers, decided on bytes for ASCII
                     return seen.insert(id).inserted
                 }
                 guard let first = foreign.first else { continue }

@@ -31,12 +31,13 @@ public struct DanglingReference: Rule {
         var managedKinds = Set<String>()
         for p in graph.principals { managedKinds.insert("\(p.provenance.file)\u{0}\(p.kind.rawValue)") }
         var findings: [Finding] = []
+        var declared = DeclaredKinds.Lookup.searching(0)
         for site in sites(graph) {
             let file = site.provenance.file
             guard graph.resolve(site.reference, kind: site.kind, from: file).isEmpty else { continue }
             let at = site.provenance.child(site.attribute, range: site.reference.range)
             if isCloudFormation(site.provenance) {
-                guard let name = Self.plainRefName(site.reference), let actual = declaredKind(of: name, in: file, graph) else { continue }
+                guard let name = Self.plainRefName(site.reference), let actual = declaredKind(of: name, in: file, &declared, graph) else { continue }
                 findings.append(context.finding(
                     Message.wrongKind(owner: site.owner, kind: site.kind, name: name, actual: actual), at: at,
                     subject: "\(site.owner) \(site.kind.rawValue) \(name)"))
@@ -66,28 +67,65 @@ public struct DanglingReference: Rule {
         return String(name)
     }
 
-    /// What the template declares under the logical id `name`, if the model knows it.
-    private func declaredKind(of name: String, in file: String, _ graph: IAMGraph) -> String? {
+    /// What the template declares under the logical id `name`, if the model knows it: the
+    /// first of principals, policies, instance profiles, access keys, group memberships and
+    /// other inventory declared at `Resources.<name>` of the file. The first few questions
+    /// search the entities; after that an index of every entity's place answers (built once),
+    /// so that many dangling references do not each search the whole scan.
+    private func declaredKind(of name: String, in file: String, _ declared: inout DeclaredKinds.Lookup, _ graph: IAMGraph) -> String? {
         let logicalPath = "Resources.\(name)"
-        if let p = graph.principals.first(where: { $0.provenance.file == file && $0.provenance.logicalPath == logicalPath }) {
-            return p.kind.rawValue
+        switch declared {
+        case .searching(let asked) where asked < DeclaredKinds.searchesBeforeIndexing:
+            declared = .searching(asked + 1)
+            return DeclaredKinds.search(file: file, logicalPath: logicalPath, graph)
+        case .searching:
+            let index = DeclaredKinds(graph)
+            declared = .indexed(index)
+            return index.kinds[DeclaredKinds.Place(file: file, logicalPath: logicalPath)]
+        case .indexed(let index):
+            return index.kinds[DeclaredKinds.Place(file: file, logicalPath: logicalPath)]
         }
-        if let policy = graph.policies.first(where: { $0.provenance.file == file && $0.provenance.logicalPath == logicalPath }) {
-            return policy.isManaged ? "managed policy" : "policy"
+    }
+
+    /// What each place of each file declares, as `declaredKind` names it.
+    struct DeclaredKinds {
+        enum Lookup {
+            case searching(Int)
+            case indexed(DeclaredKinds)
         }
-        if graph.instanceProfiles.contains(where: { $0.provenance.file == file && $0.provenance.logicalPath == logicalPath }) {
-            return "instance profile"
+
+        static let searchesBeforeIndexing = 16
+
+        /// One question answered by searching the entities in order.
+        static func search(file: String, logicalPath: String, _ graph: IAMGraph) -> String? {
+            func at(_ provenance: Provenance) -> Bool { provenance.file == file && provenance.logicalPath == logicalPath }
+            if let p = graph.principals.first(where: { at($0.provenance) }) { return p.kind.rawValue }
+            if let policy = graph.policies.first(where: { at($0.provenance) }) { return policy.isManaged ? "managed policy" : "policy" }
+            if graph.instanceProfiles.contains(where: { at($0.provenance) }) { return "instance profile" }
+            if graph.accessKeys.contains(where: { at($0.provenance) }) { return "access key" }
+            if graph.memberships.contains(where: { at($0.provenance) }) { return "group membership" }
+            return graph.inventory.first(where: { at($0.provenance) })?.sourceType
         }
-        if graph.accessKeys.contains(where: { $0.provenance.file == file && $0.provenance.logicalPath == logicalPath }) {
-            return "access key"
+
+        struct Place: Hashable {
+            var file: String
+            var logicalPath: String
         }
-        if graph.memberships.contains(where: { $0.provenance.file == file && $0.provenance.logicalPath == logicalPath }) {
-            return "group membership"
+
+        private(set) var kinds: [Place: String] = [:]
+
+        init(_ graph: IAMGraph) {
+            func add(_ provenance: Provenance, _ kind: String) {
+                let place = Place(file: provenance.file, logicalPath: provenance.logicalPath)
+                if kinds[place] == nil { kinds[place] = kind }
+            }
+            for p in graph.principals { add(p.provenance, p.kind.rawValue) }
+            for policy in graph.policies { add(policy.provenance, policy.isManaged ? "managed policy" : "policy") }
+            for profile in graph.instanceProfiles { add(profile.provenance, "instance profile") }
+            for key in graph.accessKeys { add(key.provenance, "access key") }
+            for membership in graph.memberships { add(membership.provenance, "group membership") }
+            for item in graph.inventory { add(item.provenance, item.sourceType) }
         }
-        if let item = graph.inventory.first(where: { $0.provenance.file == file && $0.provenance.logicalPath == logicalPath }) {
-            return item.sourceType
-        }
-        return nil
     }
 
     /// Names AWS creates itself: service-linked roles and IAM Identity Center roles.

@@ -25,7 +25,7 @@ public struct DanglingTrustedPrincipal: Rule {
             case .role(let a, let n): (kind, account, name) = (.role, a, n)
             default: return nil
             }
-            guard graph.account(withID: account) != nil, scannedAccounts.contains(account), !name.contains("*"), !name.contains("$") else { return nil }
+            guard graph.account(withID: account) != nil, scannedAccounts.contains(account), !Self.has("*", name), !Self.has("$", name) else { return nil }
             guard !defined.contains("\(kind.rawValue)|\(account)|\(name.lowercased())") else { return nil }
             let role = graph.principals[edge.role]
             let at = edge.statement.provenance.child("Principal", range: edge.principal.text.range)
@@ -33,6 +33,13 @@ public struct DanglingTrustedPrincipal: Rule {
                 Message.dangling(role: role.displayName, kind: kind, name: name, account: graph.describeAccount(account)),
                 at: at, subject: "\(role.displayName) \(kind.rawValue) \(name)")
         }
+    }
+
+    /// `name.contains(character)` for an ASCII character, the bytes searched first: without
+    /// that byte the character cannot be there.
+    static func has(_ character: Character, _ name: String) -> Bool {
+        if let byte = character.asciiValue, !name.utf8.contains(byte) { return false }
+        return name.contains(character)
     }
 
     enum Message {

@@ -25,15 +25,11 @@ public struct InvalidPolicy: Rule {
     }
 
     static let documentElements: Set<String> = ["version", "id", "statement"]
-    static let statementElements: Set<String> = [
-        "sid", "effect", "principal", "notprincipal", "action", "notaction", "resource", "notresource", "condition",
-    ]
 
     /// Whether `key` is one of `elements` (lower-case names), ignoring case; no lower-cased copy
     /// is made for a key that has no upper-case ASCII letter and nothing outside ASCII.
     static func isElement(_ key: String, of elements: Set<String>) -> Bool {
-        let plain = key.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
-        return elements.contains(plain ? key : key.lowercased())
+        elements.contains(lowercasedIfNeeded(key))
     }
 
     /// Keys a CloudFormation resolver may leave in place (`Fn::…`, `Ref`): not policy elements.
@@ -196,14 +192,15 @@ public struct InvalidPolicy: Rule {
         mutating func checkStatement(_ statement: Value, name: () -> String, provenance: () -> Provenance, sids: inout [String: PolicyText]) {
             let ref = ref
             func where_() -> String { "\(ref.label) statement \(name())" }
-            func element(_ key: String) -> ValueEntry? { statement.entry(caseInsensitive: key) }
+            let elements = StatementElements(statement)
+            func element(_ name: StatementElement) -> ValueEntry? { elements[name] }
             func at(_ key: String, _ range: SourceRange) -> Provenance { provenance().child(key, range: range) }
 
-            for entry in statement.mapEntries ?? [] where !InvalidPolicy.isElement(entry.key, of: InvalidPolicy.statementElements) && !InvalidPolicy.isIntrinsic(entry.key) {
+            for entry in elements.unknown {
                 report(Message.unknownStatementElement(statement: where_(), element: entry.key), at(entry.key, entry.keyRange))
             }
 
-            if let sid = element("Sid")?.value.text, !sid.isSymbolic, !sid.value.isEmpty {
+            if let sid = element(.sid)?.value.text, !sid.isSymbolic, !sid.value.isEmpty {
                 if let first = sids[sid.value] {
                     report(Message.duplicateSid(policy: label, sid: sid.value), at("Sid", sid.range),
                            related: [RelatedLocation(location: SourceLocation(file: provenance().file, range: first.range), message: "first statement with this Sid")])
@@ -212,7 +209,7 @@ public struct InvalidPolicy: Rule {
                 }
             }
 
-            if let effect = element("Effect") {
+            if let effect = element(.effect) {
                 for text in effect.value.texts where !text.isSymbolic && text.value != "Allow" && text.value != "Deny" {
                     report(Message.badEffect(statement: where_(), effect: text.value), at("Effect", text.range))
                 }
@@ -220,39 +217,39 @@ public struct InvalidPolicy: Rule {
                 report(Message.noEffect(statement: where_()), provenance())
             }
 
-            let principal = element("Principal"), notPrincipal = element("NotPrincipal")
+            let principal = element(.principal), notPrincipal = element(.notPrincipal)
             if !isTrust {
-                for (key, entry) in [("Principal", principal), ("NotPrincipal", notPrincipal)] {
-                    if let entry { report(Message.principalInIdentityPolicy(statement: where_(), element: key), at(key, entry.keyRange)) }
+                for key in StatementElement.principalElements {
+                    if let entry = element(key) { report(Message.principalInIdentityPolicy(statement: where_(), element: key.name), at(key.name, entry.keyRange)) }
                 }
             } else if principal == nil && notPrincipal == nil {
                 report(Message.noPrincipal(statement: where_()), provenance())
             }
 
-            for (positive, negative) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
+            for (positive, negative) in StatementElement.exclusivePairs {
                 if element(positive) != nil, let both = element(negative) {
-                    report(Message.both(statement: where_(), positive: positive, negative: negative), at(negative, both.keyRange))
+                    report(Message.both(statement: where_(), positive: positive.name, negative: negative.name), at(negative.name, both.keyRange))
                 }
             }
-            if element("Action") == nil && element("NotAction") == nil {
+            if element(.action) == nil && element(.notAction) == nil {
                 report(Message.noAction(statement: where_()), provenance())
             }
 
-            let resource = element("Resource"), notResource = element("NotResource")
+            let resource = element(.resource), notResource = element(.notResource)
             if isTrust {
-                for (key, entry) in [("Resource", resource), ("NotResource", notResource)] {
-                    if let entry { report(Message.resourceInTrust(statement: where_(), element: key), at(key, entry.keyRange)) }
+                for key in StatementElement.resourceElements {
+                    if let entry = element(key) { report(Message.resourceInTrust(statement: where_(), element: key.name), at(key.name, entry.keyRange)) }
                 }
             } else if resource == nil && notResource == nil {
                 report(Message.noResource(statement: where_()), provenance())
             }
-            for (key, entry) in [("Resource", resource), ("NotResource", notResource)] {
-                for text in entry?.value.texts ?? [] where InvalidPolicy.isMalformedARN(text) {
-                    report(Message.malformedARN(statement: where_(), arn: text.value), at(key, text.range))
+            for key in StatementElement.resourceElements {
+                for text in element(key)?.value.texts ?? [] where InvalidPolicy.isMalformedARN(text) {
+                    report(Message.malformedARN(statement: where_(), arn: text.value), at(key.name, text.range))
                 }
             }
 
-            if let condition = element("Condition") {
+            if let condition = element(.condition) {
                 for block in condition.value.listItems {
                     for op in block.mapEntries ?? [] where !InvalidPolicy.isKnownOperator(op.key) {
                         report(Message.unknownOperator(statement: where_(), op: op.key), at("Condition.\(op.key)", op.keyRange))
@@ -260,6 +257,85 @@ public struct InvalidPolicy: Rule {
                 }
             }
         }
+    }
+
+    /// The elements of a policy statement.
+    enum StatementElement: Int, CaseIterable {
+        case sid, effect, principal, notPrincipal, action, notAction, resource, notResource, condition
+
+        /// As IAM writes it.
+        var name: String {
+            switch self {
+            case .sid: return "Sid"
+            case .effect: return "Effect"
+            case .principal: return "Principal"
+            case .notPrincipal: return "NotPrincipal"
+            case .action: return "Action"
+            case .notAction: return "NotAction"
+            case .resource: return "Resource"
+            case .notResource: return "NotResource"
+            case .condition: return "Condition"
+            }
+        }
+
+        static let lowercasedNames: [[UInt8]] = allCases.map { Array($0.name.lowercased().utf8) }
+        static let principalElements: [StatementElement] = [.principal, .notPrincipal]
+        static let resourceElements: [StatementElement] = [.resource, .notResource]
+        /// Elements of which a statement takes one or the other.
+        static let exclusivePairs: [(StatementElement, StatementElement)] = [(.action, .notAction), (.resource, .notResource), (.principal, .notPrincipal)]
+
+        /// The element `key` names ignoring case (`key.lowercased()` is its lower-cased name):
+        /// on the bytes for an ASCII key, else through Unicode lower-casing.
+        init?(key: String) {
+            var key = key
+            let found: StatementElement?? = key.withUTF8 { bytes in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+                for (i, name) in Self.lowercasedNames.enumerated() where name.count == bytes.count {
+                    var same = true
+                    for j in 0..<bytes.count where name[j] != Wildcard.lower(bytes[j]) {
+                        same = false
+                        break
+                    }
+                    if same { return StatementElement(rawValue: i) }
+                }
+                return .some(nil)
+            }
+            if let found {
+                guard let found else { return nil }
+                self = found
+                return
+            }
+            let lowered = key.lowercased()
+            guard let element = Self.allCases.first(where: { $0.name.lowercased() == lowered }) else { return nil }
+            self = element
+        }
+    }
+
+    /// A statement's elements, found in one pass over its entries: for each element the entry
+    /// `Value.entry(caseInsensitive:)` gives (the last whose key lower-cases to its name), and
+    /// in order the entries that are neither an element nor an intrinsic function.
+    struct StatementElements {
+        private var found: [ValueEntry?] = Array(repeating: nil, count: StatementElement.allCases.count)
+        private(set) var unknown: [ValueEntry] = []
+
+        init(_ statement: Value) {
+            for entry in statement.mapEntries ?? [] {
+                if let element = StatementElement(key: entry.key) {
+                    found[element.rawValue] = entry
+                } else if !InvalidPolicy.isIntrinsic(entry.key) {
+                    unknown.append(entry)
+                }
+            }
+        }
+
+        subscript(element: StatementElement) -> ValueEntry? { found[element.rawValue] }
+    }
+
+    /// `key.lowercased()`, without a copy for a key that has no upper-case ASCII letter and
+    /// nothing outside ASCII.
+    static func lowercasedIfNeeded(_ key: String) -> String {
+        let plain = key.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        return plain ? key : key.lowercased()
     }
 
     enum Message {

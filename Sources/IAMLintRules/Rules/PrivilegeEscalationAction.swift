@@ -43,6 +43,7 @@ public struct PrivilegeEscalationAction: Rule {
             let denied = ActionSets.deniedEverywhere(in: [ref.document])
             for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
                 let all = ActionSets.covered(by: statement)
+                guard all.intersects(Self.escalationActions) else { continue }
                 let covered = all.intersection(Self.escalationActions).subtracting(denied)
                 guard !covered.isEmpty, !ResourceScope.isWiderGrant(statement, covered: all),
                       ResourceScope.scopingCondition(statement) == nil

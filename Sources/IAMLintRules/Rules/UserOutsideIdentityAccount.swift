@@ -15,7 +15,7 @@ public struct UserOutsideIdentityAccount: Rule {
         var findings: [Finding] = []
         for (index, user) in graph.principals.enumerated() where user.kind == .user && user.implicitOrigin == nil {
             guard let account = graph.accountID(of: index), account != identity.id,
-                  account.count == 12, account.allSatisfy(\.isNumber)
+                  ARN.isAccountID(account)  // twelve numbers, decided on bytes for ASCII
             else { continue }
             findings.append(context.finding(
                 Message.outside(user.displayName, account: graph.describeAccount(account), identity: graph.describeAccount(identity.id)),

@@ -38,8 +38,9 @@ public struct WildcardResourceWrite: Rule {
                       ResourceScope.scopingCondition(statement) == nil
                 else { continue }
                 let all = ActionSets.covered(by: statement)
+                guard all.intersects(Self.candidates) else { continue }
                 var covered = all.subtracting(denied)
-                if ResourceScope.isWiderGrant(statement, covered: all) { covered = covered.subtracting(ActionSets.service("iam")) }
+                if ResourceScope.isWiderGrant(statement, covered: all) { covered = covered.subtracting(ActionSets.iam) }
                 let writes = covered.intersection(Self.candidates)
                 guard !writes.isEmpty else { continue }
                 let management = writes.intersection(Self.permissionsManagement)

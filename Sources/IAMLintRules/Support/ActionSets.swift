@@ -13,11 +13,11 @@ struct ActionSet: Sendable, Equatable {
         self.words = words
     }
 
-    /// No action.
-    static var empty: ActionSet { ActionSet(words: [UInt64](repeating: 0, count: ActionSets.wordCount)) }
+    /// No action (one shared array: a set made from it copies it on its first change).
+    static let empty = ActionSet(words: [UInt64](repeating: 0, count: ActionSets.wordCount))
 
     /// Every action of the catalog.
-    static var all: ActionSet {
+    static let all: ActionSet = {
         var set = empty
         let count = ActionSets.actionCount
         for i in set.words.indices {
@@ -25,7 +25,7 @@ struct ActionSet: Sendable, Equatable {
             set.words[i] = bitsLeft >= 64 ? ~0 : (bitsLeft > 0 ? (UInt64(1) << UInt64(bitsLeft)) - 1 : 0)
         }
         return set
-    }
+    }()
 
     /// The actions at these catalog indexes.
     init(indexes: some Sequence<Int>) {
@@ -41,12 +41,32 @@ struct ActionSet: Sendable, Equatable {
         words[index >> 6] & (UInt64(1) << UInt64(index & 63)) != 0
     }
 
-    var isEmpty: Bool { !words.contains { $0 != 0 } }
+    // The set operations below run over the words through buffer pointers: every set has
+    // `ActionSets.wordCount` words (about 320), and the permission rules combine sets for every
+    // statement of the scan.
+
+    var isEmpty: Bool {
+        words.withUnsafeBufferPointer { w in
+            var any: UInt64 = 0
+            for i in 0..<w.count { any |= w[i] }
+            return any == 0
+        }
+    }
 
     var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
+    /// `self[i] = combine(self[i], other[i])` for every word.
+    @inline(__always)
+    private mutating func combine(_ other: ActionSet, _ combine: (UInt64, UInt64) -> UInt64) {
+        other.words.withUnsafeBufferPointer { o in
+            words.withUnsafeMutableBufferPointer { w in
+                for i in 0..<min(w.count, o.count) { w[i] = combine(w[i], o[i]) }
+            }
+        }
+    }
+
     mutating func formUnion(_ other: ActionSet) {
-        for i in words.indices { words[i] |= other.words[i] }
+        combine(other) { $0 | $1 }
     }
 
     func union(_ other: ActionSet) -> ActionSet {
@@ -57,13 +77,13 @@ struct ActionSet: Sendable, Equatable {
 
     func intersection(_ other: ActionSet) -> ActionSet {
         var result = self
-        for i in result.words.indices { result.words[i] &= other.words[i] }
+        result.combine(other) { $0 & $1 }
         return result
     }
 
     func subtracting(_ other: ActionSet) -> ActionSet {
         var result = self
-        for i in result.words.indices { result.words[i] &= ~other.words[i] }
+        result.combine(other) { $0 & ~$1 }
         return result
     }
 
@@ -72,8 +92,22 @@ struct ActionSet: Sendable, Equatable {
     }
 
     func intersects(_ other: ActionSet) -> Bool {
-        for i in words.indices where words[i] & other.words[i] != 0 { return true }
-        return false
+        words.withUnsafeBufferPointer { w in
+            other.words.withUnsafeBufferPointer { o in
+                for i in 0..<min(w.count, o.count) where w[i] & o[i] != 0 { return true }
+                return false
+            }
+        }
+    }
+
+    /// Whether every action of the set is in `other` (`intersection(other) == self`).
+    func isSubset(of other: ActionSet) -> Bool {
+        words.withUnsafeBufferPointer { w in
+            other.words.withUnsafeBufferPointer { o in
+                for i in 0..<min(w.count, o.count) where w[i] & ~o[i] != 0 { return false }
+                return true
+            }
+        }
     }
 
     /// The catalog indexes in the set, ascending (catalog order: service, then action name).
@@ -111,6 +145,9 @@ enum ActionSets {
         expand(pattern: "\(prefix):*")
     }
 
+    /// Every IAM action (`service("iam")`), which several rules set aside for IAM206.
+    static let iam = service("iam")
+
     /// The named actions that the catalog knows (unknown names are left out).
     static func named(_ names: [String]) -> ActionSet {
         ActionSet(indexes: names.compactMap(index(of:)))
@@ -134,7 +171,33 @@ enum ActionSets {
     /// The actions a statement's action element covers: the union of its patterns, or for
     /// `NotAction` every catalog action except theirs. A `NotAction` with a value unknown until
     /// deployment covers nothing here (what it spares cannot be known).
+    /// Kept with the statement (`Statement.derived`): rules ask it of the same statements again
+    /// and again, one principal after another.
     static func covered(by statement: Statement) -> ActionSet {
+        statement.derived(CoveredActions.self, compute: computeCovered)
+    }
+
+    private enum CoveredActions: StatementFact { typealias Value = ActionSet }
+
+    /// Statements with the same action element share one set (each is about 2.5 KB): kept per
+    /// action element as written, so that a scan keeps one copy per distinct element.
+    private static func computeCovered(_ statement: Statement) -> ActionSet {
+        coveredCache.value(for: actionElementKey(statement)) { _ in union(of: statement) }
+    }
+
+    /// `isNotAction` and every pattern (symbolic or not, length, text): equal keys, equal sets.
+    private static func actionElementKey(_ statement: Statement) -> String {
+        var key = statement.isNotAction ? "!" : "="
+        for pattern in statement.actions {
+            key += pattern.isSymbolic ? "s" : "l"
+            key += String(pattern.value.utf8.count)
+            key += ":"
+            key += pattern.value
+        }
+        return key
+    }
+
+    private static func union(of statement: Statement) -> ActionSet {
         var set = ActionSet.empty
         for pattern in statement.actions {
             if statement.isNotAction, pattern.isSymbolic || pattern.value.containsUTF8("${") { return .empty }
@@ -231,6 +294,16 @@ enum ActionSets {
     /// The catalog actions `statement.covers(action:)` is true of (see `matchedExactly`); for a
     /// `NotAction`, every catalog action that none of its patterns matches.
     static func coveredExactly(by statement: Statement) -> ActionSet {
+        statement.derived(CoveredExactly.self, compute: computeCoveredExactly)
+    }
+
+    private enum CoveredExactly: StatementFact { typealias Value = ActionSet }
+
+    private static func computeCoveredExactly(_ statement: Statement) -> ActionSet {
+        coveredExactlyCache.value(for: actionElementKey(statement)) { _ in exactUnion(of: statement) }
+    }
+
+    private static func exactUnion(of statement: Statement) -> ActionSet {
         var set = ActionSet.empty
         for pattern in statement.actions { set.formUnion(matchedExactly(by: pattern.value)) }
         return statement.isNotAction ? set.complement() : set
@@ -238,9 +311,12 @@ enum ActionSets {
 
     private static let exactCache = PatternCache()
     private static let cache = PatternCache()
+    private static let coveredCache = PatternCache()
+    private static let coveredExactlyCache = PatternCache()
 
-    /// A lock-protected map from pattern to its expansion. Distinct patterns in a scan are few
-    /// (about 3,000 over the whole shared corpus), so it is never trimmed.
+    /// A lock-protected map from pattern (or action element) to its expansion. Distinct
+    /// patterns in a scan are few (about 3,000 over the whole shared corpus), so it is never
+    /// trimmed.
     private final class PatternCache: @unchecked Sendable {
         private var entries: [String: ActionSet] = [:]
         private let lock = Lock()
@@ -354,7 +430,7 @@ enum ResourceScope {
     /// for this statement's breadth: it allows every action, or every IAM action.
     static func isWiderGrant(_ statement: Statement, covered: ActionSet? = nil) -> Bool {
         if PermissionScope.coversEveryAction(statement) { return true }
-        let iam = ActionSets.service("iam")
-        return !iam.isEmpty && (covered ?? ActionSets.covered(by: statement)).intersection(iam) == iam
+        let iam = ActionSets.iam
+        return !iam.isEmpty && iam.isSubset(of: covered ?? ActionSets.covered(by: statement))
     }
 }

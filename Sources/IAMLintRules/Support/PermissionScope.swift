@@ -74,8 +74,11 @@ enum PermissionScope {
     }
 
     /// A resource pattern with `${AWS::Partition}` read as `aws`, for matching ARNs.
+    /// (The generic `replacing` costs thousands of instructions even with nothing to replace,
+    /// so the bytes are searched first.)
     private static func normalized(_ text: PolicyText) -> String {
-        text.value.replacing("${AWS::Partition}", with: "aws")
+        guard text.value.containsUTF8("${AWS::Partition}") else { return text.value }
+        return text.value.replacing("${AWS::Partition}", with: "aws")
     }
 
     /// True when a resource pattern names every role: `*`, `arn:aws:iam::*:role/*`,
@@ -89,8 +92,9 @@ enum PermissionScope {
         if anyAccount {
             guard !arn.account.isEmpty, arn.account.allSatisfy({ $0 == "*" }) else { return false }
         }
+        guard arn.resource.hasSuffix("*") else { return false }
         let fixed = arn.resource.replacing("*", with: "")
-        return arn.resource.hasSuffix("*") && "role/".hasPrefix(fixed)
+        return "role/".hasPrefix(fixed)
     }
 
     /// Whether the statement's resource element covers every role (see `namesEveryRole`); a
@@ -107,7 +111,8 @@ enum PermissionScope {
             let key = clause.normalizedKey
             let named = keys.contains { $0.hasSuffix("/") ? key.hasPrefix($0) : key == $0 }
             guard named else { return false }
-            let op = clause.baseOperator.replacing("forallvalues:", with: "").replacing("foranyvalue:", with: "")
+            var op = clause.baseOperator
+            if op.containsUTF8(":") { op = op.replacing("forallvalues:", with: "").replacing("foranyvalue:", with: "") }
             guard op.hasPrefix("string") || op.hasPrefix("arn"), !op.containsUTF8("not") else { return false }
             return !clause.values.isEmpty && !clause.values.contains { $0.value.allSatisfy { $0 == "*" } }
         }

@@ -261,7 +261,7 @@ extension IAMGraph {
     func nameCertainty(_ entry: PrincipalEntry, name: String, principal x: Int, role: Int) -> Certainty {
         let p = principals[x]
         let file = principals[role].provenance.file
-        if name.contains("${") {
+        if TrustGate.hasPlaceholder(name) {
             let named = resolve(entry.text, kind: p.kind, from: file)
             if named.contains(x) { return .yes }
             return named.isEmpty ? .maybe : .no
@@ -297,16 +297,24 @@ extension IAMGraph {
     func conditionCertainty(_ statement: Statement, principal x: Int) -> Certainty {
         if statement.conditions.isEmpty { return .yes }
         let kind = principals[x].kind
-        let arn = self.arn(of: x)
-        var candidates = [arn]
-        let placeholder = "arn:${AWS::Partition}:"
-        if arn.hasPrefix(placeholder) { candidates.append("arn:aws:" + arn.dropFirst(placeholder.count)) }
+        // The caller's ARN (and its `aws` spelling) is spelt only for an `aws:PrincipalArn` test.
+        var spelt: (arn: String, candidates: [String])?
+        func principalARN() -> (arn: String, candidates: [String]) {
+            if let spelt { return spelt }
+            let arn = self.arn(of: x)
+            var candidates = [arn]
+            let placeholder = "arn:${AWS::Partition}:"
+            if arn.hasPrefix(placeholder) { candidates.append("arn:aws:" + arn.dropFirst(placeholder.count)) }
+            spelt = (arn, candidates)
+            return (arn, candidates)
+        }
         var result = Certainty.yes
         for clause in statement.conditions {
             let key = clause.normalizedKey
             switch key {
             case "aws:principalarn":
                 guard clause.isPositiveMatch() else { continue }
+                let (arn, candidates) = principalARN()
                 let matched = clause.values.contains { v in
                     candidates.contains { Wildcard.matches(pattern: v.value, v.isSymbolic, $0, caseInsensitive: false) }
                 }
