@@ -3,21 +3,21 @@ import IAMLintCore
 import IAMLintModel
 import XCTest
 
-/// IAM217 finds a statement's elements in one pass; each must be the entry
-/// `Value.entry(caseInsensitive:)` gives, and unknown keys the ones `isElement` rejects.
+/// The policy parser and IAM217 find a statement's elements in one pass; each must be the entry
+/// `Value.entry(caseInsensitive:)` gives, and the other keys the ones that name no element.
 final class StatementElementTests: XCTestCase {
     func testNamesMatchAsLowerCasedText() {
-        XCTAssertEqual(InvalidPolicy.StatementElement(key: "Action"), .action)
-        XCTAssertEqual(InvalidPolicy.StatementElement(key: "nOtAcTiOn"), .notAction)
-        XCTAssertEqual(InvalidPolicy.StatementElement(key: "NOTPRINCIPAL"), .notPrincipal)
-        XCTAssertEqual(InvalidPolicy.StatementElement(key: "sid"), .sid)
-        XCTAssertNil(InvalidPolicy.StatementElement(key: "Actions"))
-        XCTAssertNil(InvalidPolicy.StatementElement(key: "Act"))
-        XCTAssertNil(InvalidPolicy.StatementElement(key: ""))
-        XCTAssertNil(InvalidPolicy.StatementElement(key: "Äction"))
-        for element in InvalidPolicy.StatementElement.allCases {
-            XCTAssertEqual(InvalidPolicy.StatementElement(key: element.name), element)
-            XCTAssertEqual(InvalidPolicy.StatementElement(key: element.name.uppercased()), element)
+        XCTAssertEqual(StatementElements.element(named: "Action"), .action)
+        XCTAssertEqual(StatementElements.element(named: "nOtAcTiOn"), .notAction)
+        XCTAssertEqual(StatementElements.element(named: "NOTPRINCIPAL"), .notPrincipal)
+        XCTAssertEqual(StatementElements.element(named: "sid"), .sid)
+        XCTAssertNil(StatementElements.element(named: "Actions"))
+        XCTAssertNil(StatementElements.element(named: "Act"))
+        XCTAssertNil(StatementElements.element(named: ""))
+        XCTAssertNil(StatementElements.element(named: "Äction"))
+        for element in StatementElements.Element.allCases {
+            XCTAssertEqual(StatementElements.element(named: element.name), element)
+            XCTAssertEqual(StatementElements.element(named: element.name.uppercased()), element)
         }
     }
 
@@ -30,11 +30,11 @@ final class StatementElementTests: XCTestCase {
             entry("Effect", "Allow"), entry("action", "s3:GetObject"), entry("ACTION", "s3:PutObject"),
             entry("Fn::If", "x"), entry("Ref", "y"), entry("Resources", "*"), entry("Resource", "*"),
         ], range)
-        let elements = InvalidPolicy.StatementElements(statement)
-        for element in InvalidPolicy.StatementElement.allCases {
+        let elements = StatementElements(statement.mapEntries ?? [])
+        for element in StatementElements.Element.allCases {
             XCTAssertEqual(elements[element]?.value.text?.value, statement.entry(caseInsensitive: element.name)?.value.text?.value, element.name)
             XCTAssertEqual(elements[element]?.key, statement.entry(caseInsensitive: element.name)?.key, element.name)
         }
-        XCTAssertEqual(elements.unknown.map(\.key), ["Resources"])
+        XCTAssertEqual(elements.otherEntries.map(\.key), ["Fn::If", "Ref", "Resources"])
     }
 }

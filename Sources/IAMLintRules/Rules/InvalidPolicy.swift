@@ -192,11 +192,11 @@ public struct InvalidPolicy: Rule {
         mutating func checkStatement(_ statement: Value, name: () -> String, provenance: () -> Provenance, sids: inout [String: PolicyText]) {
             let ref = ref
             func where_() -> String { "\(ref.label) statement \(name())" }
-            let elements = StatementElements(statement)
+            let elements = StatementElements(statement.mapEntries ?? [])
             func element(_ name: StatementElement) -> ValueEntry? { elements[name] }
             func at(_ key: String, _ range: SourceRange) -> Provenance { provenance().child(key, range: range) }
 
-            for entry in elements.unknown {
+            for entry in elements.otherEntries where !InvalidPolicy.isIntrinsic(entry.key) {
                 report(Message.unknownStatementElement(statement: where_(), element: entry.key), at(entry.key, entry.keyRange))
             }
 
@@ -259,77 +259,7 @@ public struct InvalidPolicy: Rule {
         }
     }
 
-    /// The elements of a policy statement.
-    enum StatementElement: Int, CaseIterable {
-        case sid, effect, principal, notPrincipal, action, notAction, resource, notResource, condition
-
-        /// As IAM writes it.
-        var name: String {
-            switch self {
-            case .sid: return "Sid"
-            case .effect: return "Effect"
-            case .principal: return "Principal"
-            case .notPrincipal: return "NotPrincipal"
-            case .action: return "Action"
-            case .notAction: return "NotAction"
-            case .resource: return "Resource"
-            case .notResource: return "NotResource"
-            case .condition: return "Condition"
-            }
-        }
-
-        static let lowercasedNames: [[UInt8]] = allCases.map { Array($0.name.lowercased().utf8) }
-        static let principalElements: [StatementElement] = [.principal, .notPrincipal]
-        static let resourceElements: [StatementElement] = [.resource, .notResource]
-        /// Elements of which a statement takes one or the other.
-        static let exclusivePairs: [(StatementElement, StatementElement)] = [(.action, .notAction), (.resource, .notResource), (.principal, .notPrincipal)]
-
-        /// The element `key` names ignoring case (`key.lowercased()` is its lower-cased name):
-        /// on the bytes for an ASCII key, else through Unicode lower-casing.
-        init?(key: String) {
-            var key = key
-            let found: StatementElement?? = key.withUTF8 { bytes in
-                guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-                for (i, name) in Self.lowercasedNames.enumerated() where name.count == bytes.count {
-                    var same = true
-                    for j in 0..<bytes.count where name[j] != Wildcard.lower(bytes[j]) {
-                        same = false
-                        break
-                    }
-                    if same { return StatementElement(rawValue: i) }
-                }
-                return .some(nil)
-            }
-            if let found {
-                guard let found else { return nil }
-                self = found
-                return
-            }
-            let lowered = key.lowercased()
-            guard let element = Self.allCases.first(where: { $0.name.lowercased() == lowered }) else { return nil }
-            self = element
-        }
-    }
-
-    /// A statement's elements, found in one pass over its entries: for each element the entry
-    /// `Value.entry(caseInsensitive:)` gives (the last whose key lower-cases to its name), and
-    /// in order the entries that are neither an element nor an intrinsic function.
-    struct StatementElements {
-        private var found: [ValueEntry?] = Array(repeating: nil, count: StatementElement.allCases.count)
-        private(set) var unknown: [ValueEntry] = []
-
-        init(_ statement: Value) {
-            for entry in statement.mapEntries ?? [] {
-                if let element = StatementElement(key: entry.key) {
-                    found[element.rawValue] = entry
-                } else if !InvalidPolicy.isIntrinsic(entry.key) {
-                    unknown.append(entry)
-                }
-            }
-        }
-
-        subscript(element: StatementElement) -> ValueEntry? { found[element.rawValue] }
-    }
+    typealias StatementElement = StatementElements.Element
 
     /// `key.lowercased()`, without a copy for a key that has no upper-case ASCII letter and
     /// nothing outside ASCII.
@@ -423,4 +353,11 @@ public struct InvalidPolicy: Rule {
             "\(statement) uses unknown condition operator '\(op)'"
         }
     }
+}
+
+extension StatementElements.Element {
+    static let principalElements: [Self] = [.principal, .notPrincipal]
+    static let resourceElements: [Self] = [.resource, .notResource]
+    /// Elements of which a statement takes one or the other.
+    static let exclusivePairs: [(Self, Self)] = [(.action, .notAction), (.resource, .notResource), (.principal, .notPrincipal)]
 }

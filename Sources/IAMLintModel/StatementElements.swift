@@ -1,0 +1,93 @@
+/// The elements of a policy statement, found in one pass over its entries: for each, the last
+/// entry whose key names it ignoring case, as `Value.entry(caseInsensitive:)` finds it. The policy
+/// parser reads a statement through it, and IAM217 checks one.
+public struct StatementElements {
+    public enum Element: Int, CaseIterable, Sendable {
+        case sid, effect, action, notAction, resource, notResource, principal, notPrincipal, condition
+
+        /// As IAM writes it.
+        public var name: String {
+            switch self {
+            case .sid: return "Sid"
+            case .effect: return "Effect"
+            case .action: return "Action"
+            case .notAction: return "NotAction"
+            case .resource: return "Resource"
+            case .notResource: return "NotResource"
+            case .principal: return "Principal"
+            case .notPrincipal: return "NotPrincipal"
+            case .condition: return "Condition"
+            }
+        }
+
+        /// `name` lower-cased, as UTF-8.
+        static let lowered: [[UInt8]] = allCases.map { Array($0.name.lowercased().utf8) }
+    }
+
+    private let entries: [ValueEntry]
+    /// The position in `entries` of each element's entry, by `Element.rawValue`; -1 for none.
+    private var positions = (-1, -1, -1, -1, -1, -1, -1, -1, -1)
+
+    public init(_ entries: [ValueEntry]) {
+        self.entries = entries
+        for (index, entry) in entries.enumerated() {
+            if let element = Self.element(named: entry.key) { set(element, index) }
+        }
+    }
+
+    public subscript(element: Element) -> ValueEntry? {
+        let position: Int
+        switch element {
+        case .sid: position = positions.0
+        case .effect: position = positions.1
+        case .action: position = positions.2
+        case .notAction: position = positions.3
+        case .resource: position = positions.4
+        case .notResource: position = positions.5
+        case .principal: position = positions.6
+        case .notPrincipal: position = positions.7
+        case .condition: position = positions.8
+        }
+        return position < 0 ? nil : entries[position]
+    }
+
+    /// The entries that name no element, in order.
+    public var otherEntries: [ValueEntry] {
+        entries.filter { Self.element(named: $0.key) == nil }
+    }
+
+    private mutating func set(_ element: Element, _ position: Int) {
+        switch element {
+        case .sid: positions.0 = position
+        case .effect: positions.1 = position
+        case .action: positions.2 = position
+        case .notAction: positions.3 = position
+        case .resource: positions.4 = position
+        case .notResource: positions.5 = position
+        case .principal: positions.6 = position
+        case .notPrincipal: positions.7 = position
+        case .condition: positions.8 = position
+        }
+    }
+
+    /// The element `key` names ignoring case (`Value.equalIgnoringCase`): compared byte by byte
+    /// with ASCII folding when the key is ASCII, by that comparison otherwise.
+    public static func element(named key: String) -> Element? {
+        if case .some(.some(let decided)) = key.utf8.withContiguousStorageIfAvailable(asciiElement) { return decided }
+        return Element.allCases.first { Value.equalIgnoringCase(key, $0.name) }
+    }
+
+    /// The element an ASCII key names (`.some(nil)` for none); nil when a byte is outside ASCII.
+    private static func asciiElement(_ key: UnsafeBufferPointer<UInt8>) -> Element?? {
+        for byte in key where byte >= 0x80 { return nil }
+        let names = Element.lowered
+        for element in Element.allCases {
+            let name = names[element.rawValue]
+            guard name.count == key.count else { continue }
+            var k = 0
+            while k < key.count, Wildcard.lower(key[k]) == name[k] { k += 1 }
+            if k == key.count { return .some(element) }
+        }
+        return .some(nil)
+    }
+}
