@@ -264,4 +264,12 @@ public struct MappingEntry: Sendable {
         let r = record
         return document.textEquals(r.keyStart, r.keyCount, key)
     }
+
+    /// Calls `body` with the key's UTF-8 text in place. The buffer is valid only inside `body`.
+    public func withKeyUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let r = record
+        return try document.text.withUnsafeBufferPointer { buffer in
+            try body(UnsafeBufferPointer(rebasing: buffer[Int(r.keyStart) ..< Int(r.keyStart) + Int(r.keyCount)]))
+        }
+    }
 }

@@ -15,9 +15,19 @@ struct IntrinsicResolver {
         var properties: Node?
     }
 
-    let parameters: [String: Node]
+    /// A declared parameter: its `Default` (the last one given) and whether it is a list type.
+    struct Parameter {
+        var defaultValue: Node?
+        var isList = false
+    }
+
+    /// Every parameter the template declares, by name.
+    let parameters: [String: Parameter]
     let mappings: Node?
-    let resources: [String: Resource]
+    /// The `Resources` entries; indexed by logical id on the first lookup (most templates
+    /// resolve no reference to a resource).
+    private let resourceEntries: Node.Entries
+    private var resourceIndex: [String: Resource]?
     private var depth = 0
 
     static let nameProperties: [String: String] = [
@@ -36,26 +46,31 @@ struct IntrinsicResolver {
 
     init(template: Node, pseudoParameters: [String: String] = [:]) {
         self.pseudoParameters = pseudoParameters
-        var parameters: [String: Node] = [:]
+        var parameters: [String: Parameter] = [:]
         for entry in template["Parameters"]?.entries ?? .empty {
-            if let def = entry.value["Default"] { parameters[entry.key] = def }
+            let key = entry.key
+            var parameter = parameters[key] ?? Parameter()
+            if let def = entry.value["Default"] { parameter.defaultValue = def }
+            let type = entry.value["Type"]?.string ?? ""
+            if type.hasPrefix("List<") || type == "CommaDelimitedList" { parameter.isList = true }
+            parameters[key] = parameter
         }
         self.parameters = parameters
         self.mappings = template["Mappings"]
-        var resources: [String: Resource] = [:]
-        for entry in template["Resources"]?.entries ?? .empty {
-            resources[entry.key] = Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
-        }
-        self.resources = resources
-        declaredParameters = Set(template["Parameters"]?.entries?.map(\.key) ?? [])
-        listParameters = Set(template["Parameters"]?.entries?.filter { entry in
-            let type = entry.value["Type"]?.string ?? ""
-            return type.hasPrefix("List<") || type == "CommaDelimitedList"
-        }.map(\.key) ?? [])
+        self.resourceEntries = template["Resources"]?.entries ?? .empty
     }
 
-    private let declaredParameters: Set<String>
-    private let listParameters: Set<String>
+    /// The resource declared as `name` (the last one if the id is repeated), or nil.
+    private mutating func resource(_ name: String) -> Resource? {
+        if let resourceIndex { return resourceIndex[name] }
+        var index: [String: Resource] = [:]
+        index.reserveCapacity(resourceEntries.count)
+        for entry in resourceEntries {
+            index[entry.key] = Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
+        }
+        resourceIndex = index
+        return index[name]
+    }
 
     /// A `Ref`, `Fn::GetAtt` or `Fn::Sub` variable naming something the template does not
     /// declare: the stack cannot be created as written.
@@ -95,10 +110,22 @@ struct IntrinsicResolver {
         depth += 1
         defer { depth -= 1 }
         guard depth < 64 else { return .symbolic("${…}", node.range) }
-        switch node.kind {
-        case .scalar(let s):
-            return s.isNull ? .null(node.range) : .string(texts.shared(s.text), node.range)
-        case .sequence(let items):
+        // Texts are read in place: a key or scalar becomes a `String` only when it is kept, and a
+        // text met before is the copy already kept.
+        if let entries = node.entries {
+            if entries.count == 1, let fn = entries.first, fn.hasKey("Ref") || fn.withKeyUTF8(Self.hasFunctionPrefix) {
+                return intrinsic(fn.key, fn.value, range: node.range)
+            }
+            var result: [ValueEntry] = []
+            result.reserveCapacity(entries.count)
+            for entry in entries {
+                let v = resolve(entry.value)
+                if Self.isNoValue(v) { continue }
+                result.append(ValueEntry(key: entry.withKeyUTF8 { texts.shared($0) }, keyRange: entry.keyRange, value: v))
+            }
+            return .map(result, node.range)
+        }
+        if let items = node.items {
             var values: [Value] = []
             values.reserveCapacity(items.count)
             for item in items {
@@ -107,20 +134,18 @@ struct IntrinsicResolver {
                 values.append(v)
             }
             return .list(values, node.range)
-        case .mapping(let entries):
-            if entries.count == 1, let fn = entries.first {
-                let name = fn.key
-                if name == "Ref" || name.hasPrefix("Fn::") { return intrinsic(name, fn.value, range: node.range) }
-            }
-            var result: [ValueEntry] = []
-            result.reserveCapacity(entries.count)
-            for entry in entries {
-                let v = resolve(entry.value)
-                if Self.isNoValue(v) { continue }
-                result.append(ValueEntry(key: texts.shared(entry.key), keyRange: entry.keyRange, value: v))
-            }
-            return .map(result, node.range)
         }
+        if node.isNull { return .null(node.range) }
+        return .string(node.withScalarUTF8 { texts.shared($0) } ?? "", node.range)
+    }
+
+    /// Whether a key starts with `Fn::` as `String.hasPrefix` decides: on the bytes, unless a
+    /// byte outside ASCII follows the prefix (it could extend the last character).
+    static func hasFunctionPrefix(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard key.count >= 4, key[0] == UInt8(ascii: "F"), key[1] == UInt8(ascii: "n"),
+              key[2] == UInt8(ascii: ":"), key[3] == UInt8(ascii: ":") else { return false }
+        if key.count == 4 || key[4] < 0x80 { return true }
+        return String(decoding: key, as: UTF8.self).hasPrefix("Fn::")
     }
 
     /// The texts of the values resolved so far, so that the model keeps one copy of each.
@@ -207,15 +232,15 @@ struct IntrinsicResolver {
             if let known = pseudoParameters[target] { return .string(known, range) }
             return .symbolic("${\(target)}", range)
         }
-        if let def = parameters[target] {
+        if let parameter = parameters[target] {
+            guard let def = parameter.defaultValue else { return .symbolic("${\(target)}", range) }
             let value = resolve(def)
-            if listParameters.contains(target), case .string(let s, _) = value {
+            if parameter.isList, case .string(let s, _) = value {
                 return .list(split(s, by: ",").map { .string(trimmed($0), range) }, range)
             }
             return relocated(value, to: range)
         }
-        if declaredParameters.contains(target) { return .symbolic("${\(target)}", range) }
-        if let resource = resources[target] {
+        if let resource = resource(target) {
             if resource.type == "AWS::IAM::ManagedPolicy" {
                 // `Ref` of a managed policy is its ARN, not its name.
                 return getAtt(target, "PolicyArn", range: range)
@@ -231,8 +256,9 @@ struct IntrinsicResolver {
     }
 
     private mutating func getAtt(_ resourceName: String, _ attribute: String, range: SourceRange) -> Value {
-        if resources[resourceName] == nil { recordUndefined(.getAtt, resourceName, range) }
-        guard let resource = resources[resourceName], let arnType = Self.arnTypes[resource.type],
+        let resource = resource(resourceName)
+        if resource == nil { recordUndefined(.getAtt, resourceName, range) }
+        guard let resource, let arnType = Self.arnTypes[resource.type],
               attribute == "Arn" || (attribute == "PolicyArn" && resource.type == "AWS::IAM::ManagedPolicy") else {
             return .symbolic("${\(resourceName).\(attribute)}", range)
         }
@@ -288,7 +314,7 @@ struct IntrinsicResolver {
             let value: Value
             if let v = variables[trimmedName] {
                 value = v
-            } else if let dot = trimmedName.firstIndex(of: "."), resources[String(trimmedName[..<dot])] != nil {
+            } else if let dot = trimmedName.firstIndex(of: "."), resource(String(trimmedName[..<dot])) != nil {
                 value = getAtt(String(trimmedName[..<dot]), String(trimmedName[trimmedName.index(after: dot)...]), range: range)
             } else {
                 value = ref(trimmedName, range: range, function: .sub)
@@ -370,6 +396,38 @@ struct SharedTexts {
     private var slots: [String?] = []
     private var hashes: [UInt32] = []
     private var count = 0
+
+    /// `shared(String(decoding: bytes, as: UTF8.self))`, building the `String` only for a text
+    /// not met before.
+    mutating func shared(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count > 15, let hash = Self.asciiHash(bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        if count * 2 >= slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(hash) & mask
+        while let existing = slots[i] {
+            if hashes[i] == hash, Self.sameBytes(existing, bytes) { return existing }
+            i = (i + 1) & mask
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        slots[i] = text
+        hashes[i] = hash
+        count += 1
+        return text
+    }
+
+    /// Whether a kept (ASCII) text has exactly `bytes`.
+    private static func sameBytes(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count == bytes.count else { return false }
+        if let same = utf8.withContiguousStorageIfAvailable({ mine -> Bool in
+            var k = 0
+            while k < mine.count, mine[k] == bytes[k] { k += 1 }
+            return k == mine.count
+        }) {
+            return same
+        }
+        return utf8.elementsEqual(bytes)
+    }
 
     mutating func shared(_ text: String) -> String {
         guard text.utf8.count > 15 else { return text }
