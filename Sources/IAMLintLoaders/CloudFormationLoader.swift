@@ -283,7 +283,9 @@ struct CloudFormationInventory {
         var defaultRange: SourceRange?
     }
 
-    let parameters: [String: Parameter]
+    /// The template's `Parameters` mapping; a parameter is looked up there when a secret refers
+    /// to it (the last entry of a repeated name, as a dictionary built from the entries keeps).
+    let parametersNode: Node?
 
     static let kinds: [String: InventoryItem.Kind] = [
         "AWS::CloudTrail::Trail": .cloudTrail,
@@ -300,18 +302,20 @@ struct CloudFormationInventory {
     static let secretProperties: [String: String] = ["AWS::IAM::ServerCertificate": "PrivateKey"]
 
     init(template: Node) {
-        var parameters: [String: Parameter] = [:]
-        for entry in template["Parameters"]?.entries ?? .empty {
-            let noEcho = entry.value.entry("NoEcho")
-            var defaultRange: SourceRange?
-            if let def = entry.value["Default"], !def.isNull, def.string.map({ !$0.isEmpty }) ?? true {
-                defaultRange = def.range
-            }
-            parameters[entry.key] = Parameter(
-                keyRange: entry.keyRange, noEcho: noEcho?.value.string?.lowercased() == "true",
-                noEchoRange: noEcho?.value.range, defaultRange: defaultRange)
+        parametersNode = template["Parameters"]
+    }
+
+    /// The parameter declared as `name`, or nil.
+    func parameter(_ name: String) -> Parameter? {
+        guard let entry = parametersNode?.entries?.last(named: name) else { return nil }
+        let noEcho = entry.value.entry("NoEcho")
+        var defaultRange: SourceRange?
+        if let def = entry.value["Default"], !def.isNull, def.string.map({ !$0.isEmpty }) ?? true {
+            defaultRange = def.range
         }
-        self.parameters = parameters
+        return Parameter(
+            keyRange: entry.keyRange, noEcho: noEcho?.value.string?.lowercased() == "true",
+            noEchoRange: noEcho?.value.range, defaultRange: defaultRange)
     }
 
     func items(
@@ -380,7 +384,7 @@ struct CloudFormationInventory {
         guard let entries = node.entries, entries.count == 1, let fn = entries.first, depth < 16 else {
             return resolver.resolve(node)
         }
-        if fn.hasKey("Ref"), let name = fn.value.string, let parameter = parameters[name] {
+        if fn.hasKey("Ref"), let name = fn.value.string, let parameter = parameter(name) {
             var map = [
                 ValueEntry(key: "Ref", keyRange: fn.keyRange, value: .string(name, node.range)),
                 ValueEntry(
@@ -671,5 +675,24 @@ enum CommittedKeyScanner {
             i = j
         }
         return false
+    }
+}
+
+extension Node.Entries {
+    /// The last entry whose key equals `name` as `String`s compare (canonical equivalence): keys
+    /// are compared on their bytes in place, and built as a `String` only when `name` or the key
+    /// has a byte outside ASCII (two ASCII texts are equal only when their bytes are).
+    func last(named name: String) -> MappingEntry? {
+        let nameIsASCII = name.utf8.allSatisfy { $0 < 0x80 }
+        var k = count
+        while k > 0 {
+            k -= 1
+            let entry = self[k]
+            if entry.hasKey(name) { return entry }
+            if !nameIsASCII || entry.withKeyUTF8({ $0.contains { $0 >= 0x80 } }) {
+                if entry.key == name { return entry }
+            }
+        }
+        return nil
     }
 }
