@@ -433,6 +433,13 @@ struct SharedTexts {
         return text
     }
 
+    /// `shared` of a text's UTF-8 bytes.
+    mutating func shared(_ text: String) -> String {
+        guard text.utf8.count > 15 else { return text }
+        var text = text
+        return text.withUTF8 { shared($0) }
+    }
+
     /// Whether a kept (ASCII) text has exactly the `count` bytes at `bytes`.
     private static func sameBytes(_ text: String, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
         let utf8 = text.utf8
