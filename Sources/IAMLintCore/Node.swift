@@ -13,8 +13,8 @@ public struct Node: Sendable {
         case sequence(Items)
     }
 
-    let document: NodeDocument
-    let index: Int
+    @usableFromInline let document: NodeDocument
+    @usableFromInline let index: Int
 
     init(_ document: NodeDocument, _ index: Int) {
         self.document = document
@@ -26,7 +26,7 @@ public struct Node: Sendable {
         self.index = Int(index)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     var record: NodeRecord { document.nodes[index] }
 
     /// A lone scalar node (its own one-node document).
@@ -86,7 +86,10 @@ public struct Node: Sendable {
     }
 
     /// Calls `body` with the scalar's UTF-8 text in place (nulls included); nil for mappings and
-    /// sequences. The buffer is valid only inside `body`.
+    /// sequences. The buffer is valid only inside `body`. Inlinable, so that callers in other
+    /// modules get it specialized (a generic call through a module boundary costs more than the
+    /// text it saves building).
+    @inlinable
     public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         let r = record
         guard r.shape == .scalar else { return nil }
@@ -238,15 +241,15 @@ public struct Scalar: Sendable, Hashable {
 
 /// One `key: value` pair of a mapping; the key keeps its own range. A view into the document.
 public struct MappingEntry: Sendable {
-    let document: NodeDocument
-    let index: Int
+    @usableFromInline let document: NodeDocument
+    @usableFromInline let index: Int
 
     init(_ document: NodeDocument, _ index: Int) {
         self.document = document
         self.index = index
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     var record: EntryRecord { document.entries[index] }
 
     /// The key's text (built on each call: prefer `hasKey(_:)` to compare).
@@ -263,5 +266,15 @@ public struct MappingEntry: Sendable {
     public func hasKey(_ key: String) -> Bool {
         let r = record
         return document.textEquals(r.keyStart, r.keyCount, key)
+    }
+
+    /// Calls `body` with the key's UTF-8 text in place. The buffer is valid only inside `body`.
+    /// Inlinable, as `Node.withScalarUTF8` is.
+    @inlinable
+    public func withKeyUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let r = record
+        return try document.text.withUnsafeBufferPointer { buffer in
+            try body(UnsafeBufferPointer(rebasing: buffer[Int(r.keyStart) ..< Int(r.keyStart) + Int(r.keyCount)]))
+        }
     }
 }

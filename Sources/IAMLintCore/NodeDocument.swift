@@ -5,10 +5,10 @@
 /// sequence's items one contiguous span of `items`; scalar and key texts are byte spans of `text`
 /// (the decoded text: escapes resolved, folding applied). Built once by a parser, never changed.
 public final class NodeDocument: Sendable {
-    let nodes: [NodeRecord]
-    let entries: [EntryRecord]
+    @usableFromInline let nodes: [NodeRecord]
+    @usableFromInline let entries: [EntryRecord]
     let items: [UInt32]
-    let text: [UInt8]
+    @usableFromInline let text: [UInt8]
     /// Tags kept on nodes (`NodeRecord.tag` is an index into this list plus one).
     let tags: [String]
 
@@ -130,7 +130,9 @@ public final class NodeDocument: Sendable {
 }
 
 /// One node of a `NodeDocument`: its shape, style, range, tag and payload.
+@usableFromInline
 struct NodeRecord: Sendable {
+    @usableFromInline
     enum Shape: UInt8, Sendable {
         case scalar
         case mapping
@@ -139,20 +141,21 @@ struct NodeRecord: Sendable {
 
     var range: SourceRange
     /// Scalar: the offset of its text in `text`; mapping: its first entry; sequence: its first item.
-    var start: UInt32
+    @usableFromInline var start: UInt32
     /// Scalar: its text's length in bytes; mapping / sequence: the number of entries / items.
-    var count: UInt32
+    @usableFromInline var count: UInt32
     /// 0 for no tag, else an index into `tags` plus one.
     var tag: UInt32
-    var shape: Shape
+    @usableFromInline var shape: Shape
     var style: Scalar.Style
 }
 
 /// One `key: value` entry of a `NodeDocument`: the key's text span and range and the value's node.
+@usableFromInline
 struct EntryRecord: Sendable {
     var keyRange: SourceRange
-    var keyStart: UInt32
-    var keyCount: UInt32
+    @usableFromInline var keyStart: UInt32
+    @usableFromInline var keyCount: UInt32
     var value: UInt32
 }
 

@@ -37,6 +37,31 @@ public enum YAMLParser {
         "!GetAZs": "Fn::GetAZs", "!Transform": "Fn::Transform", "!Length": "Fn::Length",
         "!ToJsonString": "Fn::ToJsonString", "!ForEach": "Fn::ForEach",
     ]
+
+    /// `cloudFormationTags` as (short tag's UTF-8, long form), the most frequent tags first.
+    private static let cloudFormationTagBytes: [(short: [UInt8], long: String)] = {
+        let first = ["!Ref", "!Sub", "!GetAtt", "!Join", "!If", "!Select", "!Split", "!FindInMap", "!ImportValue", "!Equals"]
+        let rest = cloudFormationTags.keys.filter { !first.contains($0) }.sorted()
+        return (first + rest).compactMap { short in cloudFormationTags[short].map { (Array(short.utf8), $0) } }
+    }()
+
+    /// `cloudFormationTags[tag]`, found by comparing bytes (a tag with a byte outside ASCII is
+    /// looked up as a `String`, whose equality is canonical equivalence).
+    static func cloudFormationLongName(_ tag: String) -> String? {
+        var tag = tag
+        let found: String?? = tag.withUTF8 { bytes -> String?? in
+            guard bytes.count >= 3, bytes[0] == UInt8(ascii: "!") else { return .some(nil) }
+            for entry in cloudFormationTagBytes where entry.short.count == bytes.count {
+                var k = 1
+                while k < bytes.count, bytes[k] == entry.short[k] { k += 1 }
+                if k == bytes.count { return .some(entry.long) }
+            }
+            for byte in bytes where byte >= 0x80 { return nil }
+            return .some(nil)
+        }
+        if let found { return found }
+        return cloudFormationTags[tag]
+    }
 }
 
 /// One open mapping or sequence. Its children wait on the tree builder's pending stacks from
@@ -321,7 +346,7 @@ private struct TreeBuilder {
             tree.nodes[index].style = .singleQuoted
             return node
         }
-        guard let longName = YAMLParser.cloudFormationTags[tag] else {
+        guard let longName = YAMLParser.cloudFormationLongName(tag) else {
             if !tag.hasPrefix("tag:yaml.org,2002:") { tree.nodes[index].tag = tree.tagIndex(tag) }
             return node
         }

@@ -11,9 +11,6 @@ public enum CloudFormationLoader {
         return resources.contains { $0.value["Type"]?.string?.hasPrefix("AWS::") ?? false }
     }
 
-    /// `account`, when configured, is the account the template deploys to: `AWS::AccountId`
-    /// becomes that id and `AWS::Partition` becomes `aws`. `source`, when given, holds the bytes
-    /// `root` was parsed from: the committed-key scan then rules the file out on them.
     /// Whether the template as written declares every name it may refer to. Not when something
     /// adds resources or parameters the source does not show: a `Transform` (SAM, macros), SAM
     /// resource types without one, CloudFormation modules (`…::MODULE`), Rain modules or other
@@ -22,11 +19,37 @@ public enum CloudFormationLoader {
         if root["Transform"] != nil { return false }
         if let version = root["AWSTemplateFormatVersion"], version.string != "2010-09-09" { return false }
         return (root["Resources"]?.entries ?? .empty).allSatisfy { entry in
-            guard let node = entry.value["Type"], node.tag == nil, let type = node.string else { return false }
+            guard let node = entry.value["Type"], node.tag == nil, node.isScalar, !node.isNull else { return false }
+            let plain = node.withScalarUTF8 { bytes -> Bool? in
+                // ASCII throughout: `hasPrefix` and `hasSuffix` decide on the bytes.
+                for byte in bytes where byte >= 0x80 { return nil }
+                return !hasPrefix(bytes, serverlessPrefix) && !hasSuffix(bytes, moduleSuffix)
+            } ?? nil
+            if let plain { return plain }
+            let type = node.string ?? ""
             return !type.hasPrefix("AWS::Serverless::") && !type.hasSuffix("::MODULE")
         }
     }
 
+    private static let serverlessPrefix = Array("AWS::Serverless::".utf8)
+    private static let moduleSuffix = Array("::MODULE".utf8)
+
+    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        for k in prefix.indices where bytes[k] != prefix[k] { return false }
+        return true
+    }
+
+    private static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ suffix: [UInt8]) -> Bool {
+        guard bytes.count >= suffix.count else { return false }
+        let offset = bytes.count - suffix.count
+        for k in suffix.indices where bytes[offset + k] != suffix[k] { return false }
+        return true
+    }
+
+    /// `account`, when configured, is the account the template deploys to: `AWS::AccountId`
+    /// becomes that id and `AWS::Partition` becomes `aws`. `source`, when given, holds the bytes
+    /// `root` was parsed from: the committed-key scan then rules the file out on them.
     public static func load(_ root: Node, file: String, account: String? = nil, source: [UInt8]? = nil) -> GraphFragment {
         var fragment = GraphFragment(file: file)
         fragment.account = account
@@ -40,17 +63,31 @@ public enum CloudFormationLoader {
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
         for entry in root["Resources"]?.entries ?? .empty {
-            guard let type = entry.value["Type"]?.string else { continue }
+            let type: String
+            switch Self.resourceType(entry.value["Type"]) {
+            case .missing:
+                continue
+            case .other:
+                // Only the types read below use the logical id and the properties: the others'
+                // (often large) properties are never resolved, and their id is spelled only for
+                // a suppression.
+                let lines = Self.lines(of: entry)
+                fragment.entityLines.append(lines)
+                if entry.value.entry("Metadata") != nil {
+                    fragment.suppressions += metadataSuppressions(
+                        entry.value, lines: lines,
+                        base: Provenance(file: file, logicalPath: "Resources.\(entry.key)", range: entry.keyRange))
+                }
+                continue
+            case .read(let name):
+                type = name
+            }
             let logicalID = entry.key
             let base = Provenance(file: file, logicalPath: "Resources.\(logicalID)", range: entry.keyRange)
-            let lines = entry.keyRange.start.line...max(entry.keyRange.start.line, entry.value.range.end.line - (entry.value.range.end.column == 1 ? 1 : 0))
+            let lines = Self.lines(of: entry)
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
-            // Only the types read below use the resolved properties: the others' (often large)
-            // properties are never resolved.
-            let properties = Self.readsProperties(of: type)
-                ? entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
-                : .map([], entry.value.range)
+            let properties = entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
             let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base)
             switch type {
             case "AWS::IAM::Role":
@@ -96,15 +133,55 @@ public enum CloudFormationLoader {
         return fragment
     }
 
-    /// The resource types `load` reads: IAM principals, policies and attachments, and the inventory kinds.
-    static let typesReadingProperties: Set<String> = Set([
-        "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy",
-        "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy", "AWS::IAM::UserToGroupAddition",
-        "AWS::IAM::AccessKey", "AWS::IAM::InstanceProfile",
-    ]).union(CloudFormationInventory.kinds.keys)
+    /// The resource types `load` reads: IAM principals, policies and attachments, and the inventory
+    /// kinds (the most frequent first).
+    static let typesReadingProperties: [String] = readIAMTypes
+        + CloudFormationInventory.kinds.keys.filter { !readIAMTypes.contains($0) }.sorted()
 
-    static func readsProperties(of type: String) -> Bool {
-        typesReadingProperties.contains(type)
+    private static let readIAMTypes = [
+        "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::InstanceProfile",
+        "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::AccessKey", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy",
+        "AWS::IAM::GroupPolicy", "AWS::IAM::UserToGroupAddition",
+    ]
+
+    /// `typesReadingProperties` as UTF-8, in the same order.
+    private static let typesReadingPropertiesUTF8: [[UInt8]] = typesReadingProperties.map { Array($0.utf8) }
+
+    /// What `load` makes of a resource's `Type`.
+    enum ResourceType: Equatable {
+        /// Not a text (absent, null, a mapping or a list): the resource is skipped.
+        case missing
+        /// A type whose properties `load` does not read.
+        case other
+        /// One of `typesReadingProperties`.
+        case read(String)
+    }
+
+    /// The type of a resource, compared on its bytes in place (as `String` equality would decide:
+    /// a text with a byte outside ASCII is compared as a `String`).
+    static func resourceType(_ node: Node?) -> ResourceType {
+        guard let node, node.isScalar, !node.isNull else { return .missing }
+        let decided: ResourceType? = node.withScalarUTF8 { bytes -> ResourceType? in
+            let names = typesReadingPropertiesUTF8
+            for k in names.indices where names[k].count == bytes.count {
+                let name = names[k]
+                var j = 0
+                while j < bytes.count, bytes[j] == name[j] { j += 1 }
+                if j == bytes.count { return .read(typesReadingProperties[k]) }
+            }
+            for byte in bytes where byte >= 0x80 { return nil }
+            return .other
+        } ?? nil
+        if let decided { return decided }
+        let text = node.string ?? ""
+        return typesReadingProperties.contains(text) ? .read(text) : .other
+    }
+
+    /// The lines of a resource: its key's line through its value's last line (a block value
+    /// ends at column 1 of the line after it).
+    static func lines(of entry: MappingEntry) -> ClosedRange<Int> {
+        let end = entry.value.range.end
+        return entry.keyRange.start.line...max(entry.keyRange.start.line, end.line - (end.column == 1 ? 1 : 0))
     }
 
     /// `Metadata: {iamlint: {ignore: [{rule: IAM101, reason: "…"}]}}` on a resource.
@@ -206,7 +283,9 @@ struct CloudFormationInventory {
         var defaultRange: SourceRange?
     }
 
-    let parameters: [String: Parameter]
+    /// The template's `Parameters` mapping; a parameter is looked up there when a secret refers
+    /// to it (the last entry of a repeated name, as a dictionary built from the entries keeps).
+    let parametersNode: Node?
 
     static let kinds: [String: InventoryItem.Kind] = [
         "AWS::CloudTrail::Trail": .cloudTrail,
@@ -223,18 +302,20 @@ struct CloudFormationInventory {
     static let secretProperties: [String: String] = ["AWS::IAM::ServerCertificate": "PrivateKey"]
 
     init(template: Node) {
-        var parameters: [String: Parameter] = [:]
-        for entry in template["Parameters"]?.entries ?? .empty {
-            let noEcho = entry.value.entry("NoEcho")
-            var defaultRange: SourceRange?
-            if let def = entry.value["Default"], !def.isNull, def.string.map({ !$0.isEmpty }) ?? true {
-                defaultRange = def.range
-            }
-            parameters[entry.key] = Parameter(
-                keyRange: entry.keyRange, noEcho: noEcho?.value.string?.lowercased() == "true",
-                noEchoRange: noEcho?.value.range, defaultRange: defaultRange)
+        parametersNode = template["Parameters"]
+    }
+
+    /// The parameter declared as `name`, or nil.
+    func parameter(_ name: String) -> Parameter? {
+        guard let entry = parametersNode?.entries?.last(named: name) else { return nil }
+        let noEcho = entry.value.entry("NoEcho")
+        var defaultRange: SourceRange?
+        if let def = entry.value["Default"], !def.isNull, def.string.map({ !$0.isEmpty }) ?? true {
+            defaultRange = def.range
         }
-        self.parameters = parameters
+        return Parameter(
+            keyRange: entry.keyRange, noEcho: noEcho?.value.string?.lowercased() == "true",
+            noEchoRange: noEcho?.value.range, defaultRange: defaultRange)
     }
 
     func items(
@@ -303,7 +384,7 @@ struct CloudFormationInventory {
         guard let entries = node.entries, entries.count == 1, let fn = entries.first, depth < 16 else {
             return resolver.resolve(node)
         }
-        if fn.hasKey("Ref"), let name = fn.value.string, let parameter = parameters[name] {
+        if fn.hasKey("Ref"), let name = fn.value.string, let parameter = parameter(name) {
             var map = [
                 ValueEntry(key: "Ref", keyRange: fn.keyRange, value: .string(name, node.range)),
                 ValueEntry(
@@ -594,5 +675,24 @@ enum CommittedKeyScanner {
             i = j
         }
         return false
+    }
+}
+
+extension Node.Entries {
+    /// The last entry whose key equals `name` as `String`s compare (canonical equivalence): keys
+    /// are compared on their bytes in place, and built as a `String` only when `name` or the key
+    /// has a byte outside ASCII (two ASCII texts are equal only when their bytes are).
+    func last(named name: String) -> MappingEntry? {
+        let nameIsASCII = name.utf8.allSatisfy { $0 < 0x80 }
+        var k = count
+        while k > 0 {
+            k -= 1
+            let entry = self[k]
+            if entry.hasKey(name) { return entry }
+            if !nameIsASCII || entry.withKeyUTF8({ $0.contains { $0 >= 0x80 } }) {
+                if entry.key == name { return entry }
+            }
+        }
+        return nil
     }
 }

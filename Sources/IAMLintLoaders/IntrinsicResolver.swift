@@ -15,9 +15,20 @@ struct IntrinsicResolver {
         var properties: Node?
     }
 
-    let parameters: [String: Node]
+    /// A declared parameter: its `Default` (the last one given) and whether it is a list type.
+    struct Parameter {
+        var defaultValue: Node?
+        var isList = false
+    }
+
+    /// The `Parameters` entries; indexed by name on the first lookup.
+    private let parameterEntries: Node.Entries
+    private var parameterIndex: [String: Parameter]?
     let mappings: Node?
-    let resources: [String: Resource]
+    /// The `Resources` entries; indexed by logical id on the first lookup (most templates
+    /// resolve no reference to a resource).
+    private let resourceEntries: Node.Entries
+    private var resourceIndex: [String: Resource]?
     private var depth = 0
 
     static let nameProperties: [String: String] = [
@@ -36,26 +47,39 @@ struct IntrinsicResolver {
 
     init(template: Node, pseudoParameters: [String: String] = [:]) {
         self.pseudoParameters = pseudoParameters
-        var parameters: [String: Node] = [:]
-        for entry in template["Parameters"]?.entries ?? .empty {
-            if let def = entry.value["Default"] { parameters[entry.key] = def }
-        }
-        self.parameters = parameters
+        self.parameterEntries = template["Parameters"]?.entries ?? .empty
         self.mappings = template["Mappings"]
-        var resources: [String: Resource] = [:]
-        for entry in template["Resources"]?.entries ?? .empty {
-            resources[entry.key] = Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
-        }
-        self.resources = resources
-        declaredParameters = Set(template["Parameters"]?.entries?.map(\.key) ?? [])
-        listParameters = Set(template["Parameters"]?.entries?.filter { entry in
-            let type = entry.value["Type"]?.string ?? ""
-            return type.hasPrefix("List<") || type == "CommaDelimitedList"
-        }.map(\.key) ?? [])
+        self.resourceEntries = template["Resources"]?.entries ?? .empty
     }
 
-    private let declaredParameters: Set<String>
-    private let listParameters: Set<String>
+    /// The parameter declared as `name`, or nil: its `Default` is the last one given, and it is
+    /// a list if any of its declarations says so.
+    private mutating func parameter(_ name: String) -> Parameter? {
+        if let parameterIndex { return parameterIndex[name] }
+        var index: [String: Parameter] = [:]
+        for entry in parameterEntries {
+            let key = entry.key
+            var parameter = index[key] ?? Parameter()
+            if let def = entry.value["Default"] { parameter.defaultValue = def }
+            let type = entry.value["Type"]?.string ?? ""
+            if type.hasPrefix("List<") || type == "CommaDelimitedList" { parameter.isList = true }
+            index[key] = parameter
+        }
+        parameterIndex = index
+        return index[name]
+    }
+
+    /// The resource declared as `name` (the last one if the id is repeated), or nil.
+    private mutating func resource(_ name: String) -> Resource? {
+        if let resourceIndex { return resourceIndex[name] }
+        var index: [String: Resource] = [:]
+        index.reserveCapacity(resourceEntries.count)
+        for entry in resourceEntries {
+            index[entry.key] = Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
+        }
+        resourceIndex = index
+        return index[name]
+    }
 
     /// A `Ref`, `Fn::GetAtt` or `Fn::Sub` variable naming something the template does not
     /// declare: the stack cannot be created as written.
@@ -95,10 +119,22 @@ struct IntrinsicResolver {
         depth += 1
         defer { depth -= 1 }
         guard depth < 64 else { return .symbolic("${…}", node.range) }
-        switch node.kind {
-        case .scalar(let s):
-            return s.isNull ? .null(node.range) : .string(texts.shared(s.text), node.range)
-        case .sequence(let items):
+        // Texts are read in place: a key or scalar becomes a `String` only when it is kept, and a
+        // text met before is the copy already kept.
+        if let entries = node.entries {
+            if entries.count == 1, let fn = entries.first, fn.hasKey("Ref") || fn.withKeyUTF8(Self.hasFunctionPrefix) {
+                return intrinsic(fn.key, fn.value, range: node.range)
+            }
+            var result: [ValueEntry] = []
+            result.reserveCapacity(entries.count)
+            for entry in entries {
+                let v = resolve(entry.value)
+                if Self.isNoValue(v) { continue }
+                result.append(ValueEntry(key: entry.withKeyUTF8 { texts.shared($0) }, keyRange: entry.keyRange, value: v))
+            }
+            return .map(result, node.range)
+        }
+        if let items = node.items {
             var values: [Value] = []
             values.reserveCapacity(items.count)
             for item in items {
@@ -107,20 +143,18 @@ struct IntrinsicResolver {
                 values.append(v)
             }
             return .list(values, node.range)
-        case .mapping(let entries):
-            if entries.count == 1, let fn = entries.first {
-                let name = fn.key
-                if name == "Ref" || name.hasPrefix("Fn::") { return intrinsic(name, fn.value, range: node.range) }
-            }
-            var result: [ValueEntry] = []
-            result.reserveCapacity(entries.count)
-            for entry in entries {
-                let v = resolve(entry.value)
-                if Self.isNoValue(v) { continue }
-                result.append(ValueEntry(key: texts.shared(entry.key), keyRange: entry.keyRange, value: v))
-            }
-            return .map(result, node.range)
         }
+        if node.isNull { return .null(node.range) }
+        return .string(node.withScalarUTF8 { texts.shared($0) } ?? "", node.range)
+    }
+
+    /// Whether a key starts with `Fn::` as `String.hasPrefix` decides: on the bytes, unless a
+    /// byte outside ASCII follows the prefix (it could extend the last character).
+    static func hasFunctionPrefix(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard key.count >= 4, key[0] == UInt8(ascii: "F"), key[1] == UInt8(ascii: "n"),
+              key[2] == UInt8(ascii: ":"), key[3] == UInt8(ascii: ":") else { return false }
+        if key.count == 4 || key[4] < 0x80 { return true }
+        return String(decoding: key, as: UTF8.self).hasPrefix("Fn::")
     }
 
     /// The texts of the values resolved so far, so that the model keeps one copy of each.
@@ -207,15 +241,15 @@ struct IntrinsicResolver {
             if let known = pseudoParameters[target] { return .string(known, range) }
             return .symbolic("${\(target)}", range)
         }
-        if let def = parameters[target] {
+        if let parameter = parameter(target) {
+            guard let def = parameter.defaultValue else { return .symbolic("${\(target)}", range) }
             let value = resolve(def)
-            if listParameters.contains(target), case .string(let s, _) = value {
+            if parameter.isList, case .string(let s, _) = value {
                 return .list(split(s, by: ",").map { .string(trimmed($0), range) }, range)
             }
             return relocated(value, to: range)
         }
-        if declaredParameters.contains(target) { return .symbolic("${\(target)}", range) }
-        if let resource = resources[target] {
+        if let resource = resource(target) {
             if resource.type == "AWS::IAM::ManagedPolicy" {
                 // `Ref` of a managed policy is its ARN, not its name.
                 return getAtt(target, "PolicyArn", range: range)
@@ -231,8 +265,9 @@ struct IntrinsicResolver {
     }
 
     private mutating func getAtt(_ resourceName: String, _ attribute: String, range: SourceRange) -> Value {
-        if resources[resourceName] == nil { recordUndefined(.getAtt, resourceName, range) }
-        guard let resource = resources[resourceName], let arnType = Self.arnTypes[resource.type],
+        let resource = resource(resourceName)
+        if resource == nil { recordUndefined(.getAtt, resourceName, range) }
+        guard let resource, let arnType = Self.arnTypes[resource.type],
               attribute == "Arn" || (attribute == "PolicyArn" && resource.type == "AWS::IAM::ManagedPolicy") else {
             return .symbolic("${\(resourceName).\(attribute)}", range)
         }
@@ -288,7 +323,7 @@ struct IntrinsicResolver {
             let value: Value
             if let v = variables[trimmedName] {
                 value = v
-            } else if let dot = trimmedName.firstIndex(of: "."), resources[String(trimmedName[..<dot])] != nil {
+            } else if let dot = Self.firstDot(in: trimmedName), resource(String(trimmedName[..<dot])) != nil {
                 value = getAtt(String(trimmedName[..<dot]), String(trimmedName[trimmedName.index(after: dot)...]), range: range)
             } else {
                 value = ref(trimmedName, range: range, function: .sub)
@@ -306,6 +341,14 @@ struct IntrinsicResolver {
         output.append(contentsOf: bytes[i...])
         let text = String(decoding: output, as: UTF8.self)
         return symbolic ? .symbolic(text, range) : .string(text, range)
+    }
+
+    /// `text.firstIndex(of: ".")`: found on the bytes when the text is ASCII (each byte is then a
+    /// character, but for `\r\n`, which holds no dot).
+    private static func firstDot(in text: String) -> String.Index? {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.firstIndex(of: ".") }
+        return utf8.firstIndex(of: UInt8(ascii: "."))
     }
 
     private static func firstIndex(of byte: UInt8, in bytes: [UInt8], from start: Int) -> Int? {
@@ -360,42 +403,87 @@ extension Substring {
 }
 
 /// One copy of each text a template repeats (actions, ARNs, condition keys shared by many
-/// statements): the resolved values outlive the parse tree, and each of its scalars is a string
-/// of its own. Texts short enough to be stored inline in a `String` (15 UTF-8 bytes) are
-/// returned as they are, and so are texts with bytes outside ASCII or without contiguous UTF-8:
-/// a shared copy must have the very same bytes, and `String` equality is canonical equivalence.
-/// The table is open-addressed and hashed with FNV-1a on the bytes, which is cheaper than
-/// `Set<String>`'s hashing.
+/// statements): the resolved values outlive the parse tree, and each of its scalars would
+/// otherwise be a string of its own. Texts are looked up by their UTF-8 bytes, so a text met
+/// before is not built again. Texts short enough to be stored inline in a `String` (15 UTF-8
+/// bytes) are built as they are, and so are texts with bytes outside ASCII: a shared copy must
+/// have the very same bytes, and `String` equality is canonical equivalence. The table is
+/// open-addressed and hashed eight bytes at a time (FNV-1a's multiply on 64-bit words).
 struct SharedTexts {
     private var slots: [String?] = []
     private var hashes: [UInt32] = []
     private var count = 0
 
-    mutating func shared(_ text: String) -> String {
-        guard text.utf8.count > 15 else { return text }
-        guard let hash = text.utf8.withContiguousStorageIfAvailable(Self.asciiHash), let hash else { return text }
+    /// `String(decoding: bytes, as: UTF8.self)`, or the copy kept of the same text.
+    mutating func shared(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count > 15, let base = bytes.baseAddress, let hash = Self.asciiHash(UnsafeRawPointer(base), bytes.count) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         if count * 2 >= slots.count { grow() }
         let mask = slots.count - 1
         var i = Int(hash) & mask
         while let existing = slots[i] {
-            // Both are ASCII: `==` compares their bytes.
-            if hashes[i] == hash, existing == text { return existing }
+            if hashes[i] == hash, Self.sameBytes(existing, UnsafeRawPointer(base), bytes.count) { return existing }
             i = (i + 1) & mask
         }
+        let text = String(decoding: bytes, as: UTF8.self)
         slots[i] = text
         hashes[i] = hash
         count += 1
         return text
     }
 
-    /// FNV-1a of the bytes; nil when one is outside ASCII.
-    private static func asciiHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
-        var hash: UInt32 = 2_166_136_261
-        for byte in bytes {
-            if byte >= 0x80 { return nil }
-            hash = (hash ^ UInt32(byte)) &* 16_777_619
+    /// `shared` of a text's UTF-8 bytes.
+    mutating func shared(_ text: String) -> String {
+        guard text.utf8.count > 15 else { return text }
+        var text = text
+        return text.withUTF8 { shared($0) }
+    }
+
+    /// Whether a kept (ASCII) text has exactly the `count` bytes at `bytes`.
+    private static func sameBytes(_ text: String, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.count == count else { return false }
+        if let same = utf8.withContiguousStorageIfAvailable({ mine -> Bool in
+            guard let theirs = mine.baseAddress else { return count == 0 }
+            let other = UnsafeRawPointer(theirs)
+            var k = 0
+            while k + 8 <= count {
+                if bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self) != other.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+                    return false
+                }
+                k += 8
+            }
+            while k < count {
+                if bytes.load(fromByteOffset: k, as: UInt8.self) != other.load(fromByteOffset: k, as: UInt8.self) { return false }
+                k += 1
+            }
+            return true
+        }) {
+            return same
         }
-        return hash
+        return utf8.elementsEqual(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+
+    /// The hash of `count` bytes; nil when one is outside ASCII.
+    private static func asciiHash(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt32? {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var high: UInt64 = 0
+        var k = 0
+        while k + 8 <= count {
+            let word = bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            high |= word
+            hash = (hash ^ word) &* 0x100_0000_01b3
+            k += 8
+        }
+        while k < count {
+            let byte = UInt64(bytes.load(fromByteOffset: k, as: UInt8.self))
+            high |= byte
+            hash = (hash ^ byte) &* 0x100_0000_01b3
+            k += 1
+        }
+        guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 
     private mutating func grow() {

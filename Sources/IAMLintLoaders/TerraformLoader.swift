@@ -98,6 +98,45 @@ struct TerraformAddress {
 
     /// Splits at dots outside `[…]` and quoted keys.
     static func split(_ text: String) -> [String] {
+        if case .some(.some(let tokens)) = text.utf8.withContiguousStorageIfAvailable(splitASCII) { return tokens }
+        return splitCharacters(text)
+    }
+
+    /// `split` of an ASCII text, on its bytes (every ASCII byte is a character of its own but for
+    /// `\r\n`, and neither byte is one the split looks at); nil for a text with other bytes.
+    private static func splitASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+        for byte in bytes where byte >= 0x80 { return nil }
+        var tokens: [String] = []
+        var start = 0
+        var depth = 0
+        var inQuote = false
+        var escaped = false
+        for i in 0 ..< bytes.count {
+            let c = bytes[i]
+            if inQuote {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inQuote = false }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "\"") where depth > 0:
+                inQuote = true
+            case UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "]"):
+                depth = max(0, depth - 1)
+            case UInt8(ascii: ".") where depth == 0:
+                tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< i]), as: UTF8.self))
+                start = i + 1
+            default:
+                break
+            }
+        }
+        tokens.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+        return tokens
+    }
+
+    /// `split` character by character.
+    private static func splitCharacters(_ text: String) -> [String] {
         var tokens: [String] = []
         var current = ""
         var depth = 0

@@ -131,7 +131,10 @@ public enum Value: Sendable {
     /// Items of a list, the branches of alternatives flattened; a single value is a one-item list.
     public var listItems: [Value] {
         switch self {
-        case .list(let items, _): return items.flatMap { $0.isAlternatives ? $0.listItems : [$0] }
+        case .list(let items, _):
+            // Nearly always no item is an alternative: the list is its own items, not copied.
+            guard items.contains(where: \.isAlternatives) else { return items }
+            return items.flatMap { $0.isAlternatives ? $0.listItems : [$0] }
         case .alternatives(let options, _): return options.flatMap(\.listItems)
         case .null: return []
         default: return [self]
@@ -147,13 +150,15 @@ public enum Value: Sendable {
     /// When `at` is given, every range becomes that range (a policy embedded in a JSON string).
     public init(node: Node, at fixed: SourceRange? = nil) {
         let range = fixed ?? node.range
-        switch node.kind {
-        case .scalar(let s):
-            self = s.isNull ? .null(range) : .string(s.text, range)
-        case .sequence(let items):
-            self = .list(items.map { Value(node: $0, at: fixed) }, range)
-        case .mapping(let entries):
+        if let entries = node.entries {
             self = .map(entries.map { ValueEntry(key: $0.key, keyRange: fixed ?? $0.keyRange, value: Value(node: $0.value, at: fixed)) }, range)
+        } else if let items = node.items {
+            self = .list(items.map { Value(node: $0, at: fixed) }, range)
+        } else if let text = node.string {
+            self = .string(text, range)
+        } else {
+            // A null: `string` is nil only for nulls once mappings and sequences are ruled out.
+            self = .null(range)
         }
     }
 }

@@ -1,4 +1,4 @@
-import IAMLintCore
+@testable import IAMLintCore
 @testable import IAMLintLoaders
 @testable import IAMLintModel
 import XCTest
@@ -65,6 +65,59 @@ final class CompactModelTests: XCTestCase {
             XCTAssertEqual(texts.shared(text), text)
         }
         XCTAssertEqual(texts.shared("short"), "short")
+        // The byte entry point finds the texts kept through either.
+        let bytes = Array(long.utf8)
+        XCTAssertEqual(bytes.withUnsafeBufferPointer { texts.shared($0) }, long)
+        let decomposedBytes = Array(decomposed.utf8)
+        XCTAssertEqual(Array(decomposedBytes.withUnsafeBufferPointer { texts.shared($0) }.utf8), decomposedBytes)
+    }
+
+    /// A resource's type is read on its bytes as `String` equality would decide it.
+    func testResourceTypesAreClassifiedAsStringsCompare() throws {
+        func type(_ yaml: String) throws -> CloudFormationLoader.ResourceType {
+            let root = try XCTUnwrap(YAMLParser.parse(Array(yaml.utf8)).documents.first)
+            return CloudFormationLoader.resourceType(root["Type"])
+        }
+        XCTAssertEqual(try type("Type: AWS::IAM::Role"), .read("AWS::IAM::Role"))
+        XCTAssertEqual(try type("Type: AWS::IAM::OIDCProvider"), .read("AWS::IAM::OIDCProvider"))
+        XCTAssertEqual(try type("Type: AWS::S3::Bucket"), .other)
+        XCTAssertEqual(try type("Type: ~"), .missing)
+        XCTAssertEqual(try type("Type: [AWS::IAM::Role]"), .missing)
+        // U+212A KELVIN SIGN is canonically equivalent to K.
+        XCTAssertEqual(try type("Type: \"AWS::IAM::Access\\u212Aey\""), .read("AWS::IAM::Access\u{212A}ey"))
+    }
+
+    /// Terraform addresses split the same on bytes (ASCII) and by characters (anything else).
+    func testTerraformAddressesSplitAtDotsOutsideIndexesAndQuotes() {
+        XCTAssertEqual(TerraformAddress.split("module.a[0].module.b.data.aws_iam_policy_document.d[\"k.x\"]"),
+                       ["module", "a[0]", "module", "b", "data", "aws_iam_policy_document", "d[\"k.x\"]"])
+        XCTAssertEqual(TerraformAddress.split("aws_iam_role.r[\"a\\\"].b\"]"), ["aws_iam_role", "r[\"a\\\"].b\"]"])
+        XCTAssertEqual(TerraformAddress.split("a..b."), ["a", "", "b", ""])
+        XCTAssertEqual(TerraformAddress.split(""), [""])
+        // A dot followed by a combining mark is one character, not a separator.
+        XCTAssertEqual(TerraformAddress.split("aws_iam_user.caf\u{E9}.x\u{301}y"), ["aws_iam_user", "caf\u{E9}", "x\u{301}y"])
+        XCTAssertEqual(TerraformAddress.split("aws_iam_user.u.\u{301}"), ["aws_iam_user", "u.\u{301}"])
+    }
+
+    /// CloudFormation short tags are found on bytes as the dictionary finds them.
+    func testShortTagsHaveTheirLongForms() {
+        for (short, long) in YAMLParser.cloudFormationTags {
+            XCTAssertEqual(YAMLParser.cloudFormationLongName(short), long)
+        }
+        XCTAssertNil(YAMLParser.cloudFormationLongName("!Custom"))
+        XCTAssertNil(YAMLParser.cloudFormationLongName("!Re"))
+        XCTAssertNil(YAMLParser.cloudFormationLongName("tag:yaml.org,2002:str"))
+    }
+
+    /// Parameters are found by name as a dictionary keyed by `String` would find them.
+    func testEntriesAreFoundByNameAsStringsCompare() throws {
+        let yaml = "A: 1\nB: 2\nA: 3\n\"Caf\\u00E9\": 4\n"
+        let root = try XCTUnwrap(YAMLParser.parse(Array(yaml.utf8)).documents.first)
+        let entries = try XCTUnwrap(root.entries)
+        XCTAssertEqual(entries.last(named: "A")?.value.string, "3")
+        XCTAssertEqual(entries.last(named: "B")?.value.string, "2")
+        XCTAssertNil(entries.last(named: "C"))
+        XCTAssertEqual(entries.last(named: "Cafe\u{301}")?.value.string, "4")
     }
 
     /// `PolicyParser.statement` finds each element as `Value.entry(caseInsensitive:)` does: the
