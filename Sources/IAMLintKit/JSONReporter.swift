@@ -61,12 +61,20 @@ public struct JSONReporter: Reporter {
             .object([("rule", .string(key.rule)), ("file", .string(key.file)), ("location", .string(key.location)),
                      ("subject", .string(key.subject)), ("count", .int(result.staleBaseline[key] ?? 0)), ("fingerprint", .string(key.fingerprint))])
         }))))
-        let counts = Dictionary(grouping: result.findings, by: \.severity).mapValues(\.count)
+        // Counted in one pass, without grouping the findings into arrays per severity.
+        var errors = 0, warnings = 0, notes = 0
+        for finding in findings {
+            switch finding.severity {
+            case .error: errors += 1
+            case .warning: warnings += 1
+            case .note: notes += 1
+            }
+        }
         members.append(("summary", .value(.object([
             ("findings", .int(result.findings.count)),
-            ("errors", .int(counts[.error] ?? 0)),
-            ("warnings", .int(counts[.warning] ?? 0)),
-            ("notes", .int(counts[.note] ?? 0)),
+            ("errors", .int(errors)),
+            ("warnings", .int(warnings)),
+            ("notes", .int(notes)),
             ("suppressed", .int(result.suppressed.count)),
             ("filesScanned", .int(result.scannedFiles.count)),
             ("filesSkipped", .int(result.skipped.count)),
