@@ -16,8 +16,8 @@ public struct JSONReporter: Reporter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Writes the report in pieces of about 64 KiB: the findings are turned into values and text
-    /// one at a time, so that a large report costs no more memory than one piece.
+    /// Writes the report in pieces of about 64 KiB: the findings are written into the bytes one at
+    /// a time, so that a large report costs no more memory than one piece.
     public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
         write(result, pieceSize: 1 << 16, to: output)
     }
@@ -83,8 +83,8 @@ public struct JSONReporter: Reporter {
     }
 
     /// Writes a finding's object, at the indentation of an item of the report's lists, straight
-    /// into `out` (no `JSONValue` is built: the report costs a fraction of what it did per finding);
-    /// `extra` writes members after `related`.
+    /// into `out`, laid out as `JSONValue` would print it (no `JSONValue` is built for it: that
+    /// cost more than the rest of the report); `extra` writes members after `related`.
     static func writeFinding(
         _ f: Finding, key: FindingKey, into out: inout [UInt8],
         extra: (inout JSONObjectWriter, inout [UInt8]) -> Void = { _, _ in }
