@@ -31,6 +31,25 @@ public struct FindingKey: Hashable, Sendable, Comparable {
 
     /// iamlint's own fingerprint: 16 hex digits of FNV-1a over the key; the same in SARIF and the baseline.
     public var fingerprint: String {
+        let hash = fingerprintHash
+        // 16 lower-case hex digits, zero-padded.
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for i in 0..<16 { buffer[i] = Self.hexDigits[Int((hash >> UInt64(60 - 4 * i)) & 0xF)] }
+            return 16
+        }
+    }
+
+    /// Appends `fingerprint` as a JSON string literal (its hex digits need no escaping), without
+    /// making the string.
+    func writeFingerprint(into out: inout [UInt8]) {
+        let hash = fingerprintHash
+        out.append(UInt8(ascii: "\""))
+        for i in 0..<16 { out.append(Self.hexDigits[Int((hash >> UInt64(60 - 4 * i)) & 0xF)]) }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// FNV-1a over the key's parts, each followed by a 0x1F separator.
+    private var fingerprintHash: UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ part: String) {
             var part = part
@@ -47,11 +66,7 @@ public struct FindingKey: Hashable, Sendable, Comparable {
         mix(file)
         mix(location)
         mix(subject)
-        // 16 lower-case hex digits, zero-padded.
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            for i in 0..<16 { buffer[i] = Self.hexDigits[Int((hash >> UInt64(60 - 4 * i)) & 0xF)] }
-            return 16
-        }
+        return hash
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -64,14 +64,16 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// A member of `writeDocument`'s object: a value, or an array whose items are made one at a time.
+    /// A member of `writeDocument`'s object: a value, or an array whose items are written one at a
+    /// time, straight into the bytes, by `item(k, &out)` (as `write(into:indent: 2)` would lay out
+    /// the item's value; `writeDocument` writes the indentation before it and the comma after it).
     enum Member {
         case value(JSONValue)
-        case items(count: Int, item: (Int) -> JSONValue)
+        case items(count: Int, item: (Int, inout [UInt8]) -> Void)
     }
 
-    /// Writes `.object(members).serialized()`'s bytes to `out`, making each item of an `.items`
-    /// member only when it is written and calling `flush` after each, which may take the bytes
+    /// Writes `.object(members).serialized()`'s bytes to `out`, writing each item of an `.items`
+    /// member only when its turn comes and calling `flush` after each, which may take the bytes
     /// written so far out of `out`: a report of a hundred thousand findings never exists whole,
     /// neither as values nor as text.
     static func writeDocument(_ members: [(String, Member)], into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
@@ -95,7 +97,7 @@ public enum JSONValue: Sendable, Equatable {
                     out.append(contentsOf: "[\n".utf8)
                     for k in 0..<count {
                         writeIndent(2, into: &out)
-                        item(k).write(into: &out, indent: 2)
+                        item(k, &out)
                         if k != count - 1 { out.append(UInt8(ascii: ",")) }
                         out.append(UInt8(ascii: "\n"))
                         flush(&out)
@@ -111,7 +113,7 @@ public enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "\n"))
     }
 
-    private static func writeIndent(_ level: Int, into out: inout [UInt8]) {
+    static func writeIndent(_ level: Int, into out: inout [UInt8]) {
         var left = 2 * level
         while left > 0 {
             let run = min(left, spaces.count)

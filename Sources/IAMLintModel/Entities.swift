@@ -20,18 +20,21 @@ public struct Principal: Sendable {
 
     // Fields are declared largest first (the small ones last pack together), and the ones few
     // principals set are kept apart in `Rare`: an organisation holds hundreds of thousands.
+    // Read-mostly, written only through `unique()` (and `rare`'s fields only through
+    // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on
+    // the reads (see `Statement`'s storage in Policy.swift).
     private final class Storage: @unchecked Sendable {
-        var explicitName: PolicyText?
-        var logicalName: String
-        var path: String
-        var provenance: Provenance
-        var trustPolicy: PolicyDocument?
-        var inlinePolicies: [NamedPolicy]
-        var managedPolicyArns: [PolicyText]
-        var groups: [Reference]
-        var rare: Rare? = nil
-        var kind: EntityKind
-        var hasLoginProfile: Bool
+        @exclusivity(unchecked) var explicitName: PolicyText?
+        @exclusivity(unchecked) var logicalName: String
+        @exclusivity(unchecked) var path: String
+        @exclusivity(unchecked) var provenance: Provenance
+        @exclusivity(unchecked) var trustPolicy: PolicyDocument?
+        @exclusivity(unchecked) var inlinePolicies: [NamedPolicy]
+        @exclusivity(unchecked) var managedPolicyArns: [PolicyText]
+        @exclusivity(unchecked) var groups: [Reference]
+        @exclusivity(unchecked) var rare: Rare? = nil
+        @exclusivity(unchecked) var kind: EntityKind
+        @exclusivity(unchecked) var hasLoginProfile: Bool
 
         init(
             kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String,
@@ -79,10 +82,10 @@ public struct Principal: Sendable {
     private final class Rare: @unchecked Sendable {
         static let defaultManagedPolicyArnsPath = "Properties.ManagedPolicyArns"
 
-        var managedPolicyArnsPath: String = Rare.defaultManagedPolicyArnsPath
-        var account: String? = nil
-        var implicitOrigin: String? = nil
-        var permissionsBoundary: PolicyText? = nil
+        @exclusivity(unchecked) var managedPolicyArnsPath: String = Rare.defaultManagedPolicyArnsPath
+        @exclusivity(unchecked) var account: String? = nil
+        @exclusivity(unchecked) var implicitOrigin: String? = nil
+        @exclusivity(unchecked) var permissionsBoundary: PolicyText? = nil
 
         func copy() -> Rare {
             let copy = Rare()

@@ -57,6 +57,12 @@ final class ReporterGoldenTests: XCTestCase {
         }
     }
 
+    /// The findings and the suppressed ones (with their `suppression` member), as the JSON
+    /// report writes them straight into its bytes.
+    func testJSONReportWithBaselineAndSuppressed() throws {
+        try assertGolden(JSONReporter(includeSuppressed: true).render(try exampleResult(baseline: true)), "example-baselined.json")
+    }
+
     func testSARIFReport() throws {
         try assertGolden(portable(SARIFReporter().render(try exampleResult())), "example.sarif")
     }
