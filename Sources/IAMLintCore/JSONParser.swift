@@ -53,7 +53,8 @@ private struct JSONFailure: Error {
     var range: SourceRange
 }
 
-private enum ASCII {
+/// The bytes the JSON scanner tests for.
+private extension ASCII {
     static let quote: UInt8 = 0x22        // "
     static let backslash: UInt8 = 0x5C    // \
     static let slash: UInt8 = 0x2F        // /

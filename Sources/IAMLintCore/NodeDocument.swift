@@ -92,18 +92,13 @@ public final class NodeDocument: Sendable {
             k = base
             for byte in utf8 {
                 if byte >= 0x80 { return nil }
-                if Self.asciiLower(buffer[k]) != Self.asciiLower(byte) { return false }
+                if ASCII.lower(buffer[k]) != ASCII.lower(byte) { return false }
                 k += 1
             }
             return true
         }
         if let asciiOnly { return asciiOnly }
         return string(start, count).lowercased() == other.lowercased()
-    }
-
-    @inline(__always)
-    private static func asciiLower(_ b: UInt8) -> UInt8 {
-        b >= 0x41 && b <= 0x5A ? b | 0x20 : b
     }
 
     /// YAML's and JSON's null text: empty, `~`, `null`, `Null` or `NULL` (for plain scalars).

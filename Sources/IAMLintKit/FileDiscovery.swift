@@ -212,7 +212,7 @@ struct ASCIIName {
         bytes.reserveCapacity(name.utf8.count)
         for byte in name.utf8 {
             guard byte < 0x80 else { return nil }
-            bytes.append(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
+            bytes.append(ASCII.lower(byte))
         }
         self.bytes = bytes
     }

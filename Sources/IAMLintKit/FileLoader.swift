@@ -58,10 +58,9 @@ struct FileLoader {
     }
 
     private func loadDocument(_ bytes: [UInt8], file: DiscoveredFile, account: String?) -> Outcome {
-        var result = file.kind == .json || Self.startsLikeJSON(bytes)
-            ? JSONParser.parse(bytes, limits: limits)
-            : YAMLParser.parse(bytes, limits: limits)
-        if result.hasSyntaxError, file.kind == .json || Self.startsLikeJSON(bytes) {
+        let json = file.kind == .json || Self.startsLikeJSON(bytes)
+        var result = json ? JSONParser.parse(bytes, limits: limits) : YAMLParser.parse(bytes, limits: limits)
+        if result.hasSyntaxError, json {
             // As cfn-lint does: JSON that is not strict JSON (a trailing comma) may still be YAML.
             let yaml = YAMLParser.parse(bytes, limits: limits)
             if !yaml.documents.isEmpty && !yaml.hasSyntaxError { result = yaml }
@@ -158,15 +157,11 @@ struct FileLoader {
 
     /// Whether unparseable text still shows it was meant as a CloudFormation template.
     static func mentionsCloudFormation(_ bytes: [UInt8]) -> Bool {
-        let markers: [[UInt8]] = [Array("AWSTemplateFormatVersion".utf8), Array("AWS::".utf8), Array("Resources".utf8)]
-        return markers.contains { marker in
-            guard bytes.count >= marker.count else { return false }
-            var i = 0
-            while i + marker.count <= bytes.count {
-                if bytes[i] == marker[0], Array(bytes[i..<(i + marker.count)]) == marker { return true }
-                i += 1
+        let markers: [StaticString] = ["AWSTemplateFormatVersion", "AWS::", "Resources"]
+        return bytes.withUnsafeBufferPointer { haystack in
+            markers.contains { marker in
+                marker.withUTF8Buffer { ByteSearch.firstIndex(of: $0, in: haystack) != nil }
             }
-            return false
         }
     }
 }

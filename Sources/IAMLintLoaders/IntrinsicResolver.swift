@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import IAMLintCore
 import IAMLintModel
 
@@ -446,19 +453,7 @@ struct SharedTexts {
         guard utf8.count == count else { return false }
         if let same = utf8.withContiguousStorageIfAvailable({ mine -> Bool in
             guard let theirs = mine.baseAddress else { return count == 0 }
-            let other = UnsafeRawPointer(theirs)
-            var k = 0
-            while k + 8 <= count {
-                if bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self) != other.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
-                    return false
-                }
-                k += 8
-            }
-            while k < count {
-                if bytes.load(fromByteOffset: k, as: UInt8.self) != other.load(fromByteOffset: k, as: UInt8.self) { return false }
-                k += 1
-            }
-            return true
+            return memcmp(bytes, theirs, count) == 0
         }) {
             return same
         }

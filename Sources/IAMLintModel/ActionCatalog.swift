@@ -272,7 +272,7 @@ public final class ActionCatalog: @unchecked Sendable {
     /// Compares two ASCII names ignoring case: negative, zero or positive.
     private static func compareFolded(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         for k in 0..<min(a.count, b.count) {
-            let x = asciiLower(a[k]), y = asciiLower(b[k])
+            let x = ASCII.lower(a[k]), y = ASCII.lower(b[k])
             if x != y { return Int(x) - Int(y) }
         }
         return a.count - b.count
@@ -445,7 +445,7 @@ public final class ActionCatalog: @unchecked Sendable {
         var action: Glob
 
         init?(_ text: String) {
-            let lowered = Array(text.utf8).map(ActionCatalog.asciiLower)
+            let lowered = Array(text.utf8).map(ASCII.lower)
             guard !lowered.isEmpty else { return nil }
             if let colon = lowered.firstIndex(of: UInt8(ascii: ":")) {
                 let service = Glob(lowered[..<colon])
@@ -492,21 +492,17 @@ public final class ActionCatalog: @unchecked Sendable {
 
     // MARK: - Helpers
 
-    static func asciiLower(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-    }
-
     /// ASCII lower-casing (IAM names are ASCII; other characters never match anything anyway).
     static func asciiLowercased(_ text: Substring) -> String {
         if !text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) { return String(text) }
-        return String(decoding: text.utf8.map(asciiLower), as: UTF8.self)
+        return String(decoding: text.utf8.map(ASCII.lower), as: UTF8.self)
     }
 
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, lowercased: Bool) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
         guard lowercased else { return String(decoding: slice, as: UTF8.self) }
         return String(unsafeUninitializedCapacity: slice.count) { buffer in
-            for (i, byte) in slice.enumerated() { buffer[i] = asciiLower(byte) }
+            for (i, byte) in slice.enumerated() { buffer[i] = ASCII.lower(byte) }
             return slice.count
         }
     }

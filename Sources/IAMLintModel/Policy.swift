@@ -567,16 +567,13 @@ public struct PolicyDocument: Sendable {
 
 /// IAM-style wildcard matching: `*` any run, `?` any one character (Unicode scalar).
 public enum Wildcard {
-    /// ASCII lower-casing of one byte.
-    @inlinable public static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
-
     /// Byte-level matching without allocation, backtracking over the last `*` only.
     /// `pattern` must already be lower-cased when `foldText` is true; `?` matches one byte.
     public static func matchBytes(_ p: [UInt8], _ t: UnsafeBufferPointer<UInt8>, foldText: Bool) -> Bool {
         var pi = 0, ti = 0
         var star = -1, mark = 0
         while ti < t.count {
-            let c = foldText ? lower(t[ti]) : t[ti]
+            let c = foldText ? ASCII.lower(t[ti]) : t[ti]
             if pi < p.count, p[pi] == UInt8(ascii: "*") {
                 star = pi
                 mark = ti
@@ -646,7 +643,7 @@ public enum Wildcard {
                     continue
                 }
                 let tc = t[ti]
-                if pc == tc || (fold && lower(pc) == lower(tc)) {
+                if pc == tc || (fold && ASCII.lower(pc) == ASCII.lower(tc)) {
                     pi += 1
                     ti += 1
                     continue

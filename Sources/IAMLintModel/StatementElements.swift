@@ -1,3 +1,5 @@
+import IAMLintCore
+
 /// The elements of a policy statement, found in one pass over its entries: for each, the last
 /// entry whose key names it ignoring case, as `Value.entry(caseInsensitive:)` finds it. The policy
 /// parser reads a statement through it, and IAM217 checks one.
@@ -85,7 +87,7 @@ public struct StatementElements {
             let name = names[element.rawValue]
             guard name.count == key.count else { continue }
             var k = 0
-            while k < key.count, Wildcard.lower(key[k]) == name[k] { k += 1 }
+            while k < key.count, ASCII.lower(key[k]) == name[k] { k += 1 }
             if k == key.count { return .some(element) }
         }
         return .some(nil)

@@ -79,13 +79,9 @@ public enum Value: Sendable {
         for k in 0..<x.count {
             let p = x[k], q = y[k]
             if p | q >= 0x80 { return nil }
-            if p != q && asciiLowercase(p) != asciiLowercase(q) { return false }
+            if p != q && ASCII.lower(p) != ASCII.lower(q) { return false }
         }
         return true
-    }
-
-    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     public subscript(key: String) -> Value? { entry(key)?.value }

@@ -1,3 +1,4 @@
+import IAMLintCore
 import IAMLintModel
 
 /// The kinds of graph entity a custom rule can select (`match:` keys and selector keys).
@@ -59,11 +60,9 @@ struct MatchGlob: Sendable, Hashable {
         self.pattern = pattern
         self.caseInsensitive = caseInsensitive
         let raw = Array(pattern.utf8)
-        bytes = caseInsensitive ? raw.map(MatchGlob.lower) : raw
+        bytes = caseInsensitive ? raw.map(ASCII.lower) : raw
         hasWildcard = raw.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }
     }
-
-    static func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
 
     func matches(_ text: String) -> Bool {
         var text = text
@@ -74,7 +73,7 @@ struct MatchGlob: Sendable, Hashable {
         let ci = caseInsensitive
         if !hasWildcard {
             guard t.count == bytes.count else { return false }
-            for i in 0..<t.count where (ci ? MatchGlob.lower(t[i]) : t[i]) != bytes[i] { return false }
+            for i in 0..<t.count where (ci ? ASCII.lower(t[i]) : t[i]) != bytes[i] { return false }
             return true
         }
         return Wildcard.matchBytes(bytes, t, foldText: ci)
