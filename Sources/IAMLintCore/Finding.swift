@@ -67,6 +67,13 @@ public struct Finding: Hashable, Sendable {
         self.related = related
     }
 
+    /// `findings` sorted by `outputOrder`, stably (as `sorted(by: outputOrder)`): the positions are
+    /// sorted and each finding moved once, since every move of a finding retains and releases its texts.
+    public static func inOutputOrder(_ findings: [Finding]) -> [Finding] {
+        let order = findings.indices.sorted { outputOrder(findings[$0], findings[$1]) }
+        return order.map { findings[$0] }
+    }
+
     /// The deterministic output order: path, line, column, rule, logical location, message.
     public static func outputOrder(_ a: Finding, _ b: Finding) -> Bool {
         if a.location.file != b.location.file { return a.location.file < b.location.file }

@@ -115,9 +115,15 @@ struct ScanOptions: ParsableArguments {
 
     var baselinePath: String { baseline ?? PathText.appending(root, Baseline.defaultFileName) }
 
+    /// Where the run's time goes, recorded when `IAMLINT_TIMING` is set (to anything but `0`)
+    /// and printed on standard error at the end.
+    static let timings: Timings? = getenv("IAMLINT_TIMING").map { String(cString: $0) }.flatMap { $0.isEmpty || $0 == "0" ? nil : Timings() }
+
     func lint() throws -> LintResult {
         // Baseline keys and fingerprints are relative to the folder the baseline lives in.
-        let result = Linter(configuration: try configuration()).lint(paths, root: PathText.parent(baselinePath))
+        var linter = Linter(configuration: try configuration())
+        linter.timings = Self.timings
+        let result = linter.lint(paths, root: PathText.parent(baselinePath))
         if verbose {
             for skip in result.skipped {
                 Console.standardError("skipped \(skip.path): \(skip.reason)\n")
@@ -217,6 +223,10 @@ struct Check: ParsableCommand {
         return targets
     }
 
+    private static func measure(_ stage: String, _ body: () throws -> Void) throws {
+        if let timings = ScanOptions.timings { try timings.stage(stage, body) } else { try body() }
+    }
+
     func run() throws {
         let baseline = noBaseline ? nil : try scan.loadBaseline()
         var result = try scan.lint()
@@ -232,21 +242,25 @@ struct Check: ParsableCommand {
             case .github: reporter = GitHubReporter()
             case .markdown: reporter = MarkdownReporter()
             }
-            if let file = target.file {
-                let report = reporter.render(result)
-                do {
-                    try FileSystem.writeText(report, to: file)
-                } catch {
-                    throw ValidationError("cannot write \(file): \(error)")
+            let label = "report (\(target.format.rawValue)\(target.file.map { " to \($0)" } ?? ""))"
+            try Self.measure(label) {
+                if let file = target.file {
+                    let report = reporter.render(result)
+                    do {
+                        try FileSystem.writeText(report, to: file)
+                    } catch {
+                        throw ValidationError("cannot write \(file): \(error)")
+                    }
+                } else {
+                    // In pieces: a large organisation's report is tens of megabytes.
+                    reporter.write(result) { Console.standardOutput(bytes: $0) }
                 }
-            } else {
-                // In pieces: a large organisation's report is tens of megabytes.
-                reporter.write(result) { Console.standardOutput(bytes: $0) }
             }
         }
         if !quiet {
             Console.standardError(TextReporter.summary(result))
         }
+        if let timings = ScanOptions.timings { Console.standardError(timings.table()) }
         let failed = failOn.threshold.map { threshold in result.findings.contains { $0.severity >= threshold } } ?? false
         // The process ends here, leaving the graph to the operating system: releasing a large
         // organisation's model object by object costs more than building its indexes.

@@ -125,4 +125,24 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(run.stdout.contains("[\(code) "), "the example shows no \(code)")
         }
     }
+
+    /// `IAMLINT_TIMING=1` adds where the time went to standard error; the report is unchanged.
+    func testTimingTableGoesToStandardErrorOnly() throws {
+        let plain = try run(["check", "docs/examples/multi-account"], environment: ["NO_COLOR": "1"])
+        let timed = try run(["check", "docs/examples/multi-account"], environment: ["NO_COLOR": "1", "IAMLINT_TIMING": "1"])
+        XCTAssertEqual(timed.status, plain.status)
+        XCTAssertEqual(timed.stdout, plain.stdout)
+        XCTAssertTrue(timed.stderr.hasPrefix(plain.stderr), timed.stderr)
+        let table = timed.stderr.dropFirst(plain.stderr.count).split(separator: "\n").map(String.init)
+        XCTAssertEqual(table.first, "stage (wall time)")
+        let stages = table.prefix { $0.hasPrefix("  ") || $0 == "stage (wall time)" }.dropFirst().map { line in
+            String(line.dropFirst(2).prefix { $0 != " " })
+        }
+        XCTAssertEqual(stages, ["discover", "load", "graph", "rules", "suppressions,", "report"])
+        XCTAssertTrue(table.contains("slowest rules (wall time, on their own thread)"), timed.stderr)
+        XCTAssertTrue(table.contains { $0.hasPrefix("  IAM101 ") && $0.hasSuffix(" ms") }, timed.stderr)
+        XCTAssertEqual(table.filter { $0.hasPrefix("  IAM") }.count, 15)
+        let off = try run(["check", "docs/examples/multi-account"], environment: ["NO_COLOR": "1", "IAMLINT_TIMING": "0"])
+        XCTAssertEqual(off.stderr, plain.stderr)
+    }
 }
