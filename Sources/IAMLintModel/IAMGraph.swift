@@ -206,9 +206,13 @@ public final class IAMGraph: @unchecked Sendable {
 
     private func indexEdges() {
         let count = principals.count
-        trustEdgesByRole = PositionIndex(keys: trustEdges.lazy.map { $0.role }, keyCount: count)
-        assumeEdgesByPrincipal = PositionIndex(keys: assumeEdges.lazy.map { $0.from }, keyCount: count)
-        assumeEdgesByRole = PositionIndex(keys: assumeEdges.lazy.map { $0.role }, keyCount: count)
+        // Keys read through the buffers: an edge copied out of its array would retain its statement.
+        trustEdgesByRole = trustEdges.withUnsafeBufferPointer { edges in
+            PositionIndex(keys: edges.map { $0.role }, keyCount: count)
+        }
+        let (from, role) = assumeEdges.withUnsafeBufferPointer { edges in (edges.map { $0.from }, edges.map { $0.role }) }
+        assumeEdgesByPrincipal = PositionIndex(keys: from, keyCount: count)
+        assumeEdgesByRole = PositionIndex(keys: role, keyCount: count)
         for index in principals.indices { byAccount[principalAccounts[index], default: []].append(index) }
     }
 
@@ -327,17 +331,27 @@ public final class IAMGraph: @unchecked Sendable {
     }
 
     private func link() {
+        // A literal ARN names the same policy from every file: each distinct one is looked up once
+        // (an organisation attaches the same few ARNs to thousands of principals).
+        var literalArns: [String: (local: Int?, name: String)] = [:]
+        func lookUp(_ arn: PolicyText, from file: String) -> (local: Int?, name: String) {
+            if !arn.isSymbolic, let known = literalArns[arn.value] { return known }
+            let local = localManagedPolicy(arn, from: file)
+            let name = local == nil ? ARN(arn.value).map { ARN.lastPathComponent($0.resource) } ?? arn.value : ""
+            if !arn.isSymbolic { literalArns[arn.value] = (local, name) }
+            return (local, name)
+        }
         var direct: [[Grant]] = principals.map { p in
             var list: [Grant] = p.inlinePolicies.map {
                 Grant(source: .inline(name: $0.name), document: $0.document, provenance: $0.document.provenance, policyName: $0.name)
             }
             for (i, arn) in p.managedPolicyArns.enumerated() {
                 let prov = p.provenance.child(p.managedPolicyArnsPath, index: i, range: arn.range)
-                if let local = localManagedPolicy(arn, from: p.provenance.file) {
+                let found = lookUp(arn, from: p.provenance.file)
+                if let local = found.local {
                     list.append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: prov, policyName: policies[local].displayName))
                 } else {
-                    let name = ARN(arn.value).map { ARN.lastPathComponent($0.resource) } ?? arn.value
-                    list.append(Grant(source: .arn(arn), document: nil, provenance: prov, policyName: name))
+                    list.append(Grant(source: .arn(arn), document: nil, provenance: prov, policyName: found.name))
                 }
             }
             return list
@@ -360,8 +374,7 @@ public final class IAMGraph: @unchecked Sendable {
         }
         for attachment in attachments {
             let file = attachment.provenance.file
-            let local = localManagedPolicy(attachment.policyArn, from: file)
-            let name = ARN(attachment.policyArn.value).map { ARN.lastPathComponent($0.resource) } ?? attachment.policyArn.value
+            let (local, name) = lookUp(attachment.policyArn, from: file)
             let targets: [(EntityKind, [Reference])] = [(.role, attachment.roles), (.user, attachment.users), (.group, attachment.groups)]
             for (kind, refs) in targets {
                 for ref in refs {
@@ -404,7 +417,7 @@ public final class IAMGraph: @unchecked Sendable {
         // The roles each resource element may name: the index narrows them, `mayCover` decides,
         // once per distinct resource element (a group's statement serves all its members).
         var coveredByResources: [String: [Int]] = [:]
-        for (index, p) in principals.enumerated() where p.kind != .group {
+        for index in principals.indices where principals[index].kind != .group {
             for grant in grants[index] {
                 for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
                     let key = statement.resourceIndexKey
@@ -415,7 +428,7 @@ public final class IAMGraph: @unchecked Sendable {
                     }()
                     // A generated role name (`${Logical}`) is only meaningful inside its own template.
                     for role in covered where role != index
-                        && (principals[role].explicitName != nil || principals[role].provenance.file == statement.provenance.file) {
+                        && (roles.isNamed[role] || principals[role].provenance.file == statement.provenance.file) {
                         edges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }
@@ -458,7 +471,7 @@ struct PositionIndex {
     init() {}
 
     /// `keys[i]` is the key of position `i`; every key is in `0..<keyCount`.
-    init<Keys: Collection>(keys: Keys, keyCount: Int) where Keys.Element == Int {
+    init(keys: [Int], keyCount: Int) {
         var offsets = [Int32](repeating: 0, count: keyCount + 1)
         for key in keys { offsets[key + 1] += 1 }
         for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
@@ -539,41 +552,65 @@ private struct ManagedPolicyIndex {
 
 /// The roles of the graph indexed by their ARNs, so that an `sts:AssumeRole` statement is matched
 /// against the roles its resource patterns can name rather than against every role. Keys are
-/// lower-cased (a superset for case-sensitive matching); the candidates are always checked with
-/// `Statement.mayCover(roleArn:)`, so the index changes speed, never the result.
+/// hashes of the lower-cased text (a superset for case-sensitive matching, and a hash collision
+/// only adds a candidate); the candidates are always checked with `Statement.mayCover(roleArn:)`,
+/// so the index changes speed, never the result.
 private struct RoleIndex {
     /// The ARN of each role (`IAMGraph.arn(of:)`), by principal index; nil for users and groups.
     var arns: [String?]
+    /// Whether each role has an explicit name (`RoleName`), by principal index.
+    var isNamed: [Bool]
     var all: [Int] = []
-    /// Roles by each form of their ARN, lower-cased.
-    var byARN: [String: [Int]] = [:]
+    /// Roles by each form of their ARN.
+    var byARN = KeyedLists()
     /// Roles by the last `/` segment of each form of their ARN (the role name).
-    var byName: [String: [Int]] = [:]
+    var byName = KeyedLists()
     /// Roles by the ARN up to and including the fifth colon (`arn:aws:iam::123456789012:`).
-    var byAccountPrefix: [String: [Int]] = [:]
+    var byAccountPrefix = KeyedLists()
 
     init(_ graph: IAMGraph) {
         arns = Array(repeating: nil, count: graph.principals.count)
+        isNamed = Array(repeating: false, count: graph.principals.count)
+        let placeholder: [UInt8] = Array("arn:${aws::partition}:".utf8)
+        let partition: [UInt8] = Array("arn:aws:".utf8)
         for index in graph.principals.indices where graph.principals[index].kind == .role {
-            let arn = graph.arn(of: index)
-            arns[index] = arn
+            var arn = graph.arn(of: index)
             all.append(index)
-            var forms = [arn.lowercased()]
-            let placeholder = "arn:${aws::partition}:"
-            if forms[0].hasPrefix(placeholder) { forms.append("arn:aws:" + forms[0].dropFirst(placeholder.count)) }
-            // At most two forms: small arrays keep each key once without hashing sets.
-            var names: [String] = [], prefixes: [String] = []
-            for var form in forms {
-                byARN[form, default: []].append(index)
-                let (name, prefix) = form.withUTF8 { bytes in
-                    (Self.lastSegment(bytes, 0..<bytes.count), Self.accountPrefix(bytes, 0..<bytes.count))
+            isNamed[index] = graph.principals[index].explicitName != nil
+            arn.withUTF8 { bytes in
+                let name = Self.key(bytes, Self.lastSegment(bytes, 0..<bytes.count))
+                let prefix = Self.accountPrefix(bytes, 0..<bytes.count).map { Self.key(bytes, $0) }
+                byARN.add(Self.key(bytes, 0..<bytes.count), index)
+                byName.add(name, index)
+                if let prefix { byAccountPrefix.add(prefix, index) }
+                // The ARN with `arn:aws:` for the partition placeholder, as patterns spell it:
+                // its name is the same, its account prefix may differ (an `add` of a value that
+                // ends the key's list already is skipped).
+                guard Self.hasPrefix(bytes, placeholder) else { return }
+                (partition + bytes[placeholder.count...]).withUnsafeBufferPointer { bytes in
+                    byARN.add(Self.key(bytes, 0..<bytes.count), index)
+                    if let other = Self.accountPrefix(bytes, 0..<bytes.count).map({ Self.key(bytes, $0) }), other != prefix {
+                        byAccountPrefix.add(other, index)
+                    }
                 }
-                if !names.contains(name) { names.append(name) }
-                if let prefix, !prefixes.contains(prefix) { prefixes.append(prefix) }
             }
-            for name in names { byName[name, default: []].append(index) }
-            for prefix in prefixes { byAccountPrefix[prefix, default: []].append(index) }
+            arns[index] = arn
         }
+    }
+
+    /// A hash of `bytes[range]` lower-cased (ASCII): FNV-1a, enough for an index whose matches
+    /// are checked anyway.
+    static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in range {
+            hash = (hash ^ UInt64(ASCII.lower(bytes[i]))) &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    /// Whether `bytes` lower-cased (ASCII) starts with `prefix` (lower-case).
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        bytes.count >= prefix.count && prefix.indices.allSatisfy { ASCII.lower(bytes[$0]) == prefix[$0] }
     }
 
     /// Characters after which the index cannot say what a pattern matches: wildcards, and
@@ -584,22 +621,20 @@ private struct RoleIndex {
         c == UInt8(ascii: "*") || c == UInt8(ascii: "?") || c == UInt8(ascii: "$") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
     }
 
-    /// The text of `bytes[range]` after its last `/` (all of it without one). Cut at ASCII
-    /// bytes of UTF-8, so at scalar boundaries.
-    static func lastSegment(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+    /// The part of `range` after its last `/` (all of it without one). Cut at ASCII bytes of
+    /// UTF-8, so at scalar boundaries.
+    static func lastSegment(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
         var start = range.upperBound
         while start > range.lowerBound, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<range.upperBound]), as: UTF8.self)
+        return start..<range.upperBound
     }
 
-    /// The text of `bytes[range]` up to and including its fifth `:`, or nil with fewer.
-    static func accountPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
+    /// The part of `range` up to and including its fifth `:`, or nil with fewer.
+    static func accountPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
         var colons = 0
         for i in range where bytes[i] == UInt8(ascii: ":") {
             colons += 1
-            if colons == 5 {
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[range.lowerBound...i]), as: UTF8.self)
-            }
+            if colons == 5 { return range.lowerBound..<(i + 1) }
         }
         return nil
     }
@@ -607,32 +642,85 @@ private struct RoleIndex {
     /// The roles, in index order, whose ARN one of the statement's resource patterns may match.
     func candidates(for statement: Statement) -> [Int] {
         if statement.isNotResource { return all }
-        var found = Set<Int>()
+        var found: [Int]? = nil
+        var more = Set<Int>()
         for resource in statement.resources {
-            var pattern = resource.value.lowercased()
-            // A match ends with the text after the last wildcard and starts with the text before
-            // the first: when those fix the role name or the account, look only there.
-            let cut: (name: String?, prefix: String?)? = pattern.withUTF8 { bytes in
-                guard let open = bytes.lastIndex(where: Self.isOpen) else { return nil }
+            var pattern = resource.value
+            let roles: [Int]? = pattern.withUTF8 { bytes in
+                // A match ends with the text after the last wildcard and starts with the text before
+                // the first: when those fix the role name or the account, look only there.
+                guard let open = bytes.lastIndex(where: Self.isOpen) else {
+                    // No wildcard: the pattern names one ARN.
+                    return byARN.values(Self.key(bytes, 0..<bytes.count))
+                }
                 let tail = (open + 1)..<bytes.count
                 let head = 0..<(bytes.firstIndex(where: Self.isOpen) ?? bytes.count)
-                return (bytes[tail].contains(UInt8(ascii: "/")) ? Self.lastSegment(bytes, tail) : nil, Self.accountPrefix(bytes, head))
+                let named = bytes[tail].contains(UInt8(ascii: "/")) ? byName.list(Self.key(bytes, Self.lastSegment(bytes, tail))) : nil
+                let inAccount = Self.accountPrefix(bytes, head).map { byAccountPrefix.list(Self.key(bytes, $0)) }
+                switch (named, inAccount) {
+                case let (named?, inAccount?):
+                    return named.count <= inAccount.count ? byName.values(named) : byAccountPrefix.values(inAccount)
+                case let (named?, nil): return byName.values(named)
+                case let (nil, inAccount?): return byAccountPrefix.values(inAccount)
+                case (nil, nil): return nil
+                }
             }
-            guard let cut else {
-                // No wildcard: the pattern names one ARN.
-                found.formUnion(byARN[pattern] ?? [])
-                continue
-            }
-            let named = cut.name.map { byName[$0] ?? [] }
-            let inAccount = cut.prefix.map { byAccountPrefix[$0] ?? [] }
-            switch (named, inAccount) {
-            case let (named?, inAccount?): found.formUnion(named.count <= inAccount.count ? named : inAccount)
-            case let (named?, nil): found.formUnion(named)
-            case let (nil, inAccount?): found.formUnion(inAccount)
-            case (nil, nil): return all
-            }
+            guard let roles else { return all }
+            // One pattern (the usual case): its list, already in index order.
+            if found == nil { found = roles } else { more.formUnion(roles) }
         }
-        return found.sorted()
+        guard var found else { return [] }
+        if !more.isEmpty {
+            more.formUnion(found)
+            found = more.sorted()
+        }
+        return found
+    }
+}
+
+/// Lists of principal indexes by a 64-bit key, for an index with many keys of one or a few
+/// values each: one dictionary of list ends and one shared array of links, instead of an array
+/// allocated per key.
+private struct KeyedLists {
+    /// A list: its last link and how many values it has.
+    struct List {
+        var last: Int32
+        var count: Int32
+    }
+
+    private var ends: [UInt64: List] = [:]
+    /// `values[i]` and the link before it in the same list (`-1` at the list's start).
+    private var links: [(value: Int32, previous: Int32)] = []
+
+    /// Adds `value` to the end of `key`'s list, unless it ends the list already (values are
+    /// added in increasing order: a value's two forms can share a key).
+    mutating func add(_ key: UInt64, _ value: Int) {
+        let position = Int32(links.count)
+        let end = ends[key]
+        if let end, links[Int(end.last)].value == Int32(truncatingIfNeeded: value) { return }
+        links.append((Int32(truncatingIfNeeded: value), end?.last ?? -1))
+        ends[key] = List(last: position, count: (end?.count ?? 0) + 1)
+    }
+
+    /// The list of `key` (empty when there is none).
+    func list(_ key: UInt64) -> List {
+        ends[key] ?? List(last: -1, count: 0)
+    }
+
+    /// The values of `key`'s list, in the order they were added.
+    func values(_ key: UInt64) -> [Int] { values(list(key)) }
+
+    /// The values of `list` (one of this index's), in the order they were added.
+    func values(_ list: List) -> [Int] {
+        var result = [Int](repeating: 0, count: Int(list.count))
+        var position = list.last
+        var i = result.count
+        while position >= 0, i > 0 {
+            i -= 1
+            result[i] = Int(links[Int(position)].value)
+            position = links[Int(position)].previous
+        }
+        return result
     }
 }
 
@@ -640,7 +728,17 @@ extension Statement {
     /// A key that is equal for statements whose resource element is the same: all that
     /// `mayCover(roleArn:)` reads (values, whether symbolic, NotResource), each value length-prefixed.
     fileprivate var resourceIndexKey: String {
-        (isNotResource ? "!" : "") + resources.map { "\($0.isSymbolic ? "s" : "l")\($0.value.utf8.count):\($0.value)" }.joined()
+        let resources = self.resources
+        // One literal resource (the usual case): the value after a marker no other key starts with.
+        if resources.count == 1, !isNotResource, !resources[0].isSymbolic { return "=" + resources[0].value }
+        var key = isNotResource ? "!" : ""
+        for resource in resources {
+            key += resource.isSymbolic ? "s" : "l"
+            key += String(resource.value.utf8.count)
+            key += ":"
+            key += resource.value
+        }
+        return key
     }
 }
 
