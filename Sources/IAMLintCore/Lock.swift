@@ -10,7 +10,7 @@ import Darwin
 /// Foundation, ICU included, and add milliseconds to every process start), so the few shared caches
 /// use this.
 public final class Lock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     /// A recursive lock may be taken again by the thread that holds it.
     public init(recursive: Bool = false) {
@@ -38,4 +38,28 @@ public final class Lock: @unchecked Sendable {
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
+}
+
+/// A pthread condition variable, waited on while holding a `Lock`.
+public final class Condition: @unchecked Sendable {
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+    public init() {
+        condition = .allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deinitialize(count: 1)
+        condition.deallocate()
+    }
+
+    /// Releases `lock` (which the caller holds), sleeps until a `broadcast`, and takes `lock`
+    /// again. Wake-ups can be spurious: wait in a loop that tests what is waited for.
+    public func wait(holding lock: Lock) { pthread_cond_wait(condition, lock.mutex) }
+
+    /// Wakes every thread waiting.
+    public func broadcast() { pthread_cond_broadcast(condition) }
 }

@@ -14,7 +14,11 @@ import IAMLintCore
 public final class Timings: @unchecked Sendable {
     public struct Entry: Sendable, Equatable {
         public var label: String
+        /// Wall time.
         public var seconds: Double
+        /// CPU time of the thread that ran it (for a stage that runs several threads, the
+        /// calling thread's only).
+        public var threadSeconds: Double
     }
 
     private let lock = Lock()
@@ -32,43 +36,49 @@ public final class Timings: @unchecked Sendable {
     }
 
     /// Seconds on a monotonic clock.
-    public static func now() -> Double {
+    public static func now() -> Double { seconds(CLOCK_MONOTONIC) }
+
+    /// CPU seconds of the calling thread.
+    public static func threadTime() -> Double { seconds(CLOCK_THREAD_CPUTIME_ID) }
+
+    private static func seconds(_ clock: clockid_t) -> Double {
         var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
+        clock_gettime(clock, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// Runs `body`, recording its wall time as the stage `label`.
     public func stage<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
-        let start = Self.now()
-        defer { record(Entry(label: label, seconds: Self.now() - start), rule: false) }
-        return try body()
+        try measure(label, rule: false, body)
     }
 
     /// Runs `body`, recording its wall time as the rule `label` (rules may run on several threads).
     public func rule<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
-        let start = Self.now()
-        defer { record(Entry(label: label, seconds: Self.now() - start), rule: true) }
-        return try body()
+        try measure(label, rule: true, body)
     }
 
-    private func record(_ entry: Entry, rule: Bool) {
-        lock.withLock {
-            if rule { ruleEntries.append(entry) } else { stageEntries.append(entry) }
+    private func measure<T>(_ label: String, rule: Bool, _ body: () throws -> T) rethrows -> T {
+        let start = Self.now(), startCPU = Self.threadTime()
+        defer {
+            let entry = Entry(label: label, seconds: Self.now() - start, threadSeconds: Self.threadTime() - startCPU)
+            lock.withLock {
+                if rule { ruleEntries.append(entry) } else { stageEntries.append(entry) }
+            }
         }
+        return try body()
     }
 
     /// The table printed for `IAMLINT_TIMING`: every stage, then the `limit` slowest rules.
     public func table(limit: Int = 15) -> String {
+        func ms(_ seconds: Double) -> String { String((seconds * 10_000).rounded() / 10).leftPadding(to: 10) }
         func row(_ entry: Entry) -> String {
-            let ms = (entry.seconds * 10_000).rounded() / 10
-            return "  \(entry.label.padding(to: 40)) \(String(ms).leftPadding(to: 10)) ms\n"
+            "  \(entry.label.padding(to: 32)) \(ms(entry.seconds)) ms \(ms(entry.threadSeconds)) ms\n"
         }
-        var text = "stage (wall time)\n"
+        var text = "stage                                    wall time   thread CPU\n"
         for entry in stages { text += row(entry) }
         let slowest = rules.prefix(limit)
         if !slowest.isEmpty {
-            text += "slowest rules (wall time, on their own thread)\n"
+            text += "slowest rules\n"
             for entry in slowest { text += row(entry) }
         }
         return text

@@ -9,27 +9,39 @@ public protocol DerivedFact {
 /// The derived facts of one graph: each is computed on first use and kept with the graph, so
 /// that rules sharing a question pay for it once per scan.
 ///
-/// The computation runs outside the lock (it may ask for other facts); should two threads compute
-/// the same fact at once, the first result stored is the one every caller gets. A computation
-/// must be a pure function of the graph.
+/// The computation runs outside the lock (it may ask for other facts). A thread that asks for a
+/// fact another thread is computing waits for that result rather than computing it again (rules
+/// run side by side, and the largest facts, such as the assume steps of an organisation, cost as
+/// much as several rules). A computation must be a pure function of the graph, and facts must not
+/// depend on each other in a cycle.
 public final class DerivedFacts: @unchecked Sendable {
     private let lock = Lock()
+    private let computed = Condition()
     private var values: [ObjectIdentifier: Any] = [:]
+    private var computing: Set<ObjectIdentifier> = []
 
     public init() {}
 
     public func value<Fact: DerivedFact>(_ fact: Fact.Type, compute: () -> Fact.Value) -> Fact.Value {
         let key = ObjectIdentifier(fact)
         lock.lock()
-        let stored = values[key]
+        while true {
+            if let stored = values[key] as? Fact.Value {
+                lock.unlock()
+                return stored
+            }
+            guard computing.contains(key) else { break }
+            computed.wait(holding: lock)
+        }
+        computing.insert(key)
         lock.unlock()
-        if let stored = stored as? Fact.Value { return stored }
-        let computed = compute()
+        let value = compute()
         lock.lock()
-        defer { lock.unlock() }
-        if let stored = values[key] as? Fact.Value { return stored }
-        values[key] = computed
-        return computed
+        values[key] = value
+        computing.remove(key)
+        lock.unlock()
+        computed.broadcast()
+        return value
     }
 }
 
