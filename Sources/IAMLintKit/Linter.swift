@@ -145,7 +145,7 @@ public struct Linter: Sendable {
             }
             return Account(name: account.name, id: account.id, isIdentity: account.isIdentity, provenance: provenance)
         }
-        let graph = measure("graph") { IAMGraph(fragments: fragments, accounts: namedAccounts) }
+        let graph = measure("graph") { IAMGraph(fragments: fragments, accounts: namedAccounts, threads: threads) }
         let checked = check(graph) { display in
             let absolute = display.hasPrefix("/") ? display : "\(base)/\(display)"
             return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
@@ -225,58 +225,17 @@ public struct Linter: Sendable {
     /// Runs the graph rules, on up to `threads` threads (rules only read the graph), and returns
     /// their findings in rule order, as a sequential run gives them.
     private func runGraphRules(_ rules: [(metadata: RuleMetadata, rule: any Rule)], _ graph: IAMGraph) -> [Finding] {
-        let threads = configuration.threads > 0 ? configuration.threads : ProcessInfo.processInfo.activeProcessorCount
-        if threads <= 1 || rules.count < 2 {
-            return rules.flatMap { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }
-        }
-        let results = UnsafeMutableBufferPointer<[Finding]>.allocate(capacity: rules.count)
-        results.initialize(repeating: [])
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        let next = ManagedAtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: min(threads, rules.count)) { _ in
-            while true {
-                let i = next.increment()
-                if i >= rules.count { break }
-                results[i] = run(rules[i].rule, rules[i].metadata, RuleContext(graph: graph, metadata: rules[i].metadata))
-            }
-        }
-        return results.flatMap { $0 }
+        Parallel.map(rules, threads: threads) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }.flatMap { $0 }
+    }
+
+    /// The threads to use: `--threads`, or one per core.
+    private var threads: Int {
+        configuration.threads > 0 ? configuration.threads : ProcessInfo.processInfo.activeProcessorCount
     }
 
     private func prefix(_ path: String) -> String { path.hasSuffix("/") ? path : path + "/" }
 
     private func loadAll(_ files: [DiscoveredFile], accounts: [String?], loader: FileLoader) -> [FileLoader.Outcome] {
-        let threads = configuration.threads > 0 ? configuration.threads : ProcessInfo.processInfo.activeProcessorCount
-        if threads <= 1 || files.count < 2 {
-            return zip(files, accounts).map { loader.load($0, account: $1) }
-        }
-        let results = UnsafeMutableBufferPointer<FileLoader.Outcome?>.allocate(capacity: files.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let next = ManagedAtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: min(threads, files.count)) { _ in
-            while true {
-                let i = next.increment()
-                if i >= files.count { break }
-                results[i] = loader.load(files[i], account: accounts[i])
-            }
-        }
-        return results.map { $0! }
-    }
-}
-
-/// A lock-protected counter that hands out file (or rule) indexes to the worker threads.
-final class ManagedAtomicCounter: @unchecked Sendable {
-    private var value = -1
-    private let lock = Lock()
-
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
+        Parallel.map(files.indices, threads: threads) { loader.load(files[$0], account: accounts[$0]) }
     }
 }

@@ -136,7 +136,9 @@ public final class IAMGraph: @unchecked Sendable {
     private var byAccount: [String?: [Int]] = [:]
     private var parametersByFile: [String: [String: Int]] = [:]
 
-    public init(fragments: [GraphFragment], accounts: [Account] = []) {
+    /// Builds the graph of `fragments`; `threads` above one builds parts of it side by side (the
+    /// graph is the same for any number).
+    public init(fragments: [GraphFragment], accounts: [Account] = [], threads: Int = 1) {
         let ordered = fragments.sorted { $0.file < $1.file }
         self.accounts = accounts
         var fileAccounts: [String: String] = [:]
@@ -165,7 +167,7 @@ public final class IAMGraph: @unchecked Sendable {
         }
         membershipGroups = Self.membershipIndex(self)
         managedPolicyIndex = ManagedPolicyIndex(policies)
-        link()
+        link(threads: threads)
         documents = collectDocuments()
         indexEdges()
     }
@@ -330,7 +332,28 @@ public final class IAMGraph: @unchecked Sendable {
         return index
     }
 
-    private func link() {
+    /// Links the graph: grants, trust edges, assume edges. With `threads` above one, the grants
+    /// and the trust edges with the role index are built side by side, then the assume edges of
+    /// contiguous ranges of principals; the results are joined in principal order, so the graph
+    /// is the same for any thread count.
+    private func link(threads: Int) {
+        let (direct, (trust, roles)) = Parallel.both(threads > 1, directGrants, { (self.trustEdgesOfRoles(), RoleIndex(self)) })
+        grants = direct
+        for (index, p) in principals.enumerated() where p.kind == .user {
+            for g in groups(ofUser: index) {
+                for var grant in direct[g] {
+                    grant.viaGroup = g
+                    grants[index].append(grant)
+                }
+            }
+        }
+        trustEdges = trust
+        assumeEdges = assumeEdges(roles: roles, threads: threads)
+    }
+
+    /// Each principal's grants from its own policies and from standalone policies and attachments
+    /// that name it (not yet those of its groups).
+    private func directGrants() -> [[Grant]] {
         // A literal ARN names the same policy from every file: each distinct one is looked up once
         // (an organisation attaches the same few ARNs to thousands of principals).
         var literalArns: [String: (local: Int?, name: String)] = [:]
@@ -388,15 +411,13 @@ public final class IAMGraph: @unchecked Sendable {
                 }
             }
         }
-        grants = direct
-        for (index, p) in principals.enumerated() where p.kind == .user {
-            for g in groups(ofUser: index) {
-                for var grant in direct[g] {
-                    grant.viaGroup = g
-                    grants[index].append(grant)
-                }
-            }
-        }
+        return direct
+    }
+
+    /// The trust edges: each principal of each Allow statement of each role's trust policy that
+    /// lets it assume the role.
+    private func trustEdgesOfRoles() -> [TrustEdge] {
+        var trustEdges: [TrustEdge] = []
         for (index, p) in principals.enumerated() where p.kind == .role {
             for statement in p.trustPolicy?.statements ?? [] where statement.effect == .allow && statement.coversAssumeRole {
                 guard !statement.isNotPrincipal else { continue }
@@ -405,19 +426,34 @@ public final class IAMGraph: @unchecked Sendable {
                 }
             }
         }
-        assumeEdges = assumeEdgesInChunks().joined()
+        return trustEdges
     }
 
-    /// The assume edges, in order, in lists of at most `AssumeEdgeChunks.size`: a large
-    /// organisation has a million, and one list growing by doubling would hold up to three
-    /// times their size at once, beside the role index.
-    private func assumeEdgesInChunks() -> AssumeEdgeChunks {
-        let roles = RoleIndex(self)
+    /// The fewest principals worth a thread of their own when assume edges are found: below a
+    /// few thousand, starting threads costs more than it saves. (Tests lower it.)
+    nonisolated(unsafe) static var principalsPerThread = 4096
+
+    /// The assume edges, in principal order; with `threads` above one, contiguous ranges of
+    /// principals are worked on side by side.
+    private func assumeEdges(roles: RoleIndex, threads: Int) -> [AssumeEdge] {
+        let count = principals.count
+        let parts = max(1, min(threads, count / Self.principalsPerThread))
+        let bounds = (0...parts).map { $0 * count / parts }
+        let chunks = Parallel.map(0..<parts, threads: parts) { part in
+            assumeEdges(from: bounds[part]..<bounds[part + 1], roles: roles)
+        }
+        return AssumeEdgeChunks.joined(chunks)
+    }
+
+    /// The assume edges from the principals in `range`, in order, in lists of at most
+    /// `AssumeEdgeChunks.size`: a large organisation has a million, and one list growing by
+    /// doubling would hold up to three times their size at once, beside the role index.
+    private func assumeEdges(from range: Range<Int>, roles: RoleIndex) -> AssumeEdgeChunks {
         var edges = AssumeEdgeChunks()
         // The roles each resource element may name: the index narrows them, `mayCover` decides,
         // once per distinct resource element (a group's statement serves all its members).
         var coveredByResources: [String: [Int]] = [:]
-        for index in principals.indices where principals[index].kind != .group {
+        for index in range where principals[index].kind != .group {
             for grant in grants[index] {
                 for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
                     let key = statement.resourceIndexKey
@@ -494,7 +530,7 @@ struct PositionIndex {
 
 /// A list built in chunks of at most `size` items and joined once into a list of exactly its
 /// length, each chunk released as it is copied.
-private struct AssumeEdgeChunks {
+private struct AssumeEdgeChunks: @unchecked Sendable {
     static let size = 1 << 16
     private var chunks: [[AssumeEdge]] = [[]]
     private var count = 0
@@ -508,13 +544,17 @@ private struct AssumeEdgeChunks {
         count += 1
     }
 
-    consuming func joined() -> [AssumeEdge] {
-        if chunks.count == 1 { return chunks[0] }
+    /// The edges of `lists`, in order, in one list of exactly their number.
+    static func joined(_ lists: [AssumeEdgeChunks]) -> [AssumeEdge] {
+        if lists.count == 1 && lists[0].chunks.count == 1 { return lists[0].chunks[0] }
+        var lists = lists
         var all: [AssumeEdge] = []
-        all.reserveCapacity(count)
-        for i in chunks.indices {
-            all += chunks[i]
-            chunks[i] = []
+        all.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        for l in lists.indices {
+            for i in lists[l].chunks.indices {
+                all += lists[l].chunks[i]
+                lists[l].chunks[i] = []
+            }
         }
         return all
     }

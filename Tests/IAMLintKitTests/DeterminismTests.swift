@@ -1,7 +1,7 @@
 import Foundation
 import IAMLintCore
 import IAMLintKit
-import IAMLintModel
+@testable import IAMLintModel
 import XCTest
 
 /// Same input, byte-identical output: whatever the thread count and whatever order the files are
@@ -195,6 +195,28 @@ final class DeterminismTests: XCTestCase {
             }
         }
         XCTAssertFalse(graphs[0].assumeEdges.isEmpty)
+    }
+
+    /// With several threads the graph finds its assume edges in ranges of principals side by
+    /// side: the same edges, in the same order, as one thread.
+    func testGraphBuiltOnSeveralThreadsIsTheSame() throws {
+        let org = try organisation()
+        let saved = IAMGraph.principalsPerThread
+        IAMGraph.principalsPerThread = 5
+        defer { IAMGraph.principalsPerThread = saved }
+        func edges(threads: Int) -> [String] {
+            var configuration = org.configuration
+            configuration.threads = threads
+            let graph = Linter(configuration: configuration).lint([org.root], displayBase: org.root).graph
+            XCTAssertGreaterThan(graph.principals.count, 5 * 4)
+            return graph.assumeEdges.map { "\($0.from)->\($0.role) \($0.statement.provenance.logicalPath)" }
+                + graph.trustEdges.map { "\($0.role)<-\($0.principal.identity) \($0.statement.provenance.logicalPath)" }
+                + graph.grants.enumerated().map { "\($0.offset): \($0.element.map(\.policyName))" }
+        }
+        let one = edges(threads: 1)
+        XCTAssertGreaterThan(one.count, 100)
+        XCTAssertEqual(one, edges(threads: 4))
+        XCTAssertEqual(one, edges(threads: 3))
     }
 
     /// The lookup `IAMGraph` did before it had an index: the first managed policy that matches.

@@ -1,0 +1,62 @@
+import Dispatch
+
+/// Independent work spread over threads, with the results in input order: whatever the number of
+/// threads, the result is the one a plain loop gives.
+public enum Parallel {
+    /// `transform` of each of `items`, in order, on up to `threads` threads; each thread takes
+    /// the next item as it becomes free, so that one slow item does not hold up a fixed share.
+    public static func map<Items: RandomAccessCollection, T>(
+        _ items: Items, threads: Int, _ transform: (Items.Element) -> T
+    ) -> [T] {
+        let count = items.count
+        if threads <= 1 || count < 2 { return items.map(transform) }
+        let indices = Array(items.indices)
+        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        let next = NextIndex()
+        DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
+            while true {
+                let i = next.take()
+                if i >= count { break }
+                results[i] = transform(items[indices[i]])
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// `first()` and `second()`, side by side on two threads when `parallel`.
+    public static func both<A, B>(_ parallel: Bool, _ first: () -> A, _ second: () -> B) -> (A, B) {
+        guard parallel else { return (first(), second()) }
+        let a = UnsafeMutablePointer<A?>.allocate(capacity: 1)
+        let b = UnsafeMutablePointer<B?>.allocate(capacity: 1)
+        a.initialize(to: nil)
+        b.initialize(to: nil)
+        defer {
+            a.deinitialize(count: 1)
+            b.deinitialize(count: 1)
+            a.deallocate()
+            b.deallocate()
+        }
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { a.pointee = first() } else { b.pointee = second() }
+        }
+        return (a.pointee!, b.pointee!)
+    }
+}
+
+/// Hands out the indexes 0, 1, 2, ... to the threads of `Parallel.map`, each once.
+private final class NextIndex: @unchecked Sendable {
+    private var value = -1
+    private let lock = Lock()
+
+    func take() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
+}
