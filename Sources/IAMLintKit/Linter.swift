@@ -223,9 +223,11 @@ public struct Linter: Sendable {
     }
 
     /// Runs the graph rules, on up to `threads` threads (rules only read the graph), and returns
-    /// their findings in rule order, as a sequential run gives them.
+    /// their findings in rule order, as a sequential run gives them. Rules with neighbouring codes
+    /// share analyses of the graph (the assume steps, the trust gates): taking rules from both
+    /// ends of the list keeps two threads from waiting for the same analysis at the same time.
     private func runGraphRules(_ rules: [(metadata: RuleMetadata, rule: any Rule)], _ graph: IAMGraph) -> [Finding] {
-        Parallel.map(rules, threads: threads) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }.flatMap { $0 }
+        Parallel.map(rules, threads: threads, order: .fromBothEnds) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }.flatMap { $0 }
     }
 
     /// The threads to use: `--threads`, or one per core.
