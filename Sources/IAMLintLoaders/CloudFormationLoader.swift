@@ -211,7 +211,7 @@ private struct ResourceReader {
             path: properties["Path"]?.text?.value ?? "/", provenance: provenance)
         if kind == .role, let trust = properties.entry("AssumeRolePolicyDocument") {
             principal.trustPolicy = PolicyParser.parse(
-                trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range))
+                trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range), purpose: .trust)
         }
         principal.inlinePolicies = inlinePolicies()
         principal.managedPolicyArns = properties["ManagedPolicyArns"]?.texts ?? []
@@ -244,7 +244,7 @@ private struct ResourceReader {
 
     private func document() -> PolicyDocument {
         let value = properties["PolicyDocument"] ?? .map([], provenance.range)
-        return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range))
+        return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range), purpose: .identity)
     }
 
     private func inlinePolicies() -> [NamedPolicy] {
@@ -255,7 +255,7 @@ private struct ResourceReader {
             let name = item["PolicyName"]?.text?.value ?? "Policies[\(index)]"
             // `Properties.Policies[index].PolicyDocument`, as two shared steps.
             let prov = provenance.child("Properties.Policies", index: index, range: item.range).child("PolicyDocument", range: doc.range)
-            result.append(NamedPolicy(name: name, document: PolicyParser.parse(doc, provenance: prov)))
+            result.append(NamedPolicy(name: name, document: PolicyParser.parse(doc, provenance: prov, purpose: .identity)))
         }
         return result
     }

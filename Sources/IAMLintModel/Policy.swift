@@ -281,7 +281,7 @@ public struct Statement: Sendable {
         @exclusivity(unchecked) var principals: [PrincipalEntry]
         @exclusivity(unchecked) var conditions: [ConditionClause]
         @exclusivity(unchecked) var provenance: Provenance
-        @exclusivity(unchecked) var source: Value? = nil
+        @exclusivity(unchecked) var negatedElementKeys: NegatedElementKeys? = nil
         /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
         /// written under `StatementFacts.lock`, emptied by any change, never copied.
         @exclusivity(unchecked) var facts: [ObjectIdentifier: Any] = [:]
@@ -313,8 +313,20 @@ public struct Statement: Sendable {
                 isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
                 conditions: conditions, provenance: provenance
             )
-            copy.source = source
+            copy.negatedElementKeys = negatedElementKeys
             return copy
+        }
+    }
+
+    /// Where the `NotAction` and `NotResource` keys are written, kept apart from `Storage`
+    /// (few statements have either). Never changed once made.
+    private final class NegatedElementKeys: Sendable {
+        let notAction: SourceRange?
+        let notResource: SourceRange?
+
+        init(notAction: SourceRange?, notResource: SourceRange?) {
+            self.notAction = notAction
+            self.notResource = notResource
         }
     }
 
@@ -407,13 +419,18 @@ public struct Statement: Sendable {
         _modify { yield &unique().provenance }
     }
 
-    /// The statement as written (after intrinsic resolution), for rules that check the grammar
-    /// itself: element names, their ranges and values the fields above normalise away. Nil for
-    /// statements built in code.
-    public var source: Value? {
-        get { storage.source }
-        set { unique().source = newValue }
-        _modify { yield &unique().source }
+    /// Where the `NotAction` key is written, when the parser read the statement's actions from
+    /// one (`isNotAction`); nil for statements built in code.
+    public var notActionKeyRange: SourceRange? { storage.negatedElementKeys?.notAction }
+
+    /// Where the `NotResource` key is written, when the parser read the statement's resources
+    /// from one (`isNotResource`); nil for statements built in code.
+    public var notResourceKeyRange: SourceRange? { storage.negatedElementKeys?.notResource }
+
+    /// Records where the parser found the `NotAction` and `NotResource` keys.
+    mutating func setNegatedElementKeys(notAction: SourceRange?, notResource: SourceRange?) {
+        guard notAction != nil || notResource != nil || storage.negatedElementKeys != nil else { return }
+        unique().negatedElementKeys = notAction == nil && notResource == nil ? nil : NegatedElementKeys(notAction: notAction, notResource: notResource)
     }
 
     public init(
@@ -494,8 +511,8 @@ public struct PolicyDocument: Sendable {
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var statements: [Statement]
         @exclusivity(unchecked) var provenance: Provenance
-        @exclusivity(unchecked) var source: Value? = nil
-        @exclusivity(unchecked) var body: Value? = nil
+        @exclusivity(unchecked) var grammarIssues: [PolicyGrammarIssue] = []
+        @exclusivity(unchecked) var size: PolicyDocumentSize? = nil
 
         init(statements: [Statement], provenance: Provenance) {
             self.statements = statements
@@ -504,8 +521,8 @@ public struct PolicyDocument: Sendable {
 
         func copy() -> Storage {
             let copy = Storage(statements: statements, provenance: provenance)
-            copy.source = source
-            copy.body = body
+            copy.grammarIssues = grammarIssues
+            copy.size = size
             return copy
         }
     }
@@ -527,20 +544,22 @@ public struct PolicyDocument: Sendable {
         _modify { yield &unique().provenance }
     }
 
-    /// The document value the parser was given: an object, or the JSON string holding one
-    /// (Terraform's policy attributes). Nil for documents built in code.
-    public var source: Value? {
-        get { storage.source }
-        set { unique().source = newValue }
-        _modify { yield &unique().source }
+    /// How the document as written breaks the policy grammar, found by the parser for the
+    /// purpose it read the document as (`PolicyParser.Purpose`; the document's value is not
+    /// kept): empty for a valid document and for one built in code.
+    public var grammarIssues: [PolicyGrammarIssue] {
+        get { storage.grammarIssues }
+        set { unique().grammarIssues = newValue }
+        _modify { yield &unique().grammarIssues }
     }
 
-    /// The document that was read: `source` itself, or the value parsed from its JSON text. Nil
-    /// when that text is not valid JSON or the document was built in code.
-    public var body: Value? {
-        get { storage.body }
-        set { unique().body = newValue }
-        _modify { yield &unique().body }
+    /// The document's size as IAM counts it against its quotas, measured by the parser on the
+    /// document as written; nil when the whole document is unknown until deployment or it was
+    /// built in code.
+    public var size: PolicyDocumentSize? {
+        get { storage.size }
+        set { unique().size = newValue }
+        _modify { yield &unique().size }
     }
 
     public init(statements: [Statement], provenance: Provenance) {

@@ -3,8 +3,24 @@ import IAMLintCore
 /// Reads a policy document from a resolved value: an object, or a JSON string holding one.
 /// `Statement` may be one object or a list; `Action`, `Resource` and principals a string or a list;
 /// element names are matched case-insensitively as IAM does.
+///
+/// The document's value is not kept: what rules need of the document as written (how it breaks
+/// the grammar, its size, where `NotAction` and `NotResource` are written) is recorded as it is read.
 public enum PolicyParser {
-    public static func parse(_ value: Value, provenance: Provenance) -> PolicyDocument {
+    /// What a document is read as, for the grammar issues that depend on it (a trust policy
+    /// must name principals, an identity policy must name resources).
+    public enum Purpose: Sendable {
+        /// A role's trust policy.
+        case trust
+        /// A policy granting permissions to its holder.
+        case identity
+        /// Not known: the issues of both purposes are kept.
+        case either
+    }
+
+    /// Reads a document. `purpose` must be what the document will be used as: the grammar
+    /// issues of the other purpose are not recorded (`PolicyDocument.grammarIssues`).
+    public static func parse(_ value: Value, provenance: Provenance, purpose: Purpose = .either) -> PolicyDocument {
         var document = value
         if case .string(let text, let range) = value {
             let parsed = JSONParser.parse(text)
@@ -25,8 +41,11 @@ public enum PolicyParser {
             }
         }
         var result = PolicyDocument(statements: statements, provenance: provenance)
-        result.source = value
-        if case .string = document {} else { result.body = document }
+        let body: Value?
+        if case .string = document { body = nil } else { body = document }
+        let issues = PolicyGrammar.issues(source: value, body: body, purpose: purpose)
+        if !issues.isEmpty { result.grammarIssues = issues }
+        result.size = PolicyDocumentSize.measure(value)
         return result
     }
 
@@ -77,7 +96,11 @@ public enum PolicyParser {
             resources: resources, isNotResource: isNotResource,
             principals: principals, isNotPrincipal: isNotPrincipal,
             conditions: conditions, provenance: provenance)
-        statement.source = value
+        if isNotAction || isNotResource {
+            statement.setNegatedElementKeys(
+                notAction: isNotAction ? elements[.notAction]?.keyRange : nil,
+                notResource: isNotResource ? elements[.notResource]?.keyRange : nil)
+        }
         return statement
     }
 

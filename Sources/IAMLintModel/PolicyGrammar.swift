@@ -1,0 +1,340 @@
+import IAMLintCore
+
+/// One way a policy document breaks the IAM policy grammar (AWS rejects it, or reads it
+/// differently from what its author meant), found when the document is parsed: IAM217 reports
+/// them. The parser keeps these facts instead of the document as written, so that the model of a
+/// large organisation does not hold every document's value tree; a valid document has none.
+public struct PolicyGrammarIssue: Sendable {
+    public enum Problem: Sendable {
+        /// A JSON-text document that is not valid JSON.
+        case notJSON
+        /// A document (or an `Fn::If` branch of one) that is a list, not an object.
+        case notObject
+        case empty
+        case unknownDocumentElement(String)
+        /// Version 2008-10-17 with a policy variable, which that version matches literally.
+        case oldVersion(variable: String)
+        case badVersion(String)
+        /// No Version, with a policy variable.
+        case noVersion(variable: String)
+        case noStatement
+        case statementNotObject
+        case unknownStatementElement(String)
+        /// A Sid used before in the same document (`first`: where).
+        case duplicateSid(String, first: SourceRange)
+        case noEffect
+        case badEffect(String)
+        case principalInIdentityPolicy(element: String)
+        case noPrincipal
+        case both(positive: String, negative: String)
+        case noAction
+        case noResource
+        case resourceInTrust(element: String)
+        case malformedARN(String)
+        case unknownOperator(String)
+    }
+
+    /// Which documents an issue holds for: some depend on whether the document is a role's trust
+    /// policy.
+    public enum Scope: Sendable {
+        case any
+        case trustOnly
+        case identityOnly
+    }
+
+    /// The statement an issue is in.
+    public struct StatementSite: Sendable {
+        /// The statement's position in the `Statement` element (alternatives flattened).
+        public var index: Int
+        /// Whether `Statement` is a list (the statement's path is `Statement[index]`) or a
+        /// single statement (`Statement`).
+        public var isList: Bool
+        public var range: SourceRange
+        /// How messages name it: its Sid quoted (`'ReadLogs'`), or its number from 1.
+        public var name: String
+    }
+
+    public var problem: Problem
+    public var scope: Scope
+    /// The statement the issue is in; nil for the document as a whole.
+    public var statement: StatementSite?
+    /// The element the issue is at, as a step of the path below the statement (or the document),
+    /// and its range; nil when the issue is at the statement (or the document) itself.
+    public var element: (key: String, range: SourceRange)?
+
+    init(_ problem: Problem, scope: Scope = .any, statement: StatementSite? = nil, element: (key: String, range: SourceRange)? = nil) {
+        self.problem = problem
+        self.scope = scope
+        self.statement = statement
+        self.element = element
+    }
+
+    /// Whether the issue holds for a trust policy (`isTrust`) or for an identity policy.
+    public func applies(isTrust: Bool) -> Bool {
+        switch scope {
+        case .any: return true
+        case .trustOnly: return isTrust
+        case .identityOnly: return !isTrust
+        }
+    }
+}
+
+/// The grammar checks behind `PolicyGrammarIssue`, run on the document as the parser reads it.
+public enum PolicyGrammar {
+    /// The issues of a document: `source` is the value the parser was given, `body` the document
+    /// read from it (nil when `source` is JSON text that does not hold a document). Issues that
+    /// hold only for the other purpose are left out (a valid identity policy would have a "no
+    /// Principal" issue for each statement, were it a trust policy).
+    static func issues(source: Value, body: Value?, purpose: PolicyParser.Purpose) -> [PolicyGrammarIssue] {
+        var checker = Checker(purpose: purpose)
+        guard let body else {
+            if case .string = source { checker.issues.append(PolicyGrammarIssue(.notJSON)) }
+            return checker.issues
+        }
+        for branch in Checker.branches(body) {
+            guard let entries = branch.mapEntries else {
+                if case .list = branch { checker.issues.append(PolicyGrammarIssue(.notObject)) }
+                continue
+            }
+            checker.checkDocument(branch, entries: entries)
+        }
+        return checker.issues
+    }
+
+    /// The condition operators IAM documents (lower-case), before `IfExists` and set prefixes.
+    static let operators: Set<String> = [
+        "stringequals", "stringnotequals", "stringequalsignorecase", "stringnotequalsignorecase", "stringlike", "stringnotlike",
+        "numericequals", "numericnotequals", "numericlessthan", "numericlessthanequals", "numericgreaterthan", "numericgreaterthanequals",
+        "dateequals", "datenotequals", "datelessthan", "datelessthanequals", "dategreaterthan", "dategreaterthanequals",
+        "bool", "binaryequals", "ipaddress", "notipaddress", "arnequals", "arnlike", "arnnotequals", "arnnotlike", "null",
+    ]
+
+    static let documentElements: Set<String> = ["version", "id", "statement"]
+
+    /// Whether `key` is one of `elements` (lower-case names), ignoring case; no lower-cased copy
+    /// is made for a key that has no upper-case ASCII letter and nothing outside ASCII.
+    static func isElement(_ key: String, of elements: Set<String>) -> Bool {
+        elements.contains(lowercasedIfNeeded(key))
+    }
+
+    /// `key.lowercased()`, without a copy for a key that has no upper-case ASCII letter and
+    /// nothing outside ASCII.
+    static func lowercasedIfNeeded(_ key: String) -> String {
+        let plain = key.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        return plain ? key : key.lowercased()
+    }
+
+    /// Keys a CloudFormation resolver may leave in place (`Fn::…`, `Ref`): not policy elements.
+    static func isIntrinsic(_ key: String) -> Bool {
+        key.hasPrefix("Fn::") || key == "Ref"
+    }
+
+    /// A resource that starts with `arn:` but has fewer than six parts, unless a wildcard in its
+    /// last part may stand for the missing ones (`arn:aws:logs:*`). Unknown values are not judged.
+    static func isMalformedARN(_ text: PolicyText) -> Bool {
+        guard !text.isSymbolic, text.value.hasPrefix("arn:"), ARN(text.value) == nil else { return false }
+        let last = text.value.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
+        return !last.containsUTF8("*")
+    }
+
+    /// The first policy variable (`${aws:username}`, `${saml:sub}`, `${*}`) in any string of the
+    /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`,
+    /// `${ImportValue:…}`) are not variables.
+    static func firstPolicyVariable(in value: Value) -> String? {
+        switch value {
+        case .map(let entries, _):
+            for entry in entries {
+                if let variable = firstPolicyVariable(in: entry.value) { return variable }
+            }
+            return nil
+        case .list(let items, _), .alternatives(let items, _):
+            for item in items {
+                if let variable = firstPolicyVariable(in: item) { return variable }
+            }
+            return nil
+        case .string(let text, _), .symbolic(let text, _):
+            return firstPolicyVariable(inText: text)
+        case .null:
+            return nil
+        }
+    }
+
+    /// The first policy variable in one string.
+    private static func firstPolicyVariable(inText text: String) -> String? {
+        if text.containsUTF8("${") {
+            var rest = Substring(text)
+            while let start = rest.firstRange(of: "${") {
+                let after = rest[start.upperBound...]
+                guard let end = after.firstIndex(of: "}") else { break }
+                let inner = after[..<end]
+                if isPolicyVariable(inner) { return "${\(inner)}" }
+                rest = after[end...]
+            }
+        }
+        return nil
+    }
+
+    static func isPolicyVariable(_ inner: Substring) -> Bool {
+        if inner == "*" || inner == "?" || inner == "$" { return true }
+        guard let colon = inner.firstIndex(of: ":"), colon > inner.startIndex, !inner.containsUTF8("${") else { return false }
+        let prefix = inner[..<colon], key = inner[inner.index(after: colon)...]
+        let prefixIsService = prefix.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "." || $0 == "-" }
+        return prefixIsService && prefix.first?.isLetter == true && !key.isEmpty && !key.hasPrefix(":") && !key.hasPrefix("-")
+    }
+
+    /// True for `StringEquals`, `ForAnyValue:StringLike`, `ArnLikeIfExists`; false for
+    /// `StringEqual`, `NullIfExists`, `ForAllValues:` alone.
+    static func isKnownOperator(_ op: String) -> Bool {
+        var name = op.lowercased()
+        for prefix in ["forallvalues:", "foranyvalue:"] where name.hasPrefix(prefix) {
+            name = String(name.dropFirst(prefix.count))
+            break
+        }
+        if name.hasSuffix("ifexists") {
+            name = String(name.dropLast("ifexists".count))
+            if name == "null" { return false }
+        }
+        return operators.contains(name)
+    }
+
+    typealias Element = StatementElements.Element
+
+    private struct Checker {
+        let purpose: PolicyParser.Purpose
+        var issues: [PolicyGrammarIssue] = []
+
+        init(purpose: PolicyParser.Purpose) {
+            self.purpose = purpose
+        }
+
+        /// Whether issues of `scope` are kept for a document read for `purpose`.
+        func keeps(_ scope: PolicyGrammarIssue.Scope) -> Bool {
+            switch (scope, purpose) {
+            case (.any, _), (_, .either), (.trustOnly, .trust), (.identityOnly, .identity): return true
+            default: return false
+            }
+        }
+
+        static func branches(_ value: Value) -> [Value] {
+            if case .alternatives(let options, _) = value { return options.flatMap(branches) }
+            return [value]
+        }
+
+        mutating func checkDocument(_ body: Value, entries: [ValueEntry]) {
+            if entries.isEmpty {
+                issues.append(PolicyGrammarIssue(.empty))
+                return
+            }
+            for entry in entries where !isElement(entry.key, of: documentElements) && !isIntrinsic(entry.key) {
+                issues.append(PolicyGrammarIssue(.unknownDocumentElement(entry.key), element: (entry.key, entry.keyRange)))
+            }
+            // The policy variables matter only without Version 2012-10-17: searched only then.
+            if let version = body.entry(caseInsensitive: "Version") {
+                for text in version.value.texts where !text.isSymbolic {
+                    if text.value == "2008-10-17" {
+                        if let variable = firstPolicyVariable(in: body) {
+                            issues.append(PolicyGrammarIssue(.oldVersion(variable: variable), element: ("Version", text.range)))
+                        }
+                    } else if text.value != "2012-10-17" {
+                        issues.append(PolicyGrammarIssue(.badVersion(text.value), element: ("Version", text.range)))
+                    }
+                }
+            } else if let variable = firstPolicyVariable(in: body) {
+                issues.append(PolicyGrammarIssue(.noVersion(variable: variable)))
+            }
+            guard let statementEntry = body.entry(caseInsensitive: "Statement") else {
+                issues.append(PolicyGrammarIssue(.noStatement))
+                return
+            }
+            let isList: Bool
+            if case .list = statementEntry.value { isList = true } else { isList = false }
+            var sids: [String: PolicyText] = [:]
+            for (index, item) in statementEntry.value.listItems.enumerated() {
+                switch item {
+                case .null, .symbolic:
+                    continue
+                case .map(let entries, _):
+                    checkStatement(entries, index: index, isList: isList, range: item.range, sids: &sids)
+                default:
+                    let site = PolicyGrammarIssue.StatementSite(index: index, isList: isList, range: item.range, name: "\(index + 1)")
+                    issues.append(PolicyGrammarIssue(.statementNotObject, statement: site))
+                }
+            }
+        }
+
+        mutating func checkStatement(_ entries: [ValueEntry], index: Int, isList: Bool, range: SourceRange, sids: inout [String: PolicyText]) {
+            let elements = StatementElements(entries)
+            // Where the statement is and what it is called are worked out only for an issue.
+            var site: PolicyGrammarIssue.StatementSite?
+            func at() -> PolicyGrammarIssue.StatementSite {
+                if let site { return site }
+                let sid = elements[.sid]?.value.text.flatMap { $0.value.isEmpty ? nil : "'\($0.value)'" }
+                let made = PolicyGrammarIssue.StatementSite(index: index, isList: isList, range: range, name: sid ?? "\(index + 1)")
+                site = made
+                return made
+            }
+            func add(_ problem: PolicyGrammarIssue.Problem, _ scope: PolicyGrammarIssue.Scope = .any, element: (String, SourceRange)? = nil) {
+                guard keeps(scope) else { return }
+                issues.append(PolicyGrammarIssue(problem, scope: scope, statement: at(), element: element))
+            }
+
+            for entry in elements.otherEntries where !isIntrinsic(entry.key) {
+                add(.unknownStatementElement(entry.key), element: (entry.key, entry.keyRange))
+            }
+
+            if let sid = elements[.sid]?.value.text, !sid.isSymbolic, !sid.value.isEmpty {
+                if let first = sids[sid.value] {
+                    add(.duplicateSid(sid.value, first: first.range), element: ("Sid", sid.range))
+                } else {
+                    sids[sid.value] = sid
+                }
+            }
+
+            if let effect = elements[.effect] {
+                for text in effect.value.texts where !text.isSymbolic && text.value != "Allow" && text.value != "Deny" {
+                    add(.badEffect(text.value), element: ("Effect", text.range))
+                }
+            } else {
+                add(.noEffect)
+            }
+
+            // An identity policy must not name principals; a trust policy statement must.
+            for key in [Element.principal, .notPrincipal] {
+                if let entry = elements[key] { add(.principalInIdentityPolicy(element: key.name), .identityOnly, element: (key.name, entry.keyRange)) }
+            }
+            if elements[.principal] == nil && elements[.notPrincipal] == nil {
+                add(.noPrincipal, .trustOnly)
+            }
+
+            for (positive, negative) in [(Element.action, Element.notAction), (.resource, .notResource), (.principal, .notPrincipal)] {
+                if elements[positive] != nil, let both = elements[negative] {
+                    add(.both(positive: positive.name, negative: negative.name), element: (negative.name, both.keyRange))
+                }
+            }
+            if elements[.action] == nil && elements[.notAction] == nil {
+                add(.noAction)
+            }
+
+            // A trust policy must not name resources; an identity policy statement must.
+            for key in [Element.resource, .notResource] {
+                if let entry = elements[key] { add(.resourceInTrust(element: key.name), .trustOnly, element: (key.name, entry.keyRange)) }
+            }
+            if elements[.resource] == nil && elements[.notResource] == nil {
+                add(.noResource, .identityOnly)
+            }
+            for key in [Element.resource, .notResource] {
+                for text in elements[key]?.value.texts ?? [] where isMalformedARN(text) {
+                    add(.malformedARN(text.value), element: (key.name, text.range))
+                }
+            }
+
+            if let condition = elements[.condition] {
+                for block in condition.value.listItems {
+                    for op in block.mapEntries ?? [] where !isKnownOperator(op.key) {
+                        add(.unknownOperator(op.key), element: ("Condition.\(op.key)", op.keyRange))
+                    }
+                }
+            }
+        }
+    }
+}
