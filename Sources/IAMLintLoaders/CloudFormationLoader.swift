@@ -62,6 +62,9 @@ public enum CloudFormationLoader {
         resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
+        // `Resources.<logical id>` as a step of one shared `Resources` path: the id is usually
+        // short enough to be stored inline, where the spelled path would be a string of its own.
+        let resources = Provenance(file: file, logicalPath: "Resources", range: root.range)
         for entry in root["Resources"]?.entries ?? .empty {
             let type: String
             switch Self.resourceType(entry.value["Type"]) {
@@ -76,14 +79,14 @@ public enum CloudFormationLoader {
                 if entry.value.entry("Metadata") != nil {
                     fragment.suppressions += metadataSuppressions(
                         entry.value, lines: lines,
-                        base: Provenance(file: file, logicalPath: "Resources.\(entry.key)", range: entry.keyRange))
+                        base: resources.child(entry.key, range: entry.keyRange))
                 }
                 continue
             case .read(let name):
                 type = name
             }
             let logicalID = entry.key
-            let base = Provenance(file: file, logicalPath: "Resources.\(logicalID)", range: entry.keyRange)
+            let base = resources.child(logicalID, range: entry.keyRange)
             let lines = Self.lines(of: entry)
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
