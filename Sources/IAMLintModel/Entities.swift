@@ -18,13 +18,17 @@ public struct Principal: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
-    // Fields are declared largest first (the small ones last pack together), and the ones few
-    // principals set are kept apart in `Rare`: an organisation holds hundreds of thousands.
+    // The one-byte fields are declared right after `explicitName`, in the padding its 33 bytes
+    // leave before the next 8-byte boundary (152 bytes an object, which malloc rounds to 160;
+    // declared last they made 154, rounded to 176), and the ones few principals set are kept
+    // apart in `Rare`: an organisation holds hundreds of thousands.
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
     // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on
     // the reads (see `Statement`'s storage in Policy.swift).
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var explicitName: PolicyText?
+        @exclusivity(unchecked) var kind: EntityKind
+        @exclusivity(unchecked) var hasLoginProfile: Bool
         @exclusivity(unchecked) var logicalName: String
         @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var trustPolicy: PolicyDocument?
@@ -32,8 +36,6 @@ public struct Principal: Sendable {
         @exclusivity(unchecked) var managedPolicyArns: [PolicyText]
         @exclusivity(unchecked) var groups: [Reference]
         @exclusivity(unchecked) var rare: Rare? = nil
-        @exclusivity(unchecked) var kind: EntityKind
-        @exclusivity(unchecked) var hasLoginProfile: Bool
 
         init(
             kind: EntityKind, explicitName: PolicyText?, logicalName: String,

@@ -62,30 +62,47 @@ public struct Provenance: Sendable, Hashable {
 /// hashing are those of the spelled text.
 struct LogicalPath: Sendable, Hashable {
     /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
-    /// `[index]` when there is one.
-    private final class Step: Sendable {
+    /// `[index]` when there is one (`IndexedStep`).
+    ///
+    /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
+    /// large organisation's model holds a step for every resource, document and statement, and
+    /// most have no index or one spelled into a key short enough to be stored inline
+    /// (`Statement[3]`).
+    private class Step: @unchecked Sendable {
         let parent: Step?
         let key: String
-        let index: Int32?
 
-        init(parent: Step?, key: String, index: Int32?) {
+        init(parent: Step?, key: String) {
             self.parent = parent
             self.key = key
-            self.index = index
         }
 
+        var index: Int32? { nil }
+
         /// The step's own text: `key` or `key[index]`.
-        var component: String {
+        final var component: String {
             guard let index else { return key }
             return "\(key)[\(index)]"
         }
+    }
+
+    /// A step whose `key[index]` is too long to be spelled into an inline key.
+    private final class IndexedStep: Step, @unchecked Sendable {
+        let storedIndex: Int32
+
+        init(parent: Step?, key: String, index: Int32) {
+            storedIndex = index
+            super.init(parent: parent, key: key)
+        }
+
+        override var index: Int32? { storedIndex }
     }
 
     /// Nil for the empty path.
     private let last: Step?
 
     init(_ text: String) {
-        last = text.isEmpty ? nil : Step(parent: nil, key: text, index: nil)
+        last = text.isEmpty ? nil : Step(parent: nil, key: text)
     }
 
     private init(last: Step?) {
@@ -93,11 +110,44 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     func appending(_ key: String, index: Int?) -> LogicalPath {
-        // An index that does not fit 32 bits is spelled into the key instead.
+        // An index that does not fit 32 bits is spelled into the key instead, and so is one
+        // whose spelling fits in an inline string.
         if let index, let small = Int32(exactly: index) {
-            return LogicalPath(last: Step(parent: last, key: key, index: small))
+            if let spelled = Self.inlineSpelling(key, index) { return LogicalPath(last: Step(parent: last, key: spelled)) }
+            return LogicalPath(last: IndexedStep(parent: last, key: key, index: small))
         }
-        return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key, index: nil))
+        return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key))
+    }
+
+    /// `"\(key)[\(index)]"` when it is at most 15 UTF-8 bytes (a `String` stores those inline,
+    /// without an allocation) and `index` is not negative; nil otherwise.
+    private static func inlineSpelling(_ key: String, _ index: Int) -> String? {
+        guard index >= 0 else { return nil }
+        var digits = 1
+        var rest = index / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let count = key.utf8.count + digits + 2
+        guard count <= 15 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
+            var i = 0
+            for byte in key.utf8 {
+                buffer[i] = byte
+                i += 1
+            }
+            buffer[i] = UInt8(ascii: "[")
+            var n = index
+            var k = i + digits
+            while k > i {
+                buffer[k] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                k -= 1
+            }
+            buffer[count - 1] = UInt8(ascii: "]")
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
     }
 
     /// The path as text, spelled as the chain of `Provenance.child` calls would have spelled it.
@@ -554,8 +604,8 @@ public struct PolicyDocument: Sendable {
     }
 
     /// The document's size as IAM counts it against its quotas, measured by the parser on the
-    /// document as written; nil when the whole document is unknown until deployment or it was
-    /// built in code.
+    /// document as written; nil when the whole document is unknown until deployment, for a
+    /// document read as a trust policy (no quota rule measures those) and for one built in code.
     public var size: PolicyDocumentSize? {
         get { storage.size }
         set { unique().size = newValue }

@@ -74,24 +74,29 @@ public struct PolicyDocumentSize: Sendable, Hashable {
         count += 2
         var s = s
         s.withUTF8 { bytes in
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if pseudoParameters, b == UInt8(ascii: "$"), let (length, width) = Self.pseudoParameter(bytes, at: i) {
-                    count += length
-                    i += width
-                    continue
-                }
-                i += 1
-                if b >= 0x80 {
-                    if b & 0xC0 != 0x80 { count += 1 }  // a lead byte: one scalar
-                } else if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-                    continue
-                } else {
-                    count += (b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20) ? 2 : 1
+            Self.weights.withUnsafeBufferPointer { weights in
+                var i = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if pseudoParameters, b == UInt8(ascii: "$"), let (length, width) = Self.pseudoParameter(bytes, at: i) {
+                        count += length
+                        i += width
+                        continue
+                    }
+                    count += Int(weights[Int(b)])
+                    i += 1
                 }
             }
         }
+    }
+
+    /// What each UTF-8 byte adds to the count: a lead byte outside ASCII one (a scalar), a
+    /// continuation byte nothing, white space nothing, `"`, `\` and control characters two
+    /// (escaped), any other ASCII byte one.
+    private static let weights: [UInt8] = (0..<256).map { b -> UInt8 in
+        if b >= 0x80 { return b & 0xC0 == 0x80 ? 0 : 1 }
+        if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { return 0 }
+        return b == 0x22 || b == 0x5C || b < 0x20 ? 2 : 1
     }
 
     /// Known lengths of the pseudo parameters CloudFormation leaves symbolic, as the UTF-8 of

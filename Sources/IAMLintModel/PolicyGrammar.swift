@@ -91,10 +91,10 @@ public enum PolicyGrammar {
             if case .string = source { checker.issues.append(PolicyGrammarIssue(.notJSON)) }
             return checker.issues
         }
-        for branch in Checker.branches(body) {
+        Checker.forEachBranch(body) { branch in
             guard let entries = branch.mapEntries else {
                 if case .list = branch { checker.issues.append(PolicyGrammarIssue(.notObject)) }
-                continue
+                return
             }
             checker.checkDocument(branch, entries: entries)
         }
@@ -124,6 +124,20 @@ public enum PolicyGrammar {
         return plain ? key : key.lowercased()
     }
 
+    /// `isElement(key, of: documentElements)`, on the bytes in place when the key is ASCII.
+    static func isDocumentElement(_ key: String) -> Bool {
+        let decided: Bool?? = key.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            return documentElementNames.contains { name in
+                name.count == bytes.count && zip(name, bytes).allSatisfy { $0 == ASCII.lower($1) }
+            }
+        }
+        if case .some(.some(let isElement)) = decided { return isElement }
+        return isElement(key, of: documentElements)
+    }
+
+    private static let documentElementNames: [[UInt8]] = documentElements.sorted().map { Array($0.utf8) }
+
     /// Keys a CloudFormation resolver may leave in place (`Fn::…`, `Ref`): not policy elements.
     static func isIntrinsic(_ key: String) -> Bool {
         key.hasPrefix("Fn::") || key == "Ref"
@@ -132,7 +146,9 @@ public enum PolicyGrammar {
     /// A resource that starts with `arn:` but has fewer than six parts, unless a wildcard in its
     /// last part may stand for the missing ones (`arn:aws:logs:*`). Unknown values are not judged.
     static func isMalformedARN(_ text: PolicyText) -> Bool {
-        guard !text.isSymbolic, text.value.hasPrefix("arn:"), ARN(text.value) == nil else { return false }
+        // `hasPrefix` compares characters; the bytes `arn:` are needed for it, and are checked first.
+        guard !text.isSymbolic, text.value.utf8.starts(with: "arn:".utf8), text.value.hasPrefix("arn:"),
+              !ARN.isWellFormed(text.value) else { return false }
         let last = text.value.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
         return !last.containsUTF8("*")
     }
@@ -185,6 +201,8 @@ public enum PolicyGrammar {
     /// True for `StringEquals`, `ForAnyValue:StringLike`, `ArnLikeIfExists`; false for
     /// `StringEqual`, `NullIfExists`, `ForAllValues:` alone.
     static func isKnownOperator(_ op: String) -> Bool {
+        let decided: Bool?? = op.utf8.withContiguousStorageIfAvailable(asciiIsKnownOperator)
+        if case .some(.some(let known)) = decided { return known }
         var name = op.lowercased()
         for prefix in ["forallvalues:", "foranyvalue:"] where name.hasPrefix(prefix) {
             name = String(name.dropFirst(prefix.count))
@@ -195,6 +213,37 @@ public enum PolicyGrammar {
             if name == "null" { return false }
         }
         return operators.contains(name)
+    }
+
+    /// `operators` and the set prefixes, as UTF-8.
+    private static let operatorNames: [[UInt8]] = operators.sorted().map { Array($0.utf8) }
+    private static let setPrefixes: [[UInt8]] = [Array("forallvalues:".utf8), Array("foranyvalue:".utf8)]
+    private static let ifExists = Array("ifexists".utf8)
+    private static let null = Array("null".utf8)
+
+    /// `isKnownOperator` of an ASCII operator, on its bytes (folded as `lowercased` folds ASCII);
+    /// nil when a byte is outside ASCII.
+    private static func asciiIsKnownOperator(_ op: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for byte in op where byte >= 0x80 { return nil }
+        func folded(_ i: Int) -> UInt8 { ASCII.lower(op[i]) }
+        func matches(_ name: [UInt8], at start: Int) -> Bool {
+            guard start >= 0, start + name.count <= op.count else { return false }
+            for k in 0..<name.count where folded(start + k) != name[k] { return false }
+            return true
+        }
+        var start = 0
+        var end = op.count
+        for prefix in setPrefixes where matches(prefix, at: 0) {
+            start = prefix.count
+            break
+        }
+        if end - start >= ifExists.count, matches(ifExists, at: end - ifExists.count) {
+            end -= ifExists.count
+            if end - start == 4, matches(null, at: start) { return false }
+        }
+        return operatorNames.contains { name in
+            name.count == end - start && matches(name, at: start)
+        }
     }
 
     typealias Element = StatementElements.Element
@@ -220,12 +269,21 @@ public enum PolicyGrammar {
             return [value]
         }
 
+        /// Calls `body` with each of `branches(value)`, without building the array.
+        static func forEachBranch(_ value: Value, _ body: (Value) -> Void) {
+            if case .alternatives(let options, _) = value {
+                for option in options { forEachBranch(option, body) }
+            } else {
+                body(value)
+            }
+        }
+
         mutating func checkDocument(_ body: Value, entries: [ValueEntry]) {
             if entries.isEmpty {
                 issues.append(PolicyGrammarIssue(.empty))
                 return
             }
-            for entry in entries where !isElement(entry.key, of: documentElements) && !isIntrinsic(entry.key) {
+            for entry in entries where !isDocumentElement(entry.key) && !isIntrinsic(entry.key) {
                 issues.append(PolicyGrammarIssue(.unknownDocumentElement(entry.key), element: (entry.key, entry.keyRange)))
             }
             // The policy variables matter only without Version 2012-10-17: searched only then.
@@ -278,7 +336,7 @@ public enum PolicyGrammar {
                 issues.append(PolicyGrammarIssue(problem, scope: scope, statement: at(), element: element))
             }
 
-            for entry in elements.otherEntries where !isIntrinsic(entry.key) {
+            for entry in elements.otherEntries where !isIntrinsic(entry.key) {  // empty unless `hasOtherEntries`
                 add(.unknownStatementElement(entry.key), element: (entry.key, entry.keyRange))
             }
 
@@ -291,42 +349,51 @@ public enum PolicyGrammar {
             }
 
             if let effect = elements[.effect] {
-                for text in effect.value.texts where !text.isSymbolic && text.value != "Allow" && text.value != "Deny" {
-                    add(.badEffect(text.value), element: ("Effect", text.range))
+                effect.value.forEachText { text in
+                    if !text.isSymbolic && text.value != "Allow" && text.value != "Deny" {
+                        add(.badEffect(text.value), element: ("Effect", text.range))
+                    }
                 }
             } else {
                 add(.noEffect)
             }
 
             // An identity policy must not name principals; a trust policy statement must.
-            for key in [Element.principal, .notPrincipal] {
-                if let entry = elements[key] { add(.principalInIdentityPolicy(element: key.name), .identityOnly, element: (key.name, entry.keyRange)) }
-            }
-            if elements[.principal] == nil && elements[.notPrincipal] == nil {
+            let principal = elements[.principal], notPrincipal = elements[.notPrincipal]
+            if let entry = principal { add(.principalInIdentityPolicy(element: Element.principal.name), .identityOnly, element: (Element.principal.name, entry.keyRange)) }
+            if let entry = notPrincipal { add(.principalInIdentityPolicy(element: Element.notPrincipal.name), .identityOnly, element: (Element.notPrincipal.name, entry.keyRange)) }
+            if principal == nil && notPrincipal == nil {
                 add(.noPrincipal, .trustOnly)
             }
 
-            for (positive, negative) in [(Element.action, Element.notAction), (.resource, .notResource), (.principal, .notPrincipal)] {
-                if elements[positive] != nil, let both = elements[negative] {
-                    add(.both(positive: positive.name, negative: negative.name), element: (negative.name, both.keyRange))
+            let action = elements[.action], notAction = elements[.notAction]
+            let resource = elements[.resource], notResource = elements[.notResource]
+            // A statement takes one of each pair.
+            func both(_ positive: Element, _ hasPositive: Bool, _ negative: Element, _ negativeEntry: ValueEntry?) {
+                if hasPositive, let entry = negativeEntry {
+                    add(.both(positive: positive.name, negative: negative.name), element: (negative.name, entry.keyRange))
                 }
             }
-            if elements[.action] == nil && elements[.notAction] == nil {
+            both(.action, action != nil, .notAction, notAction)
+            both(.resource, resource != nil, .notResource, notResource)
+            both(.principal, principal != nil, .notPrincipal, notPrincipal)
+            if action == nil && notAction == nil {
                 add(.noAction)
             }
 
             // A trust policy must not name resources; an identity policy statement must.
-            for key in [Element.resource, .notResource] {
-                if let entry = elements[key] { add(.resourceInTrust(element: key.name), .trustOnly, element: (key.name, entry.keyRange)) }
-            }
-            if elements[.resource] == nil && elements[.notResource] == nil {
+            if let entry = resource { add(.resourceInTrust(element: Element.resource.name), .trustOnly, element: (Element.resource.name, entry.keyRange)) }
+            if let entry = notResource { add(.resourceInTrust(element: Element.notResource.name), .trustOnly, element: (Element.notResource.name, entry.keyRange)) }
+            if resource == nil && notResource == nil {
                 add(.noResource, .identityOnly)
             }
-            for key in [Element.resource, .notResource] {
-                for text in elements[key]?.value.texts ?? [] where isMalformedARN(text) {
-                    add(.malformedARN(text.value), element: (key.name, text.range))
+            func malformedARNs(_ key: Element, _ entry: ValueEntry?) {
+                entry?.value.forEachText { text in
+                    if isMalformedARN(text) { add(.malformedARN(text.value), element: (key.name, text.range)) }
                 }
             }
+            malformedARNs(.resource, resource)
+            malformedARNs(.notResource, notResource)
 
             if let condition = elements[.condition] {
                 for block in condition.value.listItems {

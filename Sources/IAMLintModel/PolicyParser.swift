@@ -45,7 +45,8 @@ public enum PolicyParser {
         if case .string = document { body = nil } else { body = document }
         let issues = PolicyGrammar.issues(source: value, body: body, purpose: purpose)
         if !issues.isEmpty { result.grammarIssues = issues }
-        result.size = PolicyDocumentSize.measure(value)
+        // IAM219 counts identity policies only: a trust policy's size is not measured.
+        if purpose != .trust { result.size = PolicyDocumentSize.measure(value) }
         return result
     }
 
@@ -175,6 +176,33 @@ public struct ARN: Sendable, Hashable {
         guard fields.count == 4 else { return nil }
         fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
         return (fields, bytes.count > 4 && bytes[4] >= 0x80)
+    }
+
+    /// Whether `ARN(text)` is not nil, decided without building the fields when the text is ASCII
+    /// after `arn:`.
+    public static func isWellFormed(_ text: String) -> Bool {
+        var copy = text
+        let decided: Bool? = copy.withUTF8 { bytes in
+            guard bytes.count >= 4, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
+                  bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":") else { return false }
+            // The colons `split` would cut at: outside `${…}`, at most four.
+            var depth = 0
+            var previous = UInt8(ascii: ":")
+            var colons = 0
+            var i = 4
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { depth += 1 }
+                if c == UInt8(ascii: "}") && depth > 0 { depth -= 1 }
+                if c == UInt8(ascii: ":") && depth == 0 && colons < 4 { colons += 1 }
+                previous = c
+                i += 1
+            }
+            guard colons == 4 else { return false }
+            // A byte outside ASCII right after `arn:`: `init` asks `hasPrefix`, which compares characters.
+            return bytes.count > 4 && bytes[4] >= 0x80 ? nil : true
+        }
+        return decided ?? (ARN(text) != nil)
     }
 
     /// True for a 12-digit account id (`count == 12 && allSatisfy(\.isNumber)`, as characters).

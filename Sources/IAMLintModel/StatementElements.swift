@@ -29,11 +29,17 @@ public struct StatementElements {
     private let entries: [ValueEntry]
     /// The position in `entries` of each element's entry, by `Element.rawValue`; -1 for none.
     private var positions = (-1, -1, -1, -1, -1, -1, -1, -1, -1)
+    /// Whether an entry names no element (`otherEntries` is not empty).
+    public private(set) var hasOtherEntries = false
 
     public init(_ entries: [ValueEntry]) {
         self.entries = entries
         for (index, entry) in entries.enumerated() {
-            if let element = Self.element(named: entry.key) { set(element, index) }
+            if let element = Self.element(named: entry.key) {
+                set(element, index)
+            } else {
+                hasOtherEntries = true
+            }
         }
     }
 
@@ -55,7 +61,8 @@ public struct StatementElements {
 
     /// The entries that name no element, in order.
     public var otherEntries: [ValueEntry] {
-        entries.filter { Self.element(named: $0.key) == nil }
+        guard hasOtherEntries else { return [] }
+        return entries.filter { Self.element(named: $0.key) == nil }
     }
 
     private mutating func set(_ element: Element, _ position: Int) {

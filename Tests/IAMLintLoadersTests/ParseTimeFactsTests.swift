@@ -67,6 +67,11 @@ final class ParseTimeFactsTests: XCTestCase {
         XCTAssertEqual(text.size, PolicyDocumentSize(count: json.filter { $0 != " " }.count, estimated: false))
         // As a value: serialised as minified JSON, which here is the same text.
         XCTAssertEqual(try document(json, purpose: .identity).size, text.size)
+        // No quota rule measures trust policies.
+        XCTAssertNil(try document(json, purpose: .trust).size)
+        // Escapes count twice, white space and continuation bytes not at all.
+        let escaped = Value.list([.string("a \"b\"\\\u{1}\u{E9}\t", .fileStart)], .fileStart)
+        XCTAssertEqual(PolicyParser.parse(escaped, provenance: base).size?.count, 2 + 2 + 1 + 2 + 1 + 2 + 2 + 2 + 1)
         let symbolic = Value.map([ValueEntry(key: "Id", keyRange: .fileStart, value: .symbolic("${AWS::AccountId}", .fileStart))], .fileStart)
         XCTAssertEqual(PolicyParser.parse(symbolic, provenance: base).size, PolicyDocumentSize(count: 2 + 4 + 1 + 14, estimated: true))
     }
@@ -102,5 +107,35 @@ final class ParseTimeFactsTests: XCTestCase {
         XCTAssertEqual(role.inlinePolicies.first?.document.grammarIssues.count, 0)
         XCTAssertEqual(role.trustPolicy?.provenance.logicalPath, "Resources.Admin.Properties.AssumeRolePolicyDocument")
         XCTAssertEqual(role.path, "/")
+    }
+
+    /// The byte-level fast paths decide as the string forms they stand for.
+    func testFastPathsDecideAsTheStringForms() {
+        let operators = ["StringEquals", "stringequals", "ForAnyValue:StringLike", "FORALLVALUES:ArnLikeIfExists", "NullIfExists",
+                         "Null", "ForAllValues:", "StringEqual", "BoolIfExists", "ifexists", "ForAnyValue:IfExists", "Numericlessthanequals",
+                         "ForAllValues:ForAnyValue:StringLike", "Stringequalsİfexists", "DateGreaterThanEqualsIfExists", ""]
+        for op in operators {
+            var name = op.lowercased()
+            for prefix in ["forallvalues:", "foranyvalue:"] where name.hasPrefix(prefix) {
+                name = String(name.dropFirst(prefix.count))
+                break
+            }
+            var expected = false
+            if name.hasSuffix("ifexists") {
+                name = String(name.dropLast("ifexists".count))
+                expected = name != "null" && PolicyGrammar.operators.contains(name)
+            } else {
+                expected = PolicyGrammar.operators.contains(name)
+            }
+            XCTAssertEqual(PolicyGrammar.isKnownOperator(op), expected, op)
+        }
+        for key in ["Version", "VERSION", "id", "Id", "Statement", "statements", "Versión", "", "Ref", "ID\u{301}"] {
+            XCTAssertEqual(PolicyGrammar.isDocumentElement(key), PolicyGrammar.isElement(key, of: PolicyGrammar.documentElements), key)
+        }
+        let arns = ["arn:aws:s3:::bucket", "arn:aws:s3", "arn:aws:iam::${AWS::AccountId}:role/x", "arn:${AWS::Partition}:iam::1:root",
+                    "arn:aws:iam:${a:b:c}:x", "arn:\u{301}aws:iam::1:root", "arn:aws:iam::1:role/a:b", "arn:", "ar", "arn:a:b:c:d", "arn:a:b:c:"]
+        for arn in arns {
+            XCTAssertEqual(ARN.isWellFormed(arn), ARN(arn) != nil, arn)
+        }
     }
 }
