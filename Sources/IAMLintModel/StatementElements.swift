@@ -89,13 +89,14 @@ public struct StatementElements {
     /// The element an ASCII key names (`.some(nil)` for none); nil when a byte is outside ASCII.
     private static func asciiElement(_ key: UnsafeBufferPointer<UInt8>) -> Element?? {
         for byte in key where byte >= 0x80 { return nil }
+        // By position in `lowered` (the raw values): `allCases` would build an array per call.
         let names = Element.lowered
-        for element in Element.allCases {
-            let name = names[element.rawValue]
+        for index in names.indices {
+            let name = names[index]
             guard name.count == key.count else { continue }
             var k = 0
             while k < key.count, ASCII.lower(key[k]) == name[k] { k += 1 }
-            if k == key.count { return .some(element) }
+            if k == key.count { return .some(Element(rawValue: index)) }
         }
         return .some(nil)
     }
