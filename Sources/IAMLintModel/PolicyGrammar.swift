@@ -85,8 +85,15 @@ public enum PolicyGrammar {
     /// read from it (nil when `source` is JSON text that does not hold a document). Issues that
     /// hold only for the other purpose are left out (a valid identity policy would have a "no
     /// Principal" issue for each statement, were it a trust policy).
-    static func issues(source: Value, body: Value?, purpose: PolicyParser.Purpose) -> [PolicyGrammarIssue] {
+    ///
+    /// `itemElements`: the parser's elements of each item of the document's `Statement` list,
+    /// used when `body` is one object (not `Fn::If` branches), whose items they are.
+    static func issues(source: Value, body: Value?, purpose: PolicyParser.Purpose, itemElements: [StatementElements?] = []) -> [PolicyGrammarIssue] {
         var checker = Checker(purpose: purpose)
+        if let body, case .map(let entries, _) = body {
+            checker.checkDocument(body, entries: entries, itemElements: itemElements)
+            return checker.issues
+        }
         guard let body else {
             if case .string = source { checker.issues.append(PolicyGrammarIssue(.notJSON)) }
             return checker.issues
@@ -278,7 +285,7 @@ public enum PolicyGrammar {
             }
         }
 
-        mutating func checkDocument(_ body: Value, entries: [ValueEntry]) {
+        mutating func checkDocument(_ body: Value, entries: [ValueEntry], itemElements: [StatementElements?] = []) {
             if entries.isEmpty {
                 issues.append(PolicyGrammarIssue(.empty))
                 return
@@ -312,7 +319,8 @@ public enum PolicyGrammar {
                 case .null, .symbolic:
                     continue
                 case .map(let entries, _):
-                    checkStatement(entries, index: index, isList: isList, range: item.range, sids: &sids)
+                    let elements = index < itemElements.count ? itemElements[index] : nil
+                    checkStatement(elements ?? StatementElements(entries), index: index, isList: isList, range: item.range, sids: &sids)
                 default:
                     let site = PolicyGrammarIssue.StatementSite(index: index, isList: isList, range: item.range, name: "\(index + 1)")
                     issues.append(PolicyGrammarIssue(.statementNotObject, statement: site))
@@ -320,8 +328,7 @@ public enum PolicyGrammar {
             }
         }
 
-        mutating func checkStatement(_ entries: [ValueEntry], index: Int, isList: Bool, range: SourceRange, sids: inout [String: PolicyText]) {
-            let elements = StatementElements(entries)
+        mutating func checkStatement(_ elements: StatementElements, index: Int, isList: Bool, range: SourceRange, sids: inout [String: PolicyText]) {
             // Where the statement is and what it is called are worked out only for an issue.
             var site: PolicyGrammarIssue.StatementSite?
             func at() -> PolicyGrammarIssue.StatementSite {
