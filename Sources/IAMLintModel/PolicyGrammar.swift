@@ -271,12 +271,8 @@ public enum PolicyGrammar {
             }
         }
 
-        static func branches(_ value: Value) -> [Value] {
-            if case .alternatives(let options, _) = value { return options.flatMap(branches) }
-            return [value]
-        }
-
-        /// Calls `body` with each of `branches(value)`, without building the array.
+        /// Calls `body` with each branch of a document: the value itself, or each branch of its
+        /// `Fn::If` alternatives (nested ones flattened).
         static func forEachBranch(_ value: Value, _ body: (Value) -> Void) {
             if case .alternatives(let options, _) = value {
                 for option in options { forEachBranch(option, body) }

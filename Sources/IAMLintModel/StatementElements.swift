@@ -2,7 +2,8 @@ import IAMLintCore
 
 /// The elements of a policy statement, found in one pass over its entries: for each, the last
 /// entry whose key names it ignoring case, as `Value.entry(caseInsensitive:)` finds it. The policy
-/// parser reads a statement through it, and IAM217 checks one.
+/// parser reads a statement through it, and hands it to the grammar checks (`PolicyGrammar`,
+/// reported by IAM217).
 public struct StatementElements {
     public enum Element: Int, CaseIterable, Sendable {
         case sid, effect, action, notAction, resource, notResource, principal, notPrincipal, condition
