@@ -62,6 +62,9 @@ public enum CloudFormationLoader {
         resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
+        // `Resources.<logical id>` as a step of one shared `Resources` path: the id is usually
+        // short enough to be stored inline, where the spelled path would be a string of its own.
+        let resources = Provenance(file: file, logicalPath: "Resources", range: root.range)
         for entry in root["Resources"]?.entries ?? .empty {
             let type: String
             switch Self.resourceType(entry.value["Type"]) {
@@ -76,14 +79,14 @@ public enum CloudFormationLoader {
                 if entry.value.entry("Metadata") != nil {
                     fragment.suppressions += metadataSuppressions(
                         entry.value, lines: lines,
-                        base: Provenance(file: file, logicalPath: "Resources.\(entry.key)", range: entry.keyRange))
+                        base: resources.child(entry.key, range: entry.keyRange))
                 }
                 continue
             case .read(let name):
                 type = name
             }
             let logicalID = entry.key
-            let base = Provenance(file: file, logicalPath: "Resources.\(logicalID)", range: entry.keyRange)
+            let base = resources.child(logicalID, range: entry.keyRange)
             let lines = Self.lines(of: entry)
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
@@ -211,7 +214,7 @@ private struct ResourceReader {
             path: properties["Path"]?.text?.value ?? "/", provenance: provenance)
         if kind == .role, let trust = properties.entry("AssumeRolePolicyDocument") {
             principal.trustPolicy = PolicyParser.parse(
-                trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range))
+                trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range), purpose: .trust)
         }
         principal.inlinePolicies = inlinePolicies()
         principal.managedPolicyArns = properties["ManagedPolicyArns"]?.texts ?? []
@@ -244,7 +247,7 @@ private struct ResourceReader {
 
     private func document() -> PolicyDocument {
         let value = properties["PolicyDocument"] ?? .map([], provenance.range)
-        return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range))
+        return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range), purpose: .identity)
     }
 
     private func inlinePolicies() -> [NamedPolicy] {
@@ -255,7 +258,7 @@ private struct ResourceReader {
             let name = item["PolicyName"]?.text?.value ?? "Policies[\(index)]"
             // `Properties.Policies[index].PolicyDocument`, as two shared steps.
             let prov = provenance.child("Properties.Policies", index: index, range: item.range).child("PolicyDocument", range: doc.range)
-            result.append(NamedPolicy(name: name, document: PolicyParser.parse(doc, provenance: prov)))
+            result.append(NamedPolicy(name: name, document: PolicyParser.parse(doc, provenance: prov, purpose: .identity)))
         }
         return result
     }

@@ -477,7 +477,7 @@ private struct TerraformFragmentBuilder {
         switch r.type {
         case "aws_iam_role":
             var role = principal(r, .role, base)
-            if let trust = policyDocument(r, "assume_role_policy") { role.trustPolicy = trust }
+            if let trust = policyDocument(r, "assume_role_policy", purpose: .trust) { role.trustPolicy = trust }
             role.inlinePolicies = inlinePolicies(r)
             role.managedPolicyArns = managedPolicyArns(r)
             role.managedPolicyArnsPath = "managed_policy_arns"
@@ -490,14 +490,14 @@ private struct TerraformFragmentBuilder {
             fragment.policies.append(StandalonePolicy(
                 isManaged: true, explicitName: r.text("name"), logicalName: r.addressText,
                 path: r.text("path")?.value ?? "/",
-                document: policyDocument(r, "policy") ?? PolicyDocument(statements: [], provenance: base),
+                document: policyDocument(r, "policy", purpose: .identity) ?? PolicyDocument(statements: [], provenance: base),
                 provenance: base))
         case "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy":
             let (key, kind, targetType) = Self.target(of: r.type)
             let target = single(r, key, types: [targetType])
             var policy = StandalonePolicy(
                 isManaged: false, explicitName: r.text("name"), logicalName: r.addressText,
-                document: policyDocument(r, "policy") ?? PolicyDocument(statements: [], provenance: base),
+                document: policyDocument(r, "policy", purpose: .identity) ?? PolicyDocument(statements: [], provenance: base),
                 roles: kind == .role ? [target] : [], users: kind == .user ? [target] : [],
                 groups: kind == .group ? [target] : [], provenance: base)
             policy.attachmentPaths = (key, key, key)
@@ -564,16 +564,17 @@ private struct TerraformFragmentBuilder {
 
     // MARK: Policies
 
-    /// The policy in a JSON-string attribute, or the `aws_iam_policy_document` it refers to when unknown.
-    private func policyDocument(_ r: TerraformInstance, _ key: String) -> PolicyDocument? {
+    /// The policy in a JSON-string attribute, or the `aws_iam_policy_document` it refers to when
+    /// unknown, read as `purpose`.
+    private func policyDocument(_ r: TerraformInstance, _ key: String, purpose: PolicyParser.Purpose) -> PolicyDocument? {
         let provenance = { (range: SourceRange) in Provenance(file: file, logicalPath: "\(r.addressText).\(key)", range: range) }
         if let node = r.known(key) {
             if let text = node.string, text.isEmpty { return nil }
-            return PolicyParser.parse(Value(node: node), provenance: provenance(node.range))
+            return PolicyParser.parse(Value(node: node), provenance: provenance(node.range), purpose: purpose)
         }
         for address in referencedAddresses(r, key, types: ["aws_iam_policy_document"], data: true) {
             if let json = policyDocuments[address] {
-                return PolicyParser.parse(Value(node: json), provenance: provenance(json.range))
+                return PolicyParser.parse(Value(node: json), provenance: provenance(json.range), purpose: purpose)
             }
         }
         return nil
@@ -588,7 +589,7 @@ private struct TerraformFragmentBuilder {
             else { continue }
             let name = r.text([.key("inline_policy"), .index(index), .key("name")])?.value ?? "inline_policy[\(index)]"
             let provenance = Provenance(file: file, logicalPath: "\(r.addressText).inline_policy[\(index)].policy", range: node.range)
-            result.append(NamedPolicy(name: name, document: PolicyParser.parse(Value(node: node), provenance: provenance)))
+            result.append(NamedPolicy(name: name, document: PolicyParser.parse(Value(node: node), provenance: provenance, purpose: .identity)))
         }
         return result
     }

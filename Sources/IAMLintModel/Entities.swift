@@ -18,33 +18,33 @@ public struct Principal: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
-    // Fields are declared largest first (the small ones last pack together), and the ones few
-    // principals set are kept apart in `Rare`: an organisation holds hundreds of thousands.
+    // The one-byte fields are declared right after `explicitName`, in the padding its 33 bytes
+    // leave before the next 8-byte boundary (152 bytes an object, which malloc rounds to 160;
+    // declared last they made 154, rounded to 176), and the ones few principals set are kept
+    // apart in `Rare`: an organisation holds hundreds of thousands.
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
     // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on
     // the reads (see `Statement`'s storage in Policy.swift).
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var explicitName: PolicyText?
+        @exclusivity(unchecked) var kind: EntityKind
+        @exclusivity(unchecked) var hasLoginProfile: Bool
         @exclusivity(unchecked) var logicalName: String
-        @exclusivity(unchecked) var path: String
         @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var trustPolicy: PolicyDocument?
         @exclusivity(unchecked) var inlinePolicies: [NamedPolicy]
         @exclusivity(unchecked) var managedPolicyArns: [PolicyText]
         @exclusivity(unchecked) var groups: [Reference]
         @exclusivity(unchecked) var rare: Rare? = nil
-        @exclusivity(unchecked) var kind: EntityKind
-        @exclusivity(unchecked) var hasLoginProfile: Bool
 
         init(
-            kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String,
+            kind: EntityKind, explicitName: PolicyText?, logicalName: String,
             provenance: Provenance, trustPolicy: PolicyDocument?, inlinePolicies: [NamedPolicy],
             managedPolicyArns: [PolicyText], groups: [Reference], hasLoginProfile: Bool
         ) {
             self.kind = kind
             self.explicitName = explicitName
             self.logicalName = logicalName
-            self.path = path
             self.provenance = provenance
             self.trustPolicy = trustPolicy
             self.inlinePolicies = inlinePolicies
@@ -55,7 +55,7 @@ public struct Principal: Sendable {
 
         func copy() -> Storage {
             let copy = Storage(
-                kind: kind, explicitName: explicitName, logicalName: logicalName, path: path,
+                kind: kind, explicitName: explicitName, logicalName: logicalName,
                 provenance: provenance, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies,
                 managedPolicyArns: managedPolicyArns, groups: groups, hasLoginProfile: hasLoginProfile
             )
@@ -77,11 +77,13 @@ public struct Principal: Sendable {
         }
     }
 
-    /// The fields few principals set (Terraform paths, stated accounts, implicit roles,
-    /// permissions boundaries), copied on write like `Storage`.
+    /// The fields few principals set (IAM paths other than `/`, Terraform paths, stated
+    /// accounts, implicit roles, permissions boundaries), copied on write like `Storage`.
     private final class Rare: @unchecked Sendable {
         static let defaultManagedPolicyArnsPath = "Properties.ManagedPolicyArns"
+        static let defaultPath = "/"
 
+        @exclusivity(unchecked) var path: String = Rare.defaultPath
         @exclusivity(unchecked) var managedPolicyArnsPath: String = Rare.defaultManagedPolicyArnsPath
         @exclusivity(unchecked) var account: String? = nil
         @exclusivity(unchecked) var implicitOrigin: String? = nil
@@ -89,6 +91,7 @@ public struct Principal: Sendable {
 
         func copy() -> Rare {
             let copy = Rare()
+            copy.path = path
             copy.managedPolicyArnsPath = managedPolicyArnsPath
             copy.account = account
             copy.implicitOrigin = implicitOrigin
@@ -122,10 +125,13 @@ public struct Principal: Sendable {
         _modify { yield &unique().logicalName }
     }
 
+    /// The IAM path (`/`, `/division/`).
     public var path: String {
-        get { storage.path }
-        set { unique().path = newValue }
-        _modify { yield &unique().path }
+        get { storage.rare?.path ?? Rare.defaultPath }
+        set {
+            if storage.rare == nil, newValue == Rare.defaultPath { return }
+            unique().rareForWriting().path = newValue
+        }
     }
 
     public var provenance: Provenance {
@@ -214,9 +220,10 @@ public struct Principal: Sendable {
         managedPolicyArns: [PolicyText] = [], groups: [Reference] = [], hasLoginProfile: Bool = false
     ) {
         storage = Storage(
-            kind: kind, explicitName: explicitName, logicalName: logicalName, path: path, provenance: provenance,
+            kind: kind, explicitName: explicitName, logicalName: logicalName, provenance: provenance,
             trustPolicy: trustPolicy, inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns,
             groups: groups, hasLoginProfile: hasLoginProfile)
+        self.path = path
     }
 
     /// The key references use: the explicit name, or `${LogicalName}` when the deployment generates one.

@@ -62,30 +62,47 @@ public struct Provenance: Sendable, Hashable {
 /// hashing are those of the spelled text.
 struct LogicalPath: Sendable, Hashable {
     /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
-    /// `[index]` when there is one.
-    private final class Step: Sendable {
+    /// `[index]` when there is one (`IndexedStep`).
+    ///
+    /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
+    /// large organisation's model holds a step for every resource, document and statement, and
+    /// most have no index or one spelled into a key short enough to be stored inline
+    /// (`Statement[3]`).
+    private class Step: @unchecked Sendable {
         let parent: Step?
         let key: String
-        let index: Int32?
 
-        init(parent: Step?, key: String, index: Int32?) {
+        init(parent: Step?, key: String) {
             self.parent = parent
             self.key = key
-            self.index = index
         }
 
+        var index: Int32? { nil }
+
         /// The step's own text: `key` or `key[index]`.
-        var component: String {
+        final var component: String {
             guard let index else { return key }
             return "\(key)[\(index)]"
         }
+    }
+
+    /// A step whose `key[index]` is too long to be spelled into an inline key.
+    private final class IndexedStep: Step, @unchecked Sendable {
+        let storedIndex: Int32
+
+        init(parent: Step?, key: String, index: Int32) {
+            storedIndex = index
+            super.init(parent: parent, key: key)
+        }
+
+        override var index: Int32? { storedIndex }
     }
 
     /// Nil for the empty path.
     private let last: Step?
 
     init(_ text: String) {
-        last = text.isEmpty ? nil : Step(parent: nil, key: text, index: nil)
+        last = text.isEmpty ? nil : Step(parent: nil, key: text)
     }
 
     private init(last: Step?) {
@@ -93,11 +110,44 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     func appending(_ key: String, index: Int?) -> LogicalPath {
-        // An index that does not fit 32 bits is spelled into the key instead.
+        // An index that does not fit 32 bits is spelled into the key instead, and so is one
+        // whose spelling fits in an inline string.
         if let index, let small = Int32(exactly: index) {
-            return LogicalPath(last: Step(parent: last, key: key, index: small))
+            if let spelled = Self.inlineSpelling(key, index) { return LogicalPath(last: Step(parent: last, key: spelled)) }
+            return LogicalPath(last: IndexedStep(parent: last, key: key, index: small))
         }
-        return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key, index: nil))
+        return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key))
+    }
+
+    /// `"\(key)[\(index)]"` when it is at most 15 UTF-8 bytes (a `String` stores those inline,
+    /// without an allocation) and `index` is not negative; nil otherwise.
+    private static func inlineSpelling(_ key: String, _ index: Int) -> String? {
+        guard index >= 0 else { return nil }
+        var digits = 1
+        var rest = index / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let count = key.utf8.count + digits + 2
+        guard count <= 15 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
+            var i = 0
+            for byte in key.utf8 {
+                buffer[i] = byte
+                i += 1
+            }
+            buffer[i] = UInt8(ascii: "[")
+            var n = index
+            var k = i + digits
+            while k > i {
+                buffer[k] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                k -= 1
+            }
+            buffer[count - 1] = UInt8(ascii: "]")
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
     }
 
     /// The path as text, spelled as the chain of `Provenance.child` calls would have spelled it.
@@ -281,7 +331,7 @@ public struct Statement: Sendable {
         @exclusivity(unchecked) var principals: [PrincipalEntry]
         @exclusivity(unchecked) var conditions: [ConditionClause]
         @exclusivity(unchecked) var provenance: Provenance
-        @exclusivity(unchecked) var source: Value? = nil
+        @exclusivity(unchecked) var negatedElementKeys: NegatedElementKeys? = nil
         /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
         /// written under `StatementFacts.lock`, emptied by any change, never copied.
         @exclusivity(unchecked) var facts: [ObjectIdentifier: Any] = [:]
@@ -313,8 +363,20 @@ public struct Statement: Sendable {
                 isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
                 conditions: conditions, provenance: provenance
             )
-            copy.source = source
+            copy.negatedElementKeys = negatedElementKeys
             return copy
+        }
+    }
+
+    /// Where the `NotAction` and `NotResource` keys are written, kept apart from `Storage`
+    /// (few statements have either). Never changed once made.
+    private final class NegatedElementKeys: Sendable {
+        let notAction: SourceRange?
+        let notResource: SourceRange?
+
+        init(notAction: SourceRange?, notResource: SourceRange?) {
+            self.notAction = notAction
+            self.notResource = notResource
         }
     }
 
@@ -407,13 +469,18 @@ public struct Statement: Sendable {
         _modify { yield &unique().provenance }
     }
 
-    /// The statement as written (after intrinsic resolution), for rules that check the grammar
-    /// itself: element names, their ranges and values the fields above normalise away. Nil for
-    /// statements built in code.
-    public var source: Value? {
-        get { storage.source }
-        set { unique().source = newValue }
-        _modify { yield &unique().source }
+    /// Where the `NotAction` key is written, when the parser read the statement's actions from
+    /// one (`isNotAction`); nil for statements built in code.
+    public var notActionKeyRange: SourceRange? { storage.negatedElementKeys?.notAction }
+
+    /// Where the `NotResource` key is written, when the parser read the statement's resources
+    /// from one (`isNotResource`); nil for statements built in code.
+    public var notResourceKeyRange: SourceRange? { storage.negatedElementKeys?.notResource }
+
+    /// Records where the parser found the `NotAction` and `NotResource` keys.
+    mutating func setNegatedElementKeys(notAction: SourceRange?, notResource: SourceRange?) {
+        guard notAction != nil || notResource != nil || storage.negatedElementKeys != nil else { return }
+        unique().negatedElementKeys = notAction == nil && notResource == nil ? nil : NegatedElementKeys(notAction: notAction, notResource: notResource)
     }
 
     public init(
@@ -494,8 +561,8 @@ public struct PolicyDocument: Sendable {
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var statements: [Statement]
         @exclusivity(unchecked) var provenance: Provenance
-        @exclusivity(unchecked) var source: Value? = nil
-        @exclusivity(unchecked) var body: Value? = nil
+        @exclusivity(unchecked) var grammarIssues: [PolicyGrammarIssue] = []
+        @exclusivity(unchecked) var size: PolicyDocumentSize? = nil
 
         init(statements: [Statement], provenance: Provenance) {
             self.statements = statements
@@ -504,8 +571,8 @@ public struct PolicyDocument: Sendable {
 
         func copy() -> Storage {
             let copy = Storage(statements: statements, provenance: provenance)
-            copy.source = source
-            copy.body = body
+            copy.grammarIssues = grammarIssues
+            copy.size = size
             return copy
         }
     }
@@ -527,20 +594,22 @@ public struct PolicyDocument: Sendable {
         _modify { yield &unique().provenance }
     }
 
-    /// The document value the parser was given: an object, or the JSON string holding one
-    /// (Terraform's policy attributes). Nil for documents built in code.
-    public var source: Value? {
-        get { storage.source }
-        set { unique().source = newValue }
-        _modify { yield &unique().source }
+    /// How the document as written breaks the policy grammar, found by the parser for the
+    /// purpose it read the document as (`PolicyParser.Purpose`; the document's value is not
+    /// kept): empty for a valid document and for one built in code.
+    public var grammarIssues: [PolicyGrammarIssue] {
+        get { storage.grammarIssues }
+        set { unique().grammarIssues = newValue }
+        _modify { yield &unique().grammarIssues }
     }
 
-    /// The document that was read: `source` itself, or the value parsed from its JSON text. Nil
-    /// when that text is not valid JSON or the document was built in code.
-    public var body: Value? {
-        get { storage.body }
-        set { unique().body = newValue }
-        _modify { yield &unique().body }
+    /// The document's size as IAM counts it against its quotas, measured by the parser on the
+    /// document as written; nil when the whole document is unknown until deployment, for a
+    /// document read as a trust policy (no quota rule measures those) and for one built in code.
+    public var size: PolicyDocumentSize? {
+        get { storage.size }
+        set { unique().size = newValue }
+        _modify { yield &unique().size }
     }
 
     public init(statements: [Statement], provenance: Provenance) {

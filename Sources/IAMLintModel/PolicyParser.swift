@@ -3,8 +3,24 @@ import IAMLintCore
 /// Reads a policy document from a resolved value: an object, or a JSON string holding one.
 /// `Statement` may be one object or a list; `Action`, `Resource` and principals a string or a list;
 /// element names are matched case-insensitively as IAM does.
+///
+/// The document's value is not kept: what rules need of the document as written (how it breaks
+/// the grammar, its size, where `NotAction` and `NotResource` are written) is recorded as it is read.
 public enum PolicyParser {
-    public static func parse(_ value: Value, provenance: Provenance) -> PolicyDocument {
+    /// What a document is read as, for the grammar issues that depend on it (a trust policy
+    /// must name principals, an identity policy must name resources).
+    public enum Purpose: Sendable {
+        /// A role's trust policy.
+        case trust
+        /// A policy granting permissions to its holder.
+        case identity
+        /// Not known: the issues of both purposes are kept.
+        case either
+    }
+
+    /// Reads a document. `purpose` must be what the document will be used as: the grammar
+    /// issues of the other purpose are not recorded (`PolicyDocument.grammarIssues`).
+    public static func parse(_ value: Value, provenance: Provenance, purpose: Purpose = .either) -> PolicyDocument {
         var document = value
         if case .string(let text, let range) = value {
             let parsed = JSONParser.parse(text)
@@ -13,28 +29,46 @@ public enum PolicyParser {
             }
         }
         var statements: [Statement] = []
+        // The elements of each statement (nil for an item that is not an object), for the
+        // grammar checks, which read the same items when the document is a single object.
+        var itemElements: [StatementElements?] = []
         if let statementEntry = document.entry(caseInsensitive: "Statement") {
             let items = statementEntry.value.listItems
+            itemElements.reserveCapacity(items.count)
             let isList: Bool
             if case .list = statementEntry.value { isList = true } else { isList = false }
             for (index, item) in items.enumerated() {
+                let elements = item.mapEntries.map(StatementElements.init)
+                itemElements.append(elements)
+                guard let elements else { continue }
                 let at = isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
-                if let statement = statement(item, provenance: at) {
-                    statements.append(statement)
-                }
+                statements.append(statement(elements, provenance: at))
             }
         }
         var result = PolicyDocument(statements: statements, provenance: provenance)
-        result.source = value
-        if case .string = document {} else { result.body = document }
+        let body: Value?
+        if case .string = document { body = nil } else { body = document }
+        let issues = PolicyGrammar.issues(source: value, body: body, purpose: purpose, itemElements: itemElements)
+        if !issues.isEmpty { result.grammarIssues = issues }
+        // IAM219 counts identity policies only: a trust policy's size is not measured.
+        if purpose != .trust { result.size = PolicyDocumentSize.measure(value) }
         return result
     }
 
     static func statement(_ value: Value, provenance: Provenance) -> Statement? {
         guard let entries = value.mapEntries else { return nil }
-        let elements = StatementElements(entries)
-        let effectTexts = elements[.effect]?.value.texts ?? []
-        let effect: Effect = effectTexts.contains { $0.value == "Allow" } || effectTexts.isEmpty ? .allow : .deny
+        return statement(StatementElements(entries), provenance: provenance)
+    }
+
+    /// The statement whose elements are `elements`.
+    static func statement(_ elements: StatementElements, provenance: Provenance) -> Statement {
+        // Allow when a text says so or there is none.
+        var hasEffect = false, allows = false
+        elements[.effect]?.value.forEachText { text in
+            hasEffect = true
+            if text.value == "Allow" { allows = true }
+        }
+        let effect: Effect = allows || !hasEffect ? .allow : .deny
         var actions: [PolicyText] = []
         var isNotAction = false
         if let e = elements[.action] {
@@ -77,7 +111,11 @@ public enum PolicyParser {
             resources: resources, isNotResource: isNotResource,
             principals: principals, isNotPrincipal: isNotPrincipal,
             conditions: conditions, provenance: provenance)
-        statement.source = value
+        if isNotAction || isNotResource {
+            statement.setNegatedElementKeys(
+                notAction: isNotAction ? elements[.notAction]?.keyRange : nil,
+                notResource: isNotResource ? elements[.notResource]?.keyRange : nil)
+        }
         return statement
     }
 
@@ -88,13 +126,19 @@ public enum PolicyParser {
         var result: [PrincipalEntry] = []
         for alternative in value.listItems {
             for entry in alternative.mapEntries ?? [] {
+                // `entry.key.lowercased()` against the lower-case names, without the copy.
+                let eq = Value.equalIgnoringCase
                 let kind: PrincipalEntry.Kind
-                switch entry.key.lowercased() {
-                case "aws": kind = .aws
-                case "service": kind = .service
-                case "federated": kind = .federated
-                case "canonicaluser": kind = .canonicalUser
-                default: kind = .aws
+                if eq(entry.key, "aws") {
+                    kind = .aws
+                } else if eq(entry.key, "service") {
+                    kind = .service
+                } else if eq(entry.key, "federated") {
+                    kind = .federated
+                } else if eq(entry.key, "canonicaluser") {
+                    kind = .canonicalUser
+                } else {
+                    kind = .aws
                 }
                 for text in entry.value.texts {
                     result.append(PrincipalEntry(kind: kind, text: text))
@@ -117,41 +161,60 @@ public struct ARN: Sendable, Hashable {
         // Every character the split looks at (`:`, `$`, `{`, `}`) is ASCII, and UTF-8 never uses an
         // ASCII byte inside a multi-byte sequence: splitting the bytes splits the scalars.
         var copy = text
-        guard let parts = copy.withUTF8({ Self.split($0) }) else { return nil }
+        let parts = copy.withUTF8 { bytes -> (fields: (String, String, String, String, String), nonASCIIAfterPrefix: Bool)? in
+            guard let cuts = Self.colons(bytes) else { return nil }
+            func field(_ start: Int, _ end: Int) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+            let fields = (field(4, cuts.0), field(cuts.0 + 1, cuts.1), field(cuts.1 + 1, cuts.2), field(cuts.2 + 1, cuts.3),
+                          field(cuts.3 + 1, bytes.count))
+            return (fields, bytes.count > 4 && bytes[4] >= 0x80)
+        }
+        guard let parts else { return nil }
         // `hasPrefix` compares characters: `arn:` followed by a combining mark is not a prefix.
         if parts.nonASCIIAfterPrefix, !text.hasPrefix("arn:") { return nil }
-        partition = parts.fields[0]
-        service = parts.fields[1]
-        region = parts.fields[2]
-        account = parts.fields[3]
-        resource = parts.fields[4]
+        (partition, service, region, account, resource) = parts.fields
     }
 
-    /// The five fields after `arn:`, split at the first five colons outside `${…}` placeholders;
-    /// nil when the bytes do not start with `arn:` or have fewer than five more such colons.
-    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (fields: [String], nonASCIIAfterPrefix: Bool)? {
+    /// Where the five fields after `arn:` are cut: the first four colons outside `${…}`
+    /// placeholders; nil when the bytes do not start with `arn:` or have fewer such colons.
+    private static func colons(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int, Int)? {
         guard bytes.count >= 4, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
               bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":") else { return nil }
-        var fields: [String] = []
-        fields.reserveCapacity(5)
+        var cuts = (0, 0, 0, 0)
+        var found = 0
         var depth = 0
         var previous = UInt8(ascii: ":")
-        var start = 4
         var i = 4
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { depth += 1 }
             if c == UInt8(ascii: "}") && depth > 0 { depth -= 1 }
-            if c == UInt8(ascii: ":") && depth == 0 && fields.count < 4 {
-                fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
-                start = i + 1
+            if c == UInt8(ascii: ":") && depth == 0 && found < 4 {
+                switch found {
+                case 0: cuts.0 = i
+                case 1: cuts.1 = i
+                case 2: cuts.2 = i
+                default: cuts.3 = i
+                }
+                found += 1
             }
             previous = c
             i += 1
         }
-        guard fields.count == 4 else { return nil }
-        fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
-        return (fields, bytes.count > 4 && bytes[4] >= 0x80)
+        return found == 4 ? cuts : nil
+    }
+
+    /// Whether `ARN(text)` is not nil, decided without building the fields when the text is ASCII
+    /// after `arn:`.
+    public static func isWellFormed(_ text: String) -> Bool {
+        var copy = text
+        let decided: Bool? = copy.withUTF8 { bytes in
+            guard colons(bytes) != nil else { return false }
+            // A byte outside ASCII right after `arn:`: `init` asks `hasPrefix`, which compares characters.
+            return bytes.count > 4 && bytes[4] >= 0x80 ? nil : true
+        }
+        return decided ?? (ARN(text) != nil)
     }
 
     /// True for a 12-digit account id (`count == 12 && allSatisfy(\.isNumber)`, as characters).

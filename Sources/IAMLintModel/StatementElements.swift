@@ -2,7 +2,8 @@ import IAMLintCore
 
 /// The elements of a policy statement, found in one pass over its entries: for each, the last
 /// entry whose key names it ignoring case, as `Value.entry(caseInsensitive:)` finds it. The policy
-/// parser reads a statement through it, and IAM217 checks one.
+/// parser reads a statement through it, and hands it to the grammar checks (`PolicyGrammar`,
+/// reported by IAM217).
 public struct StatementElements {
     public enum Element: Int, CaseIterable, Sendable {
         case sid, effect, action, notAction, resource, notResource, principal, notPrincipal, condition
@@ -29,11 +30,17 @@ public struct StatementElements {
     private let entries: [ValueEntry]
     /// The position in `entries` of each element's entry, by `Element.rawValue`; -1 for none.
     private var positions = (-1, -1, -1, -1, -1, -1, -1, -1, -1)
+    /// Whether an entry names no element (`otherEntries` is not empty).
+    public private(set) var hasOtherEntries = false
 
     public init(_ entries: [ValueEntry]) {
         self.entries = entries
         for (index, entry) in entries.enumerated() {
-            if let element = Self.element(named: entry.key) { set(element, index) }
+            if let element = Self.element(named: entry.key) {
+                set(element, index)
+            } else {
+                hasOtherEntries = true
+            }
         }
     }
 
@@ -55,7 +62,8 @@ public struct StatementElements {
 
     /// The entries that name no element, in order.
     public var otherEntries: [ValueEntry] {
-        entries.filter { Self.element(named: $0.key) == nil }
+        guard hasOtherEntries else { return [] }
+        return entries.filter { Self.element(named: $0.key) == nil }
     }
 
     private mutating func set(_ element: Element, _ position: Int) {
@@ -82,13 +90,14 @@ public struct StatementElements {
     /// The element an ASCII key names (`.some(nil)` for none); nil when a byte is outside ASCII.
     private static func asciiElement(_ key: UnsafeBufferPointer<UInt8>) -> Element?? {
         for byte in key where byte >= 0x80 { return nil }
+        // By position in `lowered` (the raw values): `allCases` would build an array per call.
         let names = Element.lowered
-        for element in Element.allCases {
-            let name = names[element.rawValue]
+        for index in names.indices {
+            let name = names[index]
             guard name.count == key.count else { continue }
             var k = 0
             while k < key.count, ASCII.lower(key[k]) == name[k] { k += 1 }
-            if k == key.count { return .some(element) }
+            if k == key.count { return .some(Element(rawValue: index)) }
         }
         return .some(nil)
     }

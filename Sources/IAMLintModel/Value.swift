@@ -105,6 +105,16 @@ public enum Value: Sendable {
         }
     }
 
+    /// Calls `body` with each of `texts` in order, without building the array.
+    func forEachText(_ body: (PolicyText) -> Void) {
+        switch self {
+        case .string(let s, let r): body(PolicyText(s, range: r))
+        case .symbolic(let s, let r): body(PolicyText(s, range: r, isSymbolic: true))
+        case .list(let items, _), .alternatives(let items, _): for item in items { item.forEachText(body) }
+        case .map, .null: break
+        }
+    }
+
     /// Appends `texts` to `result` without building an array per item.
     private func appendTexts(to result: inout [PolicyText]) {
         switch self {

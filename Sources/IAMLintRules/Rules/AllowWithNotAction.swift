@@ -11,9 +11,12 @@ public struct AllowWithNotAction: Rule {
         var findings: [Finding] = []
         for ref in PermissionScope.identityDocuments(context.graph) {
             for statement in ref.document.statements where statement.effect == .allow {
-                for (element, isNegated, texts) in [("NotAction", statement.isNotAction, statement.actions), ("NotResource", statement.isNotResource, statement.resources)] where isNegated {
+                for (element, isNegated, texts, keyRange) in [
+                    ("NotAction", statement.isNotAction, statement.actions, statement.notActionKeyRange),
+                    ("NotResource", statement.isNotResource, statement.resources, statement.notResourceKeyRange),
+                ] where isNegated {
                     if texts.contains(where: { $0.value == "*" }) { continue }
-                    let range = statement.source?.entry(caseInsensitive: element)?.keyRange ?? texts.first?.range ?? statement.provenance.range
+                    let range = keyRange ?? texts.first?.range ?? statement.provenance.range
                     let listed = texts.map(\.value)
                     findings.append(context.finding(
                         element == "NotAction" ? Message.notAction(policy: ref.label, listed: listed) : Message.notResource(policy: ref.label, listed: listed),

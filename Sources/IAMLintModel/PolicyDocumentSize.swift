@@ -1,0 +1,124 @@
+import IAMLintCore
+
+/// The size of a policy as IAM counts it against its quotas: the characters of its JSON text,
+/// white space excluded. Measured when the document is parsed (the document's value is not kept).
+public struct PolicyDocumentSize: Sendable, Hashable {
+    public var count: Int
+    /// True when part of the text is unknown until deployment and was estimated.
+    public var estimated: Bool
+
+    public init(count: Int, estimated: Bool) {
+        self.count = count
+        self.estimated = estimated
+    }
+
+    /// The size of the document value a parser was given: its JSON text as written when it is a
+    /// string (Terraform), else the resolved value serialised as minified JSON. Nil when the
+    /// whole document is unknown.
+    static func measure(_ source: Value) -> PolicyDocumentSize? {
+        switch source {
+        case .string(let text, _):
+            // One per scalar (UTF-8 lead byte) that is not white space.
+            let count = text.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 || $1 == 0x20 || $1 == 0x09 || $1 == 0x0A || $1 == 0x0D ? 0 : 1) }
+            return PolicyDocumentSize(count: count, estimated: false)
+        case .symbolic:
+            return nil
+        default:
+            var size = PolicyDocumentSize(count: 0, estimated: false)
+            size.add(source)
+            return size
+        }
+    }
+
+    /// Known lengths of the pseudo parameters CloudFormation leaves symbolic.
+    static let pseudoLengths: [String: Int] = [
+        "AWS::AccountId": 12, "AWS::Partition": 3, "AWS::Region": 9, "AWS::URLSuffix": 13,
+    ]
+
+    private mutating func add(_ value: Value) {
+        switch value {
+        case .string(let s, _):
+            addString(s)
+        case .symbolic(let s, _):
+            estimated = true
+            addString(s, pseudoParameters: true)
+        case .list(let items, _):
+            count += 2 + max(0, items.count - 1)
+            for item in items { add(item) }
+        case .map(let entries, _):
+            count += 2 + max(0, entries.count - 1)
+            for entry in entries {
+                addString(entry.key)
+                count += 1
+                add(entry.value)
+            }
+        case .alternatives(let options, _):
+            estimated = true
+            var largest = PolicyDocumentSize(count: 0, estimated: true)
+            for option in options {
+                var size = PolicyDocumentSize(count: 0, estimated: true)
+                size.add(option)
+                if size.count > largest.count { largest = size }
+            }
+            count += largest.count
+        case .null:
+            count += 4
+        }
+    }
+
+    /// A JSON string literal's characters, white space excluded. With `pseudoParameters`, each
+    /// `${AWS::AccountId}`, `${AWS::Partition}`, `${AWS::Region}` or `${AWS::URLSuffix}` counts
+    /// at its usual length (see `pseudoLengths`). Counted on the UTF-8 bytes without building
+    /// a string: every scalar is one lead byte, and only ASCII scalars are escaped or white.
+    private mutating func addString(_ s: String, pseudoParameters: Bool = false) {
+        count += 2
+        var s = s
+        s.withUTF8 { bytes in
+            Self.weights.withUnsafeBufferPointer { weights in
+                var i = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if pseudoParameters, b == UInt8(ascii: "$"), let (length, width) = Self.pseudoParameter(bytes, at: i) {
+                        count += length
+                        i += width
+                        continue
+                    }
+                    count += Int(weights[Int(b)])
+                    i += 1
+                }
+            }
+        }
+    }
+
+    /// What each UTF-8 byte adds to the count: a lead byte outside ASCII one (a scalar), a
+    /// continuation byte nothing, white space nothing, `"`, `\` and control characters two
+    /// (escaped), any other ASCII byte one.
+    private static let weights: [UInt8] = (0..<256).map { b -> UInt8 in
+        if b >= 0x80 { return b & 0xC0 == 0x80 ? 0 : 1 }
+        if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { return 0 }
+        return b == 0x22 || b == 0x5C || b < 0x20 ? 2 : 1
+    }
+
+    /// Known lengths of the pseudo parameters CloudFormation leaves symbolic, as the UTF-8 of
+    /// their `${…}` placeholders.
+    private static let pseudoPlaceholders: [(bytes: [UInt8], length: Int)] = pseudoLengths
+        .sorted { $0.key < $1.key }
+        .map { (Array("${\($0.key)}".utf8), $0.value) }
+
+    /// The usual length of the pseudo parameter placeholder at `i`, and the placeholder's width
+    /// in bytes; nil when none starts there. Placeholders contain no `$` after the first byte, so
+    /// occurrences never overlap and replacing them one by one (as the size estimate is defined)
+    /// counts the same as this single left-to-right pass.
+    private static func pseudoParameter(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Int, Int)? {
+        guard i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "{") else { return nil }
+        for placeholder in pseudoPlaceholders where i + placeholder.bytes.count <= bytes.count {
+            var matched = true
+            for (k, b) in placeholder.bytes.enumerated() where bytes[i + k] != b {
+                matched = false
+                break
+            }
+            if matched { return (placeholder.length, placeholder.bytes.count) }
+        }
+        return nil
+    }
+}

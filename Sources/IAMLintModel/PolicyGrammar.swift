@@ -1,0 +1,410 @@
+import IAMLintCore
+
+/// One way a policy document breaks the IAM policy grammar (AWS rejects it, or reads it
+/// differently from what its author meant), found when the document is parsed: IAM217 reports
+/// them. The parser keeps these facts instead of the document as written, so that the model of a
+/// large organisation does not hold every document's value tree; a valid document has none.
+public struct PolicyGrammarIssue: Sendable {
+    public enum Problem: Sendable {
+        /// A JSON-text document that is not valid JSON.
+        case notJSON
+        /// A document (or an `Fn::If` branch of one) that is a list, not an object.
+        case notObject
+        case empty
+        case unknownDocumentElement(String)
+        /// Version 2008-10-17 with a policy variable, which that version matches literally.
+        case oldVersion(variable: String)
+        case badVersion(String)
+        /// No Version, with a policy variable.
+        case noVersion(variable: String)
+        case noStatement
+        case statementNotObject
+        case unknownStatementElement(String)
+        /// A Sid used before in the same document (`first`: where).
+        case duplicateSid(String, first: SourceRange)
+        case noEffect
+        case badEffect(String)
+        case principalInIdentityPolicy(element: String)
+        case noPrincipal
+        case both(positive: String, negative: String)
+        case noAction
+        case noResource
+        case resourceInTrust(element: String)
+        case malformedARN(String)
+        case unknownOperator(String)
+    }
+
+    /// Which documents an issue holds for: some depend on whether the document is a role's trust
+    /// policy.
+    public enum Scope: Sendable {
+        case any
+        case trustOnly
+        case identityOnly
+    }
+
+    /// The statement an issue is in.
+    public struct StatementSite: Sendable {
+        /// The statement's position in the `Statement` element (alternatives flattened).
+        public var index: Int
+        /// Whether `Statement` is a list (the statement's path is `Statement[index]`) or a
+        /// single statement (`Statement`).
+        public var isList: Bool
+        public var range: SourceRange
+        /// How messages name it: its Sid quoted (`'ReadLogs'`), or its number from 1.
+        public var name: String
+    }
+
+    public var problem: Problem
+    public var scope: Scope
+    /// The statement the issue is in; nil for the document as a whole.
+    public var statement: StatementSite?
+    /// The element the issue is at, as a step of the path below the statement (or the document),
+    /// and its range; nil when the issue is at the statement (or the document) itself.
+    public var element: (key: String, range: SourceRange)?
+
+    init(_ problem: Problem, scope: Scope = .any, statement: StatementSite? = nil, element: (key: String, range: SourceRange)? = nil) {
+        self.problem = problem
+        self.scope = scope
+        self.statement = statement
+        self.element = element
+    }
+
+    /// Whether the issue holds for a trust policy (`isTrust`) or for an identity policy.
+    public func applies(isTrust: Bool) -> Bool {
+        switch scope {
+        case .any: return true
+        case .trustOnly: return isTrust
+        case .identityOnly: return !isTrust
+        }
+    }
+}
+
+/// The grammar checks behind `PolicyGrammarIssue`, run on the document as the parser reads it.
+public enum PolicyGrammar {
+    /// The issues of a document: `source` is the value the parser was given, `body` the document
+    /// read from it (nil when `source` is JSON text that does not hold a document). Issues that
+    /// hold only for the other purpose are left out (a valid identity policy would have a "no
+    /// Principal" issue for each statement, were it a trust policy).
+    ///
+    /// `itemElements`: the parser's elements of each item of the document's `Statement` list,
+    /// used when `body` is one object (not `Fn::If` branches), whose items they are.
+    static func issues(source: Value, body: Value?, purpose: PolicyParser.Purpose, itemElements: [StatementElements?] = []) -> [PolicyGrammarIssue] {
+        var checker = Checker(purpose: purpose)
+        if let body, case .map(let entries, _) = body {
+            checker.checkDocument(body, entries: entries, itemElements: itemElements)
+            return checker.issues
+        }
+        guard let body else {
+            if case .string = source { checker.issues.append(PolicyGrammarIssue(.notJSON)) }
+            return checker.issues
+        }
+        Checker.forEachBranch(body) { branch in
+            guard let entries = branch.mapEntries else {
+                if case .list = branch { checker.issues.append(PolicyGrammarIssue(.notObject)) }
+                return
+            }
+            checker.checkDocument(branch, entries: entries)
+        }
+        return checker.issues
+    }
+
+    /// The condition operators IAM documents (lower-case), before `IfExists` and set prefixes.
+    static let operators: Set<String> = [
+        "stringequals", "stringnotequals", "stringequalsignorecase", "stringnotequalsignorecase", "stringlike", "stringnotlike",
+        "numericequals", "numericnotequals", "numericlessthan", "numericlessthanequals", "numericgreaterthan", "numericgreaterthanequals",
+        "dateequals", "datenotequals", "datelessthan", "datelessthanequals", "dategreaterthan", "dategreaterthanequals",
+        "bool", "binaryequals", "ipaddress", "notipaddress", "arnequals", "arnlike", "arnnotequals", "arnnotlike", "null",
+    ]
+
+    static let documentElements: Set<String> = ["version", "id", "statement"]
+
+    /// Whether `key` is one of `elements` (lower-case names), ignoring case; no lower-cased copy
+    /// is made for a key that has no upper-case ASCII letter and nothing outside ASCII.
+    static func isElement(_ key: String, of elements: Set<String>) -> Bool {
+        elements.contains(lowercasedIfNeeded(key))
+    }
+
+    /// `key.lowercased()`, without a copy for a key that has no upper-case ASCII letter and
+    /// nothing outside ASCII.
+    static func lowercasedIfNeeded(_ key: String) -> String {
+        let plain = key.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        return plain ? key : key.lowercased()
+    }
+
+    /// `isElement(key, of: documentElements)`, on the bytes in place when the key is ASCII.
+    static func isDocumentElement(_ key: String) -> Bool {
+        let decided: Bool?? = key.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            for byte in bytes where byte >= 0x80 { return nil }
+            return documentElementNames.contains { name in
+                name.count == bytes.count && zip(name, bytes).allSatisfy { $0 == ASCII.lower($1) }
+            }
+        }
+        if case .some(.some(let isElement)) = decided { return isElement }
+        return isElement(key, of: documentElements)
+    }
+
+    private static let documentElementNames: [[UInt8]] = documentElements.sorted().map { Array($0.utf8) }
+
+    /// Keys a CloudFormation resolver may leave in place (`Fn::…`, `Ref`): not policy elements.
+    static func isIntrinsic(_ key: String) -> Bool {
+        key.hasPrefix("Fn::") || key == "Ref"
+    }
+
+    /// A resource that starts with `arn:` but has fewer than six parts, unless a wildcard in its
+    /// last part may stand for the missing ones (`arn:aws:logs:*`). Unknown values are not judged.
+    static func isMalformedARN(_ text: PolicyText) -> Bool {
+        // `hasPrefix` compares characters; the bytes `arn:` are needed for it, and are checked first.
+        guard !text.isSymbolic, text.value.utf8.starts(with: "arn:".utf8), text.value.hasPrefix("arn:"),
+              !ARN.isWellFormed(text.value) else { return false }
+        let last = text.value.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
+        return !last.containsUTF8("*")
+    }
+
+    /// The first policy variable (`${aws:username}`, `${saml:sub}`, `${*}`) in any string of the
+    /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`,
+    /// `${ImportValue:…}`) are not variables.
+    static func firstPolicyVariable(in value: Value) -> String? {
+        switch value {
+        case .map(let entries, _):
+            for entry in entries {
+                if let variable = firstPolicyVariable(in: entry.value) { return variable }
+            }
+            return nil
+        case .list(let items, _), .alternatives(let items, _):
+            for item in items {
+                if let variable = firstPolicyVariable(in: item) { return variable }
+            }
+            return nil
+        case .string(let text, _), .symbolic(let text, _):
+            return firstPolicyVariable(inText: text)
+        case .null:
+            return nil
+        }
+    }
+
+    /// The first policy variable in one string.
+    private static func firstPolicyVariable(inText text: String) -> String? {
+        if text.containsUTF8("${") {
+            var rest = Substring(text)
+            while let start = rest.firstRange(of: "${") {
+                let after = rest[start.upperBound...]
+                guard let end = after.firstIndex(of: "}") else { break }
+                let inner = after[..<end]
+                if isPolicyVariable(inner) { return "${\(inner)}" }
+                rest = after[end...]
+            }
+        }
+        return nil
+    }
+
+    static func isPolicyVariable(_ inner: Substring) -> Bool {
+        if inner == "*" || inner == "?" || inner == "$" { return true }
+        guard let colon = inner.firstIndex(of: ":"), colon > inner.startIndex, !inner.containsUTF8("${") else { return false }
+        let prefix = inner[..<colon], key = inner[inner.index(after: colon)...]
+        let prefixIsService = prefix.allSatisfy { ($0.isLetter && $0.isLowercase) || $0.isNumber || $0 == "." || $0 == "-" }
+        return prefixIsService && prefix.first?.isLetter == true && !key.isEmpty && !key.hasPrefix(":") && !key.hasPrefix("-")
+    }
+
+    /// True for `StringEquals`, `ForAnyValue:StringLike`, `ArnLikeIfExists`; false for
+    /// `StringEqual`, `NullIfExists`, `ForAllValues:` alone.
+    static func isKnownOperator(_ op: String) -> Bool {
+        let decided: Bool?? = op.utf8.withContiguousStorageIfAvailable(asciiIsKnownOperator)
+        if case .some(.some(let known)) = decided { return known }
+        var name = op.lowercased()
+        for prefix in ["forallvalues:", "foranyvalue:"] where name.hasPrefix(prefix) {
+            name = String(name.dropFirst(prefix.count))
+            break
+        }
+        if name.hasSuffix("ifexists") {
+            name = String(name.dropLast("ifexists".count))
+            if name == "null" { return false }
+        }
+        return operators.contains(name)
+    }
+
+    /// `operators` and the set prefixes, as UTF-8.
+    private static let operatorNames: [[UInt8]] = operators.sorted().map { Array($0.utf8) }
+    private static let setPrefixes: [[UInt8]] = [Array("forallvalues:".utf8), Array("foranyvalue:".utf8)]
+    private static let ifExists = Array("ifexists".utf8)
+    private static let null = Array("null".utf8)
+
+    /// `isKnownOperator` of an ASCII operator, on its bytes (folded as `lowercased` folds ASCII);
+    /// nil when a byte is outside ASCII.
+    private static func asciiIsKnownOperator(_ op: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for byte in op where byte >= 0x80 { return nil }
+        func folded(_ i: Int) -> UInt8 { ASCII.lower(op[i]) }
+        func matches(_ name: [UInt8], at start: Int) -> Bool {
+            guard start >= 0, start + name.count <= op.count else { return false }
+            for k in 0..<name.count where folded(start + k) != name[k] { return false }
+            return true
+        }
+        var start = 0
+        var end = op.count
+        for prefix in setPrefixes where matches(prefix, at: 0) {
+            start = prefix.count
+            break
+        }
+        if end - start >= ifExists.count, matches(ifExists, at: end - ifExists.count) {
+            end -= ifExists.count
+            if end - start == 4, matches(null, at: start) { return false }
+        }
+        return operatorNames.contains { name in
+            name.count == end - start && matches(name, at: start)
+        }
+    }
+
+    typealias Element = StatementElements.Element
+
+    private struct Checker {
+        let purpose: PolicyParser.Purpose
+        var issues: [PolicyGrammarIssue] = []
+
+        init(purpose: PolicyParser.Purpose) {
+            self.purpose = purpose
+        }
+
+        /// Whether issues of `scope` are kept for a document read for `purpose`.
+        func keeps(_ scope: PolicyGrammarIssue.Scope) -> Bool {
+            switch (scope, purpose) {
+            case (.any, _), (_, .either), (.trustOnly, .trust), (.identityOnly, .identity): return true
+            default: return false
+            }
+        }
+
+        /// Calls `body` with each branch of a document: the value itself, or each branch of its
+        /// `Fn::If` alternatives (nested ones flattened).
+        static func forEachBranch(_ value: Value, _ body: (Value) -> Void) {
+            if case .alternatives(let options, _) = value {
+                for option in options { forEachBranch(option, body) }
+            } else {
+                body(value)
+            }
+        }
+
+        mutating func checkDocument(_ body: Value, entries: [ValueEntry], itemElements: [StatementElements?] = []) {
+            if entries.isEmpty {
+                issues.append(PolicyGrammarIssue(.empty))
+                return
+            }
+            for entry in entries where !isDocumentElement(entry.key) && !isIntrinsic(entry.key) {
+                issues.append(PolicyGrammarIssue(.unknownDocumentElement(entry.key), element: (entry.key, entry.keyRange)))
+            }
+            // The policy variables matter only without Version 2012-10-17: searched only then.
+            if let version = body.entry(caseInsensitive: "Version") {
+                for text in version.value.texts where !text.isSymbolic {
+                    if text.value == "2008-10-17" {
+                        if let variable = firstPolicyVariable(in: body) {
+                            issues.append(PolicyGrammarIssue(.oldVersion(variable: variable), element: ("Version", text.range)))
+                        }
+                    } else if text.value != "2012-10-17" {
+                        issues.append(PolicyGrammarIssue(.badVersion(text.value), element: ("Version", text.range)))
+                    }
+                }
+            } else if let variable = firstPolicyVariable(in: body) {
+                issues.append(PolicyGrammarIssue(.noVersion(variable: variable)))
+            }
+            guard let statementEntry = body.entry(caseInsensitive: "Statement") else {
+                issues.append(PolicyGrammarIssue(.noStatement))
+                return
+            }
+            let isList: Bool
+            if case .list = statementEntry.value { isList = true } else { isList = false }
+            var sids: [String: PolicyText] = [:]
+            for (index, item) in statementEntry.value.listItems.enumerated() {
+                switch item {
+                case .null, .symbolic:
+                    continue
+                case .map(let entries, _):
+                    let elements = index < itemElements.count ? itemElements[index] : nil
+                    checkStatement(elements ?? StatementElements(entries), index: index, isList: isList, range: item.range, sids: &sids)
+                default:
+                    let site = PolicyGrammarIssue.StatementSite(index: index, isList: isList, range: item.range, name: "\(index + 1)")
+                    issues.append(PolicyGrammarIssue(.statementNotObject, statement: site))
+                }
+            }
+        }
+
+        mutating func checkStatement(_ elements: StatementElements, index: Int, isList: Bool, range: SourceRange, sids: inout [String: PolicyText]) {
+            // Where the statement is and what it is called are worked out only for an issue.
+            var site: PolicyGrammarIssue.StatementSite?
+            func at() -> PolicyGrammarIssue.StatementSite {
+                if let site { return site }
+                let sid = elements[.sid]?.value.text.flatMap { $0.value.isEmpty ? nil : "'\($0.value)'" }
+                let made = PolicyGrammarIssue.StatementSite(index: index, isList: isList, range: range, name: sid ?? "\(index + 1)")
+                site = made
+                return made
+            }
+            func add(_ problem: PolicyGrammarIssue.Problem, _ scope: PolicyGrammarIssue.Scope = .any, element: (String, SourceRange)? = nil) {
+                guard keeps(scope) else { return }
+                issues.append(PolicyGrammarIssue(problem, scope: scope, statement: at(), element: element))
+            }
+
+            for entry in elements.otherEntries where !isIntrinsic(entry.key) {  // empty unless `hasOtherEntries`
+                add(.unknownStatementElement(entry.key), element: (entry.key, entry.keyRange))
+            }
+
+            if let sid = elements[.sid]?.value.text, !sid.isSymbolic, !sid.value.isEmpty {
+                if let first = sids[sid.value] {
+                    add(.duplicateSid(sid.value, first: first.range), element: ("Sid", sid.range))
+                } else {
+                    sids[sid.value] = sid
+                }
+            }
+
+            if let effect = elements[.effect] {
+                effect.value.forEachText { text in
+                    if !text.isSymbolic && text.value != "Allow" && text.value != "Deny" {
+                        add(.badEffect(text.value), element: ("Effect", text.range))
+                    }
+                }
+            } else {
+                add(.noEffect)
+            }
+
+            // An identity policy must not name principals; a trust policy statement must.
+            let principal = elements[.principal], notPrincipal = elements[.notPrincipal]
+            if let entry = principal { add(.principalInIdentityPolicy(element: Element.principal.name), .identityOnly, element: (Element.principal.name, entry.keyRange)) }
+            if let entry = notPrincipal { add(.principalInIdentityPolicy(element: Element.notPrincipal.name), .identityOnly, element: (Element.notPrincipal.name, entry.keyRange)) }
+            if principal == nil && notPrincipal == nil {
+                add(.noPrincipal, .trustOnly)
+            }
+
+            let action = elements[.action], notAction = elements[.notAction]
+            let resource = elements[.resource], notResource = elements[.notResource]
+            // A statement takes one of each pair.
+            func both(_ positive: Element, _ hasPositive: Bool, _ negative: Element, _ negativeEntry: ValueEntry?) {
+                if hasPositive, let entry = negativeEntry {
+                    add(.both(positive: positive.name, negative: negative.name), element: (negative.name, entry.keyRange))
+                }
+            }
+            both(.action, action != nil, .notAction, notAction)
+            both(.resource, resource != nil, .notResource, notResource)
+            both(.principal, principal != nil, .notPrincipal, notPrincipal)
+            if action == nil && notAction == nil {
+                add(.noAction)
+            }
+
+            // A trust policy must not name resources; an identity policy statement must.
+            if let entry = resource { add(.resourceInTrust(element: Element.resource.name), .trustOnly, element: (Element.resource.name, entry.keyRange)) }
+            if let entry = notResource { add(.resourceInTrust(element: Element.notResource.name), .trustOnly, element: (Element.notResource.name, entry.keyRange)) }
+            if resource == nil && notResource == nil {
+                add(.noResource, .identityOnly)
+            }
+            func malformedARNs(_ key: Element, _ entry: ValueEntry?) {
+                entry?.value.forEachText { text in
+                    if isMalformedARN(text) { add(.malformedARN(text.value), element: (key.name, text.range)) }
+                }
+            }
+            malformedARNs(.resource, resource)
+            malformedARNs(.notResource, notResource)
+
+            if let condition = elements[.condition] {
+                for block in condition.value.listItems {
+                    for op in block.mapEntries ?? [] where !isKnownOperator(op.key) {
+                        add(.unknownOperator(op.key), element: ("Condition.\(op.key)", op.keyRange))
+                    }
+                }
+            }
+        }
+    }
+}
