@@ -67,11 +67,28 @@ public struct Finding: Hashable, Sendable {
         self.related = related
     }
 
-    /// `findings` sorted by `outputOrder`, stably (as `sorted(by: outputOrder)`): the positions are
-    /// sorted and each finding moved once, since every move of a finding retains and releases its texts.
-    public static func inOutputOrder(_ findings: [Finding]) -> [Finding] {
-        let order = findings.indices.sorted { outputOrder(findings[$0], findings[$1]) }
-        return order.map { findings[$0] }
+    /// Sorts `findings` by `outputOrder`, stably (as `sort(by: outputOrder)`): the positions are
+    /// sorted, then the findings moved into place along the permutation's cycles, each once and
+    /// without a copy (a copy of a finding retains and releases each of its texts, and a second
+    /// array would hold them all twice).
+    public static func sortInOutputOrder(_ findings: inout [Finding]) {
+        var order = findings.indices.sorted { outputOrder(findings[$0], findings[$1]) }
+        findings.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            // Position `k` receives the finding at `order[k]`; a done position gets `order[k] == k`.
+            for start in order.indices where order[start] != start {
+                let first = (base + start).move()
+                var k = start
+                while order[k] != start {
+                    let from = order[k]
+                    (base + k).moveInitialize(from: base + from, count: 1)
+                    order[k] = k
+                    k = from
+                }
+                (base + k).initialize(to: first)
+                order[k] = k
+            }
+        }
     }
 
     /// The deterministic output order: path, line, column, rule, logical location, message.

@@ -1,0 +1,31 @@
+import IAMLintCore
+import XCTest
+
+/// `Finding.sortInOutputOrder` moves findings into the order `sorted(by: outputOrder)` gives,
+/// ties included (stable).
+final class FindingOrderTests: XCTestCase {
+    private func finding(_ file: String, _ line: Int, _ code: String, subject: String) -> Finding {
+        let position = SourcePosition(line: line, column: 1 + line % 3)
+        return Finding(
+            rule: RuleID(code: code, slug: "slug"), severity: .warning, message: "message \(line % 2)",
+            location: SourceLocation(file: file, range: SourceRange(start: position, end: position)),
+            logicalLocation: "Resources.R\(line % 4)", subject: subject)
+    }
+
+    func testSortInPlaceMatchesStableSort() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 2, 7, 100, 2_000] {
+            // Few distinct keys, so that many findings tie and only the subject tells them apart.
+            let findings = (0..<size).map { i in
+                finding(["b.yaml", "a.yaml", "c/d.json"][Int.random(in: 0..<3, using: &generator)], Int.random(in: 1...6, using: &generator),
+                        ["IAM101", "IAM002"][Int.random(in: 0..<2, using: &generator)], subject: "entity \(i)")
+            }
+            var sorted = findings
+            Finding.sortInOutputOrder(&sorted)
+            XCTAssertEqual(sorted, findings.sorted(by: Finding.outputOrder), "\(size) findings")
+            var again = sorted
+            Finding.sortInOutputOrder(&again)
+            XCTAssertEqual(again, sorted)
+        }
+    }
+}
