@@ -34,6 +34,11 @@ extension ConditionClause {
     /// The comparison without `IfExists` and without a `ForAnyValue:`/`ForAllValues:` prefix: `stringlike`.
     var comparison: String {
         let base = baseOperator
+        // On the bytes when the operator is ASCII (where characters are bytes).
+        if base.isASCIIText {
+            guard let colon = base.utf8.firstIndex(of: UInt8(ascii: ":")) else { return base }
+            return String(base[base.utf8.index(after: colon)...])
+        }
         guard let colon = base.firstIndex(of: ":") else { return base }
         return String(base[base.index(after: colon)...])
     }
@@ -46,19 +51,19 @@ extension ConditionClause {
         if !allowForAllValues && op.lowercased().hasPrefix("forallvalues:") { return false }
         let c = comparison
         guard c.hasPrefix("string") || c.hasPrefix("arn") else { return false }
-        return !c.contains("not")
+        return !c.containsText("not")
     }
 
     /// True for a negated comparison (`StringNotEquals`, `ArnNotLike`), not `IfExists`.
     var isNegatedMatch: Bool {
         let c = comparison
-        return !ifExists && !values.isEmpty && (c.hasPrefix("string") || c.hasPrefix("arn")) && c.contains("not")
+        return !ifExists && !values.isEmpty && (c.hasPrefix("string") || c.hasPrefix("arn")) && c.containsText("not")
     }
 
     /// True when the comparison treats `*` and `?` as wildcards (`StringLike`, `ArnLike`, `ArnEquals`).
     var usesWildcards: Bool {
         let c = comparison
-        return c.contains("like") || c.hasPrefix("arn")
+        return c.containsText("like") || c.hasPrefix("arn")
     }
 
     /// True when every value of the clause pins a caller: account and organization ids without
@@ -85,7 +90,9 @@ extension ConditionClause {
     func restricts(through keys: Set<String>, allowIfExists: Bool = false) -> Bool {
         guard keys.contains(normalizedKey), pinsEveryValue else { return false }
         if isPositiveMatch() { return true }
-        return allowIfExists && ifExists && !values.isEmpty && (comparison.hasPrefix("string") || comparison.hasPrefix("arn")) && !comparison.contains("not")
+        guard allowIfExists, ifExists, !values.isEmpty else { return false }
+        let c = comparison
+        return (c.hasPrefix("string") || c.hasPrefix("arn")) && !c.containsText("not")
     }
 }
 
@@ -377,7 +384,7 @@ extension IAMGraph {
             guard kind == .role else { return .no }
             return min(nameCertainty(entry, name: name, principal: x, role: role, facts: facts), accountCertainty(account, principal: x, role: role, facts: facts))
         case .other(let value):
-            return entry.kind == .aws && value.contains("${") ? .maybe : .no
+            return entry.kind == .aws && value.containsText("${") ? .maybe : .no
         case .service, .federated:
             return .no
         }
@@ -411,7 +418,7 @@ extension IAMGraph {
                     candidates.contains { Wildcard.matches(pattern: v.value, v.isSymbolic, $0, caseInsensitive: false) }
                 }
                 if matched { continue }
-                let symbolic = clause.values.contains(where: \.isSymbolic) || arn.contains("${")
+                let symbolic = clause.values.contains(where: \.isSymbolic) || arn.containsText("${")
                 result = min(result, symbolic ? .maybe : .no)
             case "aws:principaltype":
                 guard clause.isPositiveMatch() else { continue }
