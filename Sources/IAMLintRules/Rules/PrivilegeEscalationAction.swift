@@ -80,9 +80,10 @@ public struct PrivilegeEscalationAction: Rule {
             return made
         }
         var findings: [Finding] = []
+        let administrators = graph.administrators
         for index in graph.principals.indices where [.user, .group, .role].contains(graph.principals[index].kind) {
             var found = escalations(of: index)
-            guard !found.isEmpty, !graph.isAdministratorEquivalent(index) else { continue }
+            guard !found.isEmpty, !administrators[index] else { continue }
             if graph.principals[index].kind == .user {
                 let fromGroups = Set(graph.groups(ofUser: index).flatMap { escalations(of: $0) }.map(\.statement.provenance))
                 found.removeAll { fromGroups.contains($0.statement.provenance) }

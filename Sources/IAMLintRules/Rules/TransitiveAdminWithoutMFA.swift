@@ -15,6 +15,7 @@ public struct TransitiveAdminWithoutMFA: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         let kinds = graph.principalFacts.kinds
+        let administrators = graph.administrators
         let hops = graph.assumeHops().filter { !$0.requiresMFA }
         var incoming: [Int: [AssumeHop]] = [:]
         var firstHops: [Int: [AssumeHop]] = [:]
@@ -27,7 +28,7 @@ public struct TransitiveAdminWithoutMFA: Rule {
         }
         var admin: [Int: Grant] = [:]
         for index in kinds.indices where kinds[index] == .role {
-            if let grant = graph.adminGrantWithoutMFA(index), !graph.enforcesMFA(index) { admin[index] = grant }
+            if let grant = graph.adminGrantWithoutMFA(index, administrators: administrators), !graph.enforcesMFA(index) { admin[index] = grant }
         }
         // next[r]: the hop from r towards its nearest admin role; target[r]: that admin role; dist[r]: hops to it.
         var next: [Int: AssumeHop] = [:]
@@ -51,7 +52,7 @@ public struct TransitiveAdminWithoutMFA: Rule {
         }
         var findings: [Finding] = []
         for index in kinds.indices where kinds[index] == .user {
-            guard let starts = firstHops[index], graph.adminGrantWithoutMFA(index) == nil else { continue }
+            guard let starts = firstHops[index], graph.adminGrantWithoutMFA(index, administrators: administrators) == nil else { continue }
             let user = graph.principals[index]
             let direct = Set(starts.map(\.to).filter { admin[$0] != nil })
             var best: [Int: (first: AssumeHop, length: Int)] = [:]

@@ -221,11 +221,17 @@ extension IAMGraph {
         }
     }
 
+    /// `isAdministratorEquivalent(i)` of every principal, asked once per graph (`derived`): rules
+    /// ask it of every principal, and each such query of the graph looks its facts up anew.
+    var administrators: [Bool] {
+        derived.value(Administrators.self) { principals.indices.map { isAdministratorEquivalent($0) } }
+    }
+
     /// The principal's administrator grant that holds without MFA: `AdministratorAccess`, or an
     /// Allow of `*` on `*` whose statement does not require MFA. Nil when an unconditional Deny
-    /// of everything cancels it.
-    func adminGrantWithoutMFA(_ index: Int) -> Grant? {
-        guard adminGrant(index) != nil else { return nil }
+    /// of everything cancels it. `administrators`: the graph's, when the caller holds them.
+    func adminGrantWithoutMFA(_ index: Int, administrators: [Bool]? = nil) -> Grant? {
+        guard (administrators ?? self.administrators)[index] else { return nil }
         return grants[index].first { grant in
             if case .arn(let arn) = grant.source, ARN.isAdministratorAccess(arn.value) { return true }
             return grant.document?.statements.contains {
@@ -261,6 +267,10 @@ extension IAMGraph {
 }
 
 // MARK: - What trust admission reads, spelt once
+
+private enum Administrators: DerivedFact {
+    typealias Value = [Bool]
+}
 
 /// What trust admission reads of every principal, spelt once per graph (`derived`): rules weigh
 /// the trust of every assume edge, and reading a principal's fields in place of these arrays
