@@ -42,8 +42,12 @@ public struct HardcodedIAMName: Rule {
         let range = name.range
         guard range.start.line == range.end.line else { return false }
         let width = range.end.column - range.start.column
-        let lengths = [name.value.utf8.count, name.value.unicodeScalars.count]
-        return lengths.contains(width) || lengths.contains(width - 2)
+        // The width of the text in bytes or in scalars, bare or quoted (the scalars counted
+        // only when the bytes do not fit).
+        let bytes = name.value.utf8.count
+        if bytes == width || bytes == width - 2 { return true }
+        let scalars = name.value.unicodeScalars.count
+        return scalars == width || scalars == width - 2
     }
 
     enum Message {

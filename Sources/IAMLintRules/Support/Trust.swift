@@ -27,6 +27,20 @@ enum TrustConditionKeys {
     static let orgPaths: Set<String> = ["aws:principalorgpaths", "aws:sourceorgpaths"]
     static let arns: Set<String> = ["aws:principalarn", "aws:sourcearn"]
     static let externalID: Set<String> = ["sts:externalid"]
+
+    /// False for a key that cannot be one `conditionCertainty` weighs (`aws:PrincipalArn`,
+    /// `aws:PrincipalType`, `aws:UserId`, `aws:username`, `aws:PrincipalServiceName`,
+    /// `aws:PrincipalIsAWSService`, principal and resource tags): each has `p`, `u` or `r` after
+    /// its four-character prefix. Told on the bytes of ASCII keys, before the key is lower-cased.
+    static func mayWeighCaller(_ key: String) -> Bool {
+        guard key.isASCIIText else { return true }
+        let utf8 = key.utf8
+        guard utf8.count > 4 else { return false }
+        switch utf8[utf8.index(utf8.startIndex, offsetBy: 4)] | 0x20 {
+        case UInt8(ascii: "p"), UInt8(ascii: "u"), UInt8(ascii: "r"): return true
+        default: return false
+        }
+    }
     static let principalARN: Set<String> = ["aws:principalarn"]
 }
 
@@ -317,6 +331,7 @@ struct TrustStatementFacts {
         coversAssumeRole = s.covers(action: "sts:AssumeRole")
         requiresMFA = s.requiresMFA
         weighsCaller = s.conditions.contains { clause in
+            guard TrustConditionKeys.mayWeighCaller(clause.key) else { return false }
             let key = clause.normalizedKey
             switch key {
             case "aws:principalarn", "aws:principaltype":
@@ -418,7 +433,7 @@ extension IAMGraph {
             return (arn, candidates)
         }
         var result = Certainty.yes
-        for clause in statement.conditions {
+        for clause in statement.conditions where TrustConditionKeys.mayWeighCaller(clause.key) {
             let key = clause.normalizedKey
             switch key {
             case "aws:principalarn":
