@@ -26,7 +26,7 @@ public struct HardcodedIAMName: Rule {
         return named.compactMap { entry in
             guard Self.isWrittenLiterally(entry.name), !entry.name.value.containsUTF8("{{resolve:") else { return nil }
             let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
-            let at = entry.provenance.child("Properties.\(key)", range: entry.name.range)
+            let at = entry.provenance.child(IAMNameRules.cloudFormationNamePath(entry.kind), range: entry.name.range)
             return context.finding(
                 Message.fixedName(kind: entry.kind, name: entry.name.value, key: key), at: at,
                 subject: "\(entry.kind.rawValue) \(entry.name.value)")
