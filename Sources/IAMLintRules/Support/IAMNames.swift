@@ -67,6 +67,7 @@ enum IAMNameRules {
     /// Why `name` breaks IAM's limits for `kind`, or nil.
     static func nameProblem(_ name: String, kind: EntityKind) -> String? {
         let limit = maxLength(kind)
+        if isValidName(name, maxLength: limit) { return nil }
         if name.isEmpty { return "is empty" }
         if name.unicodeScalars.count > limit { return "is \(name.unicodeScalars.count) characters long (at most \(limit))" }
         let bad = name.unicodeScalars.filter { !isNameCharacter($0) }
