@@ -88,6 +88,8 @@ enum PermissionScope {
     /// `arn:aws:iam::111122223333:*`. With `anyAccount`, the account part must be a wildcard
     /// too; otherwise every role of any one account counts.
     static func namesEveryRole(_ text: PolicyText, anyAccount: Bool) -> Bool {
+        // Every such pattern ends with `*` (a cheap test before the ARN is parsed).
+        guard text.value.utf8.last == UInt8(ascii: "*") else { return false }
         let value = normalized(text)
         if value.allSatisfy({ $0 == "*" }) && !value.isEmpty { return true }
         guard let arn = ARN(value) else { return false }
