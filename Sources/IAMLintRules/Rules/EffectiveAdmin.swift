@@ -25,9 +25,11 @@ public struct EffectiveAdmin: Rule {
             memo[index] = result
             return result
         }
-        for (index, principal) in graph.principals.enumerated() {
+        let kinds = graph.principalFacts.kinds
+        for index in graph.principals.indices {
             guard let grants = contributors(index) else { continue }
-            if principal.kind == .user, graph.groups(ofUser: index).contains(where: { contributors($0) != nil }) { continue }
+            let principal = graph.principals[index]
+            if kinds[index] == .user, graph.groups(ofUser: index).contains(where: { contributors($0) != nil }) { continue }
             var seen = Set<String>()
             let labels = grants.map(\.label).filter { seen.insert($0).inserted }
             findings.append(context.finding(

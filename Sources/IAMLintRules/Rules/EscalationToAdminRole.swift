@@ -87,8 +87,9 @@ public struct EscalationToAdminRole: Rule {
             return made
         }
         let administrators = graph.administrators
+        let kinds = graph.principalFacts.kinds
         for index in graph.principals.indices {
-            let kind = graph.principals[index].kind
+            let kind = kinds[index]
             guard kind == .user || kind == .role || kind == .group,
                   let admins = adminsByAccount.admins(inAccount: graph.accountID(of: index))
             else { continue }
@@ -114,7 +115,8 @@ public struct EscalationToAdminRole: Rule {
         init(_ graph: IAMGraph) {
             var roles: [String?: [Int]] = [:]
             let administrators = graph.administrators
-            for index in graph.principals.indices where administrators[index] && graph.principals[index].kind == .role {
+            let kinds = graph.principalFacts.kinds
+            for index in graph.principals.indices where administrators[index] && kinds[index] == .role {
                 roles[graph.accountID(of: index), default: []].append(index)
             }
             for (account, list) in roles {

@@ -28,14 +28,15 @@ public struct PassRoleEscalation: Rule {
             return found
         }
         let administrators = graph.administrators
-        for (index, principal) in graph.principals.enumerated() {
+        // Kinds from PrincipalFacts: a principal's own storage is read only for a finding.
+        let kinds = graph.principalFacts.kinds
+        for index in graph.principals.indices {
             for grant in graph.grants[index] {
                 if case .standalone(let policy) = grant.source { attached.insert(policy) }
             }
-            guard principal.kind == .user || principal.kind == .role || principal.kind == .group,
-                  !administrators[index]
-            else { continue }
-            if principal.kind == .user {
+            let kind = kinds[index]
+            guard kind == .user || kind == .role || kind == .group, !administrators[index] else { continue }
+            if kind == .user {
                 let groupHoldsIt = graph.groups(ofUser: index).contains { group in
                     !administrators[group]
                         && escalation(graph.grants[index].filter { $0.viaGroup == group }.compactMap(\.document)) != nil
@@ -43,7 +44,7 @@ public struct PassRoleEscalation: Rule {
                 if groupHoldsIt { continue }
             }
             guard let found = escalation(graph.grants[index].compactMap(\.document)) else { continue }
-            findings.append(finding(context, found, holder: graph.describe(index), subject: principal.displayName))
+            findings.append(finding(context, found, holder: graph.describe(index), subject: graph.principals[index].displayName))
         }
         for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {
             guard passFilter.mayAllow([policy.document]), let found = Self.escalation([policy.document]) else { continue }

@@ -83,10 +83,11 @@ public struct PrivilegeEscalationAction: Rule {
         }
         var findings: [Finding] = []
         let administrators = graph.administrators
-        for index in graph.principals.indices where [.user, .group, .role].contains(graph.principals[index].kind) {
+        let kinds = graph.principalFacts.kinds
+        for index in graph.principals.indices where [.user, .group, .role].contains(kinds[index]) {
             var found = escalations(of: index)
             guard !found.isEmpty, !administrators[index] else { continue }
-            if graph.principals[index].kind == .user {
+            if kinds[index] == .user {
                 let fromGroups = Set(graph.groups(ofUser: index).flatMap { escalations(of: $0) }.map(\.statement.provenance))
                 found.removeAll { fromGroups.contains($0.statement.provenance) }
             }

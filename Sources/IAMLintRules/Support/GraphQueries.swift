@@ -214,8 +214,9 @@ struct AssumePairs {
         var grouped = true
         var started = [Bool](repeating: false, count: principalCount)
         var current = -1
-        for edge in edges where edge.from != current {
-            current = edge.from
+        // By position: a copy of each edge would touch every statement of the graph.
+        for position in edges.indices where edges[position].from != current {
+            current = edges[position].from
             if started[current] {
                 grouped = false
                 break
