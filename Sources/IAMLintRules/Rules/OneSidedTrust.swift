@@ -16,6 +16,7 @@ public struct OneSidedTrust: Rule {
         var seen = Set<Int64>()
         // Each role's ARN forms, spelt when an edge first reaches it.
         var arns = [[String]?](repeating: nil, count: graph.principals.count)
+        let facts = graph.principalFacts
         for edge in graph.assumeEdges {
             let to = edge.role
             let candidates = arns[to] ?? {
@@ -27,7 +28,7 @@ public struct OneSidedTrust: Rule {
             let role = graph.principals[to]
             guard let trust = role.trustPolicy else { continue }
             guard seen.insert(Int64(edge.from) << 32 | Int64(to)).inserted else { continue }
-            guard graph.trustAdmission(of: edge.from, to: to).certainty == .no else { continue }
+            guard graph.trustAdmission(of: edge.from, to: to, facts: facts).certainty == .no else { continue }
             findings.append(context.finding(
                 Message.oneSided(caller: graph.describe(edge.from), role: role.displayName),
                 at: edge.statement.provenance(ofResource: named), subject: graph.principals[edge.from].displayName,

@@ -491,7 +491,12 @@ extension IAMGraph {
 
     /// Whether role `role`'s trust policy admits principal `x`, and the Allow statements that surely do.
     func trustAdmission(of x: Int, to role: Int) -> (certainty: Certainty, statements: [Statement]) {
-        let facts = principalFacts
+        trustAdmission(of: x, to: role, facts: principalFacts)
+    }
+
+    /// `trustAdmission(of:to:)` with the graph's `PrincipalFacts` in hand (a rule that asks for
+    /// many pairs looks them up once).
+    func trustAdmission(of x: Int, to role: Int, facts: PrincipalFacts) -> (certainty: Certainty, statements: [Statement]) {
         guard let trust = principals[role].trustPolicy else { return (.no, []) }
         var certainty = Certainty.no
         var admitting: [Statement] = []
