@@ -112,11 +112,20 @@ struct TrustGate {
         let count = graph.principals.count
         var accountNumbers: [String: Int32] = [:]
         var nameNumbers: [String: Int32] = [:]
+        // Principals come file by file, so mostly in runs of one account: the previous one's
+        // number is tried before the table.
+        var previous: (account: String, number: Int32)?
         accountOf = facts.knownAccounts.map { account in
             guard let account else { return -1 }
-            if let known = accountNumbers[account] { return known }
-            let number = Int32(accountNumbers.count)
-            accountNumbers[account] = number
+            if let previous, previous.account == account { return previous.number }
+            let number: Int32
+            if let known = accountNumbers[account] {
+                number = known
+            } else {
+                number = Int32(accountNumbers.count)
+                accountNumbers[account] = number
+            }
+            previous = (account, number)
             return number
         }
         nameOf = facts.lowercasedNames.map { name in
