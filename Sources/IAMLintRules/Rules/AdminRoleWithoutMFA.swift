@@ -12,7 +12,8 @@ public struct AdminRoleWithoutMFA: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        for (index, role) in graph.principals.enumerated() where role.kind == .role && role.implicitOrigin == nil {
+        let administrators = graph.administrators
+        for (index, role) in graph.principals.enumerated() where administrators[index] && role.kind == .role && role.implicitOrigin == nil {
             guard let trust = role.trustPolicy, let admin = graph.adminGrant(index) else { continue }
             if graph.enforcesMFAByPolicy(index) { continue }
             let trustDeniesWithoutMFA = trust.statements.contains { $0.deniesWithoutMFA && $0.coversAssumeRole }

@@ -12,7 +12,8 @@ public struct AssumeRoleCycle: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var out: [Int: [AssumeHop]] = [:]
-        for hop in graph.assumeHops() where graph.principals[hop.from].kind == .role {
+        let kinds = graph.principalFacts.kinds
+        for hop in graph.assumeHops() where kinds[hop.from] == .role {
             out[hop.from, default: []].append(hop)
         }
         var findings: [Finding] = []
@@ -42,37 +43,41 @@ public struct AssumeRoleCycle: Rule {
     static let namedRoles = 8
     static let shownHops = 12
 
-    /// Tarjan's algorithm without recursion; components in a deterministic order.
+    /// Tarjan's algorithm without recursion; components in a deterministic order. Nodes are
+    /// principal indexes: the algorithm's state is kept in arrays by node, and each node's
+    /// targets are read from `out` once.
     static func stronglyConnected(_ out: [Int: [AssumeHop]]) -> [[Int]] {
         let nodes = Set(out.keys).union(out.values.flatMap { $0.map(\.to) }).sorted()
-        var index: [Int: Int] = [:], low: [Int: Int] = [:]
-        var onStack = Set<Int>(), stack: [Int] = []
+        guard let last = nodes.last, let first = nodes.first, first >= 0 else { return [] }
+        var targets = [[Int]](repeating: [], count: last + 1)
+        for (node, hops) in out { targets[node] = hops.map(\.to) }
+        var index = [Int](repeating: -1, count: last + 1), low = [Int](repeating: -1, count: last + 1)
+        var onStack = [Bool](repeating: false, count: last + 1), stack: [Int] = []
         var next = 0
         var components: [[Int]] = []
-        for root in nodes where index[root] == nil {
+        for root in nodes where index[root] < 0 {
             var work: [(node: Int, edge: Int)] = [(root, 0)]
             index[root] = next; low[root] = next; next += 1
-            stack.append(root); onStack.insert(root)
+            stack.append(root); onStack[root] = true
             while let (node, edge) = work.last {
-                let edges = out[node] ?? []
-                if edge < edges.count {
+                if edge < targets[node].count {
                     work[work.count - 1].edge += 1
-                    let target = edges[edge].to
-                    if index[target] == nil {
+                    let target = targets[node][edge]
+                    if index[target] < 0 {
                         index[target] = next; low[target] = next; next += 1
-                        stack.append(target); onStack.insert(target)
+                        stack.append(target); onStack[target] = true
                         work.append((target, 0))
-                    } else if onStack.contains(target) {
-                        low[node] = min(low[node]!, index[target]!)
+                    } else if onStack[target] {
+                        low[node] = min(low[node], index[target])
                     }
                     continue
                 }
                 work.removeLast()
-                if let parent = work.last { low[parent.node] = min(low[parent.node]!, low[node]!) }
+                if let parent = work.last { low[parent.node] = min(low[parent.node], low[node]) }
                 if low[node] == index[node] {
                     var component: [Int] = []
                     while let top = stack.popLast() {
-                        onStack.remove(top)
+                        onStack[top] = false
                         component.append(top)
                         if top == node { break }
                     }

@@ -12,22 +12,22 @@ public struct BadMFACondition: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
         for document in context.graph.documents {
-            let subject = document.principal.map { context.graph.principals[$0].displayName }
-                ?? document.policy.map { context.graph.policies[$0].displayName } ?? document.label
             for statement in document.document.statements {
                 for clause in statement.conditions where clause.normalizedKey == "aws:multifactorauthpresent" && clause.comparison == "bool" {
-                    let values = Set(clause.values.map { $0.value.lowercased() })
+                    func holds(_ value: String) -> Bool { clause.values.contains { $0.value.lowercased() == value } }
                     let message: String
                     switch (statement.effect, clause.ifExists) {
-                    case (.deny, false) where values.contains("false"):
+                    case (.deny, false) where holds("false"):
                         message = Message.denyWithBool(document.label)
-                    case (.allow, _) where values.contains("false"):
+                    case (.allow, _) where holds("false"):
                         message = Message.allowWithoutMFA(document.label)
-                    case (.allow, true) where values.contains("true"):
+                    case (.allow, true) where holds("true"):
                         message = Message.allowIfExists(document.label)
                     default:
                         continue
                     }
+                    let subject = document.principal.map { context.graph.principals[$0].displayName }
+                        ?? document.policy.map { context.graph.policies[$0].displayName } ?? document.label
                     findings.append(context.finding(message, at: statement.provenance(of: clause), subject: subject))
                 }
             }

@@ -10,8 +10,9 @@ public struct ConsoleAdminWithoutMFA: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
+        let administrators = graph.administrators
         for (index, user) in graph.principals.enumerated() where user.kind == .user && user.hasLoginProfile {
-            guard let admin = graph.adminGrantWithoutMFA(index), !graph.enforcesMFA(index), !deniesConsoleWithoutMFA(index, graph) else { continue }
+            guard let admin = graph.adminGrantWithoutMFA(index, administrators: administrators), !graph.enforcesMFA(index), !deniesConsoleWithoutMFA(index, graph) else { continue }
             let via = admin.viaGroup.map { " through \(graph.describe($0))" } ?? ""
             findings.append(context.finding(
                 Message.consoleAdmin(user: user.displayName, policy: admin.label + via), at: user.provenance, subject: user.displayName,

@@ -13,10 +13,12 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
+        let knownAccounts = graph.principalFacts.knownAccounts
         for (index, role) in graph.principals.enumerated() where role.kind == .role && role.implicitOrigin == nil {
             guard let trust = role.trustPolicy, !trust.deniesAssumeWithoutMFA else { continue }
-            let own = graph.knownAccount(of: index)
-            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal && statement.coversAssumeRole {
+            let own = knownAccounts[index]
+            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal && Self.mayNameAccount(statement)
+                && statement.coversAssumeRole {
                 if statement.requiresMFA || statement.requiresExternalID || statement.restrictsPrincipalARN { continue }
                 var seen = Set<String>()
                 let file = trust.provenance.file
@@ -42,6 +44,18 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
             }
         }
         return findings
+    }
+
+    /// False when no principal entry of the statement can be an account: only `AWS` entries
+    /// read as an account or not understood (a parameter) can.
+    static func mayNameAccount(_ statement: Statement) -> Bool {
+        statement.principals.contains { entry in
+            guard entry.kind == .aws else { return false }
+            switch entry.identity {
+            case .account, .other: return true
+            default: return false
+            }
+        }
     }
 
     enum Message {

@@ -28,8 +28,15 @@ public struct DanglingReference: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
-        var managedKinds = Set<String>()
-        for p in graph.principals { managedKinds.insert("\(p.provenance.file)\u{0}\(p.kind.rawValue)") }
+        // The kinds of principal each file declares: spelt when a Terraform state first needs them.
+        var managedKindsMade: Set<String>?
+        func managedKinds() -> Set<String> {
+            if let managedKindsMade { return managedKindsMade }
+            var made = Set<String>()
+            for p in graph.principals { made.insert("\(p.provenance.file)\u{0}\(p.kind.rawValue)") }
+            managedKindsMade = made
+            return made
+        }
         var findings: [Finding] = []
         var declared = DeclaredKinds.Lookup.searching(0)
         for site in sites(graph) {
@@ -42,7 +49,7 @@ public struct DanglingReference: Rule {
                     Message.wrongKind(owner: site.owner, kind: site.kind, name: name, actual: actual), at: at,
                     subject: "\(site.owner) \(site.kind.rawValue) \(name)"))
             } else {
-                guard file.hasSuffix(".tfstate"), managedKinds.contains("\(file)\u{0}\(site.kind.rawValue)"),
+                guard file.hasSuffix(".tfstate"), managedKinds().contains("\(file)\u{0}\(site.kind.rawValue)"),
                       !site.reference.isSymbolic, !site.reference.value.containsUTF8("${"),
                       !site.reference.value.isEmpty, !Self.isAWSOwned(site.reference.value) else { continue }
                 let name = ARN(site.reference.value).map { ARN.lastPathComponent($0.resource) } ?? site.reference.value

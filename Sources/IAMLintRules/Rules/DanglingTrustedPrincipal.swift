@@ -10,12 +10,6 @@ public struct DanglingTrustedPrincipal: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         guard !graph.accounts.isEmpty else { return [] }
-        let scannedAccounts = Set(graph.principals.indices.compactMap { graph.accountID(of: $0) })
-        var defined = Set<String>()
-        for i in graph.principals.indices {
-            guard let account = graph.accountID(of: i) else { continue }
-            defined.insert("\(graph.principals[i].kind.rawValue)|\(account)|\(graph.principals[i].referenceKey.lowercased())")
-        }
         return graph.trustEdges.compactMap { edge in
             let kind: EntityKind
             let account: String
@@ -25,8 +19,12 @@ public struct DanglingTrustedPrincipal: Rule {
             case .role(let a, let n): (kind, account, name) = (.role, a, n)
             default: return nil
             }
-            guard graph.account(withID: account) != nil, scannedAccounts.contains(account), !Self.has("*", name), !Self.has("$", name) else { return nil }
-            guard !defined.contains("\(kind.rawValue)|\(account)|\(name.lowercased())") else { return nil }
+            // A scanned account: one where some principal lives (`accountID(of:)`).
+            guard graph.account(withID: account) != nil, !graph.principals(inAccount: account).isEmpty,
+                  !Self.has("*", name), !Self.has("$", name)
+            else { return nil }
+            // Defined: a principal of that kind whose name (`referenceKey`, ignoring case) it is, in that account.
+            guard graph.principals(kind, named: name, inAccount: account).isEmpty else { return nil }
             let role = graph.principals[edge.role]
             let at = edge.statement.provenance.child("Principal", range: edge.principal.text.range)
             return context.finding(

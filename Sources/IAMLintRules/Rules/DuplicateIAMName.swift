@@ -14,6 +14,14 @@ public struct DuplicateIAMName: Rule {
         var provenance: Provenance
     }
 
+    /// Names clash within one account, kind and scope (the file, for symbolic names).
+    struct Key: Hashable {
+        var account: String
+        var kind: EntityKind
+        var scope: String
+        var name: String
+    }
+
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var named: [Named] = []
@@ -36,17 +44,20 @@ public struct DuplicateIAMName: Rule {
             if a.provenance.file != b.provenance.file { return a.provenance.file < b.provenance.file }
             return a.name.range.start < b.name.range.start
         }
-        var first: [String: Named] = [:]
+        // The first entry of each key, by position in `named`.
+        var first: [Key: Int] = [:]
+        first.reserveCapacity(named.count)
         var findings: [Finding] = []
-        for entry in named {
+        for (position, entry) in named.enumerated() {
             // A name with deployment-time parts (`${AWS::StackName}-app`) is only known to clash
             // with the same text in the same template, which deploys as one stack.
             let scope = entry.name.isSymbolic ? entry.provenance.file : ""
-            let key = "\(entry.account)\u{0}\(entry.kind.rawValue)\u{0}\(scope)\u{0}\(entry.name.value.lowercased())"
-            guard let original = first[key] else {
-                first[key] = entry
+            let key = Key(account: entry.account, kind: entry.kind, scope: scope, name: entry.name.value.lowercased())
+            guard let originalPosition = first[key] else {
+                first[key] = position
                 continue
             }
+            let original = named[originalPosition]
             let at = Provenance(file: entry.provenance.file, logicalPath: entry.provenance.logicalPath, range: entry.name.range)
             findings.append(context.finding(
                 Message.duplicate(kind: entry.kind, name: entry.name.value, original: original.name.value, file: original.provenance.file),

@@ -18,15 +18,18 @@ public struct EffectiveAdmin: Rule {
         var findings: [Finding] = []
         var memo: [Int: [Grant]?] = [:]
         var coverage: [[ObjectIdentifier]: Bool] = [:]
+        let administrators = graph.administrators
         func contributors(_ index: Int) -> [Grant]? {
             if let known = memo[index] { return known }
-            let result = Self.unionAdmin(graph, index, coverage: &coverage)
+            let result = Self.unionAdmin(graph, index, coverage: &coverage, administrators: administrators)
             memo[index] = result
             return result
         }
-        for (index, principal) in graph.principals.enumerated() {
+        let kinds = graph.principalFacts.kinds
+        for index in graph.principals.indices {
             guard let grants = contributors(index) else { continue }
-            if principal.kind == .user, graph.groups(ofUser: index).contains(where: { contributors($0) != nil }) { continue }
+            let principal = graph.principals[index]
+            if kinds[index] == .user, graph.groups(ofUser: index).contains(where: { contributors($0) != nil }) { continue }
             var seen = Set<String>()
             let labels = grants.map(\.label).filter { seen.insert($0).inserted }
             findings.append(context.finding(
@@ -40,9 +43,10 @@ public struct EffectiveAdmin: Rule {
     /// one grant alone is administrator access: that is IAM201's and IAM202's).
     /// `coverage` remembers, for each list of documents that gave allows or denies (principals
     /// share managed and group policies), whether those statements allow everything.
-    static func unionAdmin(_ graph: IAMGraph, _ index: Int, coverage: inout [[ObjectIdentifier]: Bool]) -> [Grant]? {
+    /// `administrators`: `graph.administrators`.
+    static func unionAdmin(_ graph: IAMGraph, _ index: Int, coverage: inout [[ObjectIdentifier]: Bool], administrators: [Bool]) -> [Grant]? {
+        if administrators[index] { return nil }
         let grants = graph.grants[index]
-        if graph.adminGrant(index) != nil { return nil }
         var allows: [Statement] = []
         var denies: [Statement] = []
         var contributing: [Grant] = []

@@ -45,9 +45,26 @@ public struct ElevatedManagedPolicy: Rule {
     }
 
     static func match(_ arn: PolicyText) -> (name: String, reason: String)? {
+        guard mayName(arn.value) else { return nil }
         guard let name = PermissionScope.awsManagedPolicyName(arn) else { return nil }
         return elevated.first { $0.name == name }
     }
+
+    /// False when the text cannot name one of `elevated`: the name is the ARN's last path
+    /// component, so the text ends with its bytes (trailing `/`s aside). Most attached ARNs are
+    /// told apart without parsing them.
+    static func mayName(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            return elevatedNames.contains { name in
+                end >= name.count && UnsafeBufferPointer(rebasing: bytes[(end - name.count)..<end]).elementsEqual(name)
+            }
+        }
+    }
+
+    static let elevatedNames: [[UInt8]] = elevated.map { Array($0.name.utf8) }
 
     enum Message {
         static func attached(holder: String, policy: String, reason: String) -> String {

@@ -86,16 +86,18 @@ public struct EscalationToAdminRole: Rule {
             if let key { shared[key] = made }
             return made
         }
+        let administrators = graph.administrators
+        let kinds = graph.principalFacts.kinds
         for index in graph.principals.indices {
-            let kind = graph.principals[index].kind
+            let kind = kinds[index]
             guard kind == .user || kind == .role || kind == .group,
                   let admins = adminsByAccount.admins(inAccount: graph.accountID(of: index))
             else { continue }
             let mine = candidates(of: index)
-            guard !mine.isEmpty, !graph.isAdministratorEquivalent(index) else { continue }
+            guard !mine.isEmpty, !administrators[index] else { continue }
             let paths = mine.paths(to: admins)
             guard paths.contains(where: { $0 != nil }) else { continue }
-            let groups = kind == .user ? graph.groups(ofUser: index).filter { !graph.isAdministratorEquivalent($0) } : []
+            let groups = kind == .user ? graph.groups(ofUser: index).filter { !administrators[$0] } : []
             let groupPaths = groups.map { candidates(of: $0).paths(to: admins) }
             let assumable = Set(graph.assumeEdges(from: index).map(\.role))
             for (slot, role) in admins.roles.enumerated() where role != index {
@@ -112,7 +114,9 @@ public struct EscalationToAdminRole: Rule {
 
         init(_ graph: IAMGraph) {
             var roles: [String?: [Int]] = [:]
-            for index in graph.principals.indices where graph.principals[index].kind == .role && graph.isAdministratorEquivalent(index) {
+            let administrators = graph.administrators
+            let kinds = graph.principalFacts.kinds
+            for index in graph.principals.indices where administrators[index] && kinds[index] == .role {
                 roles[graph.accountID(of: index), default: []].append(index)
             }
             for (account, list) in roles {

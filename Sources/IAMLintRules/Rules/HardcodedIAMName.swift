@@ -26,7 +26,7 @@ public struct HardcodedIAMName: Rule {
         return named.compactMap { entry in
             guard Self.isWrittenLiterally(entry.name), !entry.name.value.containsUTF8("{{resolve:") else { return nil }
             let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
-            let at = entry.provenance.child("Properties.\(key)", range: entry.name.range)
+            let at = entry.provenance.child(IAMNameRules.cloudFormationNamePath(entry.kind), range: entry.name.range)
             return context.finding(
                 Message.fixedName(kind: entry.kind, name: entry.name.value, key: key), at: at,
                 subject: "\(entry.kind.rawValue) \(entry.name.value)")
@@ -42,8 +42,12 @@ public struct HardcodedIAMName: Rule {
         let range = name.range
         guard range.start.line == range.end.line else { return false }
         let width = range.end.column - range.start.column
-        let lengths = [name.value.utf8.count, name.value.unicodeScalars.count]
-        return lengths.contains(width) || lengths.contains(width - 2)
+        // The width of the text in bytes or in scalars, bare or quoted (the scalars counted
+        // only when the bytes do not fit).
+        let bytes = name.value.utf8.count
+        if bytes == width || bytes == width - 2 { return true }
+        let scalars = name.value.unicodeScalars.count
+        return scalars == width || scalars == width - 2
     }
 
     enum Message {

@@ -40,7 +40,8 @@ public struct IAMFullAccessGrant: Rule {
         if statement.isNotResource { return statement.resources.isEmpty }
         return statement.resources.contains { text in
             if text.value == "*" { return true }
-            guard let arn = ARN(text.value) else { return false }
+            // The resource part is only `*`s: the text ends with one (a cheap test before the ARN is parsed).
+            guard text.value.utf8.last == UInt8(ascii: "*"), let arn = ARN(text.value) else { return false }
             return Wildcard.matches(pattern: arn.service, false, "iam", caseInsensitive: true) && !arn.resource.isEmpty && arn.resource.allSatisfy { $0 == "*" }
         }
     }

@@ -30,10 +30,10 @@ public struct InvalidIAMName: Rule {
         }
         var findings: [Finding] = []
         for entry in entries {
-            let cfn = entry.provenance.logicalPath.hasPrefix("Resources.")
             if let name = entry.name, !name.isSymbolic, !name.value.containsUTF8("${"), !name.value.isEmpty,
                !name.value.containsUTF8("{{resolve:"),
                let problem = IAMNameRules.nameProblem(name.value, kind: entry.kind) {
+                let cfn = entry.provenance.logicalPath.hasPrefix("Resources.")
                 let key = IAMNameRules.nameKey(entry.kind, cloudFormation: cfn)
                 findings.append(context.finding(
                     Message.invalidName(kind: entry.kind, name: name.value, problem: problem),

@@ -14,18 +14,21 @@ public struct OneSidedTrust: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         var seen = Set<Int64>()
-        var arns: [Int: [String]] = [:]
+        // Each role's ARN forms, spelt when an edge first reaches it.
+        var arns = [[String]?](repeating: nil, count: graph.principals.count)
+        let facts = graph.principalFacts
         for edge in graph.assumeEdges {
-            let role = graph.principals[edge.role]
-            guard let trust = role.trustPolicy else { continue }
-            let candidates = arns[edge.role] ?? {
-                let found = Self.arnForms(role: edge.role, graph: graph)
-                arns[edge.role] = found
+            let to = edge.role
+            let candidates = arns[to] ?? {
+                let found = Self.arnForms(role: to, graph: graph)
+                arns[to] = found
                 return found
             }()
-            guard let named = namedResource(edge.statement, role: edge.role, arns: candidates, graph: graph) else { continue }
-            guard seen.insert(Int64(edge.from) << 32 | Int64(edge.role)).inserted else { continue }
-            guard graph.trustAdmission(of: edge.from, to: edge.role).certainty == .no else { continue }
+            guard let named = namedResource(edge.statement, role: to, arns: candidates, graph: graph) else { continue }
+            let role = graph.principals[to]
+            guard let trust = role.trustPolicy else { continue }
+            guard seen.insert(Int64(edge.from) << 32 | Int64(to)).inserted else { continue }
+            guard graph.trustAdmission(of: edge.from, to: to, facts: facts).certainty == .no else { continue }
             findings.append(context.finding(
                 Message.oneSided(caller: graph.describe(edge.from), role: role.displayName),
                 at: edge.statement.provenance(ofResource: named), subject: graph.principals[edge.from].displayName,

@@ -14,8 +14,9 @@ public struct OverbroadAdministratorAccess: Rule {
             services[edge.role, default: []].append(edge.principal.text.value)
         }
         var findings: [Finding] = []
-        for (index, principal) in graph.principals.enumerated() {
-            guard graph.adminGrant(index) != nil else { continue }
+        let administrators = graph.administrators
+        for index in graph.principals.indices where administrators[index] {
+            let principal = graph.principals[index]
             let holder: String
             switch principal.kind {
             case .user:

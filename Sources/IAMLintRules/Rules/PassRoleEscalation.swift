@@ -17,32 +17,37 @@ public struct PassRoleEscalation: Rule {
         // Principals of one kind share their documents (a managed policy, a group's grants):
         // each distinct list of documents is analysed once.
         var analysed: [[ObjectIdentifier]: (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)?] = [:]
+        // Documents that cannot allow iam:PassRole hold no escalation: told apart per action text.
+        var passFilter = PolicySets.ActionFilter(PassRoleAnalysis.passRole)
         func escalation(_ documents: [PolicyDocument]) -> (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)? {
+            guard passFilter.mayAllow(documents) else { return nil }
             let key = documents.map(\.copyIdentity)
             if let known = analysed[key] { return known }
             let found = Self.escalation(documents)
             analysed[key] = .some(found)
             return found
         }
-        for (index, principal) in graph.principals.enumerated() {
+        let administrators = graph.administrators
+        // Kinds from PrincipalFacts: a principal's own storage is read only for a finding.
+        let kinds = graph.principalFacts.kinds
+        for index in graph.principals.indices {
             for grant in graph.grants[index] {
                 if case .standalone(let policy) = grant.source { attached.insert(policy) }
             }
-            guard principal.kind == .user || principal.kind == .role || principal.kind == .group,
-                  !graph.isAdministratorEquivalent(index)
-            else { continue }
-            if principal.kind == .user {
+            let kind = kinds[index]
+            guard kind == .user || kind == .role || kind == .group, !administrators[index] else { continue }
+            if kind == .user {
                 let groupHoldsIt = graph.groups(ofUser: index).contains { group in
-                    !graph.isAdministratorEquivalent(group)
+                    !administrators[group]
                         && escalation(graph.grants[index].filter { $0.viaGroup == group }.compactMap(\.document)) != nil
                 }
                 if groupHoldsIt { continue }
             }
             guard let found = escalation(graph.grants[index].compactMap(\.document)) else { continue }
-            findings.append(finding(context, found, holder: graph.describe(index), subject: principal.displayName))
+            findings.append(finding(context, found, holder: graph.describe(index), subject: graph.principals[index].displayName))
         }
         for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {
-            guard let found = Self.escalation([policy.document]) else { continue }
+            guard passFilter.mayAllow([policy.document]), let found = Self.escalation([policy.document]) else { continue }
             let label = "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"
             findings.append(finding(context, found, holder: "whoever holds \(label)", subject: label))
         }

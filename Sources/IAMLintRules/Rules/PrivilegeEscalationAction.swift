@@ -39,7 +39,9 @@ public struct PrivilegeEscalationAction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
+        // A document that cannot allow an escalation action is not read statement by statement.
+        var filter = PolicySets.ActionFilter(Self.escalationActions)
+        for ref in PermissionScope.identityDocuments(context.graph) where filter.mayAllow(ref.document) {
             let denied = ActionSets.deniedEverywhere(in: [ref.document])
             for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
                 let all = ActionSets.covered(by: statement)
@@ -80,10 +82,12 @@ public struct PrivilegeEscalationAction: Rule {
             return made
         }
         var findings: [Finding] = []
-        for index in graph.principals.indices where [.user, .group, .role].contains(graph.principals[index].kind) {
+        let administrators = graph.administrators
+        let kinds = graph.principalFacts.kinds
+        for index in graph.principals.indices where [.user, .group, .role].contains(kinds[index]) {
             var found = escalations(of: index)
-            guard !found.isEmpty, !graph.isAdministratorEquivalent(index) else { continue }
-            if graph.principals[index].kind == .user {
+            guard !found.isEmpty, !administrators[index] else { continue }
+            if kinds[index] == .user {
                 let fromGroups = Set(graph.groups(ofUser: index).flatMap { escalations(of: $0) }.map(\.statement.provenance))
                 found.removeAll { fromGroups.contains($0.statement.provenance) }
             }

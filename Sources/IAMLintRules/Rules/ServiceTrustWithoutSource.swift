@@ -19,7 +19,10 @@ public struct ServiceTrustWithoutSource: Rule {
         var findings: [Finding] = []
         for role in context.graph.principals where role.kind == .role && role.implicitOrigin == nil {
             for statement in role.trustPolicy?.statements ?? [] {
-                guard statement.effect == .allow, !statement.isNotPrincipal, statement.coversAssumeRole, !statement.restrictsSource else { continue }
+                // Without a service principal there is nothing to report: told before the actions and conditions are read.
+                guard statement.effect == .allow, !statement.isNotPrincipal, statement.principals.contains(where: { $0.kind == .service }),
+                      statement.coversAssumeRole, !statement.restrictsSource
+                else { continue }
                 var seen = Set<String>()
                 let services = statement.principals.filter { entry in
                     guard entry.kind == .service, let name = Self.serviceName(entry.text) else { return false }

@@ -27,7 +27,8 @@ public struct ServiceWildcardAction: Rule {
     /// The service of `service:*` (lower-case), for a literal service and an action part made
     /// only of `*`.
     static func wildcardService(_ text: PolicyText) -> String? {
-        guard !text.isSymbolic else { return nil }
+        // The action part is only `*`s: the text ends with one (a cheap test for most actions).
+        guard !text.isSymbolic, text.value.utf8.last == UInt8(ascii: "*") else { return nil }
         let parts = text.value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].allSatisfy({ $0 == "*" }),
               !parts[0].contains(where: { $0 == "*" || $0 == "?" || $0 == "$" })

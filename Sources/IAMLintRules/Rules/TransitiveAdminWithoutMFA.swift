@@ -14,25 +14,27 @@ public struct TransitiveAdminWithoutMFA: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
+        let kinds = graph.principalFacts.kinds
+        let administrators = graph.administrators
         let hops = graph.assumeHops().filter { !$0.requiresMFA }
         var incoming: [Int: [AssumeHop]] = [:]
         var firstHops: [Int: [AssumeHop]] = [:]
         for hop in hops {
-            switch graph.principals[hop.from].kind {
+            switch kinds[hop.from] {
             case .role: incoming[hop.to, default: []].append(hop)
             case .user: firstHops[hop.from, default: []].append(hop)
             default: break
             }
         }
         var admin: [Int: Grant] = [:]
-        for (index, p) in graph.principals.enumerated() where p.kind == .role {
-            if let grant = graph.adminGrantWithoutMFA(index), !graph.enforcesMFA(index) { admin[index] = grant }
+        for index in kinds.indices where kinds[index] == .role {
+            if let grant = graph.adminGrantWithoutMFA(index, administrators: administrators), !graph.enforcesMFA(index) { admin[index] = grant }
         }
         // next[r]: the hop from r towards its nearest admin role; target[r]: that admin role; dist[r]: hops to it.
         var next: [Int: AssumeHop] = [:]
         var target: [Int: Int] = [:]
         var dist: [Int: Int] = [:]
-        var queue = admin.keys.sorted(by: graph.precedes)
+        var queue = graph.sortedByPrecedence(admin.keys)
         for role in queue {
             target[role] = role
             dist[role] = 0
@@ -49,8 +51,9 @@ public struct TransitiveAdminWithoutMFA: Rule {
             }
         }
         var findings: [Finding] = []
-        for (index, user) in graph.principals.enumerated() where user.kind == .user {
-            guard let starts = firstHops[index], graph.adminGrantWithoutMFA(index) == nil else { continue }
+        for index in kinds.indices where kinds[index] == .user {
+            guard let starts = firstHops[index], graph.adminGrantWithoutMFA(index, administrators: administrators) == nil else { continue }
+            let user = graph.principals[index]
             let direct = Set(starts.map(\.to).filter { admin[$0] != nil })
             var best: [Int: (first: AssumeHop, length: Int)] = [:]
             for first in starts where admin[first.to] == nil {
@@ -59,7 +62,7 @@ public struct TransitiveAdminWithoutMFA: Rule {
                 if let known = best[goal], known.length <= length { continue }
                 best[goal] = (first, length)
             }
-            for goal in best.keys.sorted(by: graph.precedes) {
+            for goal in graph.sortedByPrecedence(best.keys) {
                 let (first, length) = best[goal]!
                 var path = [first]
                 var cursor = first.to

@@ -26,10 +26,13 @@ public struct TrustWildcardAction: Rule {
         if text.isSymbolic { return false }
         let value = text.value
         if Wildcards.isOnlyWildcards(value) { return true }
-        guard let colon = value.firstIndex(of: ":") else { return false }
-        let service = value[..<colon].lowercased()
+        // The colon found on the bytes when the text is ASCII (where characters are bytes).
+        let found = value.isASCIIText ? value.utf8.firstIndex(of: UInt8(ascii: ":")) : value.firstIndex(of: ":")
+        guard let colon = found else { return false }
         let name = String(value[value.index(after: colon)...])
-        return Wildcards.isOnlyWildcards(name) && (service == "sts" || Wildcards.isOnlyWildcards(service))
+        guard Wildcards.isOnlyWildcards(name) else { return false }
+        let service = value[..<colon].lowercased()
+        return service == "sts" || Wildcards.isOnlyWildcards(service)
     }
 
     enum Message {

@@ -82,6 +82,9 @@ struct ActionSet: Sendable, Equatable {
     }
 
     func subtracting(_ other: ActionSet) -> ActionSet {
+        // Taking nothing away shares the words instead of copying them (most statements have
+        // no Deny beside them to subtract).
+        if other.isEmpty { return self }
         var result = self
         result.combine(other) { $0 & ~$1 }
         return result

@@ -30,31 +30,40 @@ extension IAMGraph {
     }
 
     private func computeAssumeSteps() -> [AssumeStep] {
-        let gate = TrustGate(self)
-        var order: [Int64] = []
-        var statementsByPair: [Int64: [Statement]] = [:]
-        for edge in assumeEdges where gate.mayAdmit(edge.from, role: edge.role) {
-            let key = Int64(edge.from) << 32 | Int64(edge.role)
-            if statementsByPair[key] == nil { order.append(key) }
-            statementsByPair[key, default: []].append(edge.statement)
-        }
+        let facts = principalFacts
+        let gate = TrustGate(self, facts: facts)
+        let edges = assumeEdges
+        let pairs = AssumePairs(edges, principalCount: principals.count) { gate.mayAdmit($0, role: $1) }
         var steps: [AssumeStep] = []
-        var denies: [Int: Bool] = [:]
-        for key in order {
-            let from = Int(key >> 32), to = Int(key & 0xFFFF_FFFF)
-            let (certainty, admitting) = trustAdmission(of: from, to: to)
-            guard certainty == .yes, let firstTrust = admitting.first, let assumes = statementsByPair[key], let firstAssume = assumes.first else { continue }
-            let freeAssume = assumes.first { !$0.requiresMFA }
-            let freeTrust = admitting.first { !$0.requiresMFA }
-            let callerDenies = denies[from] ?? {
-                let d = deniesAssumeWithoutMFA(from)
-                denies[from] = d
-                return d
-            }()
-            let trustDenies = principals[to].trustPolicy?.deniesAssumeWithoutMFA ?? false
+        // Whether each caller's own policies deny assuming without MFA: 0 not yet asked, 1 no, 2 yes.
+        var callerDenies = [UInt8](repeating: 0, count: principals.count)
+        // Each role's trust, read once for all its callers.
+        var trusts = [RoleTrust?](repeating: nil, count: principals.count)
+        for pair in pairs.pairs.indices {
+            let from = Int(pairs.pairs[pair].from), to = Int(pairs.pairs[pair].to)
+            if trusts[to] == nil {
+                guard let document = principals[to].trustPolicy else { continue }
+                trusts[to] = RoleTrust(document)
+            }
+            guard let trust = trusts[to] else { continue }
+            let admission = trustAdmission(of: from, to: to, trust: trust, facts: facts)
+            guard admission.certainty == .yes, let firstTrust = admission.first else { continue }
+            var firstAssume: Statement?, freeAssume: Statement?
+            var position = pairs.pairs[pair].firstEdge
+            while position >= 0 {
+                let statement = edges[Int(position)].statement
+                if firstAssume == nil { firstAssume = statement }
+                if !statement.requiresMFA {
+                    freeAssume = statement
+                    break
+                }
+                position = pairs.nextEdge[Int(position)]
+            }
+            guard let firstAssume else { continue }
+            if callerDenies[from] == 0 { callerDenies[from] = deniesAssumeWithoutMFA(from) ? 2 : 1 }
             steps.append(AssumeStep(
-                from: from, to: to, assumeStatement: freeAssume ?? firstAssume, trustStatement: freeTrust ?? firstTrust,
-                requiresMFA: freeAssume == nil || freeTrust == nil || callerDenies || trustDenies))
+                from: from, to: to, assumeStatement: freeAssume ?? firstAssume, trustStatement: admission.free ?? firstTrust,
+                requiresMFA: freeAssume == nil || admission.free == nil || callerDenies[from] == 2 || trust.deniesAssumeWithoutMFA))
         }
         return steps
     }
@@ -82,64 +91,173 @@ private enum AssumeStepsFact: DerivedFact {
 /// `*`, a literal account id, a literal user or role name, or a placeholder (`${AWS::AccountId}`,
 /// a `!Ref`'d name) that only principals of the same file or account can satisfy. A caller that
 /// none of these can name is never admitted for sure, so its edges need no closer look.
+///
+/// Accounts and names are numbered once (those of the principals; a trust that names another is
+/// kept out, as no principal can match it), so that each edge compares small integers.
 struct TrustGate {
+    private let graph: IAMGraph
+    /// Per principal: the number of its known account and of its lower-cased literal name, or -1.
+    private var accountOf: [Int32]
+    private var nameOf: [Int32]
+    /// Per role: whether its trust admits `*`, and whether it names a placeholder.
     private var anyone: [Bool]
-    private var accounts: [Set<String>]
-    private var names: [Set<String>]
     private var symbolic: [Bool]
-    private let known: [String?]
-    private let lowercasedNames: [String?]
-    private let files: [String]
+    /// `keys[offsets[r]..<offsets[r + 1]]`: the accounts (their numbers) and names (-1 - their
+    /// numbers) role `r`'s trust names, each once.
+    private var offsets: [Int32]
+    private var keys: [Int32] = []
 
-    init(_ graph: IAMGraph) {
+    init(_ graph: IAMGraph, facts: PrincipalFacts) {
+        self.graph = graph
         let count = graph.principals.count
+        var accountNumbers: [String: Int32] = [:]
+        var nameNumbers: [String: Int32] = [:]
+        // Principals come file by file, so mostly in runs of one account: the previous one's
+        // number is tried before the table.
+        var previous: (account: String, number: Int32)?
+        accountOf = facts.knownAccounts.map { account in
+            guard let account else { return -1 }
+            if let previous, previous.account == account { return previous.number }
+            let number: Int32
+            if let known = accountNumbers[account] {
+                number = known
+            } else {
+                number = Int32(accountNumbers.count)
+                accountNumbers[account] = number
+            }
+            previous = (account, number)
+            return number
+        }
+        nameOf = facts.lowercasedNames.map { name in
+            guard let name else { return -1 }
+            if let known = nameNumbers[name] { return known }
+            let number = Int32(nameNumbers.count)
+            nameNumbers[name] = number
+            return number
+        }
         anyone = Array(repeating: false, count: count)
-        accounts = Array(repeating: [], count: count)
-        names = Array(repeating: [], count: count)
         symbolic = Array(repeating: false, count: count)
-        known = graph.principals.indices.map { graph.knownAccount(of: $0) }
-        lowercasedNames = graph.principals.map { p in p.explicitName.flatMap { $0.isSymbolic ? nil : $0.value.lowercased() } }
-        files = graph.principals.map(\.provenance.file)
-        for (r, role) in graph.principals.enumerated() where role.kind == .role {
-            for statement in role.trustPolicy?.statements ?? [] where statement.effect == .allow && !statement.isNotPrincipal {
+        offsets = Array(repeating: 0, count: count + 1)
+        for r in 0..<count {
+            offsets[r] = Int32(keys.count)
+            guard facts.kinds[r] == .role, let trust = graph.principals[r].trustPolicy else { continue }
+            let start = keys.count
+            func add(_ key: Int32) {
+                if !keys[start...].contains(key) { keys.append(key) }
+            }
+            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal {
                 for entry in statement.principals {
                     switch entry.identity {
                     case .anyone:
                         anyone[r] = true
                     case .account(let id):
-                        if Self.hasPlaceholder(id) { symbolic[r] = true } else { accounts[r].insert(id) }
+                        if Self.hasPlaceholder(id) {
+                            symbolic[r] = true
+                        } else if let number = accountNumbers[id] {
+                            add(number)
+                        }
                     case .user(let account, let name), .role(let account, let name), .assumedRole(let account, let name):
                         let symbolicName = Self.hasPlaceholder(name)
                         if symbolicName || Self.hasPlaceholder(account) { symbolic[r] = true }
-                        if !symbolicName { names[r].insert(name.lowercased()) }
+                        if !symbolicName, let number = nameNumbers[name.lowercased()] { add(-1 - number) }
                     case .other, .service, .federated:
                         continue
                     }
                 }
             }
         }
+        offsets[count] = Int32(keys.count)
     }
 
     /// `text.contains("${")`: on the bytes when the text is ASCII (where characters are bytes).
     static func hasPlaceholder(_ text: String) -> Bool {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.contains("${") }
-        var previous: UInt8 = 0
-        for c in text.utf8 {
-            if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { return true }
-            previous = c
+        let scanned: Bool?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var previous: UInt8 = 0
+            var found = false
+            for c in bytes {
+                if c >= 0x80 { return nil }
+                if c == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { found = true }
+                previous = c
+            }
+            return found
         }
-        return false
+        if case .some(.some(let found)) = scanned { return found }
+        return text.contains("${")
     }
 
     /// False only when role `role`'s trust policy cannot surely admit principal `x`.
     func mayAdmit(_ x: Int, role: Int) -> Bool {
         if anyone[role] { return true }
-        if let account = known[x], accounts[role].contains(account) { return true }
-        if let name = lowercasedNames[x], names[role].contains(name) { return true }
+        let account = accountOf[x], name = nameOf[x]
+        for position in Int(offsets[role])..<Int(offsets[role + 1]) {
+            let key = keys[position]
+            if key >= 0 ? key == account : -1 - key == name { return true }
+        }
         if symbolic[role] {
-            if files[x] == files[role] { return true }
-            if let a = known[x], a == known[role] { return true }
+            if graph.principals[x].provenance.file == graph.principals[role].provenance.file { return true }
+            if account >= 0, account == accountOf[role] { return true }
         }
         return false
+    }
+}
+
+/// The (caller, role) pairs of the assume edges that `keep` lets through, in the order of their
+/// first edge, each with its edges chained in edge order: what `assumeSteps()` weighs once per
+/// pair. Edges come grouped by caller (`IAMGraph` makes them principal by principal), so a pair
+/// is found through its role's last pair; should they not be, a dictionary finds it.
+struct AssumePairs {
+    struct Pair {
+        var from: Int32
+        var to: Int32
+        /// The pair's first edge; `nextEdge` leads to the others.
+        var firstEdge: Int32
+        var lastEdge: Int32
+    }
+
+    private(set) var pairs: [Pair] = []
+    /// For each edge of a pair, the position of the pair's next edge, or -1.
+    private(set) var nextEdge: [Int32]
+
+    init(_ edges: [AssumeEdge], principalCount: Int, keep: (Int, Int) -> Bool) {
+        nextEdge = [Int32](repeating: -1, count: edges.count)
+        var grouped = true
+        var started = [Bool](repeating: false, count: principalCount)
+        var current = -1
+        // By position: a copy of each edge would touch every statement of the graph.
+        for position in edges.indices where edges[position].from != current {
+            current = edges[position].from
+            if started[current] {
+                grouped = false
+                break
+            }
+            started[current] = true
+        }
+        // The pair of each role for the caller seen last (grouped), or of each key (not grouped).
+        var lastCaller = [Int32](repeating: -1, count: grouped ? principalCount : 0)
+        var lastPair = [Int32](repeating: -1, count: grouped ? principalCount : 0)
+        var byKey: [Int64: Int32] = [:]
+        for position in edges.indices {
+            let from = edges[position].from, role = edges[position].role
+            guard keep(from, role) else { continue }
+            var pair: Int32 = -1
+            if grouped {
+                if lastCaller[role] == Int32(from) { pair = lastPair[role] }
+            } else if let known = byKey[Int64(from) << 32 | Int64(role)] {
+                pair = known
+            }
+            if pair >= 0 {
+                nextEdge[Int(pairs[Int(pair)].lastEdge)] = Int32(position)
+                pairs[Int(pair)].lastEdge = Int32(position)
+                continue
+            }
+            pair = Int32(pairs.count)
+            pairs.append(Pair(from: Int32(from), to: Int32(role), firstEdge: Int32(position), lastEdge: Int32(position)))
+            if grouped {
+                lastCaller[role] = Int32(from)
+                lastPair[role] = pair
+            } else {
+                byKey[Int64(from) << 32 | Int64(role)] = pair
+            }
+        }
     }
 }

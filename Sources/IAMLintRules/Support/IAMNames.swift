@@ -26,6 +26,18 @@ enum IAMNameRules {
         }
     }
 
+    /// `Properties.` and the CloudFormation name key of each kind (`Properties.RoleName`), spelt
+    /// once: IAM402 reports it for every named resource of a template.
+    static func cloudFormationNamePath(_ kind: EntityKind) -> String {
+        switch kind {
+        case .role: return "Properties.RoleName"
+        case .user: return "Properties.UserName"
+        case .group: return "Properties.GroupName"
+        case .managedPolicy: return "Properties.ManagedPolicyName"
+        case .instanceProfile: return "Properties.InstanceProfileName"
+        }
+    }
+
     /// True for a non-empty name of at most `maxLength` characters from `[A-Za-z0-9_+=,.@-]`.
     static func isValidName(_ name: String, maxLength: Int) -> Bool {
         guard !name.isEmpty, name.unicodeScalars.count <= maxLength else { return false }
@@ -55,6 +67,7 @@ enum IAMNameRules {
     /// Why `name` breaks IAM's limits for `kind`, or nil.
     static func nameProblem(_ name: String, kind: EntityKind) -> String? {
         let limit = maxLength(kind)
+        if isValidName(name, maxLength: limit) { return nil }
         if name.isEmpty { return "is empty" }
         if name.unicodeScalars.count > limit { return "is \(name.unicodeScalars.count) characters long (at most \(limit))" }
         let bad = name.unicodeScalars.filter { !isNameCharacter($0) }

@@ -4,10 +4,13 @@ import IAMLintModel
 /// What an identity-policy statement allows, for the permission rules (IAM202–IAM219): which
 /// actions and resources it covers and whether a condition narrows it.
 enum PermissionScope {
-    /// The graph's identity policies: every document but trust policies.
+    /// The graph's identity policies: every document but trust policies. Picked out once per
+    /// graph (`derived`): a dozen rules read them, and each copy of the list copies every entry.
     static func identityDocuments(_ graph: IAMGraph) -> [DocumentRef] {
-        graph.documents.filter { $0.kind != .trust }
+        graph.derived.value(IdentityDocuments.self) { graph.documents.filter { $0.kind != .trust } }
     }
+
+    private enum IdentityDocuments: DerivedFact { typealias Value = [DocumentRef] }
 
     /// True for an action pattern that matches every action: `*`, `*:*`, `**`.
     static func matchesEveryAction(_ pattern: PolicyText) -> Bool {
@@ -85,6 +88,8 @@ enum PermissionScope {
     /// `arn:aws:iam::111122223333:*`. With `anyAccount`, the account part must be a wildcard
     /// too; otherwise every role of any one account counts.
     static func namesEveryRole(_ text: PolicyText, anyAccount: Bool) -> Bool {
+        // Every such pattern ends with `*` (a cheap test before the ARN is parsed).
+        guard text.value.utf8.last == UInt8(ascii: "*") else { return false }
         let value = normalized(text)
         if value.allSatisfy({ $0 == "*" }) && !value.isEmpty { return true }
         guard let arn = ARN(value) else { return false }

@@ -42,7 +42,11 @@ enum PolicySets {
         }
 
         mutating func mayAllow(_ documents: [PolicyDocument]) -> Bool {
-            documents.contains { document in document.statements.contains { mayAllow($0) } }
+            documents.contains { document in mayAllow(document) }
+        }
+
+        mutating func mayAllow(_ document: PolicyDocument) -> Bool {
+            document.statements.contains { mayAllow($0) }
         }
 
         /// Whether a document can change what a reading of these actions finds: it may allow

@@ -26,12 +26,33 @@ enum TrustConditionKeys {
     static let exactIDs: Set<String> = ["aws:principalaccount", "aws:sourceaccount", "aws:principalorgid", "aws:sourceorgid"]
     static let orgPaths: Set<String> = ["aws:principalorgpaths", "aws:sourceorgpaths"]
     static let arns: Set<String> = ["aws:principalarn", "aws:sourcearn"]
+    static let externalID: Set<String> = ["sts:externalid"]
+
+    /// False for a key that cannot be one `conditionCertainty` weighs (`aws:PrincipalArn`,
+    /// `aws:PrincipalType`, `aws:UserId`, `aws:username`, `aws:PrincipalServiceName`,
+    /// `aws:PrincipalIsAWSService`, principal and resource tags): each has `p`, `u` or `r` after
+    /// its four-character prefix. Told on the bytes of ASCII keys, before the key is lower-cased.
+    static func mayWeighCaller(_ key: String) -> Bool {
+        guard key.isASCIIText else { return true }
+        let utf8 = key.utf8
+        guard utf8.count > 4 else { return false }
+        switch utf8[utf8.index(utf8.startIndex, offsetBy: 4)] | 0x20 {
+        case UInt8(ascii: "p"), UInt8(ascii: "u"), UInt8(ascii: "r"): return true
+        default: return false
+        }
+    }
+    static let principalARN: Set<String> = ["aws:principalarn"]
 }
 
 extension ConditionClause {
     /// The comparison without `IfExists` and without a `ForAnyValue:`/`ForAllValues:` prefix: `stringlike`.
     var comparison: String {
         let base = baseOperator
+        // On the bytes when the operator is ASCII (where characters are bytes).
+        if base.isASCIIText {
+            guard let colon = base.utf8.firstIndex(of: UInt8(ascii: ":")) else { return base }
+            return String(base[base.utf8.index(after: colon)...])
+        }
         guard let colon = base.firstIndex(of: ":") else { return base }
         return String(base[base.index(after: colon)...])
     }
@@ -44,19 +65,19 @@ extension ConditionClause {
         if !allowForAllValues && op.lowercased().hasPrefix("forallvalues:") { return false }
         let c = comparison
         guard c.hasPrefix("string") || c.hasPrefix("arn") else { return false }
-        return !c.contains("not")
+        return !c.containsText("not")
     }
 
     /// True for a negated comparison (`StringNotEquals`, `ArnNotLike`), not `IfExists`.
     var isNegatedMatch: Bool {
         let c = comparison
-        return !ifExists && !values.isEmpty && (c.hasPrefix("string") || c.hasPrefix("arn")) && c.contains("not")
+        return !ifExists && !values.isEmpty && (c.hasPrefix("string") || c.hasPrefix("arn")) && c.containsText("not")
     }
 
     /// True when the comparison treats `*` and `?` as wildcards (`StringLike`, `ArnLike`, `ArnEquals`).
     var usesWildcards: Bool {
         let c = comparison
-        return c.contains("like") || c.hasPrefix("arn")
+        return c.containsText("like") || c.hasPrefix("arn")
     }
 
     /// True when every value of the clause pins a caller: account and organization ids without
@@ -83,7 +104,9 @@ extension ConditionClause {
     func restricts(through keys: Set<String>, allowIfExists: Bool = false) -> Bool {
         guard keys.contains(normalizedKey), pinsEveryValue else { return false }
         if isPositiveMatch() { return true }
-        return allowIfExists && ifExists && !values.isEmpty && (comparison.hasPrefix("string") || comparison.hasPrefix("arn")) && !comparison.contains("not")
+        guard allowIfExists, ifExists, !values.isEmpty else { return false }
+        let c = comparison
+        return (c.hasPrefix("string") || c.hasPrefix("arn")) && !c.containsText("not")
     }
 }
 
@@ -122,12 +145,12 @@ extension Statement {
 
     /// True when the caller must present a fixed `sts:ExternalId`.
     var requiresExternalID: Bool {
-        conditions.contains { $0.restricts(through: ["sts:externalid"]) }
+        conditions.contains { $0.restricts(through: TrustConditionKeys.externalID) }
     }
 
     /// True when `aws:PrincipalArn` pins the callers to named principals.
     var restrictsPrincipalARN: Bool {
-        conditions.contains { $0.restricts(through: ["aws:principalarn"]) }
+        conditions.contains { $0.restricts(through: TrustConditionKeys.principalARN) }
     }
 
     /// True for a Deny of assuming the role whose condition fires for every caller outside a
@@ -212,11 +235,17 @@ extension IAMGraph {
         }
     }
 
+    /// `isAdministratorEquivalent(i)` of every principal, asked once per graph (`derived`): rules
+    /// ask it of every principal, and each such query of the graph looks its facts up anew.
+    var administrators: [Bool] {
+        derived.value(Administrators.self) { principals.indices.map { isAdministratorEquivalent($0) } }
+    }
+
     /// The principal's administrator grant that holds without MFA: `AdministratorAccess`, or an
     /// Allow of `*` on `*` whose statement does not require MFA. Nil when an unconditional Deny
-    /// of everything cancels it.
-    func adminGrantWithoutMFA(_ index: Int) -> Grant? {
-        guard adminGrant(index) != nil else { return nil }
+    /// of everything cancels it. `administrators`: the graph's, when the caller holds them.
+    func adminGrantWithoutMFA(_ index: Int, administrators: [Bool]? = nil) -> Grant? {
+        guard (administrators ?? self.administrators)[index] else { return nil }
         return grants[index].first { grant in
             if case .arn(let arn) = grant.source, ARN.isAdministratorAccess(arn.value) { return true }
             return grant.document?.statements.contains {
@@ -233,6 +262,103 @@ extension IAMGraph {
         if pa.logicalName != pb.logicalName { return pa.logicalName < pb.logicalName }
         return a < b
     }
+
+    /// `indices.sorted(by: precedes)`, each principal's name, file and logical name read once
+    /// rather than at every comparison.
+    func sortedByPrecedence<Indices: Sequence>(_ indices: Indices) -> [Int] where Indices.Element == Int {
+        let keyed = indices.map { i in
+            let p = principals[i]
+            return (index: i, name: p.displayName, file: p.provenance.file, logicalName: p.logicalName)
+        }
+        if keyed.count < 2 { return keyed.map(\.index) }
+        return keyed.sorted { a, b in
+            if a.name != b.name { return a.name < b.name }
+            if a.file != b.file { return a.file < b.file }
+            if a.logicalName != b.logicalName { return a.logicalName < b.logicalName }
+            return a.index < b.index
+        }.map(\.index)
+    }
+}
+
+// MARK: - What trust admission reads, spelt once
+
+private enum Administrators: DerivedFact {
+    typealias Value = [Bool]
+}
+
+/// What trust admission reads of every principal, spelt once per graph (`derived`): rules weigh
+/// the trust of every assume edge, and reading a principal's fields in place of these arrays
+/// touches its storage (and spells its account's check) again for every edge.
+struct PrincipalFacts: Sendable {
+    /// `principals[i].kind`.
+    let kinds: [EntityKind]
+    /// `knownAccount(of: i)`.
+    let knownAccounts: [String?]
+    /// The explicit name, lower-cased, unless it is symbolic.
+    let lowercasedNames: [String?]
+
+    init(_ graph: IAMGraph) {
+        kinds = graph.principals.map(\.kind)
+        knownAccounts = graph.principals.indices.map { graph.knownAccount(of: $0) }
+        lowercasedNames = graph.principals.map { p in p.explicitName.flatMap { $0.isSymbolic ? nil : $0.value.lowercased() } }
+    }
+}
+
+private enum PrincipalFactsFact: DerivedFact {
+    typealias Value = PrincipalFacts
+}
+
+extension IAMGraph {
+    /// `PrincipalFacts`, once per graph.
+    var principalFacts: PrincipalFacts {
+        derived.value(PrincipalFactsFact.self) { PrincipalFacts(self) }
+    }
+}
+
+/// What trust admission asks of a statement whatever the caller: `assumeSteps()` works it out
+/// once per trust statement (`RoleTrust`), as a role's trust is weighed for every principal
+/// that may assume it.
+struct TrustStatementFacts {
+    /// `covers(action: "sts:AssumeRole")`.
+    var coversAssumeRole: Bool
+    /// `requiresMFA`.
+    var requiresMFA: Bool
+    /// False when no condition can depend on the caller or leave the answer open:
+    /// `conditionCertainty` is then `.yes` for everyone.
+    var weighsCaller: Bool
+
+    init(_ s: Statement) {
+        coversAssumeRole = s.covers(action: "sts:AssumeRole")
+        requiresMFA = s.requiresMFA
+        weighsCaller = s.conditions.contains { clause in
+            guard TrustConditionKeys.mayWeighCaller(clause.key) else { return false }
+            let key = clause.normalizedKey
+            switch key {
+            case "aws:principalarn", "aws:principaltype":
+                return clause.isPositiveMatch()
+            case "aws:userid", "aws:username", "aws:principalservicename", "aws:principalisawsservice":
+                return true
+            default:
+                return key.hasPrefix("aws:principaltag/") || key.hasPrefix("iam:resourcetag/") || key.hasPrefix("aws:resourcetag/")
+            }
+        }
+    }
+}
+
+/// A role's trust policy as `assumeSteps()` weighs it for each caller: the Allow statements with
+/// their `TrustStatementFacts`, and what the Deny statements say of every caller.
+struct RoleTrust {
+    var allows: [(statement: Statement, facts: TrustStatementFacts)]
+    /// `document.deniesOutsideCallers`.
+    var deniesOutsideCallers: Bool
+    /// `document.deniesAssumeWithoutMFA`.
+    var deniesAssumeWithoutMFA: Bool
+
+    init(_ document: PolicyDocument) {
+        allows = document.statements.filter { $0.effect == .allow }.map { ($0, TrustStatementFacts($0)) }
+        deniesOutsideCallers = document.deniesOutsideCallers
+        deniesAssumeWithoutMFA = document.deniesAssumeWithoutMFA
+    }
 }
 
 // MARK: - Who a trust statement admits
@@ -241,51 +367,49 @@ extension IAMGraph {
     /// Whether an account written in role `role`'s trust policy is the account of principal `x`.
     /// `${AWS::AccountId}` is the role's own account: the same as `x`'s when both sit in one file
     /// or in the same configured account.
-    func accountCertainty(_ written: String, principal x: Int, role: Int) -> Certainty {
-        let xAccount = knownAccount(of: x)
+    func accountCertainty(_ written: String, principal x: Int, role: Int, facts: PrincipalFacts) -> Certainty {
+        let xAccount = facts.knownAccounts[x]
         if written == "${AWS::AccountId}" {
             if principals[x].provenance.file == principals[role].provenance.file && principals[x].account == principals[role].account {
                 return .yes
             }
-            guard let xAccount, let rAccount = knownAccount(of: role) else { return .maybe }
+            guard let xAccount, let rAccount = facts.knownAccounts[role] else { return .maybe }
             return xAccount == rAccount ? .yes : .no
         }
-        if ARN.isAccountID(written) {
-            guard let xAccount else { return .maybe }
-            return xAccount == written ? .yes : .no
-        }
-        return .maybe
+        // A known account is an account id: equal text is the same account, and without one the
+        // answer is open whatever is written.
+        guard let xAccount else { return .maybe }
+        if xAccount == written { return .yes }
+        return ARN.isAccountID(written) ? .no : .maybe
     }
 
     /// Whether a user or role name written in role `role`'s trust policy names principal `x`.
-    func nameCertainty(_ entry: PrincipalEntry, name: String, principal x: Int, role: Int) -> Certainty {
-        let p = principals[x]
-        let file = principals[role].provenance.file
+    func nameCertainty(_ entry: PrincipalEntry, name: String, principal x: Int, role: Int, facts: PrincipalFacts) -> Certainty {
         if TrustGate.hasPlaceholder(name) {
-            let named = resolve(entry.text, kind: p.kind, from: file)
+            let named = resolve(entry.text, kind: facts.kinds[x], from: principals[role].provenance.file)
             if named.contains(x) { return .yes }
             return named.isEmpty ? .maybe : .no
         }
-        guard let explicit = p.explicitName, !explicit.isSymbolic else { return .no }
-        return explicit.value.lowercased() == name.lowercased() ? .yes : .no
+        guard let explicit = facts.lowercasedNames[x] else { return .no }
+        return explicit == name.lowercased() ? .yes : .no
     }
 
     /// Whether one principal entry of role `role`'s trust policy names principal `x` (a user or a role).
-    func admits(_ entry: PrincipalEntry, principal x: Int, role: Int) -> Certainty {
-        let kind = principals[x].kind
+    func admits(_ entry: PrincipalEntry, principal x: Int, role: Int, facts: PrincipalFacts) -> Certainty {
+        let kind = facts.kinds[x]
         switch entry.identity {
         case .anyone:
             return .yes
         case .account(let id):
-            return accountCertainty(id, principal: x, role: role)
+            return accountCertainty(id, principal: x, role: role, facts: facts)
         case .user(let account, let name):
             guard kind == .user else { return .no }
-            return min(nameCertainty(entry, name: name, principal: x, role: role), accountCertainty(account, principal: x, role: role))
+            return min(nameCertainty(entry, name: name, principal: x, role: role, facts: facts), accountCertainty(account, principal: x, role: role, facts: facts))
         case .role(let account, let name), .assumedRole(let account, let name):
             guard kind == .role else { return .no }
-            return min(nameCertainty(entry, name: name, principal: x, role: role), accountCertainty(account, principal: x, role: role))
+            return min(nameCertainty(entry, name: name, principal: x, role: role, facts: facts), accountCertainty(account, principal: x, role: role, facts: facts))
         case .other(let value):
-            return entry.kind == .aws && value.contains("${") ? .maybe : .no
+            return entry.kind == .aws && value.containsText("${") ? .maybe : .no
         case .service, .federated:
             return .no
         }
@@ -294,9 +418,9 @@ extension IAMGraph {
     /// Whether the statement's conditions let principal `x` through: a pinned `aws:PrincipalArn`
     /// that cannot name it, or `aws:PrincipalType` of the other kind, shut it out; tag and user-id
     /// tests leave it open; MFA, external id, network and organization tests do not say who.
-    func conditionCertainty(_ statement: Statement, principal x: Int) -> Certainty {
+    func conditionCertainty(_ statement: Statement, principal x: Int, facts: PrincipalFacts) -> Certainty {
         if statement.conditions.isEmpty { return .yes }
-        let kind = principals[x].kind
+        let kind = facts.kinds[x]
         // The caller's ARN (and its `aws` spelling) is spelt only for an `aws:PrincipalArn` test.
         var spelt: (arn: String, candidates: [String])?
         func principalARN() -> (arn: String, candidates: [String]) {
@@ -309,7 +433,7 @@ extension IAMGraph {
             return (arn, candidates)
         }
         var result = Certainty.yes
-        for clause in statement.conditions {
+        for clause in statement.conditions where TrustConditionKeys.mayWeighCaller(clause.key) {
             let key = clause.normalizedKey
             switch key {
             case "aws:principalarn":
@@ -319,7 +443,7 @@ extension IAMGraph {
                     candidates.contains { Wildcard.matches(pattern: v.value, v.isSymbolic, $0, caseInsensitive: false) }
                 }
                 if matched { continue }
-                let symbolic = clause.values.contains(where: \.isSymbolic) || arn.contains("${")
+                let symbolic = clause.values.contains(where: \.isSymbolic) || arn.containsText("${")
                 result = min(result, symbolic ? .maybe : .no)
             case "aws:principaltype":
                 guard clause.isPositiveMatch() else { continue }
@@ -339,34 +463,67 @@ extension IAMGraph {
     /// Whether an Allow statement of role `role`'s trust policy lets principal `x` call
     /// `sts:AssumeRole`. A `*` principal behind a condition that restricts the caller stays `.maybe`.
     func admits(_ statement: Statement, principal x: Int, role: Int) -> Certainty {
+        admits(statement, principal: x, role: role, facts: principalFacts)
+    }
+
+    func admits(_ statement: Statement, principal x: Int, role: Int, facts: PrincipalFacts) -> Certainty {
         guard statement.effect == .allow, statement.covers(action: "sts:AssumeRole") else { return .no }
+        return admitsAllow(statement, principal: x, role: role, facts: facts, weighsCaller: true)
+    }
+
+    /// `admits(_:principal:role:facts:)` for an Allow statement known to cover `sts:AssumeRole`;
+    /// `weighsCaller` false (`TrustStatementFacts`) skips the conditions, which then admit everyone.
+    func admitsAllow(_ statement: Statement, principal x: Int, role: Int, facts: PrincipalFacts, weighsCaller: Bool) -> Certainty {
         if statement.isNotPrincipal {
-            let listed = statement.principals.contains { admits($0, principal: x, role: role) != .no }
-            return listed ? .maybe : min(.maybe, conditionCertainty(statement, principal: x))
+            let listed = statement.principals.contains { admits($0, principal: x, role: role, facts: facts) != .no }
+            return listed ? .maybe : min(.maybe, weighsCaller ? conditionCertainty(statement, principal: x, facts: facts) : .yes)
         }
         var best = Certainty.no
         for entry in statement.principals {
-            var c = admits(entry, principal: x, role: role)
-            if c == .yes, entry.identity == .anyone, statement.restrictsCaller { c = .maybe }
+            var c = admits(entry, principal: x, role: role, facts: facts)
+            if c == .yes, case .anyone = entry.identity, statement.restrictsCaller { c = .maybe }
             best = max(best, c)
             if best == .yes { break }
         }
         guard best != .no else { return .no }
-        return min(best, conditionCertainty(statement, principal: x))
+        return min(best, weighsCaller ? conditionCertainty(statement, principal: x, facts: facts) : .yes)
     }
 
     /// Whether role `role`'s trust policy admits principal `x`, and the Allow statements that surely do.
     func trustAdmission(of x: Int, to role: Int) -> (certainty: Certainty, statements: [Statement]) {
+        trustAdmission(of: x, to: role, facts: principalFacts)
+    }
+
+    /// `trustAdmission(of:to:)` with the graph's `PrincipalFacts` in hand (a rule that asks for
+    /// many pairs looks them up once).
+    func trustAdmission(of x: Int, to role: Int, facts: PrincipalFacts) -> (certainty: Certainty, statements: [Statement]) {
         guard let trust = principals[role].trustPolicy else { return (.no, []) }
         var certainty = Certainty.no
         var admitting: [Statement] = []
         for statement in trust.statements where statement.effect == .allow {
-            let c = admits(statement, principal: x, role: role)
+            let c = admits(statement, principal: x, role: role, facts: facts)
             if c == .yes { admitting.append(statement) }
             certainty = max(certainty, c)
         }
         if certainty == .yes, trust.deniesOutsideCallers { certainty = .maybe }
         return (certainty, admitting)
+    }
+
+    /// `trustAdmission(of:to:)` for the assume steps: the certainty, the first statement that
+    /// surely admits `x` and the first such statement that does not require MFA.
+    func trustAdmission(of x: Int, to role: Int, trust: RoleTrust, facts: PrincipalFacts) -> (certainty: Certainty, first: Statement?, free: Statement?) {
+        var certainty = Certainty.no
+        var first: Statement?, free: Statement?
+        for (statement, statementFacts) in trust.allows where statementFacts.coversAssumeRole {
+            let c = admitsAllow(statement, principal: x, role: role, facts: facts, weighsCaller: statementFacts.weighsCaller)
+            if c == .yes {
+                if first == nil { first = statement }
+                if free == nil, !statementFacts.requiresMFA { free = statement }
+            }
+            certainty = max(certainty, c)
+        }
+        if certainty == .yes, trust.deniesOutsideCallers { certainty = .maybe }
+        return (certainty, first, free)
     }
 }
 
