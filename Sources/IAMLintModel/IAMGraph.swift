@@ -159,13 +159,17 @@ public final class IAMGraph: @unchecked Sendable {
         for (index, parameter) in parameters.enumerated() {
             parametersByFile[parameter.provenance.file, default: [:]][parameter.name] = index
         }
-        principalAccounts = principals.map { $0.account ?? fileAccounts[$0.provenance.file] }
-        for (index, p) in principals.enumerated() {
-            let name = p.referenceKey.lowercased()
-            byName[p.kind, default: [:]][name, default: []].append(index)
-            byNameInAccount[NameInAccount(kind: p.kind, name: name, account: principalAccounts[index]), default: []].append(index)
+        // Each principal's account: its own, else its file's (looked up once per file, not per principal).
+        var principalAccounts: [String?] = []
+        principalAccounts.reserveCapacity(principals.count)
+        for fragment in ordered {
+            let fragmentAccount = fileAccounts[fragment.file]
+            for p in fragment.principals {
+                principalAccounts.append(p.account ?? (p.provenance.file == fragment.file ? fragmentAccount : fileAccounts[p.provenance.file]))
+            }
         }
-        membershipGroups = Self.membershipIndex(self)
+        for p in principals.dropFirst(principalAccounts.count) { principalAccounts.append(p.account ?? fileAccounts[p.provenance.file]) }
+        self.principalAccounts = principalAccounts
         managedPolicyIndex = ManagedPolicyIndex(policies)
         link(threads: threads)
         documents = collectDocuments()
@@ -337,7 +341,12 @@ public final class IAMGraph: @unchecked Sendable {
     /// contiguous ranges of principals; the results are joined in principal order, so the graph
     /// is the same for any thread count.
     private func link(threads: Int) {
-        let (direct, (trust, roles)) = Parallel.both(threads > 1, directGrants, { (self.trustEdgesOfRoles(), RoleIndex(self)) })
+        let (direct, (trust, roles)) = Parallel.both(threads > 1, {
+            // The name indexes and group memberships that resolving references needs, then the grants.
+            self.indexNames()
+            self.membershipGroups = Self.membershipIndex(self)
+            return self.directGrants()
+        }, { (self.trustEdgesOfRoles(), RoleIndex(self)) })
         grants = direct
         for (index, p) in principals.enumerated() where p.kind == .user {
             for g in groups(ofUser: index) {
@@ -349,6 +358,17 @@ public final class IAMGraph: @unchecked Sendable {
         }
         trustEdges = trust
         assumeEdges = assumeEdges(roles: roles, threads: threads)
+    }
+
+    /// `byName` and `byNameInAccount`: every principal by its lower-cased name.
+    private func indexNames() {
+        byNameInAccount.reserveCapacity(principals.count)
+        for index in principals.indices {
+            let kind = principals[index].kind
+            let name = principals[index].referenceKey.lowercased()
+            byName[kind, default: [:]][name, default: []].append(index)
+            byNameInAccount[NameInAccount(kind: kind, name: name, account: principalAccounts[index]), default: []].append(index)
+        }
     }
 
     /// Each principal's grants from its own policies and from standalone policies and attachments
