@@ -4,15 +4,18 @@ import IAMLintCore
 public struct JSONReporter: Reporter {
     public static let formatVersion = 1
     public var includeSuppressed: Bool
+    /// Threads that write findings side by side (the report is the same for any number).
+    public var threads: Int
 
-    public init(includeSuppressed: Bool = false) {
+    public init(includeSuppressed: Bool = false, threads: Int = 1) {
         self.includeSuppressed = includeSuppressed
+        self.threads = threads
     }
 
     public func render(_ result: LintResult) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
-        JSONValue.writeDocument(document(result), into: &out, flush: { _ in })
+        JSONValue.writeDocument(document(result), threads: threads, into: &out, flush: { _ in })
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -26,7 +29,7 @@ public struct JSONReporter: Reporter {
     public func write(_ result: LintResult, pieceSize: Int, to output: ([UInt8]) -> Void) {
         var out: [UInt8] = []
         out.reserveCapacity(min(pieceSize, 1 << 20) + 4096)
-        JSONValue.writeDocument(document(result), into: &out) { out in
+        JSONValue.writeDocument(document(result), threads: threads, into: &out) { out in
             guard out.count >= pieceSize else { return }
             output(out)
             out.removeAll(keepingCapacity: true)

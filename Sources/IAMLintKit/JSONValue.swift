@@ -1,3 +1,5 @@
+import IAMLintCore
+
 /// A JSON value with ordered object keys, so reports come out byte-identical run after run.
 ///
 /// Not `indirect`: arrays and objects hold arrays, which are references already, so a value is
@@ -76,7 +78,10 @@ public enum JSONValue: Sendable, Equatable {
     /// member only when its turn comes and calling `flush` after each, which may take the bytes
     /// written so far out of `out`: a report of a hundred thousand findings never exists whole,
     /// neither as values nor as text.
-    static func writeDocument(_ members: [(String, Member)], into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
+    ///
+    /// With `threads` above one, the items of a long list are written in blocks side by side and
+    /// joined in order (`item` must then be safe to call from several threads at once).
+    static func writeDocument(_ members: [(String, Member)], threads: Int = 1, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
         if members.isEmpty {
             out.append(contentsOf: "{}\n".utf8)
             return
@@ -95,12 +100,32 @@ public enum JSONValue: Sendable, Equatable {
                     out.append(contentsOf: "[]".utf8)
                 } else {
                     out.append(contentsOf: "[\n".utf8)
-                    for k in 0..<count {
+                    func write(_ k: Int, into out: inout [UInt8]) {
                         writeIndent(2, into: &out)
                         item(k, &out)
                         if k != count - 1 { out.append(UInt8(ascii: ",")) }
                         out.append(UInt8(ascii: "\n"))
-                        flush(&out)
+                    }
+                    if threads > 1 && count > Self.itemsPerBlock {
+                        // A round of one block per thread at a time: only a round's text is held.
+                        let blocks = stride(from: 0, to: count, by: Self.itemsPerBlock).map { $0..<min($0 + Self.itemsPerBlock, count) }
+                        for round in stride(from: 0, to: blocks.count, by: threads) {
+                            let texts = Parallel.map(blocks[round..<min(round + threads, blocks.count)], threads: threads) { block -> [UInt8] in
+                                var text: [UInt8] = []
+                                text.reserveCapacity(block.count * 640)
+                                for k in block { write(k, into: &text) }
+                                return text
+                            }
+                            for text in texts {
+                                out.append(contentsOf: text)
+                                flush(&out)
+                            }
+                        }
+                    } else {
+                        for k in 0..<count {
+                            write(k, into: &out)
+                            flush(&out)
+                        }
                     }
                     writeIndent(1, into: &out)
                     out.append(UInt8(ascii: "]"))
@@ -112,6 +137,9 @@ public enum JSONValue: Sendable, Equatable {
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))
     }
+
+    /// The items of a block that one thread writes when several write a list.
+    static let itemsPerBlock = 512
 
     static func writeIndent(_ level: Int, into out: inout [UInt8]) {
         var left = 2 * level

@@ -39,6 +39,8 @@ public struct LintResult: Sendable {
     public var rules: [RuleMetadata] = RuleSet.builtIn.metadata
     /// The absolute folder that display paths are relative to.
     public var displayBase: String = ""
+    /// The threads the scan ran on, for reporters that can use them too.
+    public var threads = 1
     /// The absolute folder that baseline keys and fingerprints are relative to (the scanned
     /// root, or where the baseline lives), so they do not depend on where iamlint runs.
     public var keyRoot: String = ""
@@ -155,6 +157,7 @@ public struct Linter: Sendable {
         result.rules = configuration.ruleSet.metadata
         result.displayBase = base
         result.keyRoot = keyRoot
+        result.threads = threads
         return result
     }
 

@@ -237,7 +237,7 @@ struct Check: ParsableCommand {
             let reporter: Reporter
             switch target.format {
             case .text: reporter = TextReporter(colored: colored)
-            case .json: reporter = JSONReporter(includeSuppressed: includeSuppressed)
+            case .json: reporter = JSONReporter(includeSuppressed: includeSuppressed, threads: result.threads)
             case .sarif: reporter = SARIFReporter(includeSuppressed: includeSuppressed)
             case .github: reporter = GitHubReporter()
             case .markdown: reporter = MarkdownReporter()

@@ -1,6 +1,6 @@
 import Foundation
 import IAMLintCore
-import IAMLintKit
+@testable import IAMLintKit
 @testable import IAMLintModel
 import XCTest
 
@@ -195,6 +195,22 @@ final class DeterminismTests: XCTestCase {
             }
         }
         XCTAssertFalse(graphs[0].assumeEdges.isEmpty)
+    }
+
+    /// The JSON report writes long lists of findings in blocks side by side: the same bytes, in
+    /// pieces or whole.
+    func testJSONReportWrittenOnSeveralThreadsIsTheSame() throws {
+        var configuration = everyRule
+        configuration.threads = 1
+        let result = Linter(configuration: configuration).lint([TestPaths.rules], displayBase: TestPaths.rules, root: TestPaths.rules)
+        XCTAssertGreaterThan(result.findings.count, 2 * JSONValue.itemsPerBlock)
+        let one = JSONReporter(includeSuppressed: true).render(result)
+        for threads in [2, 3, 8] {
+            XCTAssertEqual(JSONReporter(includeSuppressed: true, threads: threads).render(result), one, "\(threads) threads")
+            var pieces: [UInt8] = []
+            JSONReporter(includeSuppressed: true, threads: threads).write(result, pieceSize: 1_000) { pieces += $0 }
+            XCTAssertEqual(String(decoding: pieces, as: UTF8.self), one, "\(threads) threads, in pieces")
+        }
     }
 
     /// With several threads the graph finds its assume edges in ranges of principals side by
