@@ -26,7 +26,7 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Appends the value's UTF-8, as `serialized()` lays it out, to `out`.
-    private func write(into out: inout [UInt8], indent: Int) {
+    func write(into out: inout [UInt8], indent: Int) {
         switch self {
         case .string(let s): JSONValue.writeString(s, into: &out)
         case .int(let i): JSONValue.writeInt(i, into: &out)
@@ -82,59 +82,13 @@ public enum JSONValue: Sendable, Equatable {
     /// With `threads` above one, the items of a long list are written in blocks side by side and
     /// joined in order (`item` must then be safe to call from several threads at once).
     static func writeDocument(_ members: [(String, Member)], threads: Int = 1, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
-        if members.isEmpty {
-            out.append(contentsOf: "{}\n".utf8)
-            return
-        }
-        out.append(contentsOf: "{\n".utf8)
-        for (i, (key, member)) in members.enumerated() {
-            writeIndent(1, into: &out)
-            writeString(key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            out.append(UInt8(ascii: " "))
+        let document = JSONStream.object(members.map { key, member in
             switch member {
-            case .value(let value):
-                value.write(into: &out, indent: 1)
-            case .items(let count, let item):
-                if count == 0 {
-                    out.append(contentsOf: "[]".utf8)
-                } else {
-                    out.append(contentsOf: "[\n".utf8)
-                    func write(_ k: Int, into out: inout [UInt8]) {
-                        writeIndent(2, into: &out)
-                        item(k, &out)
-                        if k != count - 1 { out.append(UInt8(ascii: ",")) }
-                        out.append(UInt8(ascii: "\n"))
-                    }
-                    if threads > 1 && count > Self.itemsPerBlock {
-                        // A round of one block per thread at a time: only a round's text is held.
-                        let blocks = stride(from: 0, to: count, by: Self.itemsPerBlock).map { $0..<min($0 + Self.itemsPerBlock, count) }
-                        for round in stride(from: 0, to: blocks.count, by: threads) {
-                            let texts = Parallel.map(blocks[round..<min(round + threads, blocks.count)], threads: threads) { block -> [UInt8] in
-                                var text: [UInt8] = []
-                                text.reserveCapacity(block.count * 640)
-                                for k in block { write(k, into: &text) }
-                                return text
-                            }
-                            for text in texts {
-                                out.append(contentsOf: text)
-                                flush(&out)
-                            }
-                        }
-                    } else {
-                        for k in 0..<count {
-                            write(k, into: &out)
-                            flush(&out)
-                        }
-                    }
-                    writeIndent(1, into: &out)
-                    out.append(UInt8(ascii: "]"))
-                }
+            case .value(let value): return (key, .value(value))
+            case .items(let count, let item): return (key, .items(count: count) { k, _, out in item(k, &out) })
             }
-            if i != members.count - 1 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\n"))
-        }
-        out.append(UInt8(ascii: "}"))
+        })
+        JSONStream.write(document, threads: threads, into: &out, flush: flush)
         out.append(UInt8(ascii: "\n"))
     }
 

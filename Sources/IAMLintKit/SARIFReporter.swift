@@ -11,32 +11,63 @@ public struct SARIFReporter: Reporter {
     public var includeSuppressed: Bool
     /// Reads a file's text to compute `primaryLocationLineHash`; nil skips that fingerprint.
     public var readSource: ((String) -> String?)?
+    /// Threads that write results side by side (the report is the same for any number).
+    public var threads: Int
 
-    public init(includeSuppressed: Bool = false, readSource: ((String) -> String?)? = { try? String(contentsOfFile: $0, encoding: .utf8) }) {
+    public init(
+        includeSuppressed: Bool = false, threads: Int = 1,
+        readSource: ((String) -> String?)? = { try? String(contentsOfFile: $0, encoding: .utf8) }
+    ) {
         self.includeSuppressed = includeSuppressed
+        self.threads = threads
         self.readSource = readSource
     }
 
     public func render(_ result: LintResult) -> String {
+        var bytes: [UInt8] = []
+        write(result, pieceSize: 1 << 16) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes the report in pieces of about 64 KiB: each result is built and written when its turn
+    /// comes, so that a large report costs no more memory than a piece (and a few source files'
+    /// line hashes).
+    public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
+        write(result, pieceSize: 1 << 16, to: output)
+    }
+
+    /// `write(_:to:)` with pieces of at least `pieceSize` bytes (but the last).
+    public func write(_ result: LintResult, pieceSize: Int, to output: ([UInt8]) -> Void) {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(pieceSize, 1 << 20) + 4096)
+        JSONStream.write(document(result), threads: threads, into: &out) { out in
+            guard out.count >= pieceSize else { return }
+            output(out)
+            out.removeAll(keepingCapacity: true)
+        }
+        out.append(UInt8(ascii: "\n"))
+        output(out)
+    }
+
+    /// The SARIF log, its results made on demand.
+    private func document(_ result: LintResult) -> JSONStream {
         let rules = result.rules
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0) })
-        var lineHashes: [String: [String]] = [:]
-        func lineHash(_ f: Finding) -> String? {
-            guard let readSource else { return nil }
-            if lineHashes[f.location.file] == nil {
-                lineHashes[f.location.file] = readSource(result.absolutePath(of: f.location.file)).map(LineHash.hashes) ?? []
+        let lineHashes = LineHashCache(readSource: readSource) { result.absolutePath(of: $0) }
+        let findings = result.findings
+        let suppressed = includeSuppressed ? result.suppressed : []
+        let results = JSONStream.items(count: findings.count + suppressed.count) { k, indent, out in
+            let value: JSONValue
+            if k < findings.count {
+                let f = findings[k]
+                value = self.result(f, key: result.key(f), ruleIndex: ruleIndex[f.rule.code], lineHash: lineHashes.hash(f.location),
+                                    baseline: result.usedBaseline ? "new" : nil, suppression: nil)
+            } else {
+                let s = suppressed[k - findings.count]
+                value = self.result(s.finding, key: result.key(s.finding), ruleIndex: ruleIndex[s.finding.rule.code],
+                                    lineHash: lineHashes.hash(s.finding.location), baseline: result.usedBaseline ? "unchanged" : nil, suppression: s)
             }
-            let hashes = lineHashes[f.location.file] ?? []
-            return hashes.indices.contains(f.location.line - 1) ? hashes[f.location.line - 1] : nil
-        }
-        var results: [JSONValue] = result.findings.map {
-            self.result($0, key: result.key($0), ruleIndex: ruleIndex[$0.rule.code], lineHash: lineHash($0), baseline: result.usedBaseline ? "new" : nil, suppression: nil)
-        }
-        if includeSuppressed {
-            results += result.suppressed.map {
-                self.result($0.finding, key: result.key($0.finding), ruleIndex: ruleIndex[$0.finding.rule.code], lineHash: lineHash($0.finding),
-                            baseline: result.usedBaseline ? "unchanged" : nil, suppression: $0)
-            }
+            value.write(into: &out, indent: indent)
         }
         let notifications: [JSONValue] = result.findings.filter { $0.rule.code == "IAM001" || $0.rule.code == "IAM004" }.map { f in
             .object([
@@ -46,31 +77,31 @@ public struct SARIFReporter: Reporter {
                 ("descriptor", .object([("id", .string(f.rule.code))])),
             ])
         }
-        var run: [(String, JSONValue)] = [
-            ("tool", .object([("driver", .object([
+        var run: [(String, JSONStream)] = [
+            ("tool", .value(.object([("driver", .object([
                 ("name", .string("iamlint")),
                 ("version", .string(IAMLintVersion.current)),
                 ("semanticVersion", .string(IAMLintVersion.current)),
                 ("informationUri", .string(IAMLintVersion.informationURI)),
                 ("rules", .array(rules.map(rule))),
-            ]))])),
-            ("automationDetails", .object([("id", .string("iamlint/"))])),
-            ("originalUriBaseIds", .object([("%SRCROOT%", .object([("uri", .string(Self.fileURI(directory: result.displayBase)))]))])),
-            ("columnKind", .string("unicodeCodePoints")),
-            ("invocations", .array([.object([
+            ]))]))),
+            ("automationDetails", .value(.object([("id", .string("iamlint/"))]))),
+            ("originalUriBaseIds", .value(.object([("%SRCROOT%", .object([("uri", .string(Self.fileURI(directory: result.displayBase)))]))]))),
+            ("columnKind", .value(.string("unicodeCodePoints"))),
+            ("invocations", .value(.array([.object([
                 ("executionSuccessful", .bool(true)),
                 ("toolExecutionNotifications", .array(notifications)),
-            ])])),
-            ("results", .array(results)),
+            ])]))),
+            ("results", results),
         ]
         if result.usedBaseline {
-            run.append(("properties", .object([("staleBaselineEntries", .int(result.staleBaseline.values.reduce(0, +)))])))
+            run.append(("properties", .value(.object([("staleBaselineEntries", .int(result.staleBaseline.values.reduce(0, +)))]))))
         }
-        return JSONValue.object([
-            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
-            ("version", .string("2.1.0")),
+        return .object([
+            ("$schema", .value(.string("https://json.schemastore.org/sarif-2.1.0.json"))),
+            ("version", .value(.string("2.1.0"))),
             ("runs", .array([.object(run)])),
-        ]).serialized()
+        ])
     }
 
     private func rule(_ m: RuleMetadata) -> JSONValue {
@@ -183,4 +214,43 @@ public struct SARIFReporter: Reporter {
 /// The `file://` URI iamlint writes for a folder (exposed for tests that make reports portable).
 public enum SARIFReporterPaths {
     public static func fileURI(_ directory: String) -> String { SARIFReporter.fileURI(directory: directory) }
+}
+
+/// The GitHub line hashes of the source files that results point into, read when a result first
+/// needs them. Results come in output order, file by file, so only the last few files are kept
+/// (by each of the threads writing results); a file asked for again is read again.
+private final class LineHashCache: @unchecked Sendable {
+    private let readSource: ((String) -> String?)?
+    private let absolutePath: (String) -> String
+    private let lock = Lock()
+    /// The most recently used files last.
+    private var files: [(file: String, hashes: [String])] = []
+    private static let kept = 8
+
+    init(readSource: ((String) -> String?)?, absolutePath: @escaping (String) -> String) {
+        self.readSource = readSource
+        self.absolutePath = absolutePath
+    }
+
+    /// The hash of the location's line, nil without a source reader or when the line is not there.
+    func hash(_ location: SourceLocation) -> String? {
+        guard let readSource else { return nil }
+        let line = location.line - 1
+        if let hashes = cached(location.file) { return hashes.indices.contains(line) ? hashes[line] : nil }
+        let hashes = readSource(absolutePath(location.file)).map(LineHash.hashes) ?? []
+        lock.withLock {
+            files.removeAll { $0.file == location.file }
+            files.append((location.file, hashes))
+            if files.count > Self.kept { files.removeFirst() }
+        }
+        return hashes.indices.contains(line) ? hashes[line] : nil
+    }
+
+    private func cached(_ file: String) -> [String]? {
+        lock.withLock {
+            guard let i = files.lastIndex(where: { $0.file == file }) else { return nil }
+            if i != files.count - 1 { files.append(files.remove(at: i)) }
+            return files[files.count - 1].hashes
+        }
+    }
 }

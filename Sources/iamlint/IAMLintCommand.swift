@@ -238,7 +238,7 @@ struct Check: ParsableCommand {
             switch target.format {
             case .text: reporter = TextReporter(colored: colored)
             case .json: reporter = JSONReporter(includeSuppressed: includeSuppressed, threads: result.threads)
-            case .sarif: reporter = SARIFReporter(includeSuppressed: includeSuppressed)
+            case .sarif: reporter = SARIFReporter(includeSuppressed: includeSuppressed, threads: result.threads)
             case .github: reporter = GitHubReporter()
             case .markdown: reporter = MarkdownReporter()
             }

@@ -211,6 +211,15 @@ final class DeterminismTests: XCTestCase {
             JSONReporter(includeSuppressed: true, threads: threads).write(result, pieceSize: 1_000) { pieces += $0 }
             XCTAssertEqual(String(decoding: pieces, as: UTF8.self), one, "\(threads) threads, in pieces")
         }
+        // SARIF results likewise, with line hashes read from the files.
+        let sarif = SARIFReporter(includeSuppressed: true).render(result)
+        XCTAssertTrue(sarif.contains("primaryLocationLineHash"))
+        for threads in [2, 3, 8] {
+            XCTAssertEqual(SARIFReporter(includeSuppressed: true, threads: threads).render(result), sarif, "SARIF, \(threads) threads")
+            var pieces: [UInt8] = []
+            SARIFReporter(includeSuppressed: true, threads: threads).write(result, pieceSize: 1_000) { pieces += $0 }
+            XCTAssertEqual(String(decoding: pieces, as: UTF8.self), sarif, "SARIF, \(threads) threads, in pieces")
+        }
     }
 
     /// With several threads the graph finds its assume edges in ranges of principals side by
