@@ -17,13 +17,33 @@ extension Reporter {
 /// coloured only when asked (on a terminal without `NO_COLOR`).
 public struct TextReporter: Reporter {
     public var colored: Bool
+    /// Threads that write lines side by side (the report is the same for any number).
+    public var threads: Int
 
-    public init(colored: Bool = false) {
+    public init(colored: Bool = false, threads: Int = 1) {
         self.colored = colored
+        self.threads = threads
     }
 
     public func render(_ result: LintResult) -> String {
-        result.findings.map(line).joined()
+        var bytes: [UInt8] = []
+        write(result) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Writes the lines in blocks of 512 findings (on `threads` threads, a round of one block per
+    /// thread at a time), so that a large report is never held whole.
+    public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
+        let findings = result.findings
+        let blocks = stride(from: 0, to: findings.count, by: 512).map { $0..<min($0 + 512, findings.count) }
+        for round in stride(from: 0, to: blocks.count, by: max(1, threads)) {
+            let texts = Parallel.map(blocks[round..<min(round + max(1, threads), blocks.count)], threads: threads) { block -> [UInt8] in
+                var text: [UInt8] = []
+                for k in block { text += line(findings[k]).utf8 }
+                return text
+            }
+            for text in texts { output(text) }
+        }
     }
 
     public func line(_ finding: Finding) -> String {
@@ -43,7 +63,9 @@ public struct TextReporter: Reporter {
 
     /// One line that counts findings by severity, for the end of a run.
     public static func summary(_ result: LintResult) -> String {
-        let counts = Dictionary(grouping: result.findings, by: \.severity).mapValues(\.count)
+        // Counted in one pass, without grouping copies of the findings.
+        var counts: [Severity: Int] = [:]
+        for finding in result.findings { counts[finding.severity, default: 0] += 1 }
         let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
         var tail = "\(result.scannedFiles.count) file\(result.scannedFiles.count == 1 ? "" : "s") checked"
         if !result.suppressed.isEmpty { tail += "; \(result.suppressed.count) suppressed" }

@@ -236,7 +236,7 @@ struct Check: ParsableCommand {
             let colored = toTerminal && getenv("NO_COLOR") == nil
             let reporter: Reporter
             switch target.format {
-            case .text: reporter = TextReporter(colored: colored)
+            case .text: reporter = TextReporter(colored: colored, threads: result.threads)
             case .json: reporter = JSONReporter(includeSuppressed: includeSuppressed, threads: result.threads)
             case .sarif: reporter = SARIFReporter(includeSuppressed: includeSuppressed, threads: result.threads)
             case .github: reporter = GitHubReporter()

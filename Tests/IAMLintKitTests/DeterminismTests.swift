@@ -211,6 +211,12 @@ final class DeterminismTests: XCTestCase {
             JSONReporter(includeSuppressed: true, threads: threads).write(result, pieceSize: 1_000) { pieces += $0 }
             XCTAssertEqual(String(decoding: pieces, as: UTF8.self), one, "\(threads) threads, in pieces")
         }
+        // Text lines likewise.
+        let text = TextReporter().render(result)
+        XCTAssertEqual(text.split(separator: "\n").count, result.findings.count)
+        for threads in [2, 3, 8] {
+            XCTAssertEqual(TextReporter(threads: threads).render(result), text, "text, \(threads) threads")
+        }
         // SARIF results likewise, with line hashes read from the files.
         let sarif = SARIFReporter(includeSuppressed: true).render(result)
         XCTAssertTrue(sarif.contains("primaryLocationLineHash"))
