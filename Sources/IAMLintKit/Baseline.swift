@@ -145,12 +145,15 @@ public struct Baseline: Sendable, Equatable {
 
         """
         if entries.isEmpty { return out.replacing("findings:\n", with: "findings: []\n") }
-        for key in entries.keys.sorted() {
+        // Positions sorted, not the keys themselves: moving a key retains and releases its texts.
+        let keys = Array(entries)
+        for position in keys.indices.sorted(by: { keys[$0].key < keys[$1].key }) {
+            let (key, count) = keys[position]
             out += "  - rule: \(key.rule)\n"
             out += "    file: \(Self.quoted(key.file))\n"
             out += "    location: \(Self.quoted(key.location))\n"
             out += "    subject: \(Self.quoted(key.subject))\n"
-            if let count = entries[key], count > 1 { out += "    count: \(count)\n" }
+            if count > 1 { out += "    count: \(count)\n" }
             out += "    fingerprint: \(key.fingerprint)\n"
         }
         return out
