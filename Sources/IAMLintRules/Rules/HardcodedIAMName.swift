@@ -35,7 +35,7 @@ public struct HardcodedIAMName: Rule {
             if Self.isTemplateResource(path) { named.append((.instanceProfile, name, provenance, path)) }
         }
         return named.compactMap { entry in
-            guard Self.isWrittenLiterally(entry.name), !entry.name.value.containsUTF8("{{resolve:") else { return nil }
+            guard Self.isWrittenLiterally(entry.name), !IAMNameRules.hasDynamicReference(entry.name.value) else { return nil }
             let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
             let kind = entry.kind.rawValue
             let name = entry.name.value
@@ -58,7 +58,7 @@ public struct HardcodedIAMName: Rule {
     /// to text as well, but its range spans the function, not just the text: such names can change
     /// from one deployment to the next and are left alone.
     static func isWrittenLiterally(_ name: PolicyText) -> Bool {
-        guard !name.isSymbolic, !name.value.containsUTF8("${"), !name.value.isEmpty else { return false }
+        guard !name.isSymbolic, !IAMNameRules.hasPlaceholder(name.value), !name.value.isEmpty else { return false }
         let range = name.range
         guard range.start.line == range.end.line else { return false }
         let width = range.end.column - range.start.column
