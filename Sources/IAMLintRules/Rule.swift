@@ -57,6 +57,14 @@ public struct RuleContext: Sendable {
             rule: metadata.id, severity: metadata.severity, message: message, location: provenance.location,
             logicalLocation: provenance.logicalPath, subject: subject, related: related)
     }
+
+    /// A finding at `location` whose logical path the rule has spelt already (spelling a
+    /// provenance's path walks its chain of steps; a rule that read the path to decide keeps it).
+    public func finding(_ message: String, at location: SourceLocation, logicalPath: String, subject: String, related: [RelatedLocation] = []) -> Finding {
+        Finding(
+            rule: metadata.id, severity: metadata.severity, message: message, location: location,
+            logicalLocation: logicalPath, subject: subject, related: related)
+    }
 }
 
 /// A rule's metadata, generated from its `rule.yml`.

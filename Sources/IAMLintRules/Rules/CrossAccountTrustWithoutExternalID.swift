@@ -14,48 +14,39 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         let knownAccounts = graph.principalFacts.knownAccounts
-        for (index, role) in graph.principals.enumerated() where role.kind == .role && role.implicitOrigin == nil {
-            guard let trust = role.trustPolicy, !trust.deniesAssumeWithoutMFA else { continue }
+        let table = graph.trustStatementTable
+        // Only `AWS` entries read as an account or not understood (a parameter) can be an
+        // account (`mayNameAccount`): statements without one are not read.
+        for position in table.positions(with: [.allow, .mayNameAccount], without: .notPrincipal) {
+            let statement = table.statements[position]
+            let index = table.roles[position]
+            let role = graph.principals[index]
+            guard let trust = role.trustPolicy, !trust.deniesAssumeWithoutMFA, statement.coversAssumeRole else { continue }
+            if statement.requiresMFA || statement.requiresExternalID || statement.restrictsPrincipalARN { continue }
             let own = knownAccounts[index]
-            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal && Self.mayNameAccount(statement)
-                && statement.coversAssumeRole {
-                if statement.requiresMFA || statement.requiresExternalID || statement.restrictsPrincipalARN { continue }
-                var seen = Set<String>()
-                let file = trust.provenance.file
-                let foreign = statement.principals.filter { entry in
-                    if UnresolvedPrincipal.accountParameter(entry, inFile: file, graph: graph) != nil {
-                        return seen.insert(entry.text.value).inserted
-                    }
-                    guard entry.kind == .aws, case .account(let id) = entry.identity else { return false }
-                    guard ARN.isAccountID(id), id != own else { return false }  // twelve numbers, decided on bytes for ASCII
-                    return seen.insert(id).inserted
+            var seen = Set<String>()
+            let file = trust.provenance.file
+            let foreign = statement.principals.filter { entry in
+                if UnresolvedPrincipal.accountParameter(entry, inFile: file, graph: graph) != nil {
+                    return seen.insert(entry.text.value).inserted
                 }
-                guard let first = foreign.first else { continue }
-                let accounts = foreign.compactMap { entry -> String? in
-                    if let parameter = UnresolvedPrincipal.accountParameter(entry, inFile: file, graph: graph) {
-                        return Message.parameterAccount(parameter.name)
-                    }
-                    if case .account(let id) = entry.identity { return graph.describeAccount(id) }
-                    return nil
-                }
-                findings.append(context.finding(
-                    Message.trustsAccount(role: role.displayName, accounts: accounts),
-                    at: statement.provenance(of: first), subject: role.displayName))
+                guard entry.kind == .aws, case .account(let id) = entry.identity else { return false }
+                guard ARN.isAccountID(id), id != own else { return false }  // twelve numbers, decided on bytes for ASCII
+                return seen.insert(id).inserted
             }
+            guard let first = foreign.first else { continue }
+            let accounts = foreign.compactMap { entry -> String? in
+                if let parameter = UnresolvedPrincipal.accountParameter(entry, inFile: file, graph: graph) {
+                    return Message.parameterAccount(parameter.name)
+                }
+                if case .account(let id) = entry.identity { return graph.describeAccount(id) }
+                return nil
+            }
+            findings.append(context.finding(
+                Message.trustsAccount(role: role.displayName, accounts: accounts),
+                at: statement.provenance(of: first), subject: role.displayName))
         }
         return findings
-    }
-
-    /// False when no principal entry of the statement can be an account: only `AWS` entries
-    /// read as an account or not understood (a parameter) can.
-    static func mayNameAccount(_ statement: Statement) -> Bool {
-        statement.principals.contains { entry in
-            guard entry.kind == .aws else { return false }
-            switch entry.identity {
-            case .account, .other: return true
-            default: return false
-            }
-        }
     }
 
     enum Message {

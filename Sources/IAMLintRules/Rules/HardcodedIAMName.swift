@@ -13,24 +13,44 @@ public struct HardcodedIAMName: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
-        var named: [(kind: EntityKind, name: PolicyText, provenance: Provenance)] = []
-        for p in graph.principals where p.isCloudFormationResource {
-            if let name = p.explicitName { named.append((p.kind, name, p.provenance)) }
+        // Each element's logical path is spelt once: to tell template resources apart, and then
+        // as the head of the finding's path (`provenance.child(namePath)` spells `path.namePath`).
+        var named: [(kind: EntityKind, name: PolicyText, provenance: Provenance, path: String)] = []
+        for p in graph.principals where p.implicitOrigin == nil {
+            guard let name = p.explicitName else { continue }
+            let provenance = p.provenance
+            let path = provenance.logicalPath
+            if Self.isTemplateResource(path) { named.append((p.kind, name, provenance, path)) }
         }
-        for policy in graph.policies where policy.isManaged && policy.provenance.logicalPath.hasPrefix("Resources.") {
-            if let name = policy.explicitName { named.append((.managedPolicy, name, policy.provenance)) }
+        for policy in graph.policies where policy.isManaged {
+            guard let name = policy.explicitName else { continue }
+            let provenance = policy.provenance
+            let path = provenance.logicalPath
+            if Self.isTemplateResource(path) { named.append((.managedPolicy, name, provenance, path)) }
         }
-        for profile in graph.instanceProfiles where profile.provenance.logicalPath.hasPrefix("Resources.") {
-            if let name = profile.explicitName { named.append((.instanceProfile, name, profile.provenance)) }
+        for profile in graph.instanceProfiles {
+            guard let name = profile.explicitName else { continue }
+            let provenance = profile.provenance
+            let path = provenance.logicalPath
+            if Self.isTemplateResource(path) { named.append((.instanceProfile, name, provenance, path)) }
         }
         return named.compactMap { entry in
-            guard Self.isWrittenLiterally(entry.name), !entry.name.value.containsUTF8("{{resolve:") else { return nil }
+            guard Self.isWrittenLiterally(entry.name), !IAMNameRules.hasDynamicReference(entry.name.value) else { return nil }
             let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
-            let at = entry.provenance.child(IAMNameRules.cloudFormationNamePath(entry.kind), range: entry.name.range)
+            let kind = entry.kind.rawValue
+            let name = entry.name.value
             return context.finding(
-                Message.fixedName(kind: entry.kind, name: entry.name.value, key: key), at: at,
-                subject: "\(entry.kind.rawValue) \(entry.name.value)")
+                Message.fixedName(kind: kind, name: name, key: key),
+                at: SourceLocation(file: entry.provenance.file, range: entry.name.range),
+                logicalPath: entry.path + "." + IAMNameRules.cloudFormationNamePath(entry.kind),
+                subject: kind + " " + name)
         }
+    }
+
+    /// True for the logical path of a CloudFormation resource (`Resources.…`), as
+    /// `Principal.isCloudFormationResource` tells it.
+    static func isTemplateResource(_ path: String) -> Bool {
+        path.hasPrefix("Resources.")
     }
 
     /// True for a name written as a plain or quoted scalar. A name computed by an intrinsic
@@ -38,7 +58,7 @@ public struct HardcodedIAMName: Rule {
     /// to text as well, but its range spans the function, not just the text: such names can change
     /// from one deployment to the next and are left alone.
     static func isWrittenLiterally(_ name: PolicyText) -> Bool {
-        guard !name.isSymbolic, !name.value.containsUTF8("${"), !name.value.isEmpty else { return false }
+        guard !name.isSymbolic, !IAMNameRules.hasPlaceholder(name.value), !name.value.isEmpty else { return false }
         let range = name.range
         guard range.start.line == range.end.line else { return false }
         let width = range.end.column - range.start.column
@@ -51,8 +71,8 @@ public struct HardcodedIAMName: Rule {
     }
 
     enum Message {
-        static func fixedName(kind: EntityKind, name: String, key: String) -> String {
-            "\(kind.rawValue) '\(name)' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM"
+        static func fixedName(kind: String, name: String, key: String) -> String {
+            "\(kind) '\(name)' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM"
         }
     }
 }

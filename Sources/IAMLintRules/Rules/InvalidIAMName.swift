@@ -9,44 +9,39 @@ public struct InvalidIAMName: Rule {
     public static let code = "IAM404"
     public init() {}
 
-    struct Named {
-        var kind: EntityKind
-        var name: PolicyText?
-        var path: String
-        var provenance: Provenance
-    }
-
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
-        var entries: [Named] = []
+        var findings: [Finding] = []
+        // Each element is checked where it is read, without a list of copies. IAM's own
+        // limits are tested first: names and paths that pass them (nearly all) are not searched
+        // for deployment-time parts.
+        func check(kind: EntityKind, name: PolicyText?, path: String, provenance: Provenance) {
+            if let name, !name.isSymbolic, !name.value.isEmpty,
+               let problem = IAMNameRules.nameProblem(name.value, kind: kind),
+               !name.value.containsUTF8("${"), !name.value.containsUTF8("{{resolve:") {
+                let cfn = provenance.logicalPath.hasPrefix("Resources.")
+                let key = IAMNameRules.nameKey(kind, cloudFormation: cfn)
+                findings.append(context.finding(
+                    Message.invalidName(kind: kind, name: name.value, problem: problem),
+                    at: provenance.child(cfn ? "Properties.\(key)" : key, range: name.range),
+                    subject: "\(kind.rawValue) \(name.value)"))
+            }
+            if let problem = IAMNameRules.pathProblem(path), !path.containsUTF8("${") {
+                let display = name.flatMap { $0.isSymbolic ? nil : $0.value } ?? Self.entityName(provenance)
+                findings.append(context.finding(
+                    Message.invalidPath(kind: kind, name: display, path: path, problem: problem),
+                    at: provenance,
+                    subject: "\(kind.rawValue) \(display) path"))
+            }
+        }
         for p in graph.principals where p.implicitOrigin == nil {
-            entries.append(Named(kind: p.kind, name: p.explicitName, path: p.path, provenance: p.provenance))
+            check(kind: p.kind, name: p.explicitName, path: p.path, provenance: p.provenance)
         }
         for policy in graph.policies where policy.isManaged {
-            entries.append(Named(kind: .managedPolicy, name: policy.explicitName, path: policy.path, provenance: policy.provenance))
+            check(kind: .managedPolicy, name: policy.explicitName, path: policy.path, provenance: policy.provenance)
         }
         for profile in graph.instanceProfiles {
-            entries.append(Named(kind: .instanceProfile, name: profile.explicitName, path: "/", provenance: profile.provenance))
-        }
-        var findings: [Finding] = []
-        for entry in entries {
-            if let name = entry.name, !name.isSymbolic, !name.value.containsUTF8("${"), !name.value.isEmpty,
-               !name.value.containsUTF8("{{resolve:"),
-               let problem = IAMNameRules.nameProblem(name.value, kind: entry.kind) {
-                let cfn = entry.provenance.logicalPath.hasPrefix("Resources.")
-                let key = IAMNameRules.nameKey(entry.kind, cloudFormation: cfn)
-                findings.append(context.finding(
-                    Message.invalidName(kind: entry.kind, name: name.value, problem: problem),
-                    at: entry.provenance.child(cfn ? "Properties.\(key)" : key, range: name.range),
-                    subject: "\(entry.kind.rawValue) \(name.value)"))
-            }
-            if !entry.path.containsUTF8("${"), let problem = IAMNameRules.pathProblem(entry.path) {
-                let display = entry.name.flatMap { $0.isSymbolic ? nil : $0.value } ?? Self.entityName(entry.provenance)
-                findings.append(context.finding(
-                    Message.invalidPath(kind: entry.kind, name: display, path: entry.path, problem: problem),
-                    at: entry.provenance,
-                    subject: "\(entry.kind.rawValue) \(display) path"))
-            }
+            check(kind: .instanceProfile, name: profile.explicitName, path: "/", provenance: profile.provenance)
         }
         return findings
     }

@@ -18,14 +18,15 @@ public struct OIDCTrustWithoutSubject: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        for role in graph.principals where role.kind == .role && role.implicitOrigin == nil {
-            for statement in role.trustPolicy?.statements ?? [] {
-                guard statement.effect == .allow, !statement.isNotPrincipal, statement.covers(action: "sts:AssumeRoleWithWebIdentity") else { continue }
-                for entry in statement.principals where entry.kind == .federated {
-                    guard let provider = Self.provider(entry.text, graph: graph, file: role.provenance.file) else { continue }
-                    if let finding = finding(for: statement, entry: entry, provider: provider, role: role.displayName, context: context) {
-                        findings.append(finding)
-                    }
+        let table = graph.trustStatementTable
+        for position in table.positions(with: [.allow, .federated], without: .notPrincipal) {
+            let statement = table.statements[position]
+            let role = graph.principals[table.roles[position]]
+            guard statement.covers(action: "sts:AssumeRoleWithWebIdentity") else { continue }
+            for entry in statement.principals where entry.kind == .federated {
+                guard let provider = Self.provider(entry.text, graph: graph, file: role.provenance.file) else { continue }
+                if let finding = finding(for: statement, entry: entry, provider: provider, role: role.displayName, context: context) {
+                    findings.append(finding)
                 }
             }
         }

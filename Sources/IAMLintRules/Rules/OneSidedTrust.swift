@@ -24,11 +24,21 @@ public struct OneSidedTrust: Rule {
                 arns[to] = found
                 return found
             }()
-            guard let named = namedResource(edge.statement, role: to, arns: candidates, graph: graph) else { continue }
+            // The texts are compared first; whether one resolves to the role (a look-up in the
+            // graph's indexes) is asked only for pairs whose trust refuses the caller.
+            guard spellsARN(edge.statement, arns: candidates) else { continue }
             let role = graph.principals[to]
             guard let trust = role.trustPolicy else { continue }
-            guard seen.insert(Int64(edge.from) << 32 | Int64(to)).inserted else { continue }
-            guard graph.trustAdmission(of: edge.from, to: to, facts: facts).certainty == .no else { continue }
+            let pair = Int64(edge.from) << 32 | Int64(to)
+            guard !seen.contains(pair) else { continue }
+            // The admission depends only on the pair: one that the trust may admit has no
+            // finding on any of its edges, and is not weighed again.
+            guard graph.trustAdmission(of: edge.from, to: to, facts: facts).certainty == .no else {
+                seen.insert(pair)
+                continue
+            }
+            guard let named = namedResource(edge.statement, role: to, arns: candidates, graph: graph) else { continue }
+            seen.insert(pair)
             findings.append(context.finding(
                 Message.oneSided(caller: graph.describe(edge.from), role: role.displayName),
                 at: edge.statement.provenance(ofResource: named), subject: graph.principals[edge.from].displayName,
@@ -43,9 +53,19 @@ public struct OneSidedTrust: Rule {
     func namedResource(_ statement: Statement, role: Int, arns: [String], graph: IAMGraph) -> PolicyText? {
         guard !statement.isNotResource else { return nil }
         return statement.resources.first { text in
-            guard arns.contains(text.value), !Wildcards.contains(text.value) else { return false }
-            return graph.resolve(text, kind: .role, from: statement.provenance.file).contains(role)
+            Self.spells(text, arns) && graph.resolve(text, kind: .role, from: statement.provenance.file).contains(role)
         }
+    }
+
+    /// True when a resource of the statement (not `NotResource`) is one of `arns`, without a
+    /// wildcard: the test `namedResource` makes before it resolves the text.
+    func spellsARN(_ statement: Statement, arns: [String]) -> Bool {
+        !statement.isNotResource && statement.resources.contains { Self.spells($0, arns) }
+    }
+
+    /// True when the text is one of `arns` and has no wildcard.
+    static func spells(_ text: PolicyText, _ arns: [String]) -> Bool {
+        arns.contains(text.value) && !Wildcards.contains(text.value)
     }
 
     static func arnForms(role: Int, graph: IAMGraph) -> [String] {

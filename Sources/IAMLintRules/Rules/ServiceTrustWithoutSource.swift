@@ -17,22 +17,21 @@ public struct ServiceTrustWithoutSource: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for role in context.graph.principals where role.kind == .role && role.implicitOrigin == nil {
-            for statement in role.trustPolicy?.statements ?? [] {
-                // Without a service principal there is nothing to report: told before the actions and conditions are read.
-                guard statement.effect == .allow, !statement.isNotPrincipal, statement.principals.contains(where: { $0.kind == .service }),
-                      statement.coversAssumeRole, !statement.restrictsSource
-                else { continue }
-                var seen = Set<String>()
-                let services = statement.principals.filter { entry in
-                    guard entry.kind == .service, let name = Self.serviceName(entry.text) else { return false }
-                    return !Self.computeServices.contains(name) && seen.insert(entry.text.value).inserted
-                }
-                guard let first = services.first else { continue }
-                findings.append(context.finding(
-                    Message.noSource(role: role.displayName, services: services.map(\.text.value)),
-                    at: statement.provenance(of: first), subject: role.displayName))
+        let table = context.graph.trustStatementTable
+        // Without a service principal there is nothing to report: told before the actions and conditions are read.
+        for position in table.positions(with: [.allow, .service], without: .notPrincipal) {
+            let statement = table.statements[position]
+            let role = context.graph.principals[table.roles[position]]
+            guard statement.coversAssumeRole, !statement.restrictsSource else { continue }
+            var seen = Set<String>()
+            let services = statement.principals.filter { entry in
+                guard entry.kind == .service, let name = Self.serviceName(entry.text) else { return false }
+                return !Self.computeServices.contains(name) && seen.insert(entry.text.value).inserted
             }
+            guard let first = services.first else { continue }
+            findings.append(context.finding(
+                Message.noSource(role: role.displayName, services: services.map(\.text.value)),
+                at: statement.provenance(of: first), subject: role.displayName))
         }
         return findings
     }

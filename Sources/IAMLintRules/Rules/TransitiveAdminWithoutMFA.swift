@@ -16,65 +16,89 @@ public struct TransitiveAdminWithoutMFA: Rule {
         let graph = context.graph
         let kinds = graph.principalFacts.kinds
         let administrators = graph.administrators
-        let hops = graph.assumeHops().filter { !$0.requiresMFA }
-        var incoming: [Int: [AssumeHop]] = [:]
-        var firstHops: [Int: [AssumeHop]] = [:]
-        for hop in hops {
-            switch kinds[hop.from] {
-            case .role: incoming[hop.to, default: []].append(hop)
-            case .user: firstHops[hop.from, default: []].append(hop)
+        let count = kinds.count
+        // The MFA-free steps read in place, by position: incoming ones of each role (from roles)
+        // and first hops of each user, each chained in step order.
+        let steps = graph.assumeSteps()
+        var incoming = StepChains(principals: count, steps: steps.count)
+        var firstHops = StepChains(principals: count, steps: steps.count)
+        for position in steps.indices where !steps[position].requiresMFA {
+            let from = steps[position].from
+            switch kinds[from] {
+            case .role: incoming.append(position, to: steps[position].to)
+            case .user: firstHops.append(position, to: from)
             default: break
             }
         }
-        var admin: [Int: Grant] = [:]
-        for index in kinds.indices where kinds[index] == .role {
-            if let grant = graph.adminGrantWithoutMFA(index, administrators: administrators), !graph.enforcesMFA(index) { admin[index] = grant }
+        var admin = [Grant?](repeating: nil, count: count)
+        var admins: [Int] = []
+        for index in kinds.indices where kinds[index] == .role && administrators[index] {
+            if let grant = graph.adminGrantWithoutMFA(index, administrators: administrators), !graph.enforcesMFA(index) {
+                admin[index] = grant
+                admins.append(index)
+            }
         }
-        // next[r]: the hop from r towards its nearest admin role; target[r]: that admin role; dist[r]: hops to it.
-        var next: [Int: AssumeHop] = [:]
-        var target: [Int: Int] = [:]
-        var dist: [Int: Int] = [:]
-        var queue = graph.sortedByPrecedence(admin.keys)
-        for role in queue {
-            target[role] = role
-            dist[role] = 0
-        }
+        // next[r]: the step from r towards its nearest admin role (-1 for none); target[r]: that
+        // admin role (-1 when none is reached); dist[r]: hops to it.
+        var next = [Int32](repeating: -1, count: count)
+        var target = [Int32](repeating: -1, count: count)
+        var dist = [Int32](repeating: 0, count: count)
+        var queue = graph.sortedByPrecedence(admins)
+        for role in queue { target[role] = Int32(role) }
         var head = 0
         while head < queue.count {
             let role = queue[head]
             head += 1
-            for hop in incoming[role] ?? [] where target[hop.from] == nil {
-                target[hop.from] = target[role]
-                dist[hop.from] = dist[role]! + 1
-                next[hop.from] = hop
-                queue.append(hop.from)
+            var position = incoming.first(of: role)
+            while position >= 0 {
+                let from = steps[position].from
+                if target[from] < 0 {
+                    target[from] = target[role]
+                    dist[from] = dist[role] + 1
+                    next[from] = Int32(position)
+                    queue.append(from)
+                }
+                position = incoming.next(after: position)
             }
         }
         var findings: [Finding] = []
         for index in kinds.indices where kinds[index] == .user {
-            guard let starts = firstHops[index], graph.adminGrantWithoutMFA(index, administrators: administrators) == nil else { continue }
+            let start = firstHops.first(of: index)
+            guard start >= 0, graph.adminGrantWithoutMFA(index, administrators: administrators) == nil else { continue }
             let user = graph.principals[index]
-            let direct = Set(starts.map(\.to).filter { admin[$0] != nil })
-            var best: [Int: (first: AssumeHop, length: Int)] = [:]
-            for first in starts where admin[first.to] == nil {
-                guard let goal = target[first.to], !direct.contains(goal) else { continue }
-                let length = 1 + dist[first.to]!
+            var direct = Set<Int>()
+            var position = start
+            while position >= 0 {
+                let to = steps[position].to
+                if admin[to] != nil { direct.insert(to) }
+                position = firstHops.next(after: position)
+            }
+            var best: [Int: (first: Int, length: Int)] = [:]
+            position = start
+            while position >= 0 {
+                defer { position = firstHops.next(after: position) }
+                let to = steps[position].to
+                guard admin[to] == nil, target[to] >= 0 else { continue }
+                let goal = Int(target[to])
+                guard !direct.contains(goal) else { continue }
+                let length = 1 + Int(dist[to])
                 if let known = best[goal], known.length <= length { continue }
-                best[goal] = (first, length)
+                best[goal] = (position, length)
             }
             for goal in graph.sortedByPrecedence(best.keys) {
-                let (first, length) = best[goal]!
+                guard let (first, length) = best[goal] else { continue }
                 var path = [first]
-                var cursor = first.to
-                while path.count < Self.shownHops, let hop = next[cursor] {
+                var cursor = steps[first].to
+                while path.count < Self.shownHops, next[cursor] >= 0 {
+                    let hop = Int(next[cursor])
                     path.append(hop)
-                    cursor = hop.to
+                    cursor = steps[hop].to
                 }
-                let through = path.prefix(length - 1).prefix(Self.namedRoles).map { "role '\(graph.principals[$0.to].displayName)'" }
+                let through = path.prefix(length - 1).prefix(Self.namedRoles).map { "role '\(graph.principals[steps[$0].to].displayName)'" }
                 var related = path.map { hop in
                     RelatedLocation(
-                        location: hop.trust.provenance.location,
-                        message: "\(graph.describe(hop.to)) admits \(graph.describe(hop.from)) without MFA")
+                        location: steps[hop].trustStatement.provenance.location,
+                        message: "\(graph.describe(steps[hop].to)) admits \(graph.describe(steps[hop].from)) without MFA")
                 }
                 if let grant = admin[goal] {
                     related.append(RelatedLocation(location: grant.provenance.location, message: "administrator access granted here"))
@@ -85,6 +109,29 @@ public struct TransitiveAdminWithoutMFA: Rule {
             }
         }
         return findings
+    }
+
+    /// Positions of steps chained by principal in the order they were appended: `first(of:)`,
+    /// then `next(after:)` until -1.
+    struct StepChains {
+        private var head: [Int32]
+        private var tail: [Int32]
+        private var following: [Int32]
+
+        init(principals: Int, steps: Int) {
+            head = [Int32](repeating: -1, count: principals)
+            tail = [Int32](repeating: -1, count: principals)
+            following = [Int32](repeating: -1, count: steps)
+        }
+
+        mutating func append(_ position: Int, to principal: Int) {
+            let last = tail[principal]
+            if last >= 0 { following[Int(last)] = Int32(position) } else { head[principal] = Int32(position) }
+            tail[principal] = Int32(position)
+        }
+
+        func first(of principal: Int) -> Int { Int(head[principal]) }
+        func next(after position: Int) -> Int { Int(following[position]) }
     }
 
     /// Long chains are cut short in the message and in the related locations.

@@ -9,18 +9,19 @@ public struct TrustAllowWithNotPrincipal: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for role in context.graph.principals where role.kind == .role && role.implicitOrigin == nil {
-            for statement in role.trustPolicy?.statements ?? [] where statement.effect == .allow {
-                if statement.isNotPrincipal {
-                    let at = statement.principals.first.map { statement.provenance(of: $0) }
-                        ?? statement.provenance.child("NotPrincipal", range: statement.provenance.range)
-                    findings.append(context.finding(Message.notPrincipal(role: role.displayName), at: at, subject: role.displayName))
-                }
-                if statement.isNotAction {
-                    let at = statement.actions.first.map { statement.provenance(ofAction: $0) }
-                        ?? statement.provenance.child("NotAction", range: statement.provenance.range)
-                    findings.append(context.finding(Message.notAction(role: role.displayName), at: at, subject: role.displayName))
-                }
+        let table = context.graph.trustStatementTable
+        for position in table.positions(with: .allow) where !table.traits[position].isDisjoint(with: [.notPrincipal, .notAction]) {
+            let statement = table.statements[position]
+            let role = context.graph.principals[table.roles[position]]
+            if statement.isNotPrincipal {
+                let at = statement.principals.first.map { statement.provenance(of: $0) }
+                    ?? statement.provenance.child("NotPrincipal", range: statement.provenance.range)
+                findings.append(context.finding(Message.notPrincipal(role: role.displayName), at: at, subject: role.displayName))
+            }
+            if statement.isNotAction {
+                let at = statement.actions.first.map { statement.provenance(ofAction: $0) }
+                    ?? statement.provenance.child("NotAction", range: statement.provenance.range)
+                findings.append(context.finding(Message.notAction(role: role.displayName), at: at, subject: role.displayName))
             }
         }
         return findings

@@ -10,13 +10,15 @@ public struct TrustWildcardAction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for role in context.graph.principals where role.kind == .role && role.implicitOrigin == nil {
-            for statement in role.trustPolicy?.statements ?? [] where statement.effect == .allow && !statement.isNotAction {
-                guard let action = statement.actions.first(where: { Self.isWildcard($0) }) else { continue }
-                findings.append(context.finding(
-                    Message.wildcardAction(role: role.displayName, action: action.value),
-                    at: statement.provenance(ofAction: action), subject: role.displayName))
-            }
+        let table = context.graph.trustStatementTable
+        // `isWildcard` holds only for a text with `*` or `?` in it.
+        for position in table.positions(with: [.allow, .wildcardAction], without: .notAction) {
+            let statement = table.statements[position]
+            let role = context.graph.principals[table.roles[position]]
+            guard let action = statement.actions.first(where: { Self.isWildcard($0) }) else { continue }
+            findings.append(context.finding(
+                Message.wildcardAction(role: role.displayName, action: action.value),
+                at: statement.provenance(ofAction: action), subject: role.displayName))
         }
         return findings
     }

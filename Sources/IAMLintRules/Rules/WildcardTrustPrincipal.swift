@@ -10,15 +10,16 @@ public struct WildcardTrustPrincipal: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for role in context.graph.principals where role.kind == .role && role.implicitOrigin == nil {
-            guard let trust = role.trustPolicy, !trust.deniesOutsideCallers else { continue }
-            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal && statement.coversAssumeRole {
-                guard let anyone = statement.principals.first(where: { $0.identity == .anyone }) else { continue }
-                if statement.restrictsCaller { continue }
-                findings.append(context.finding(
-                    Message.trustsAnyone(role: role.displayName, withMFA: statement.requiresMFA),
-                    at: statement.provenance(of: anyone), subject: role.displayName))
-            }
+        let table = context.graph.trustStatementTable
+        for position in table.positions(with: [.allow, .anyone], without: .notPrincipal) {
+            let statement = table.statements[position]
+            let role = context.graph.principals[table.roles[position]]
+            guard let trust = role.trustPolicy, !trust.deniesOutsideCallers, statement.coversAssumeRole else { continue }
+            guard let anyone = statement.principals.first(where: { $0.identity == .anyone }) else { continue }
+            if statement.restrictsCaller { continue }
+            findings.append(context.finding(
+                Message.trustsAnyone(role: role.displayName, withMFA: statement.requiresMFA),
+                at: statement.provenance(of: anyone), subject: role.displayName))
         }
         return findings
     }

@@ -56,6 +56,22 @@ enum IAMNameRules {
         text.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7E }
     }
 
+    /// `text.containsUTF8("${")`, told first by one pass over the bytes for a `$` (a search
+    /// for the needle costs some hundreds of instructions even on a short name).
+    static func hasPlaceholder(_ text: String) -> Bool {
+        hasByte(text, UInt8(ascii: "$")) && text.containsUTF8("${")
+    }
+
+    /// `text.containsUTF8("{{resolve:")`, told first by one pass over the bytes for a `{`.
+    static func hasDynamicReference(_ text: String) -> Bool {
+        hasByte(text, UInt8(ascii: "{")) && text.containsUTF8("{{resolve:")
+    }
+
+    private static func hasByte(_ text: String, _ byte: UInt8) -> Bool {
+        if let found = text.utf8.withContiguousStorageIfAvailable({ $0.contains(byte) }) { return found }
+        return text.utf8.contains(byte)
+    }
+
     /// Why `path` is not a valid IAM path, or nil.
     static func pathProblem(_ path: String) -> String? {
         if !path.hasPrefix("/") || !path.hasSuffix("/") { return "does not start and end with '/'" }
