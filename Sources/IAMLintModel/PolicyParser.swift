@@ -178,7 +178,7 @@ public struct ARN: Sendable, Hashable {
 
     /// Where the five fields after `arn:` are cut: the first four colons outside `${…}`
     /// placeholders; nil when the bytes do not start with `arn:` or have fewer such colons.
-    private static func colons(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int, Int)? {
+    static func colons(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int, Int)? {
         guard bytes.count >= 4, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
               bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":") else { return nil }
         var cuts = (0, 0, 0, 0)
