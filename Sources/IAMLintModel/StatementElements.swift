@@ -45,19 +45,31 @@ public struct StatementElements {
     }
 
     public subscript(element: Element) -> ValueEntry? {
-        let position: Int
-        switch element {
-        case .sid: position = positions.0
-        case .effect: position = positions.1
-        case .action: position = positions.2
-        case .notAction: position = positions.3
-        case .resource: position = positions.4
-        case .notResource: position = positions.5
-        case .principal: position = positions.6
-        case .notPrincipal: position = positions.7
-        case .condition: position = positions.8
-        }
+        let position = position(element)
         return position < 0 ? nil : entries[position]
+    }
+
+    private func position(_ element: Element) -> Int {
+        switch element {
+        case .sid: return positions.0
+        case .effect: return positions.1
+        case .action: return positions.2
+        case .notAction: return positions.3
+        case .resource: return positions.4
+        case .notResource: return positions.5
+        case .principal: return positions.6
+        case .notPrincipal: return positions.7
+        case .condition: return positions.8
+        }
+    }
+
+    /// Whether the statement has `element`, without copying its entry.
+    public func contains(_ element: Element) -> Bool { position(element) >= 0 }
+
+    /// The key range of `element`'s entry, without copying the entry.
+    public func keyRange(_ element: Element) -> SourceRange? {
+        let position = position(element)
+        return position < 0 ? nil : entries[position].keyRange
     }
 
     /// The entries that name no element, in order.
