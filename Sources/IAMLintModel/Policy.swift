@@ -119,10 +119,14 @@ struct LogicalPath: Sendable, Hashable {
         return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key))
     }
 
+    private static let statementSteps: [String] = (0..<16).map { "Statement[\($0)]" }
+
     /// `"\(key)[\(index)]"` when it is at most 15 UTF-8 bytes (a `String` stores those inline,
     /// without an allocation) and `index` is not negative; nil otherwise.
     private static func inlineSpelling(_ key: String, _ index: Int) -> String? {
         guard index >= 0 else { return nil }
+        // Nearly every indexed step is one of a document's first statements: spelled once.
+        if index < statementSteps.count, key == "Statement" { return statementSteps[index] }
         var digits = 1
         var rest = index / 10
         while rest > 0 {
