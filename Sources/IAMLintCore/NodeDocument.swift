@@ -265,8 +265,10 @@ struct NodeDocumentBuilder {
         let first = UInt32(truncatingIfNeeded: entries.count)
         let count = pendingEntries.count - from
         if count > 0 {
-            entries.append(contentsOf: pendingEntries[from...])
-            pendingEntries.removeSubrange(from...)
+            // Through a buffer: the records are plain values, copied in one piece (a slice goes
+            // through the generic sequence copy).
+            pendingEntries.withUnsafeBufferPointer { entries.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            pendingEntries.removeLast(count)
         }
         nodes.append(NodeRecord(range: range, start: first, count: UInt32(truncatingIfNeeded: count), tag: 0, shape: .mapping, style: .plain))
         return UInt32(truncatingIfNeeded: nodes.count - 1)
@@ -277,8 +279,8 @@ struct NodeDocumentBuilder {
         let first = UInt32(truncatingIfNeeded: items.count)
         let count = pendingItems.count - from
         if count > 0 {
-            items.append(contentsOf: pendingItems[from...])
-            pendingItems.removeSubrange(from...)
+            pendingItems.withUnsafeBufferPointer { items.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            pendingItems.removeLast(count)
         }
         nodes.append(NodeRecord(range: range, start: first, count: UInt32(truncatingIfNeeded: count), tag: 0, shape: .sequence, style: .plain))
         return UInt32(truncatingIfNeeded: nodes.count - 1)
