@@ -268,7 +268,9 @@ struct NodeDocumentBuilder {
             // Through a buffer: the records are plain values, copied in one piece (a slice goes
             // through the generic sequence copy).
             pendingEntries.withUnsafeBufferPointer { entries.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
-            pendingEntries.removeLast(count)
+            // One at a time: `removeLast(count)` goes through `replaceSubrange`, dearer for the
+            // one or two children most containers have.
+            for _ in 0..<count { pendingEntries.removeLast() }
         }
         nodes.append(NodeRecord(range: range, start: first, count: UInt32(truncatingIfNeeded: count), tag: 0, shape: .mapping, style: .plain))
         return UInt32(truncatingIfNeeded: nodes.count - 1)
@@ -280,7 +282,7 @@ struct NodeDocumentBuilder {
         let count = pendingItems.count - from
         if count > 0 {
             pendingItems.withUnsafeBufferPointer { items.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
-            pendingItems.removeLast(count)
+            for _ in 0..<count { pendingItems.removeLast() }
         }
         nodes.append(NodeRecord(range: range, start: first, count: UInt32(truncatingIfNeeded: count), tag: 0, shape: .sequence, style: .plain))
         return UInt32(truncatingIfNeeded: nodes.count - 1)
