@@ -153,7 +153,7 @@ public enum PolicyGrammar {
     /// A resource that starts with `arn:` but has fewer than six parts, unless a wildcard in its
     /// last part may stand for the missing ones (`arn:aws:logs:*`). Unknown values are not judged.
     static func isMalformedARN(_ text: PolicyText) -> Bool {
-        // `hasPrefix` compares characters; the bytes `arn:` are needed for it, and are checked first.
+        // The cheap checks first: `arn:` on the bytes (`hasARNPrefix`), then the colons.
         guard !text.isSymbolic, hasARNPrefix(text.value), !ARN.isWellFormed(text.value) else { return false }
         let last = text.value.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
         return !last.containsUTF8("*")
