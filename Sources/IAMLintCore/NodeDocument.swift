@@ -265,8 +265,12 @@ struct NodeDocumentBuilder {
         let first = UInt32(truncatingIfNeeded: entries.count)
         let count = pendingEntries.count - from
         if count > 0 {
-            entries.append(contentsOf: pendingEntries[from...])
-            pendingEntries.removeSubrange(from...)
+            // Through a buffer: the records are plain values, copied in one piece (a slice goes
+            // through the generic sequence copy).
+            pendingEntries.withUnsafeBufferPointer { entries.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            // One at a time: `removeLast(count)` goes through `replaceSubrange`, dearer for the
+            // one or two children most containers have.
+            for _ in 0..<count { pendingEntries.removeLast() }
         }
         nodes.append(NodeRecord(range: range, start: first, count: UInt32(truncatingIfNeeded: count), tag: 0, shape: .mapping, style: .plain))
         return UInt32(truncatingIfNeeded: nodes.count - 1)
@@ -277,8 +281,8 @@ struct NodeDocumentBuilder {
         let first = UInt32(truncatingIfNeeded: items.count)
         let count = pendingItems.count - from
         if count > 0 {
-            items.append(contentsOf: pendingItems[from...])
-            pendingItems.removeSubrange(from...)
+            pendingItems.withUnsafeBufferPointer { items.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            for _ in 0..<count { pendingItems.removeLast() }
         }
         nodes.append(NodeRecord(range: range, start: first, count: UInt32(truncatingIfNeeded: count), tag: 0, shape: .sequence, style: .plain))
         return UInt32(truncatingIfNeeded: nodes.count - 1)

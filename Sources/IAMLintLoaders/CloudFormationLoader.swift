@@ -501,7 +501,7 @@ enum CommittedKeyScanner {
         source.withUnsafeBufferPointer { bytes in
             guard bytes.count >= 4 else { return false }
             if (bytes[0] == 0xFE && bytes[1] == 0xFF) || (bytes[0] == 0xFF && bytes[1] == 0xFE) { return true }
-            if ByteSearch.firstIndex(of: akia, in: bytes) != nil || ByteSearch.firstIndex(of: asia, in: bytes) != nil { return true }
+            if containsKeyIDPrefix(bytes) { return true }
             var from = 0
             while let at = ByteSearch.firstIndex(of: 0x5C, in: bytes, from: from) {
                 if at + 1 < bytes.count {
@@ -516,8 +516,20 @@ enum CommittedKeyScanner {
         }
     }
 
-    private static let akia = Array("AKIA".utf8)
-    private static let asia = Array("ASIA".utf8)
+    /// Whether `bytes` (at least four) contain `AKIA` or `ASIA`: both found from their `I`, by
+    /// memchr; `I` is much rarer than `A` in policy text.
+    private static func containsKeyIDPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var from = 2
+        while let at = ByteSearch.firstIndex(of: UInt8(ascii: "I"), in: bytes, from: from) {
+            guard at + 1 < bytes.count else { return false }
+            if bytes[at + 1] == UInt8(ascii: "A"), bytes[at - 2] == UInt8(ascii: "A"),
+               bytes[at - 1] == UInt8(ascii: "K") || bytes[at - 1] == UInt8(ascii: "S") {
+                return true
+            }
+            from = at + 1
+        }
+        return false
+    }
 
     /// Whether `bytes` contain `AKIA` or `ASIA`.
     private static func hasKeyIDPrefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

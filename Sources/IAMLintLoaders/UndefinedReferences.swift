@@ -10,11 +10,16 @@ struct UndefinedReferences {
 
     init(file: String) { self.file = file }
 
-    mutating func add(_ references: [IntrinsicResolver.UndefinedReference], logicalPath: String) {
+    /// `logicalPath` is spelled only when a reference is new (nearly every resource has none).
+    mutating func add(_ references: [IntrinsicResolver.UndefinedReference], logicalPath: @autoclosure () -> String) {
+        guard !references.isEmpty else { return }
+        var path: String?
         for reference in references where seen.insert(reference).inserted {
+            let spelled = path ?? logicalPath()
+            path = spelled
             problems.append(InputProblem(
                 kind: .undefinedReference, message: Self.message(reference),
-                provenance: Provenance(file: file, logicalPath: logicalPath, range: reference.range)))
+                provenance: Provenance(file: file, logicalPath: spelled, range: reference.range)))
         }
     }
 

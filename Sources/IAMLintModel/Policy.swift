@@ -119,10 +119,14 @@ struct LogicalPath: Sendable, Hashable {
         return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key))
     }
 
+    private static let statementSteps: [String] = (0..<16).map { "Statement[\($0)]" }
+
     /// `"\(key)[\(index)]"` when it is at most 15 UTF-8 bytes (a `String` stores those inline,
     /// without an allocation) and `index` is not negative; nil otherwise.
     private static func inlineSpelling(_ key: String, _ index: Int) -> String? {
         guard index >= 0 else { return nil }
+        // Nearly every indexed step is one of a document's first statements: spelled once.
+        if index < statementSteps.count, key == "Statement" { return statementSteps[index] }
         var digits = 1
         var rest = index / 10
         while rest > 0 {
@@ -235,6 +239,11 @@ public enum PrincipalIdentity: Sendable, Hashable, CustomStringConvertible {
     case other(String)
 
     public init(awsPrincipal value: String) {
+        var copy = value
+        if let decided = copy.withUTF8({ Self.asciiAWSPrincipal($0, value) }) {
+            self = decided
+            return
+        }
         if value == "*" {
             self = .anyone
             return
@@ -264,6 +273,56 @@ public enum PrincipalIdentity: Sendable, Hashable, CustomStringConvertible {
         } else {
             self = .other(value)
         }
+    }
+
+    /// `init(awsPrincipal:)` decided on the bytes of an ASCII text, building only the strings
+    /// kept; nil when a byte is outside ASCII (characters are then not bytes) and for the rare
+    /// `sts` assumed-role ARN. In ASCII every character is one byte but CR LF, which no compared
+    /// text holds: byte comparisons are the character comparisons of the general path.
+    private static func asciiAWSPrincipal(_ bytes: UnsafeBufferPointer<UInt8>, _ value: String) -> PrincipalIdentity? {
+        var digits = 0
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { digits += 1 }
+        }
+        if bytes.count == 1 && bytes[0] == UInt8(ascii: "*") { return .anyone }
+        if bytes.count == 12 && digits == 12 { return .account(value) }
+        if equal(bytes[...], "${AWS::AccountId}") { return .account(value) }
+        guard let cuts = ARN.colons(bytes) else { return .other(value) }
+        let service = bytes[(cuts.0 + 1)..<cuts.1]
+        let isIAM = equal(service, "iam")
+        guard isIAM || equal(service, "sts") else { return .other(value) }
+        let resource = bytes[(cuts.3 + 1)...]
+        func account() -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[(cuts.2 + 1)..<cuts.3]), as: UTF8.self) }
+        if isIAM, equal(resource, "root") { return .account(account()) }
+        if isIAM, hasPrefix(resource, "user/") { return .user(account: account(), name: lastPathComponent(resource)) }
+        if isIAM, hasPrefix(resource, "role/") { return .role(account: account(), name: lastPathComponent(resource)) }
+        if !isIAM, hasPrefix(resource, "assumed-role/") { return nil }
+        return .other(value)
+    }
+
+    private static func equal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func hasPrefix(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
+        bytes.count >= text.utf8CodeUnitCount
+            && bytes.prefix(text.utf8CodeUnitCount).elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// `ARN.lastPathComponent` of an ASCII resource, on its bytes.
+    private static func lastPathComponent(_ resource: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        var end = resource.endIndex
+        while end > resource.startIndex, resource[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        var start = end
+        if end > resource.startIndex {
+            while start > resource.startIndex, resource[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        } else {
+            // Nothing but slashes: the resource itself.
+            start = resource.startIndex
+            end = resource.endIndex
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: resource.base[start..<end]), as: UTF8.self)
     }
 
     /// True for principals that hold long-term, human-usable credentials: account roots, IAM users, anyone.

@@ -153,11 +153,22 @@ public enum PolicyGrammar {
     /// A resource that starts with `arn:` but has fewer than six parts, unless a wildcard in its
     /// last part may stand for the missing ones (`arn:aws:logs:*`). Unknown values are not judged.
     static func isMalformedARN(_ text: PolicyText) -> Bool {
-        // `hasPrefix` compares characters; the bytes `arn:` are needed for it, and are checked first.
-        guard !text.isSymbolic, text.value.utf8.starts(with: "arn:".utf8), text.value.hasPrefix("arn:"),
-              !ARN.isWellFormed(text.value) else { return false }
+        // The cheap checks first: `arn:` on the bytes (`hasARNPrefix`), then the colons.
+        guard !text.isSymbolic, hasARNPrefix(text.value), !ARN.isWellFormed(text.value) else { return false }
         let last = text.value.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
         return !last.containsUTF8("*")
+    }
+
+    /// `text.hasPrefix("arn:")`: the bytes `arn:` are needed for it, and decide it unless a byte
+    /// outside ASCII follows them (it could extend the last character).
+    private static func hasARNPrefix(_ text: String) -> Bool {
+        var copy = text
+        let decided: Bool? = copy.withUTF8 { bytes in
+            guard bytes.count >= 4, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
+                  bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":") else { return false }
+            return bytes.count == 4 || bytes[4] < 0x80 ? true : nil
+        }
+        return decided ?? text.hasPrefix("arn:")
     }
 
     /// The first policy variable (`${aws:username}`, `${saml:sub}`, `${*}`) in any string of the
@@ -291,7 +302,8 @@ public enum PolicyGrammar {
             }
             // The policy variables matter only without Version 2012-10-17: searched only then.
             if let version = body.entry(caseInsensitive: "Version") {
-                for text in version.value.texts where !text.isSymbolic {
+                version.value.forEachText { text in
+                    guard !text.isSymbolic else { return }
                     if text.value == "2008-10-17" {
                         if let variable = firstPolicyVariable(in: body) {
                             issues.append(PolicyGrammarIssue(.oldVersion(variable: variable), element: ("Version", text.range)))
@@ -361,20 +373,21 @@ public enum PolicyGrammar {
                 add(.noEffect)
             }
 
-            // An identity policy must not name principals; a trust policy statement must.
-            let principal = elements[.principal], notPrincipal = elements[.notPrincipal]
-            if let entry = principal { add(.principalInIdentityPolicy(element: Element.principal.name), .identityOnly, element: (Element.principal.name, entry.keyRange)) }
-            if let entry = notPrincipal { add(.principalInIdentityPolicy(element: Element.notPrincipal.name), .identityOnly, element: (Element.notPrincipal.name, entry.keyRange)) }
+            // An identity policy must not name principals; a trust policy statement must. Elements
+            // are told by their key ranges: no entry is copied.
+            let principal = elements.keyRange(.principal), notPrincipal = elements.keyRange(.notPrincipal)
+            if let range = principal { add(.principalInIdentityPolicy(element: Element.principal.name), .identityOnly, element: (Element.principal.name, range)) }
+            if let range = notPrincipal { add(.principalInIdentityPolicy(element: Element.notPrincipal.name), .identityOnly, element: (Element.notPrincipal.name, range)) }
             if principal == nil && notPrincipal == nil {
                 add(.noPrincipal, .trustOnly)
             }
 
-            let action = elements[.action], notAction = elements[.notAction]
-            let resource = elements[.resource], notResource = elements[.notResource]
+            let action = elements.keyRange(.action), notAction = elements.keyRange(.notAction)
+            let resource = elements.keyRange(.resource), notResource = elements.keyRange(.notResource)
             // A statement takes one of each pair.
-            func both(_ positive: Element, _ hasPositive: Bool, _ negative: Element, _ negativeEntry: ValueEntry?) {
-                if hasPositive, let entry = negativeEntry {
-                    add(.both(positive: positive.name, negative: negative.name), element: (negative.name, entry.keyRange))
+            func both(_ positive: Element, _ hasPositive: Bool, _ negative: Element, _ negativeRange: SourceRange?) {
+                if hasPositive, let range = negativeRange {
+                    add(.both(positive: positive.name, negative: negative.name), element: (negative.name, range))
                 }
             }
             both(.action, action != nil, .notAction, notAction)
@@ -385,18 +398,18 @@ public enum PolicyGrammar {
             }
 
             // A trust policy must not name resources; an identity policy statement must.
-            if let entry = resource { add(.resourceInTrust(element: Element.resource.name), .trustOnly, element: (Element.resource.name, entry.keyRange)) }
-            if let entry = notResource { add(.resourceInTrust(element: Element.notResource.name), .trustOnly, element: (Element.notResource.name, entry.keyRange)) }
+            if let range = resource { add(.resourceInTrust(element: Element.resource.name), .trustOnly, element: (Element.resource.name, range)) }
+            if let range = notResource { add(.resourceInTrust(element: Element.notResource.name), .trustOnly, element: (Element.notResource.name, range)) }
             if resource == nil && notResource == nil {
                 add(.noResource, .identityOnly)
             }
-            func malformedARNs(_ key: Element, _ entry: ValueEntry?) {
-                entry?.value.forEachText { text in
+            func malformedARNs(_ key: Element) {
+                elements[key]?.value.forEachText { text in
                     if isMalformedARN(text) { add(.malformedARN(text.value), element: (key.name, text.range)) }
                 }
             }
-            malformedARNs(.resource, resource)
-            malformedARNs(.notResource, notResource)
+            if resource != nil { malformedARNs(.resource) }
+            if notResource != nil { malformedARNs(.notResource) }
 
             if let condition = elements[.condition] {
                 for block in condition.value.listItems {

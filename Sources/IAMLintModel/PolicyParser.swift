@@ -178,9 +178,18 @@ public struct ARN: Sendable, Hashable {
 
     /// Where the five fields after `arn:` are cut: the first four colons outside `${…}`
     /// placeholders; nil when the bytes do not start with `arn:` or have fewer such colons.
-    private static func colons(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int, Int)? {
+    static func colons(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int, Int)? {
         guard bytes.count >= 4, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
               bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":") else { return nil }
+        // Without a `$` no placeholder opens: the cuts are the first four colons, found by memchr.
+        if ByteSearch.firstIndex(of: UInt8(ascii: "$"), in: bytes, from: 4) == nil {
+            let colon = UInt8(ascii: ":")
+            guard let c0 = ByteSearch.firstIndex(of: colon, in: bytes, from: 4),
+                  let c1 = ByteSearch.firstIndex(of: colon, in: bytes, from: c0 + 1),
+                  let c2 = ByteSearch.firstIndex(of: colon, in: bytes, from: c1 + 1),
+                  let c3 = ByteSearch.firstIndex(of: colon, in: bytes, from: c2 + 1) else { return nil }
+            return (c0, c1, c2, c3)
+        }
         var cuts = (0, 0, 0, 0)
         var found = 0
         var depth = 0

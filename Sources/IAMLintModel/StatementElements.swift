@@ -23,8 +23,6 @@ public struct StatementElements {
             }
         }
 
-        /// `name` lower-cased, as UTF-8.
-        static let lowered: [[UInt8]] = allCases.map { Array($0.name.lowercased().utf8) }
     }
 
     private let entries: [ValueEntry]
@@ -35,8 +33,9 @@ public struct StatementElements {
 
     public init(_ entries: [ValueEntry]) {
         self.entries = entries
-        for (index, entry) in entries.enumerated() {
-            if let element = Self.element(named: entry.key) {
+        // Each key read in place: no entry is copied.
+        for index in entries.indices {
+            if let element = Self.element(named: entries[index].key) {
                 set(element, index)
             } else {
                 hasOtherEntries = true
@@ -45,19 +44,31 @@ public struct StatementElements {
     }
 
     public subscript(element: Element) -> ValueEntry? {
-        let position: Int
-        switch element {
-        case .sid: position = positions.0
-        case .effect: position = positions.1
-        case .action: position = positions.2
-        case .notAction: position = positions.3
-        case .resource: position = positions.4
-        case .notResource: position = positions.5
-        case .principal: position = positions.6
-        case .notPrincipal: position = positions.7
-        case .condition: position = positions.8
-        }
+        let position = position(element)
         return position < 0 ? nil : entries[position]
+    }
+
+    private func position(_ element: Element) -> Int {
+        switch element {
+        case .sid: return positions.0
+        case .effect: return positions.1
+        case .action: return positions.2
+        case .notAction: return positions.3
+        case .resource: return positions.4
+        case .notResource: return positions.5
+        case .principal: return positions.6
+        case .notPrincipal: return positions.7
+        case .condition: return positions.8
+        }
+    }
+
+    /// Whether the statement has `element`, without copying its entry.
+    public func contains(_ element: Element) -> Bool { position(element) >= 0 }
+
+    /// The key range of `element`'s entry, without copying the entry.
+    public func keyRange(_ element: Element) -> SourceRange? {
+        let position = position(element)
+        return position < 0 ? nil : entries[position].keyRange
     }
 
     /// The entries that name no element, in order.
@@ -88,17 +99,22 @@ public struct StatementElements {
     }
 
     /// The element an ASCII key names (`.some(nil)` for none); nil when a byte is outside ASCII.
+    /// Only the names as long as the key are compared (`name` lower-cased).
     private static func asciiElement(_ key: UnsafeBufferPointer<UInt8>) -> Element?? {
         for byte in key where byte >= 0x80 { return nil }
-        // By position in `lowered` (the raw values): `allCases` would build an array per call.
-        let names = Element.lowered
-        for index in names.indices {
-            let name = names[index]
-            guard name.count == key.count else { continue }
-            var k = 0
-            while k < key.count, ASCII.lower(key[k]) == name[k] { k += 1 }
-            if k == key.count { return .some(Element(rawValue: index)) }
+        func named(_ lowered: StaticString) -> Bool {
+            let name = lowered.utf8Start
+            for k in 0..<key.count where ASCII.lower(key[k]) != name[k] { return false }
+            return true
         }
-        return .some(nil)
+        switch key.count {
+        case 3: return .some(named("sid") ? .sid : nil)
+        case 6: return .some(named("effect") ? .effect : named("action") ? .action : nil)
+        case 8: return .some(named("resource") ? .resource : nil)
+        case 9: return .some(named("notaction") ? .notAction : named("principal") ? .principal : named("condition") ? .condition : nil)
+        case 11: return .some(named("notresource") ? .notResource : nil)
+        case 12: return .some(named("notprincipal") ? .notPrincipal : nil)
+        default: return .some(nil)
+        }
     }
 }

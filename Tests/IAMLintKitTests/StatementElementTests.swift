@@ -34,6 +34,8 @@ final class StatementElementTests: XCTestCase {
         for element in StatementElements.Element.allCases {
             XCTAssertEqual(elements[element]?.value.text?.value, statement.entry(caseInsensitive: element.name)?.value.text?.value, element.name)
             XCTAssertEqual(elements[element]?.key, statement.entry(caseInsensitive: element.name)?.key, element.name)
+            XCTAssertEqual(elements.contains(element), elements[element] != nil, element.name)
+            XCTAssertEqual(elements.keyRange(element), elements[element]?.keyRange, element.name)
         }
         XCTAssertEqual(elements.otherEntries.map(\.key), ["Fn::If", "Ref", "Resources"])
     }

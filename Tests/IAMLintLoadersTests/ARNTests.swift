@@ -28,6 +28,41 @@ final class ARNTests: XCTestCase {
         }
     }
 
+    /// `PrincipalIdentity(awsPrincipal:)` decides ASCII texts on their bytes; these pin it to the
+    /// string form it replaced.
+    func testPrincipalIdentityAgreesWithStringForm() {
+        let samples = [
+            "*", "**", "123456789012", "12345678901", "1234567890123", "${AWS::AccountId}", "${AWS::AccountId}x",
+            "arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:root/", "arn:aws:sts::1:root",
+            "arn:aws:iam::1:user/a/b/Name", "arn:aws:iam::1:user/", "arn:aws:iam::1:user//", "arn:aws:iam::1:role/x//",
+            "arn:aws:iam::1:role/path/Name", "arn:aws-cn:iam::${AWS::AccountId}:role/${Name}", "arn:aws:iam::1:role",
+            "arn:aws:sts::1:assumed-role/R/session", "arn:aws:sts::1:assumed-role/", "arn:aws:sts::1:role/x",
+            "arn:aws:s3:::bucket", "arn:aws:iam::1:group/g", "arn:aws:iam:", "ARN:aws:iam::1:root", "arn:aws:IAM::1:root",
+            "arn:aws:iam::1:role/é", "arn:aws:iam::1:user/\u{301}x", "arn:aws:iam::1:role\u{301}/x", "١٢٣٤٥٦٧٨٩٠١٢",
+            "arn:aws:iam::1:root\r\n", "", "arn:aws:${a:b}:c:d:e",
+        ]
+        for text in samples {
+            XCTAssertEqual(PrincipalIdentity(awsPrincipal: text), Self.referenceIdentity(text), text)
+        }
+    }
+
+    /// The string form of `PrincipalIdentity(awsPrincipal:)`.
+    static func referenceIdentity(_ value: String) -> PrincipalIdentity {
+        if value == "*" { return .anyone }
+        if value.count == 12 && value.allSatisfy(\.isNumber) { return .account(value) }
+        if value == "${AWS::AccountId}" { return .account(value) }
+        guard let arn = ARN(value), arn.service == "iam" || arn.service == "sts" else { return .other(value) }
+        let resource = arn.resource
+        if arn.service == "iam", resource == "root" { return .account(arn.account) }
+        if arn.service == "iam", resource.hasPrefix("user/") { return .user(account: arn.account, name: ARN.lastPathComponent(resource)) }
+        if arn.service == "iam", resource.hasPrefix("role/") { return .role(account: arn.account, name: ARN.lastPathComponent(resource)) }
+        if arn.service == "sts", resource.hasPrefix("assumed-role/") {
+            let parts = resource.split(separator: "/")
+            return .assumedRole(account: arn.account, role: parts.count > 1 ? String(parts[1]) : "")
+        }
+        return .other(value)
+    }
+
     /// The former implementation.
     static func reference(_ text: String) -> [String]? {
         guard text.hasPrefix("arn:") else { return nil }

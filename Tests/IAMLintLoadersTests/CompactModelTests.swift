@@ -147,4 +147,16 @@ final class CompactModelTests: XCTestCase {
             XCTAssertEqual(element, reference, key)
         }
     }
+
+    /// The committed-key prefilter finds `AKIA`/`ASIA` from their `I`: at either end of the
+    /// source, next to other `I`s and `A`s, and not in near misses.
+    func testKeyIDPrefilterFindsEveryPrefix() {
+        func may(_ text: String) -> Bool { CommittedKeyScanner.sourceMayHoldKeyID(Array(text.utf8)) }
+        for text in ["AKIA", "ASIA", "xAKIA", "AKIAx", "IIAKIA", "AASIA", "AAKIAA", "IAM AKIA", "AKI ASIA"] {
+            XCTAssertTrue(may(text), text)
+        }
+        for text in ["AKI", "AKIB", "ABIA", "KIAA", "IAIA", "IAM::Role", "AKJA", "A KIA", "akia", "AS IA"] {
+            XCTAssertFalse(may(text), text)
+        }
+    }
 }
