@@ -58,6 +58,30 @@ public enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Work started on another thread (a Dispatch worker) whose result is waited for later, for
+    /// work beside a stage that spreads itself over threads: a `map` or `both` nested inside
+    /// another one runs on one thread only (Dispatch does not widen a nested `concurrentPerform`).
+    public final class Background<T>: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var result: T?
+
+        /// Starts `work` on a Dispatch worker thread.
+        public init(_ work: @escaping @Sendable () -> T) {
+            DispatchQueue.global().async {
+                self.result = work()
+                self.done.signal()
+            }
+        }
+
+        /// The result, once `work` has finished.
+        public func wait() -> T {
+            done.wait()
+            return result!
+        }
+    }
+}
+
 /// Hands out the indexes `0..<count` to the threads of `Parallel.map`, each once: from the
 /// start (0, 1, 2, ...) or from the end (count - 1, count - 2, ...).
 private final class NextIndex: @unchecked Sendable {

@@ -228,14 +228,13 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        // The baseline is read while the files are scanned (an organisation's is tens of megabytes).
-        let (baseline, scanned) = Parallel.both(!noBaseline, {
-            Result { noBaseline ? nil : try scan.loadBaseline() }
-        }, {
-            Result { try scan.lint() }
-        })
+        // The baseline is read while the files are scanned (an organisation's is tens of megabytes),
+        // on a thread of its own: the scan spreads itself over the threads.
+        let scan = self.scan
+        let baseline = noBaseline ? nil : Parallel.Background { Result { try scan.loadBaseline() } }
+        let scanned = Result { try scan.lint() }
         // A baseline's error first, as when it was read before the scan.
-        let accepted = try baseline.get()
+        let accepted = try baseline?.wait().get()
         var result = try scanned.get()
         if let accepted { result.apply(accepted, name: scan.baselinePath) }
         for target in try reportTargets() {

@@ -140,8 +140,13 @@ final class CLITests: XCTestCase {
         }
         XCTAssertEqual(stages, ["discover", "load", "graph", "rules", "suppressions,", "report"])
         XCTAssertTrue(table.contains("slowest rules"), timed.stderr)
-        XCTAssertTrue(table.contains { $0.hasPrefix("  IAM101 ") && $0.hasSuffix(" ms") && $0.split(separator: " ").count == 5 }, timed.stderr)
-        XCTAssertEqual(table.filter { $0.hasPrefix("  IAM") }.count, 15)
+        // Which rules are slowest depends on the machine: only the shape of their rows is fixed.
+        let rules = table.drop { $0 != "slowest rules" }.dropFirst()
+        XCTAssertEqual(rules.count, 15, timed.stderr)
+        for row in rules {
+            let columns = row.split(separator: " ")
+            XCTAssertTrue(row.hasPrefix("  IAM") && columns.count == 5 && columns[2] == "ms" && columns[4] == "ms", row)
+        }
         let off = try run(["check", "docs/examples/multi-account"], environment: ["NO_COLOR": "1", "IAMLINT_TIMING": "0"])
         XCTAssertEqual(off.stderr, plain.stderr)
     }
