@@ -13,10 +13,7 @@ public struct JSONReporter: Reporter {
     }
 
     public func render(_ result: LintResult) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(4096)
-        JSONValue.writeDocument(document(result), threads: threads, into: &out, flush: { _ in })
-        return String(decoding: out, as: UTF8.self)
+        JSONStream.text(document(result), threads: threads)
     }
 
     /// Writes the report in pieces of about 64 KiB: the findings are written into the bytes one at
@@ -27,29 +24,22 @@ public struct JSONReporter: Reporter {
 
     /// `write(_:to:)` with pieces of at least `pieceSize` bytes (but the last).
     public func write(_ result: LintResult, pieceSize: Int, to output: ([UInt8]) -> Void) {
-        var out: [UInt8] = []
-        out.reserveCapacity(min(pieceSize, 1 << 20) + 4096)
-        JSONValue.writeDocument(document(result), threads: threads, into: &out) { out in
-            guard out.count >= pieceSize else { return }
-            output(out)
-            out.removeAll(keepingCapacity: true)
-        }
-        if !out.isEmpty { output(out) }
+        JSONStream.write(document(result), threads: threads, pieceSize: pieceSize, to: output)
     }
 
-    /// The report's members, findings made on demand.
-    private func document(_ result: LintResult) -> [(String, JSONValue.Member)] {
+    /// The report, findings written on demand.
+    private func document(_ result: LintResult) -> JSONStream {
         let findings = result.findings
-        var members: [(String, JSONValue.Member)] = [
+        var members: [(String, JSONStream)] = [
             ("version", .value(.int(Self.formatVersion))),
             ("tool", .value(.object([("name", .string("iamlint")), ("version", .string(IAMLintVersion.current))]))),
-            ("findings", .items(count: findings.count) { i, out in
+            ("findings", .items(count: findings.count) { i, _, out in
                 Self.writeFinding(findings[i], key: result.key(findings[i]), into: &out)
             }),
         ]
         if includeSuppressed {
             let suppressed = result.suppressed
-            members.append(("suppressed", .items(count: suppressed.count) { i, out in
+            members.append(("suppressed", .items(count: suppressed.count) { i, _, out in
                 let s = suppressed[i]
                 Self.writeFinding(s.finding, key: result.key(s.finding), into: &out) { object, out in
                     object.key("suppression", into: &out)
@@ -82,7 +72,7 @@ public struct JSONReporter: Reporter {
             ("filesScanned", .int(result.scannedFiles.count)),
             ("filesSkipped", .int(result.skipped.count)),
         ]))))
-        return members
+        return .object(members)
     }
 
     /// Writes a finding's object, at the indentation of an item of the report's lists, straight

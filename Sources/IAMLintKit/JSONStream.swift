@@ -12,6 +12,27 @@ indirect enum JSONStream {
     /// comma after it are written for it).
     case items(count: Int, item: (Int, Int, inout [UInt8]) -> Void)
 
+    /// Writes `document` and its final newline to `output` in pieces of at least `pieceSize` bytes
+    /// (but the last): a large report costs no more memory than a piece.
+    static func write(_ document: JSONStream, threads: Int, pieceSize: Int, to output: ([UInt8]) -> Void) {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(pieceSize, 1 << 20) + 4096)
+        write(document, threads: threads, into: &out) { out in
+            guard out.count >= pieceSize else { return }
+            output(out)
+            out.removeAll(keepingCapacity: true)
+        }
+        out.append(UInt8(ascii: "\n"))
+        output(out)
+    }
+
+    /// The text of `document` with its final newline, as `JSONValue.serialized()` lays it out.
+    static func text(_ document: JSONStream, threads: Int) -> String {
+        var bytes: [UInt8] = []
+        write(document, threads: threads, pieceSize: 1 << 16) { bytes += $0 }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Writes `document` at indentation level 0 into `out`, calling `flush` after each item of an
     /// `.items` array (or each block of them), which may take the bytes written so far out of `out`.
     /// With `threads` above one, the items of a long array are written in blocks side by side and

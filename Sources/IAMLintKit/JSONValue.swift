@@ -66,32 +66,6 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// A member of `writeDocument`'s object: a value, or an array whose items are written one at a
-    /// time, straight into the bytes, by `item(k, &out)` (as `write(into:indent: 2)` would lay out
-    /// the item's value; `writeDocument` writes the indentation before it and the comma after it).
-    enum Member {
-        case value(JSONValue)
-        case items(count: Int, item: (Int, inout [UInt8]) -> Void)
-    }
-
-    /// Writes `.object(members).serialized()`'s bytes to `out`, writing each item of an `.items`
-    /// member only when its turn comes and calling `flush` after each, which may take the bytes
-    /// written so far out of `out`: a report of a hundred thousand findings never exists whole,
-    /// neither as values nor as text.
-    ///
-    /// With `threads` above one, the items of a long list are written in blocks side by side and
-    /// joined in order (`item` must then be safe to call from several threads at once).
-    static func writeDocument(_ members: [(String, Member)], threads: Int = 1, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
-        let document = JSONStream.object(members.map { key, member in
-            switch member {
-            case .value(let value): return (key, .value(value))
-            case .items(let count, let item): return (key, .items(count: count) { k, _, out in item(k, &out) })
-            }
-        })
-        JSONStream.write(document, threads: threads, into: &out, flush: flush)
-        out.append(UInt8(ascii: "\n"))
-    }
-
     /// The items of a block that one thread writes when several write a list.
     static let itemsPerBlock = 512
 

@@ -24,9 +24,7 @@ public struct SARIFReporter: Reporter {
     }
 
     public func render(_ result: LintResult) -> String {
-        var bytes: [UInt8] = []
-        write(result, pieceSize: 1 << 16) { bytes += $0 }
-        return String(decoding: bytes, as: UTF8.self)
+        JSONStream.text(document(result), threads: threads)
     }
 
     /// Writes the report in pieces of about 64 KiB: each result is built and written when its turn
@@ -38,15 +36,7 @@ public struct SARIFReporter: Reporter {
 
     /// `write(_:to:)` with pieces of at least `pieceSize` bytes (but the last).
     public func write(_ result: LintResult, pieceSize: Int, to output: ([UInt8]) -> Void) {
-        var out: [UInt8] = []
-        out.reserveCapacity(min(pieceSize, 1 << 20) + 4096)
-        JSONStream.write(document(result), threads: threads, into: &out) { out in
-            guard out.count >= pieceSize else { return }
-            output(out)
-            out.removeAll(keepingCapacity: true)
-        }
-        out.append(UInt8(ascii: "\n"))
-        output(out)
+        JSONStream.write(document(result), threads: threads, pieceSize: pieceSize, to: output)
     }
 
     /// The SARIF log, its results made on demand.
