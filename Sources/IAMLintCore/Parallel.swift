@@ -3,21 +3,10 @@ import Dispatch
 /// Independent work spread over threads, with the results in input order: whatever the number of
 /// threads, the result is the one a plain loop gives.
 public enum Parallel {
-    /// Which item a free thread takes next.
-    public enum Order: Sendable {
-        /// The first item not taken yet.
-        case fromTheStart
-        /// The second thread takes the last item not taken yet, the others the first: neighbouring
-        /// items (rules with neighbouring codes, which share analyses) tend to run one after the
-        /// other on one thread rather than side by side waiting for the same analysis.
-        case fromBothEnds
-    }
-
     /// `transform` of each of `items`, in order, on up to `threads` threads; each thread takes
-    /// the next item (by `order`) as it becomes free, so that one slow item does not hold up a
-    /// fixed share.
+    /// the next item as it becomes free, so that one slow item does not hold up a fixed share.
     public static func map<Items: RandomAccessCollection, T>(
-        _ items: Items, threads: Int, order: Order = .fromTheStart, _ transform: (Items.Element) -> T
+        _ items: Items, threads: Int, _ transform: (Items.Element) -> T
     ) -> [T] {
         let count = items.count
         if threads <= 1 || count < 2 { return items.map(transform) }
@@ -29,9 +18,8 @@ public enum Parallel {
             results.deallocate()
         }
         let next = NextIndex(count: count)
-        DispatchQueue.concurrentPerform(iterations: min(threads, count)) { worker in
-            let fromTheEnd = order == .fromBothEnds && worker == 1
-            while let i = next.take(fromTheEnd: fromTheEnd) {
+        DispatchQueue.concurrentPerform(iterations: min(threads, count)) { _ in
+            while let i = next.take() {
                 results[i] = transform(items[indices[i]])
             }
         }
@@ -82,27 +70,22 @@ extension Parallel {
     }
 }
 
-/// Hands out the indexes `0..<count` to the threads of `Parallel.map`, each once: from the
-/// start (0, 1, 2, ...) or from the end (count - 1, count - 2, ...).
+/// Hands out the indexes `0..<count` to the threads of `Parallel.map`, each once, in order.
 private final class NextIndex: @unchecked Sendable {
-    private var front = 0
-    private var back: Int
+    private var next = 0
+    private let count: Int
     private let lock = Lock()
 
     init(count: Int) {
-        back = count
+        self.count = count
     }
 
     /// The next index not handed out yet, or nil when all have been.
-    func take(fromTheEnd: Bool) -> Int? {
+    func take() -> Int? {
         lock.withLock {
-            guard front < back else { return nil }
-            if fromTheEnd {
-                back -= 1
-                return back
-            }
-            front += 1
-            return front - 1
+            guard next < count else { return nil }
+            next += 1
+            return next - 1
         }
     }
 }

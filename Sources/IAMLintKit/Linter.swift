@@ -230,11 +230,9 @@ public struct Linter: Sendable {
     }
 
     /// Runs the graph rules, on up to `threads` threads (rules only read the graph), and returns
-    /// their findings in rule order, as a sequential run gives them. Rules with neighbouring codes
-    /// share analyses of the graph (the assume steps, the trust gates): taking rules from both
-    /// ends of the list keeps two threads from waiting for the same analysis at the same time.
+    /// their findings in rule order, as a sequential run gives them.
     private func runGraphRules(_ rules: [(metadata: RuleMetadata, rule: any Rule)], _ graph: IAMGraph) -> [Finding] {
-        var lists = Parallel.map(rules, threads: threads, order: .fromBothEnds) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }
+        var lists = Parallel.map(rules, threads: threads) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }
         // Each rule's list released as soon as it is copied: at most one list is held twice.
         var findings: [Finding] = []
         findings.reserveCapacity(lists.reduce(0) { $0 + $1.count })

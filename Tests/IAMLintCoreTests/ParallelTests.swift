@@ -9,7 +9,6 @@ final class ParallelTests: XCTestCase {
         let expected = items.map { String($0 * $0) }
         for threads in [1, 2, 3, 8] {
             XCTAssertEqual(Parallel.map(items, threads: threads) { String($0 * $0) }, expected, "\(threads) threads")
-            XCTAssertEqual(Parallel.map(items, threads: threads, order: .fromBothEnds) { String($0 * $0) }, expected, "\(threads) threads")
         }
         XCTAssertEqual(Parallel.map(10..<20, threads: 4) { $0 - 10 }, Array(0..<10))
         XCTAssertEqual(Parallel.map([Int](), threads: 4) { $0 }, [])
@@ -22,7 +21,7 @@ final class ParallelTests: XCTestCase {
             var threads = Set<UInt>()
         }
         let seen = Seen()
-        _ = Parallel.map(0..<500, threads: 4, order: .fromBothEnds) { i -> Int in
+        _ = Parallel.map(0..<500, threads: 4) { i -> Int in
             // Slow enough that every worker takes items.
             usleep(200)
             seen.lock.withLock {
