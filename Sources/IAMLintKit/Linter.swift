@@ -185,10 +185,10 @@ public struct Linter: Sendable {
         // The suppressions of each file, in order: a finding looks only at its own file's.
         var suppressionsByFile: [String: [Int]] = [:]
         for (index, s) in graph.suppressions.enumerated() { suppressionsByFile[s.provenance.file, default: []].append(index) }
-        // Nothing to suppress (a large organisation's usual case): the findings as they are.
-        let nothingToSuppress = graph.suppressions.isEmpty && configuration.ignores.isEmpty
-        if nothingToSuppress { swap(&reported, &findings) }
-        for finding in findings where !nothingToSuppress {
+        // Nothing to suppress (a large organisation's usual case): the findings as they are, and
+        // none left to look at below.
+        if graph.suppressions.isEmpty && configuration.ignores.isEmpty { swap(&reported, &findings) }
+        for finding in findings {
             if let index = suppressionsByFile[finding.location.file]?.first(where: { index in
                 let s = graph.suppressions[index]
                 return s.lines.contains(finding.location.line) && s.rules.contains { ruleSet.metadata(named: $0)?.code == finding.rule.code }
