@@ -72,7 +72,7 @@ struct ScanOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("Load a custom rule pack from this folder. Repeatable.", valueName: "dir"))
     var rulePacks: [String] = []
 
-    @Option(help: "Load files and run rules on this many threads (default: one per core).")
+    @Option(help: "Load files, build the graph, run rules and write reports on this many threads (default: one per core).")
     var threads: Int = 0
 
     @Flag(help: "Explain which files were skipped and why.")
