@@ -31,19 +31,9 @@ public struct TextReporter: Reporter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Writes the lines in blocks of 512 findings (on `threads` threads, a round of one block per
-    /// thread at a time), so that a large report is never held whole.
+    /// Writes one line per finding, in blocks (see `LineWriter`).
     public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
-        let findings = result.findings
-        let blocks = stride(from: 0, to: findings.count, by: 512).map { $0..<min($0 + 512, findings.count) }
-        for round in stride(from: 0, to: blocks.count, by: max(1, threads)) {
-            let texts = Parallel.map(blocks[round..<min(round + max(1, threads), blocks.count)], threads: threads) { block -> [UInt8] in
-                var text: [UInt8] = []
-                for k in block { text += line(findings[k]).utf8 }
-                return text
-            }
-            for text in texts { output(text) }
-        }
+        LineWriter.write(result.findings, threads: threads, to: output) { finding, out in out += line(finding).utf8 }
     }
 
     public func line(_ finding: Finding) -> String {
@@ -75,5 +65,23 @@ public struct TextReporter: Reporter {
         }
         if parts.isEmpty { return "no findings; \(tail)\n" }
         return "\(result.findings.count) finding\(result.findings.count == 1 ? "" : "s") (\(parts.joined(separator: ", "))); \(tail)\n"
+    }
+}
+
+/// Writes a text report of one line (or a few) per finding in blocks of 512 findings, on
+/// `threads` threads a round of one block per thread at a time, so that a large report is never
+/// held whole; the blocks are written out in order.
+enum LineWriter {
+    static func write(_ findings: [Finding], threads: Int, to output: ([UInt8]) -> Void, line: (Finding, inout [UInt8]) -> Void) {
+        let blocks = stride(from: 0, to: findings.count, by: 512).map { $0..<min($0 + 512, findings.count) }
+        let width = max(1, threads)
+        for round in stride(from: 0, to: blocks.count, by: width) {
+            let texts = Parallel.map(blocks[round..<min(round + width, blocks.count)], threads: threads) { block -> [UInt8] in
+                var text: [UInt8] = []
+                for k in block { line(findings[k], &text) }
+                return text
+            }
+            for text in texts { output(text) }
+        }
     }
 }

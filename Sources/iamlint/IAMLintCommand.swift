@@ -245,7 +245,7 @@ struct Check: ParsableCommand {
             case .text: reporter = TextReporter(colored: colored, threads: result.threads)
             case .json: reporter = JSONReporter(includeSuppressed: includeSuppressed, threads: result.threads)
             case .sarif: reporter = SARIFReporter(includeSuppressed: includeSuppressed, threads: result.threads)
-            case .github: reporter = GitHubReporter()
+            case .github: reporter = GitHubReporter(threads: result.threads)
             case .markdown: reporter = MarkdownReporter()
             }
             let label = "report (\(target.format.rawValue)\(target.file.map { " to \($0)" } ?? ""))"

@@ -1,6 +1,6 @@
 import Foundation
 import IAMLintCore
-import IAMLintKit
+@testable import IAMLintKit
 import XCTest
 
 /// The exact text of every report format for the bundled example, against golden files.
@@ -73,6 +73,26 @@ final class ReporterGoldenTests: XCTestCase {
 
     func testGitHubReport() throws {
         try assertGolden(GitHubReporter().render(try exampleResult()), "example.github.txt")
+    }
+
+    /// GitHub's workflow commands escape `%`, CR and LF in messages, and `:` and `,` too in
+    /// properties, byte by byte: a CR LF pair (one Swift character) is two escapes, and a comma
+    /// followed by a combining mark (one character with it) is still a comma to GitHub.
+    func testGitHubEscapesBytesNotCharacters() throws {
+        XCTAssertEqual(GitHubReporter.data("100% done\r\nnext\nline"), "100%25 done%0D%0Anext%0Aline")
+        XCTAssertEqual(GitHubReporter.property("a:b,c\u{301}%\r\n"), "a%3Ab%2Cc\u{301}%25%0D%0A")
+        XCTAssertEqual(GitHubReporter.property(",\u{301}é"), "%2C\u{301}é")
+        XCTAssertEqual(GitHubReporter.data("plain ünïcode"), "plain ünïcode")
+        var finding = try XCTUnwrap(try exampleResult().findings.first)
+        finding.message = "line one\r\nline two, 50%"
+        finding.location.file = "dir:a,b/template.yaml"
+        var result = try exampleResult()
+        result.findings = [finding]
+        let line = GitHubReporter().render(result)
+        XCTAssertTrue(line.hasPrefix("::"), line)
+        XCTAssertTrue(line.contains("file=dir%3Aa%2Cb/template.yaml,line="), line)
+        XCTAssertTrue(line.hasSuffix("::line one%0D%0Aline two, 50%25\n"), line)
+        XCTAssertEqual(line.split(separator: "\n").count, 1)
     }
 
     func testMarkdownReport() throws {
