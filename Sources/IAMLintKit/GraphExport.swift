@@ -76,8 +76,8 @@ public struct GraphExport: Sendable {
                 sources.append(nodeID(rootKey(account)))
             case .user(let account, let name), .role(let account, let name):
                 let kind: EntityKind = { if case .user = edge.principal.identity { return .user } else { return .role } }()
-                let matches = graph.principals.indices.filter { i in
-                    guard graph.principals[i].kind == kind, graph.principals[i].referenceKey.lowercased() == name.lowercased() else { return false }
+                // The principals of that kind and name (the graph's name index), in its account.
+                let matches = graph.principals(kind, named: name).filter { i in
                     guard let own = graph.accountID(of: i), !account.hasPrefix("${") else { return true }
                     return own == account
                 }
@@ -107,8 +107,8 @@ public struct GraphExport: Sendable {
         for (i, p) in graph.principals.enumerated() where p.kind != .role {
             for grant in graph.grants[i] where grant.viaGroup == nil {
                 for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
-                    for r in graph.principals.indices where graph.principals[r].kind == .role && statement.mayCover(roleArn: graph.arn(of: r)) {
-                        let admitting = graph.trustEdges.filter { $0.role == r }.filter { edge in
+                    for r in graph.roles(coveredBy: statement) {
+                        let admitting = graph.trustEdges(ofRole: r).filter { edge in
                             switch edge.principal.identity {
                             case .account(let id): return id == graph.accountID(of: i) || id == "${AWS::AccountId}"
                             case .user(_, let name): return p.kind == .user && name.lowercased() == p.referenceKey.lowercased()
@@ -128,10 +128,7 @@ public struct GraphExport: Sendable {
             let name = ARN.lastPathComponent(arn.resource)
             let key = "profile \(profile.name):\(profile.provenance.file)"
             add(key, .profile, "profile \(profile.name)", account: "", location: profile.provenance.location.description)
-            let targets = graph.principals.indices.filter {
-                graph.principals[$0].kind == .role && graph.principals[$0].referenceKey.lowercased() == name.lowercased()
-                    && (graph.accountID(of: $0).map { $0 == arn.account } ?? true)
-            }
+            let targets = graph.principals(.role, named: name).filter { graph.accountID(of: $0).map { $0 == arn.account } ?? true }
             let label = profile["mfa_serial"] != nil ? "MFA" : profile["external_id"] != nil ? "external id" : "no MFA"
             if targets.isEmpty {
                 add("ext:\(roleArn)", .external, "role \(name)", account: arn.account)

@@ -205,6 +205,16 @@ public final class IAMGraph: @unchecked Sendable {
         return byNameInAccount[NameInAccount(kind: kind, name: name.lowercased(), account: account)] ?? []
     }
 
+    /// The roles, in index order, whose ARN (`arn(of:)`) a resource pattern of `statement` may
+    /// name (`Statement.mayCover(roleArn:)`), found through an index of the roles' ARNs (built on
+    /// first use) rather than by trying every role.
+    public func roles(coveredBy statement: Statement) -> [Int] {
+        let index = derived.value(RoleIndexFact.self) { RoleIndex(self) }
+        return index.candidates(for: statement).filter { role in index.arns[role].map { statement.mayCover(roleArn: $0) } ?? false }
+    }
+
+    private enum RoleIndexFact: DerivedFact { typealias Value = RoleIndex }
+
     /// The parameter `name` that `file` declares.
     public func parameter(named name: String, inFile file: String) -> TemplateParameter? {
         parametersByFile[file]?[name].map { parameters[$0] }
