@@ -51,26 +51,23 @@ public struct GitHubReporter: Reporter {
     }
 
     private static func appendData(_ s: String, to out: inout [UInt8]) {
-        s.appendEscapingBytes(to: &out) { byte in
-            switch byte {
-            case UInt8(ascii: "%"): return "%25"
-            case UInt8(ascii: "\r"): return "%0D"
-            case UInt8(ascii: "\n"): return "%0A"
-            default: return nil
-            }
-        }
+        s.appendEscapingBytes(to: &out) { escape($0, inProperty: false) }
     }
 
     private static func appendProperty(_ s: String, to out: inout [UInt8]) {
-        s.appendEscapingBytes(to: &out) { byte in
-            switch byte {
-            case UInt8(ascii: "%"): return "%25"
-            case UInt8(ascii: "\r"): return "%0D"
-            case UInt8(ascii: "\n"): return "%0A"
-            case UInt8(ascii: ":"): return "%3A"
-            case UInt8(ascii: ","): return "%2C"
-            default: return nil
-            }
+        s.appendEscapingBytes(to: &out) { escape($0, inProperty: true) }
+    }
+
+    /// The escape of a byte of a command's message, or of a property value (which escapes `:`
+    /// and `,` as well); nil when the byte stays.
+    private static func escape(_ byte: UInt8, inProperty: Bool) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "%"): return "%25"
+        case UInt8(ascii: "\r"): return "%0D"
+        case UInt8(ascii: "\n"): return "%0A"
+        case UInt8(ascii: ":") where inProperty: return "%3A"
+        case UInt8(ascii: ",") where inProperty: return "%2C"
+        default: return nil
         }
     }
 }
