@@ -15,9 +15,11 @@ public struct GitHubReporter: Reporter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Writes one command per finding, in blocks (see `LineWriter`).
+    /// Writes one command per finding, in blocks (see `ReportBlocks`).
     public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
-        LineWriter.write(result.findings, threads: threads, to: output) { f, out in
+        let findings = result.findings
+        ReportBlocks.write(count: findings.count, threads: threads, emit: output) { k, out in
+            let f = findings[k]
             let command: String
             switch f.severity {
             case .error: command = "error"

@@ -87,21 +87,11 @@ indirect enum JSONStream {
             if k != count - 1 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "\n"))
         }
-        if threads > 1 && count > JSONValue.itemsPerBlock {
-            // A round of one block per thread at a time: only a round's text is held.
-            let blocks = stride(from: 0, to: count, by: JSONValue.itemsPerBlock).map { $0..<min($0 + JSONValue.itemsPerBlock, count) }
-            for round in stride(from: 0, to: blocks.count, by: threads) {
-                let texts = Parallel.map(blocks[round..<min(round + threads, blocks.count)], threads: threads) { block -> [UInt8] in
-                    var text: [UInt8] = []
-                    text.reserveCapacity(block.count * 640)
-                    for k in block { write(k, into: &text) }
-                    return text
-                }
-                for text in texts {
-                    out.append(contentsOf: text)
-                    flush(&out)
-                }
-            }
+        if threads > 1 && count > ReportBlocks.size {
+            ReportBlocks.write(count: count, threads: threads, emit: { text in
+                out.append(contentsOf: text)
+                flush(&out)
+            }, item: write)
         } else {
             for k in 0..<count {
                 write(k, into: &out)

@@ -66,9 +66,6 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// The items of a block that one thread writes when several write a list.
-    static let itemsPerBlock = 512
-
     static func writeIndent(_ level: Int, into out: inout [UInt8]) {
         var left = 2 * level
         while left > 0 {

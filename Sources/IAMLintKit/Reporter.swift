@@ -31,9 +31,10 @@ public struct TextReporter: Reporter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Writes one line per finding, in blocks (see `LineWriter`).
+    /// Writes one line per finding, in blocks (see `ReportBlocks`).
     public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
-        LineWriter.write(result.findings, threads: threads, to: output) { finding, out in out += line(finding).utf8 }
+        let findings = result.findings
+        ReportBlocks.write(count: findings.count, threads: threads, emit: output) { k, out in out += line(findings[k]).utf8 }
     }
 
     public func line(_ finding: Finding) -> String {
@@ -68,20 +69,22 @@ public struct TextReporter: Reporter {
     }
 }
 
-/// Writes a text report of one line (or a few) per finding in blocks of 512 findings, on
-/// `threads` threads a round of one block per thread at a time, so that a large report is never
-/// held whole; the blocks are written out in order.
-enum LineWriter {
-    static func write(_ findings: [Finding], threads: Int, to output: ([UInt8]) -> Void, line: (Finding, inout [UInt8]) -> Void) {
-        let blocks = stride(from: 0, to: findings.count, by: 512).map { $0..<min($0 + 512, findings.count) }
+/// A report's items written in blocks of `size`, on `threads` threads a round of one block per
+/// thread at a time, so that a large report is never held whole; each block's bytes are passed to
+/// `emit` in order, so the report is the same for any number of threads.
+enum ReportBlocks {
+    static let size = 512
+
+    static func write(count: Int, threads: Int, emit: ([UInt8]) -> Void, item: (Int, inout [UInt8]) -> Void) {
+        let blocks = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
         let width = max(1, threads)
         for round in stride(from: 0, to: blocks.count, by: width) {
             let texts = Parallel.map(blocks[round..<min(round + width, blocks.count)], threads: threads) { block -> [UInt8] in
                 var text: [UInt8] = []
-                for k in block { line(findings[k], &text) }
+                for k in block { item(k, &text) }
                 return text
             }
-            for text in texts { output(text) }
+            for text in texts { emit(text) }
         }
     }
 }

@@ -203,7 +203,7 @@ final class DeterminismTests: XCTestCase {
         var configuration = everyRule
         configuration.threads = 1
         let result = Linter(configuration: configuration).lint([TestPaths.rules], displayBase: TestPaths.rules, root: TestPaths.rules)
-        XCTAssertGreaterThan(result.findings.count, 2 * JSONValue.itemsPerBlock)
+        XCTAssertGreaterThan(result.findings.count, 2 * ReportBlocks.size)
         let one = JSONReporter(includeSuppressed: true).render(result)
         for threads in [2, 3, 8] {
             XCTAssertEqual(JSONReporter(includeSuppressed: true, threads: threads).render(result), one, "\(threads) threads")
