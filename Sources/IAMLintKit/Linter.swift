@@ -94,7 +94,7 @@ public struct Linter: Sendable {
         let base = FileDiscovery.absolute(displayBase)
         let discovery = FileDiscovery(displayBase: base)
         let keyRoot = root.map(FileDiscovery.absolute) ?? base
-        var (files, discoverySkips) = measure("discover") { discovery.discover(paths) }
+        var (files, discoverySkips) = timings.stage("discover") { discovery.discover(paths) }
         let rootPrefix = prefix(keyRoot)
         func relative(_ file: DiscoveredFile) -> String {
             file.absolutePath.hasPrefix(rootPrefix) ? String(file.absolutePath.dropFirst(rootPrefix.count)) : file.absolutePath
@@ -126,7 +126,7 @@ public struct Linter: Sendable {
                 globs.contains { glob, head in characters.starts(with: head) && Glob.matches(glob, path) }
             }?.0.id
         }
-        let outcomes = measure("load (parse, read resources)") { loadAll(files, accounts: accounts, loader: loader) }
+        let outcomes = timings.stage("load (parse, read resources)") { loadAll(files, accounts: accounts, loader: loader) }
         var fragments: [GraphFragment] = []
         var skipped = discoverySkips
         var scanned: [String] = []
@@ -149,7 +149,7 @@ public struct Linter: Sendable {
             }
             return Account(name: account.name, id: account.id, isIdentity: account.isIdentity, provenance: provenance)
         }
-        let graph = measure("graph") { IAMGraph(fragments: fragments, accounts: namedAccounts, threads: threads) }
+        let graph = timings.stage("graph") { IAMGraph(fragments: fragments, accounts: namedAccounts, threads: threads) }
         let checked = check(graph) { display in
             let absolute = display.hasPrefix("/") ? display : "\(base)/\(display)"
             return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
@@ -169,8 +169,8 @@ public struct Linter: Sendable {
     public func check(_ graph: IAMGraph, relativePath: (String) -> String = { $0 }) -> (findings: [Finding], suppressed: [SuppressedFinding]) {
         let ruleSet = configuration.ruleSet
         let rules = ruleSet.rules.filter { configuration.isEnabled($0.metadata) }
-        var findings = measure("rules") { runGraphRules(rules.filter { type(of: $0.rule).phase == .graph }, graph) }
-        return measure("suppressions, output order") { suppress(&findings, in: graph, rules: rules, relativePath: relativePath) }
+        var findings = timings.stage("rules") { runGraphRules(rules.filter { type(of: $0.rule).phase == .graph }, graph) }
+        return timings.stage("suppressions, output order") { suppress(&findings, in: graph, rules: rules, relativePath: relativePath) }
     }
 
     /// Applies in-source suppressions and configuration ignores to the graph rules' findings,
@@ -219,16 +219,10 @@ public struct Linter: Sendable {
 
     private func run(_ rule: any Rule, _ metadata: RuleMetadata, _ context: RuleContext) -> [Finding] {
         let severity = configuration.severity(for: metadata)
-        var findings = timings.map { timings in timings.rule(metadata.code) { rule.check(context) } } ?? rule.check(context)
+        var findings = timings.rule(metadata.code) { rule.check(context) }
         // In place: a copy of each finding would retain and release every one of its texts.
         for i in findings.indices where findings[i].severity != severity { findings[i].severity = severity }
         return findings
-    }
-
-    /// `body`'s result, its wall time recorded as `stage` when timings are on.
-    private func measure<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
-        guard let timings else { return try body() }
-        return try timings.stage(stage, body)
     }
 
     /// Runs the graph rules, on up to `threads` threads (rules only read the graph), and returns

@@ -85,6 +85,20 @@ public final class Timings: @unchecked Sendable {
     }
 }
 
+extension Optional where Wrapped == Timings {
+    /// `body`'s result, its wall time recorded as the stage `label` when there are timings.
+    public func stage<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        guard let timings = self else { return try body() }
+        return try timings.stage(label, body)
+    }
+
+    /// `body`'s result, its wall time recorded as the rule `label` when there are timings.
+    public func rule<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        guard let timings = self else { return try body() }
+        return try timings.rule(label, body)
+    }
+}
+
 extension String {
     fileprivate func padding(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)

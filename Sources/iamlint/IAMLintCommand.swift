@@ -223,10 +223,6 @@ struct Check: ParsableCommand {
         return targets
     }
 
-    private static func measure(_ stage: String, _ body: () throws -> Void) throws {
-        if let timings = ScanOptions.timings { try timings.stage(stage, body) } else { try body() }
-    }
-
     func run() throws {
         // The baseline is read while the files are scanned (an organisation's is tens of megabytes),
         // on a thread of its own: the scan spreads itself over the threads.
@@ -249,7 +245,7 @@ struct Check: ParsableCommand {
             case .markdown: reporter = MarkdownReporter()
             }
             let label = "report (\(target.format.rawValue)\(target.file.map { " to \($0)" } ?? ""))"
-            try Self.measure(label) {
+            try ScanOptions.timings.stage(label) {
                 if let file = target.file {
                     let report = reporter.render(result)
                     do {
