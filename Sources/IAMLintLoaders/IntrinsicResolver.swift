@@ -271,6 +271,11 @@ struct IntrinsicResolver {
         return .symbolic("${\(target)}", range)
     }
 
+    /// The ARN `getAtt` spelled for each resource so far, whether it is symbolic and the depth it
+    /// was spelled at: it depends on nothing but the resource (and, past any real template's
+    /// nesting, on the depth), and a template may name the same one from every role.
+    private var arns: [String: (text: String, isSymbolic: Bool, depth: Int)] = [:]
+
     private mutating func getAtt(_ resourceName: String, _ attribute: String, range: SourceRange) -> Value {
         let resource = resource(resourceName)
         if resource == nil { recordUndefined(.getAtt, resourceName, range) }
@@ -278,6 +283,18 @@ struct IntrinsicResolver {
               attribute == "Arn" || (attribute == "PolicyArn" && resource.type == "AWS::IAM::ManagedPolicy") else {
             return .symbolic("${\(resourceName).\(attribute)}", range)
         }
+        // Spelled once per resource and depth: resolving the name and path again could only
+        // record the same undefined references again, which are reported once each.
+        if let known = arns[resourceName], known.depth == depth {
+            return known.isSymbolic ? .symbolic(known.text, range) : .string(known.text, range)
+        }
+        let arn = arn(of: resource, named: resourceName, type: arnType)
+        arns[resourceName] = (arn.text, arn.isSymbolic, depth)
+        return arn.isSymbolic ? .symbolic(arn.text, range) : .string(arn.text, range)
+    }
+
+    /// The ARN of `resource`, declared as `resourceName`, of ARN type `arnType`.
+    private mutating func arn(of resource: Resource, named resourceName: String, type arnType: String) -> (text: String, isSymbolic: Bool) {
         var name = "${\(resourceName)}"
         if let nameKey = Self.nameProperties[resource.type], let nameNode = resource.properties?[nameKey],
            let text = resolve(nameNode).text {
@@ -288,7 +305,7 @@ struct IntrinsicResolver {
         let partition = pseudoParameters["AWS::Partition"] ?? "${AWS::Partition}"
         let account = pseudoParameters["AWS::AccountId"] ?? "${AWS::AccountId}"
         let arn = "arn:\(partition):iam::\(account):\(arnType)\(path)\(name)"
-        return arn.contains("${") ? .symbolic(arn, range) : .string(arn, range)
+        return (arn, arn.contains("${"))
     }
 
     private mutating func sub(_ arg: Node, range: SourceRange) -> Value {

@@ -140,9 +140,7 @@ public enum PolicyParser {
                 } else {
                     kind = .aws
                 }
-                for text in entry.value.texts {
-                    result.append(PrincipalEntry(kind: kind, text: text))
-                }
+                entry.value.forEachText { result.append(PrincipalEntry(kind: kind, text: $0)) }
             }
         }
         return result
