@@ -110,6 +110,20 @@ public struct Node: Sendable {
         return Items(document, start: Int(r.start), count: Int(r.count))
     }
 
+    /// Whether `other` is this very node of the same document (not merely an equal one: an
+    /// alias is a node of its own).
+    public func isSameNode(as other: Node) -> Bool {
+        index == other.index && document === other.document
+    }
+
+    /// Whether no mapping in the tree below the node (the node included) is a CloudFormation
+    /// intrinsic function as a resolver reads one, a single `Ref` or `Fn::…` key (a key that
+    /// merely starts with the bytes of `Fn::` counts too), and the tree is at most `maxDepth`
+    /// levels deep: resolving such a tree would only copy it.
+    public func isPlainTree(maxDepth: Int) -> Bool {
+        document.isPlainTree(index, maxDepth: maxDepth)
+    }
+
     /// Whether the node is a mapping.
     public var isMapping: Bool { record.shape == .mapping }
 
@@ -276,5 +290,122 @@ public struct MappingEntry: Sendable {
         return try document.text.withUnsafeBufferPointer { buffer in
             try body(UnsafeBufferPointer(rebasing: buffer[Int(r.keyStart) ..< Int(r.keyStart) + Int(r.keyCount)]))
         }
+    }
+}
+
+extension Node {
+    /// Calls `body` with a cursor at this node: the same view, read through pointers to the
+    /// document's storage, so that copying it (as a parser reading a tree does at every step)
+    /// costs no reference counting. The cursor and every cursor made from it are valid only
+    /// inside `body`.
+    public func withCursor<R>(_ body: (NodeCursor) throws -> R) rethrows -> R {
+        try document.nodes.withUnsafeBufferPointer { nodes in
+            try document.entries.withUnsafeBufferPointer { entries in
+                try document.items.withUnsafeBufferPointer { items in
+                    try document.text.withUnsafeBufferPointer { text in
+                        var storage = NodeCursor.Storage(document: document, nodes: nodes, entries: entries, items: items, text: text)
+                        return try withUnsafePointer(to: &storage) { try body(NodeCursor($0, index)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A node read through pointers to its document's storage (`Node.withCursor`).
+public struct NodeCursor {
+    struct Storage {
+        unowned(unsafe) let document: NodeDocument
+        let nodes: UnsafeBufferPointer<NodeRecord>
+        let entries: UnsafeBufferPointer<EntryRecord>
+        let items: UnsafeBufferPointer<UInt32>
+        let text: UnsafeBufferPointer<UInt8>
+    }
+
+    let storage: UnsafePointer<Storage>
+    let index: Int
+
+    init(_ storage: UnsafePointer<Storage>, _ index: Int) {
+        self.storage = storage
+        self.index = index
+    }
+
+    private var record: NodeRecord { storage.pointee.nodes[index] }
+
+    public var range: SourceRange { record.range }
+    public var isMapping: Bool { record.shape == .mapping }
+    public var isSequence: Bool { record.shape == .sequence }
+    public var isScalar: Bool { record.shape == .scalar }
+
+    /// A null scalar (`Node.isNull`).
+    public var isNull: Bool {
+        let r = record
+        guard r.shape == .scalar, r.style == .plain else { return false }
+        let text = storage.pointee.text
+        switch r.count {
+        case 0: return true
+        case 1: return text[Int(r.start)] == 0x7E
+        case 4: return NodeDocument.isNullText(text, Int(r.start))
+        default: return false
+        }
+    }
+
+    /// The number of entries of a mapping or items of a sequence; 0 for a scalar.
+    public var count: Int {
+        let r = record
+        return r.shape == .scalar ? 0 : Int(r.count)
+    }
+
+    /// Item `i` of a sequence (`0 ..< count`).
+    public func item(_ i: Int) -> NodeCursor {
+        let r = record
+        precondition(r.shape == .sequence && i >= 0 && i < Int(r.count), "item index out of range")
+        return NodeCursor(storage, Int(storage.pointee.items[Int(r.start) + i]))
+    }
+
+    /// Entry `i` of a mapping (`0 ..< count`).
+    public func entry(_ i: Int) -> EntryCursor {
+        let r = record
+        precondition(r.shape == .mapping && i >= 0 && i < Int(r.count), "entry index out of range")
+        return EntryCursor(storage: storage, index: Int(r.start) + i)
+    }
+
+    /// `Node.entry(caseInsensitive:)`.
+    public func entry(caseInsensitive key: String) -> EntryCursor? {
+        let r = record
+        guard r.shape == .mapping else { return nil }
+        let document = storage.pointee.document
+        let entries = storage.pointee.entries
+        var k = Int(r.start) + Int(r.count)
+        let first = Int(r.start)
+        while k > first {
+            k -= 1
+            let e = entries[k]
+            if document.textEqualsIgnoringCase(e.keyStart, e.keyCount, key) { return EntryCursor(storage: storage, index: k) }
+        }
+        return nil
+    }
+
+    /// `Node.withScalarUTF8`: the scalar's UTF-8 text in place (nulls included); nil for mappings
+    /// and sequences.
+    public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        let r = record
+        guard r.shape == .scalar else { return nil }
+        return try body(UnsafeBufferPointer(rebasing: storage.pointee.text[Int(r.start) ..< Int(r.start) + Int(r.count)]))
+    }
+}
+
+/// A mapping entry read through pointers to its document's storage (`Node.withCursor`).
+public struct EntryCursor {
+    let storage: UnsafePointer<NodeCursor.Storage>
+    let index: Int
+
+    public var keyRange: SourceRange { storage.pointee.entries[index].keyRange }
+    public var value: NodeCursor { NodeCursor(storage, Int(storage.pointee.entries[index].value)) }
+
+    /// `MappingEntry.withKeyUTF8`.
+    public func withKeyUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let r = storage.pointee.entries[index]
+        return try body(UnsafeBufferPointer(rebasing: storage.pointee.text[Int(r.keyStart) ..< Int(r.keyStart) + Int(r.keyCount)]))
     }
 }

@@ -81,6 +81,35 @@ public final class NodeDocument: Sendable {
     /// comparison would; ASCII-only texts are folded in place without building a String).
     func textEqualsIgnoringCase(_ start: UInt32, _ count: UInt32, _ other: String) -> Bool {
         let utf8 = other.utf8
+        // The same decision in one pass when `other` is contiguous: a span byte outside ASCII
+        // (anywhere) leaves it to the general path; else a different length, then the first byte
+        // of `other` outside ASCII or the first difference, in order, decide.
+        let decided: Bool?? = utf8.withContiguousStorageIfAvailable { theirs -> Bool? in
+            text.withUnsafeBufferPointer { buffer -> Bool? in
+                let base = Int(start), n = Int(count)
+                guard theirs.count == n else {
+                    for k in 0..<n where buffer[base + k] >= 0x80 { return nil }
+                    return false
+                }
+                var k = 0
+                var answer: Bool? = true
+                while k < n {
+                    let p = buffer[base + k]
+                    if p >= 0x80 { return nil }
+                    if answer == true {
+                        let q = theirs[k]
+                        if q >= 0x80 {
+                            answer = nil
+                        } else if p != q && ASCII.lower(p) != ASCII.lower(q) {
+                            answer = false
+                        }
+                    }
+                    k += 1
+                }
+                return answer
+            }
+        }
+        if case .some(.some(let equal)) = decided { return equal }
         let asciiOnly: Bool? = text.withUnsafeBufferPointer { buffer in
             let base = Int(start)
             var k = 0
@@ -101,9 +130,61 @@ public final class NodeDocument: Sendable {
         return string(start, count).lowercased() == other.lowercased()
     }
 
+    /// Whether the tree below node `index` holds no mapping of a single `Ref` or `Fn::…` key
+    /// (CloudFormation's intrinsic functions) and is at most `maxDepth` levels deep.
+    func isPlainTree(_ index: Int, maxDepth: Int) -> Bool {
+        nodes.withUnsafeBufferPointer { nodes in
+            entries.withUnsafeBufferPointer { entries in
+                items.withUnsafeBufferPointer { items in
+                    text.withUnsafeBufferPointer { text in
+                        Self.isPlainTree(index, maxDepth, nodes, entries, items, text)
+                    }
+                }
+            }
+        }
+    }
+
+    private static func isPlainTree(
+        _ index: Int, _ maxDepth: Int, _ nodes: UnsafeBufferPointer<NodeRecord>, _ entries: UnsafeBufferPointer<EntryRecord>,
+        _ items: UnsafeBufferPointer<UInt32>, _ text: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
+        guard maxDepth > 0 else { return false }
+        let node = nodes[index]
+        let start = Int(node.start), count = Int(node.count)
+        switch node.shape {
+        case .scalar:
+            return true
+        case .mapping:
+            if count == 1 {
+                let key = entries[start]
+                let at = Int(key.keyStart), n = Int(key.keyCount)
+                let isRef = n == 3 && text[at] == 0x52 && text[at + 1] == 0x65 && text[at + 2] == 0x66
+                let isFunction = n >= 4 && text[at] == 0x46 && text[at + 1] == 0x6E && text[at + 2] == 0x3A && text[at + 3] == 0x3A
+                if isRef || isFunction { return false }
+            }
+            for k in start..<(start + count) where !isPlainTree(Int(entries[k].value), maxDepth - 1, nodes, entries, items, text) {
+                return false
+            }
+            return true
+        case .sequence:
+            for k in start..<(start + count) where !isPlainTree(Int(items[k]), maxDepth - 1, nodes, entries, items, text) {
+                return false
+            }
+            return true
+        }
+    }
+
     /// YAML's and JSON's null text: empty, `~`, `null`, `Null` or `NULL` (for plain scalars).
     func isNullText(_ start: UInt32, _ count: UInt32) -> Bool {
         Self.isNullText(text, start, count)
+    }
+
+    /// Whether the four bytes at `s` are `null`, `Null` or `NULL`.
+    static func isNullText(_ text: UnsafeBufferPointer<UInt8>, _ s: Int) -> Bool {
+        let b0 = text[s], b1 = text[s + 1], b2 = text[s + 2], b3 = text[s + 3]
+        if b0 == 0x6E { return b1 == 0x75 && b2 == 0x6C && b3 == 0x6C }
+        if b0 == 0x4E { return (b1 == 0x75 && b2 == 0x6C && b3 == 0x6C) || (b1 == 0x55 && b2 == 0x4C && b3 == 0x4C) }
+        return false
     }
 
     static func isNullText(_ text: [UInt8], _ start: UInt32, _ count: UInt32) -> Bool {

@@ -90,8 +90,10 @@ public enum CloudFormationLoader {
             let lines = Self.lines(of: entry)
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
-            let properties = entry.value["Properties"].map { resolver.resolve($0) } ?? .map([], entry.value.range)
-            let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base)
+            let propertiesNode = entry.value["Properties"]
+            let plain = propertiesNode.map { PlainDocuments(properties: $0, type: type) } ?? PlainDocuments()
+            let properties = propertiesNode.map { resolver.resolve($0, omitting: plain.nodes) } ?? .map([], entry.value.range)
+            let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base, plain: plain, texts: resolver.texts)
             switch type {
             case "AWS::IAM::Role":
                 fragment.principals.append(reader.principal(.role, nameKey: "RoleName"))
@@ -202,17 +204,77 @@ public enum CloudFormationLoader {
     }
 }
 
+/// The policy documents of a resource that hold no intrinsic function, read straight from their
+/// parse trees (`PolicyParser.parse(plain:…)`) and left out of the resolved properties: each is
+/// the node the resolved properties' lookup would have found (the last entry of its name; a
+/// plain document is never `AWS::NoValue`), a mapping for which `Node.isPlainTree` holds.
+struct PlainDocuments {
+    /// `AssumeRolePolicyDocument` (roles).
+    var trust: Node?
+    /// `PolicyDocument` (policy resources).
+    var document: Node?
+    /// `Policies[i].PolicyDocument` by `i` (users, groups, roles); empty when the `Policies`
+    /// list is not a plain list of items (an item that is an intrinsic function may drop out or
+    /// stand for several, and the resolved items would not be the written ones).
+    var inline: [Node?] = []
+
+    /// Every document above.
+    private(set) var nodes: [Node] = []
+
+    /// Deep enough for any policy, and well inside the resolver's own depth limit (a document
+    /// is at most four levels below a resource's `Properties`).
+    static let maxDepth = 48
+
+    init() {}
+
+    init(properties: Node, type: String) {
+        guard properties.isMapping, !IntrinsicResolver.isIntrinsic(properties) else { return }
+        switch type {
+        case "AWS::IAM::Role":
+            trust = Self.plainDocument(properties.entry("AssumeRolePolicyDocument"))
+            inline = Self.inlineDocuments(properties)
+        case "AWS::IAM::User", "AWS::IAM::Group":
+            inline = Self.inlineDocuments(properties)
+        case "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
+            document = Self.plainDocument(properties.entry("PolicyDocument"))
+        default:
+            return
+        }
+        if let trust { nodes.append(trust) }
+        if let document { nodes.append(document) }
+        for case let node? in inline { nodes.append(node) }
+    }
+
+    private static func plainDocument(_ entry: MappingEntry?) -> Node? {
+        guard let node = entry?.value, node.isMapping, node.isPlainTree(maxDepth: maxDepth) else { return nil }
+        return node
+    }
+
+    private static func inlineDocuments(_ properties: Node) -> [Node?] {
+        guard let items = properties.entry("Policies")?.value.items,
+              !items.contains(where: IntrinsicResolver.isIntrinsic) else { return [] }
+        let documents = items.map { $0.isMapping ? plainDocument($0.entry("PolicyDocument")) : nil }
+        return documents.contains { $0 != nil } ? documents : []
+    }
+}
+
 /// Reads the properties of one resource; every element keeps its logical path and range.
 private struct ResourceReader {
     let logicalID: String
     let properties: Value
     let provenance: Provenance
+    let plain: PlainDocuments
+    let texts: SharedTexts
 
     func principal(_ kind: EntityKind, nameKey: String) -> Principal {
         var principal = Principal(
             kind: kind, explicitName: properties[nameKey]?.text, logicalName: logicalID,
             path: properties["Path"]?.text?.value ?? "/", provenance: provenance)
-        if kind == .role, let trust = properties.entry("AssumeRolePolicyDocument") {
+        if kind == .role, let node = plain.trust {
+            principal.trustPolicy = PolicyParser.parse(
+                plain: node, texts: texts, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: node.range),
+                purpose: .trust)
+        } else if kind == .role, let trust = properties.entry("AssumeRolePolicyDocument") {
             principal.trustPolicy = PolicyParser.parse(
                 trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range), purpose: .trust)
         }
@@ -246,6 +308,10 @@ private struct ResourceReader {
     }
 
     private func document() -> PolicyDocument {
+        if let node = plain.document {
+            return PolicyParser.parse(
+                plain: node, texts: texts, provenance: provenance.child("Properties.PolicyDocument", range: node.range), purpose: .identity)
+        }
         let value = properties["PolicyDocument"] ?? .map([], provenance.range)
         return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range), purpose: .identity)
     }
@@ -253,12 +319,21 @@ private struct ResourceReader {
     private func inlinePolicies() -> [NamedPolicy] {
         guard let list = properties.entry("Policies")?.value else { return [] }
         var result: [NamedPolicy] = []
-        for (index, item) in list.listItems.enumerated() {
-            guard let doc = item["PolicyDocument"] else { continue }
+        let items = list.listItems
+        result.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            let plainDocument = index < plain.inline.count ? plain.inline[index] : nil
+            let doc = plainDocument == nil ? item["PolicyDocument"] : nil
+            guard let range = plainDocument?.range ?? doc?.range else { continue }
             let name = item["PolicyName"]?.text?.value ?? "Policies[\(index)]"
             // `Properties.Policies[index].PolicyDocument`, as two shared steps.
-            let prov = provenance.child("Properties.Policies", index: index, range: item.range).child("PolicyDocument", range: doc.range)
-            result.append(NamedPolicy(name: name, document: PolicyParser.parse(doc, provenance: prov, purpose: .identity)))
+            let prov = provenance.child("Properties.Policies", index: index, range: item.range).child("PolicyDocument", range: range)
+            let document = if let plainDocument {
+                PolicyParser.parse(plain: plainDocument, texts: texts, provenance: prov, purpose: .identity)
+            } else {
+                PolicyParser.parse(doc ?? .null(range), provenance: prov, purpose: .identity)
+            }
+            result.append(NamedPolicy(name: name, document: document))
         }
         return result
     }

@@ -122,6 +122,25 @@ struct IntrinsicResolver {
         return false
     }
 
+    /// Nodes whose entries `resolve` leaves out of the mappings it builds: the policy documents
+    /// read straight from their parse trees (`PlainDocuments`).
+    private var omitted: [Node] = []
+
+    /// `resolve(node)` without the entries whose values are `omitted`.
+    mutating func resolve(_ node: Node, omitting omitted: [Node]) -> Value {
+        guard !omitted.isEmpty else { return resolve(node) }
+        self.omitted = omitted
+        defer { self.omitted = [] }
+        return resolve(node)
+    }
+
+    /// Whether `node` is an intrinsic function as `resolve` reads one: a mapping of one `Ref` or
+    /// `Fn::…` key.
+    static func isIntrinsic(_ node: Node) -> Bool {
+        guard let entries = node.entries, entries.count == 1, let fn = entries.first else { return false }
+        return fn.hasKey("Ref") || fn.withKeyUTF8(hasFunctionPrefix)
+    }
+
     mutating func resolve(_ node: Node) -> Value {
         depth += 1
         defer { depth -= 1 }
@@ -135,6 +154,7 @@ struct IntrinsicResolver {
             var result: [ValueEntry] = []
             result.reserveCapacity(entries.count)
             for entry in entries {
+                if !omitted.isEmpty, omitted.contains(where: { $0.isSameNode(as: entry.value) }) { continue }
                 let v = resolve(entry.value)
                 if Self.isNoValue(v) { continue }
                 result.append(ValueEntry(key: entry.withKeyUTF8 { texts.shared($0) }, keyRange: entry.keyRange, value: v))
@@ -164,8 +184,9 @@ struct IntrinsicResolver {
         return String(decoding: key, as: UTF8.self).hasPrefix("Fn::")
     }
 
-    /// The texts of the values resolved so far, so that the model keeps one copy of each.
-    private var texts = SharedTexts()
+    /// The texts of the values resolved so far, so that the model keeps one copy of each; the
+    /// documents read from their parse trees (`NodePolicyTree`) share it.
+    let texts = SharedTexts()
 
     private mutating func intrinsic(_ name: String, _ arg: Node, range: SourceRange) -> Value {
         switch name {
@@ -423,91 +444,5 @@ extension Substring {
             i = index(after: i)
         }
         return nil
-    }
-}
-
-/// One copy of each text a template repeats (actions, ARNs, condition keys shared by many
-/// statements): the resolved values outlive the parse tree, and each of its scalars would
-/// otherwise be a string of its own. Texts are looked up by their UTF-8 bytes, so a text met
-/// before is not built again. Texts short enough to be stored inline in a `String` (15 UTF-8
-/// bytes) are built as they are, and so are texts with bytes outside ASCII: a shared copy must
-/// have the very same bytes, and `String` equality is canonical equivalence. The table is
-/// open-addressed and hashed eight bytes at a time (FNV-1a's multiply on 64-bit words).
-struct SharedTexts {
-    private var slots: [String?] = []
-    private var hashes: [UInt32] = []
-    private var count = 0
-
-    /// `String(decoding: bytes, as: UTF8.self)`, or the copy kept of the same text.
-    mutating func shared(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard bytes.count > 15, let base = bytes.baseAddress, let hash = Self.asciiHash(UnsafeRawPointer(base), bytes.count) else {
-            return String(decoding: bytes, as: UTF8.self)
-        }
-        if count * 2 >= slots.count { grow() }
-        let mask = slots.count - 1
-        var i = Int(hash) & mask
-        while let existing = slots[i] {
-            if hashes[i] == hash, Self.sameBytes(existing, UnsafeRawPointer(base), bytes.count) { return existing }
-            i = (i + 1) & mask
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
-        slots[i] = text
-        hashes[i] = hash
-        count += 1
-        return text
-    }
-
-    /// `shared` of a text's UTF-8 bytes.
-    mutating func shared(_ text: String) -> String {
-        guard text.utf8.count > 15 else { return text }
-        var text = text
-        return text.withUTF8 { shared($0) }
-    }
-
-    /// Whether a kept (ASCII) text has exactly the `count` bytes at `bytes`.
-    private static func sameBytes(_ text: String, _ bytes: UnsafeRawPointer, _ count: Int) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count == count else { return false }
-        if let same = utf8.withContiguousStorageIfAvailable({ mine -> Bool in
-            guard let theirs = mine.baseAddress else { return count == 0 }
-            return memcmp(bytes, theirs, count) == 0
-        }) {
-            return same
-        }
-        return utf8.elementsEqual(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: count))
-    }
-
-    /// The hash of `count` bytes; nil when one is outside ASCII.
-    private static func asciiHash(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt32? {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var high: UInt64 = 0
-        var k = 0
-        while k + 8 <= count {
-            let word = bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            high |= word
-            hash = (hash ^ word) &* 0x100_0000_01b3
-            k += 8
-        }
-        while k < count {
-            let byte = UInt64(bytes.load(fromByteOffset: k, as: UInt8.self))
-            high |= byte
-            hash = (hash ^ byte) &* 0x100_0000_01b3
-            k += 1
-        }
-        guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
-        return UInt32(truncatingIfNeeded: hash ^ (hash >> 29))
-    }
-
-    private mutating func grow() {
-        let old = slots.indices.compactMap { i in slots[i].map { ($0, hashes[i]) } }
-        let capacity = max(64, slots.count * 2)
-        slots = Array(repeating: nil, count: capacity)
-        hashes = Array(repeating: 0, count: capacity)
-        for (text, hash) in old {
-            var i = Int(hash) & (capacity - 1)
-            while slots[i] != nil { i = (i + 1) & (capacity - 1) }
-            slots[i] = text
-            hashes[i] = hash
-        }
     }
 }

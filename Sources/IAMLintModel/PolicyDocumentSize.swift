@@ -35,27 +35,37 @@ public struct PolicyDocumentSize: Sendable, Hashable {
         "AWS::AccountId": 12, "AWS::Partition": 3, "AWS::Region": 9, "AWS::URLSuffix": 13,
     ]
 
-    private mutating func add(_ value: Value) {
-        switch value {
-        case .string(let s, _):
-            addString(s)
-        case .symbolic(let s, _):
+    /// The size of a document that is a map, read from any policy tree (`measure` of the value
+    /// it would resolve to).
+    static func measure<Tree: PolicyTree>(map: Tree) -> PolicyDocumentSize {
+        var size = PolicyDocumentSize(count: 0, estimated: false)
+        size.add(map)
+        return size
+    }
+
+    private mutating func add<Tree: PolicyTree>(_ value: Tree) {
+        switch value.shape {
+        case .string:
+            value.withTextUTF8 { addString($0) }
+        case .symbolic:
             estimated = true
-            addString(s, pseudoParameters: true)
-        case .list(let items, _):
+            value.withTextUTF8 { addString($0, pseudoParameters: true) }
+        case .list:
+            let items = value.ownItems
             count += 2 + max(0, items.count - 1)
             for item in items { add(item) }
-        case .map(let entries, _):
+        case .map:
+            let entries = value.mapEntries!
             count += 2 + max(0, entries.count - 1)
             for entry in entries {
-                addString(entry.key)
+                entry.withKeyUTF8 { addString($0) }
                 count += 1
                 add(entry.value)
             }
-        case .alternatives(let options, _):
+        case .alternatives:
             estimated = true
             var largest = PolicyDocumentSize(count: 0, estimated: true)
-            for option in options {
+            for option in value.ownItems {
                 var size = PolicyDocumentSize(count: 0, estimated: true)
                 size.add(option)
                 if size.count > largest.count { largest = size }
@@ -70,10 +80,9 @@ public struct PolicyDocumentSize: Sendable, Hashable {
     /// `${AWS::AccountId}`, `${AWS::Partition}`, `${AWS::Region}` or `${AWS::URLSuffix}` counts
     /// at its usual length (see `pseudoLengths`). Counted on the UTF-8 bytes without building
     /// a string: every scalar is one lead byte, and only ASCII scalars are escaped or white.
-    private mutating func addString(_ s: String, pseudoParameters: Bool = false) {
+    private mutating func addString(_ bytes: UnsafeBufferPointer<UInt8>, pseudoParameters: Bool = false) {
         count += 2
-        var s = s
-        s.withUTF8 { bytes in
+        do {
             Self.weights.withUnsafeBufferPointer { weights in
                 var i = 0
                 while i < bytes.count {

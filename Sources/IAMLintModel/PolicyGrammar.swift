@@ -98,13 +98,23 @@ public enum PolicyGrammar {
             if case .string = source { checker.issues.append(PolicyGrammarIssue(.notJSON)) }
             return checker.issues
         }
-        Checker.forEachBranch(body) { branch in
+        Checker.forEachBranch(body) { (branch: Value) in
             guard let entries = branch.mapEntries else {
                 if case .list = branch { checker.issues.append(PolicyGrammarIssue(.notObject)) }
                 return
             }
             checker.checkDocument(branch, entries: entries)
         }
+        return checker.issues
+    }
+
+    /// `issues(source:body:purpose:itemElements:)` of a document that is one map (`body`, whose
+    /// entries are `entries`), read from any policy tree.
+    static func issues<Tree: PolicyTree>(
+        map body: Tree, entries: Tree.Entries, purpose: PolicyParser.Purpose, itemElements: [PolicyStatementElements<Tree>?]
+    ) -> [PolicyGrammarIssue] {
+        var checker = Checker(purpose: purpose)
+        checker.checkDocument(body, entries: entries, itemElements: itemElements)
         return checker.issues
     }
 
@@ -174,20 +184,21 @@ public enum PolicyGrammar {
     /// The first policy variable (`${aws:username}`, `${saml:sub}`, `${*}`) in any string of the
     /// document; CloudFormation placeholders (`${AWS::AccountId}`, `${Bucket}`,
     /// `${ImportValue:…}`) are not variables.
-    static func firstPolicyVariable(in value: Value) -> String? {
-        switch value {
-        case .map(let entries, _):
-            for entry in entries {
+    static func firstPolicyVariable<Tree: PolicyTree>(in value: Tree) -> String? {
+        switch value.shape {
+        case .map:
+            for entry in value.mapEntries! {
                 if let variable = firstPolicyVariable(in: entry.value) { return variable }
             }
             return nil
-        case .list(let items, _), .alternatives(let items, _):
-            for item in items {
+        case .list, .alternatives:
+            // The flattened items hold the same texts in the same order.
+            for item in value.listItems {
                 if let variable = firstPolicyVariable(in: item) { return variable }
             }
             return nil
-        case .string(let text, _), .symbolic(let text, _):
-            return firstPolicyVariable(inText: text)
+        case .string, .symbolic:
+            return value.text.flatMap { firstPolicyVariable(inText: $0.value) }
         case .null:
             return nil
         }
@@ -264,7 +275,7 @@ public enum PolicyGrammar {
         }
     }
 
-    typealias Element = StatementElements.Element
+    typealias Element = StatementElement
 
     private struct Checker {
         let purpose: PolicyParser.Purpose
@@ -292,7 +303,7 @@ public enum PolicyGrammar {
             }
         }
 
-        mutating func checkDocument(_ body: Value, entries: [ValueEntry], itemElements: [StatementElements?] = []) {
+        mutating func checkDocument<Tree: PolicyTree>(_ body: Tree, entries: Tree.Entries, itemElements: [PolicyStatementElements<Tree>?] = []) {
             if entries.isEmpty {
                 issues.append(PolicyGrammarIssue(.empty))
                 return
@@ -319,16 +330,15 @@ public enum PolicyGrammar {
                 issues.append(PolicyGrammarIssue(.noStatement))
                 return
             }
-            let isList: Bool
-            if case .list = statementEntry.value { isList = true } else { isList = false }
+            let isList = statementEntry.value.shape == .list
             var sids: [String: PolicyText] = [:]
             for (index, item) in statementEntry.value.listItems.enumerated() {
-                switch item {
+                switch item.shape {
                 case .null, .symbolic:
                     continue
-                case .map(let entries, _):
+                case .map:
                     let elements = index < itemElements.count ? itemElements[index] : nil
-                    checkStatement(elements ?? StatementElements(entries), index: index, isList: isList, range: item.range, sids: &sids)
+                    checkStatement(elements ?? PolicyStatementElements<Tree>(item.mapEntries!), index: index, isList: isList, range: item.range, sids: &sids)
                 default:
                     let site = PolicyGrammarIssue.StatementSite(index: index, isList: isList, range: item.range, name: "\(index + 1)")
                     issues.append(PolicyGrammarIssue(.statementNotObject, statement: site))
@@ -336,7 +346,7 @@ public enum PolicyGrammar {
             }
         }
 
-        mutating func checkStatement(_ elements: StatementElements, index: Int, isList: Bool, range: SourceRange, sids: inout [String: PolicyText]) {
+        mutating func checkStatement<Tree: PolicyTree>(_ elements: PolicyStatementElements<Tree>, index: Int, isList: Bool, range: SourceRange, sids: inout [String: PolicyText]) {
             // Where the statement is and what it is called are worked out only for an issue.
             var site: PolicyGrammarIssue.StatementSite?
             func at() -> PolicyGrammarIssue.StatementSite {
@@ -413,8 +423,10 @@ public enum PolicyGrammar {
 
             if let condition = elements[.condition] {
                 for block in condition.value.listItems {
-                    for op in block.mapEntries ?? [] where !isKnownOperator(op.key) {
-                        add(.unknownOperator(op.key), element: ("Condition.\(op.key)", op.keyRange))
+                    guard let operators = block.mapEntries else { continue }
+                    for op in operators {
+                        let name = op.key
+                        if !isKnownOperator(name) { add(.unknownOperator(name), element: ("Condition.\(name)", op.keyRange)) }
                     }
                 }
             }

@@ -28,23 +28,7 @@ public enum PolicyParser {
                 document = Value(node: root, at: range)
             }
         }
-        var statements: [Statement] = []
-        // The elements of each statement (nil for an item that is not an object), for the
-        // grammar checks, which read the same items when the document is a single object.
-        var itemElements: [StatementElements?] = []
-        if let statementEntry = document.entry(caseInsensitive: "Statement") {
-            let items = statementEntry.value.listItems
-            itemElements.reserveCapacity(items.count)
-            let isList: Bool
-            if case .list = statementEntry.value { isList = true } else { isList = false }
-            for (index, item) in items.enumerated() {
-                let elements = item.mapEntries.map(StatementElements.init)
-                itemElements.append(elements)
-                guard let elements else { continue }
-                let at = isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
-                statements.append(statement(elements, provenance: at))
-            }
-        }
+        let (statements, itemElements) = statements(of: document, provenance: provenance)
         var result = PolicyDocument(statements: statements, provenance: provenance)
         let body: Value?
         if case .string = document { body = nil } else { body = document }
@@ -55,13 +39,58 @@ public enum PolicyParser {
         return result
     }
 
+    /// Reads a document that holds no intrinsic function straight from its parse tree: the same
+    /// document as `parse` of the value resolving `node` gives, without building that value.
+    /// `node` must be a mapping for which `Node.isPlainTree` holds; texts are made
+    /// through `texts`, as the resolver makes them.
+    public static func parse(plain node: Node, texts: SharedTexts, provenance: Provenance, purpose: Purpose = .either) -> PolicyDocument {
+        // The tree is read through cursors, which hold neither it nor the table.
+        withExtendedLifetime(texts) {
+            node.withCursor { cursor in
+                let document = NodePolicyTree(cursor, table: texts)
+                let (statements, itemElements) = statements(of: document, provenance: provenance)
+                var result = PolicyDocument(statements: statements, provenance: provenance)
+                if let entries = document.mapEntries {
+                    let issues = PolicyGrammar.issues(map: document, entries: entries, purpose: purpose, itemElements: itemElements)
+                    if !issues.isEmpty { result.grammarIssues = issues }
+                    // IAM219 counts identity policies only, as `parse` does.
+                    if purpose != .trust { result.size = PolicyDocumentSize.measure(map: document) }
+                }
+                return result
+            }
+        }
+    }
+
+    /// The statements of a document, and the elements of each item of its `Statement` element
+    /// (nil for an item that is not an object), for the grammar checks, which read the same
+    /// items when the document is a single object.
+    private static func statements<Tree: PolicyTree>(
+        of document: Tree, provenance: Provenance
+    ) -> ([Statement], [PolicyStatementElements<Tree>?]) {
+        guard let statementEntry = document.entry(caseInsensitive: "Statement") else { return ([], []) }
+        let items = statementEntry.value.listItems
+        var statements: [Statement] = []
+        statements.reserveCapacity(items.count)
+        var itemElements: [PolicyStatementElements<Tree>?] = []
+        itemElements.reserveCapacity(items.count)
+        let isList = statementEntry.value.shape == .list
+        for (index, item) in items.enumerated() {
+            let elements = item.mapEntries.map(PolicyStatementElements<Tree>.init)
+            itemElements.append(elements)
+            guard let elements else { continue }
+            let at = isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
+            statements.append(statement(elements, provenance: at))
+        }
+        return (statements, itemElements)
+    }
+
     static func statement(_ value: Value, provenance: Provenance) -> Statement? {
         guard let entries = value.mapEntries else { return nil }
         return statement(StatementElements(entries), provenance: provenance)
     }
 
     /// The statement whose elements are `elements`.
-    static func statement(_ elements: StatementElements, provenance: Provenance) -> Statement {
+    static func statement<Tree: PolicyTree>(_ elements: PolicyStatementElements<Tree>, provenance: Provenance) -> Statement {
         // Allow when a text says so or there is none.
         var hasEffect = false, allows = false
         elements[.effect]?.value.forEachText { text in
@@ -96,11 +125,15 @@ public enum PolicyParser {
         var conditions: [ConditionClause] = []
         if let block = elements[.condition]?.value {
             for alternative in block.listItems {
-                for opEntry in alternative.mapEntries ?? [] {
-                    for keyEntry in opEntry.value.mapEntries ?? [] {
+                guard let operators = alternative.mapEntries else { continue }
+                for opEntry in operators {
+                    guard let keys = opEntry.value.mapEntries else { continue }
+                    let op = opEntry.key
+                    for keyEntry in keys {
+                        let value = keyEntry.value
                         conditions.append(ConditionClause(
-                            op: opEntry.key, key: keyEntry.key, values: keyEntry.value.texts,
-                            range: SourceRange(start: keyEntry.keyRange.start, end: keyEntry.value.range.end)))
+                            op: op, key: keyEntry.key, values: value.texts,
+                            range: SourceRange(start: keyEntry.keyRange.start, end: value.range.end)))
                     }
                 }
             }
@@ -119,31 +152,44 @@ public enum PolicyParser {
         return statement
     }
 
-    static func principalEntries(_ value: Value) -> [PrincipalEntry] {
+    static func principalEntries<Tree: PolicyTree>(_ value: Tree) -> [PrincipalEntry] {
         if let text = value.text {
             return [PrincipalEntry(kind: text.value == "*" ? .anyone : .aws, text: text)]
         }
         var result: [PrincipalEntry] = []
         for alternative in value.listItems {
-            for entry in alternative.mapEntries ?? [] {
-                // `entry.key.lowercased()` against the lower-case names, without the copy.
-                let eq = Value.equalIgnoringCase
-                let kind: PrincipalEntry.Kind
-                if eq(entry.key, "aws") {
-                    kind = .aws
-                } else if eq(entry.key, "service") {
-                    kind = .service
-                } else if eq(entry.key, "federated") {
-                    kind = .federated
-                } else if eq(entry.key, "canonicaluser") {
-                    kind = .canonicalUser
-                } else {
-                    kind = .aws
-                }
+            guard let entries = alternative.mapEntries else { continue }
+            for entry in entries {
+                let kind = entry.withKeyUTF8(principalKind)
                 entry.value.forEachText { result.append(PrincipalEntry(kind: kind, text: $0)) }
             }
         }
         return result
+    }
+
+    /// The kind a `Principal` key names (`entry.key.lowercased()` against the lower-case names:
+    /// on the bytes when the key is ASCII, by `Value.equalIgnoringCase` otherwise); `aws` for an
+    /// unknown key.
+    private static func principalKind(_ key: UnsafeBufferPointer<UInt8>) -> PrincipalEntry.Kind {
+        for byte in key where byte >= 0x80 {
+            let text = String(decoding: key, as: UTF8.self)
+            let eq = Value.equalIgnoringCase
+            if eq(text, "aws") { return .aws }
+            if eq(text, "service") { return .service }
+            if eq(text, "federated") { return .federated }
+            if eq(text, "canonicaluser") { return .canonicalUser }
+            return .aws
+        }
+        func named(_ lowered: StaticString) -> Bool {
+            guard key.count == lowered.utf8CodeUnitCount else { return false }
+            let name = lowered.utf8Start
+            for k in 0..<key.count where ASCII.lower(key[k]) != name[k] { return false }
+            return true
+        }
+        if named("service") { return .service }
+        if named("federated") { return .federated }
+        if named("canonicaluser") { return .canonicalUser }
+        return .aws
     }
 }
 

@@ -1,41 +1,46 @@
 import IAMLintCore
 
+/// The elements a policy statement may have.
+public enum StatementElement: Int, CaseIterable, Sendable {
+    case sid, effect, action, notAction, resource, notResource, principal, notPrincipal, condition
+
+    /// As IAM writes it.
+    public var name: String {
+        switch self {
+        case .sid: return "Sid"
+        case .effect: return "Effect"
+        case .action: return "Action"
+        case .notAction: return "NotAction"
+        case .resource: return "Resource"
+        case .notResource: return "NotResource"
+        case .principal: return "Principal"
+        case .notPrincipal: return "NotPrincipal"
+        case .condition: return "Condition"
+        }
+    }
+}
+
+/// The elements of a resolved statement.
+public typealias StatementElements = PolicyStatementElements<Value>
+
 /// The elements of a policy statement, found in one pass over its entries: for each, the last
 /// entry whose key names it ignoring case, as `Value.entry(caseInsensitive:)` finds it. The policy
 /// parser reads a statement through it, and hands it to the grammar checks (`PolicyGrammar`,
 /// reported by IAM217).
-public struct StatementElements {
-    public enum Element: Int, CaseIterable, Sendable {
-        case sid, effect, action, notAction, resource, notResource, principal, notPrincipal, condition
+public struct PolicyStatementElements<Tree: PolicyTree> {
+    public typealias Element = StatementElement
 
-        /// As IAM writes it.
-        public var name: String {
-            switch self {
-            case .sid: return "Sid"
-            case .effect: return "Effect"
-            case .action: return "Action"
-            case .notAction: return "NotAction"
-            case .resource: return "Resource"
-            case .notResource: return "NotResource"
-            case .principal: return "Principal"
-            case .notPrincipal: return "NotPrincipal"
-            case .condition: return "Condition"
-            }
-        }
-
-    }
-
-    private let entries: [ValueEntry]
+    private let entries: Tree.Entries
     /// The position in `entries` of each element's entry, by `Element.rawValue`; -1 for none.
     private var positions = (-1, -1, -1, -1, -1, -1, -1, -1, -1)
     /// Whether an entry names no element (`otherEntries` is not empty).
     public private(set) var hasOtherEntries = false
 
-    public init(_ entries: [ValueEntry]) {
+    public init(_ entries: Tree.Entries) {
         self.entries = entries
-        // Each key read in place: no entry is copied.
+        // Each key read in place: no entry is copied, no key spelled.
         for index in entries.indices {
-            if let element = Self.element(named: entries[index].key) {
+            if let element = entries[index].withKeyUTF8(Self.element(namedUTF8:)) {
                 set(element, index)
             } else {
                 hasOtherEntries = true
@@ -43,7 +48,7 @@ public struct StatementElements {
         }
     }
 
-    public subscript(element: Element) -> ValueEntry? {
+    public subscript(element: Element) -> Tree.Entry? {
         let position = position(element)
         return position < 0 ? nil : entries[position]
     }
@@ -72,9 +77,9 @@ public struct StatementElements {
     }
 
     /// The entries that name no element, in order.
-    public var otherEntries: [ValueEntry] {
+    public var otherEntries: [Tree.Entry] {
         guard hasOtherEntries else { return [] }
-        return entries.filter { Self.element(named: $0.key) == nil }
+        return entries.filter { $0.withKeyUTF8(Self.element(namedUTF8:)) == nil }
     }
 
     private mutating func set(_ element: Element, _ position: Int) {
@@ -96,6 +101,12 @@ public struct StatementElements {
     public static func element(named key: String) -> Element? {
         if case .some(.some(let decided)) = key.utf8.withContiguousStorageIfAvailable(asciiElement) { return decided }
         return Element.allCases.first { Value.equalIgnoringCase(key, $0.name) }
+    }
+
+    /// `element(named:)` of a key's UTF-8 bytes.
+    static func element(namedUTF8 key: UnsafeBufferPointer<UInt8>) -> Element? {
+        if let decided = asciiElement(key) { return decided }
+        return element(named: String(decoding: key, as: UTF8.self))
     }
 
     /// The element an ASCII key names (`.some(nil)` for none); nil when a byte is outside ASCII.

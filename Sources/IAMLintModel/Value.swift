@@ -106,7 +106,7 @@ public enum Value: Sendable {
     }
 
     /// Calls `body` with each of `texts` in order, without building the array.
-    func forEachText(_ body: (PolicyText) -> Void) {
+    public func forEachText(_ body: (PolicyText) -> Void) {
         switch self {
         case .string(let s, let r): body(PolicyText(s, range: r))
         case .symbolic(let s, let r): body(PolicyText(s, range: r, isSymbolic: true))
