@@ -314,23 +314,25 @@ extension Node {
 
 /// A node read through pointers to its document's storage (`Node.withCursor`).
 public struct NodeCursor {
+    @usableFromInline
     struct Storage {
         unowned(unsafe) let document: NodeDocument
-        let nodes: UnsafeBufferPointer<NodeRecord>
-        let entries: UnsafeBufferPointer<EntryRecord>
+        @usableFromInline let nodes: UnsafeBufferPointer<NodeRecord>
+        @usableFromInline let entries: UnsafeBufferPointer<EntryRecord>
         let items: UnsafeBufferPointer<UInt32>
-        let text: UnsafeBufferPointer<UInt8>
+        @usableFromInline let text: UnsafeBufferPointer<UInt8>
     }
 
-    let storage: UnsafePointer<Storage>
-    let index: Int
+    @usableFromInline let storage: UnsafePointer<Storage>
+    @usableFromInline let index: Int
 
     init(_ storage: UnsafePointer<Storage>, _ index: Int) {
         self.storage = storage
         self.index = index
     }
 
-    private var record: NodeRecord { storage.pointee.nodes[index] }
+    @inlinable @inline(__always)
+    var record: NodeRecord { storage.pointee.nodes[index] }
 
     public var range: SourceRange { record.range }
     public var isMapping: Bool { record.shape == .mapping }
@@ -387,7 +389,8 @@ public struct NodeCursor {
     }
 
     /// `Node.withScalarUTF8`: the scalar's UTF-8 text in place (nulls included); nil for mappings
-    /// and sequences.
+    /// and sequences. Inlinable, as `Node.withScalarUTF8` is.
+    @inlinable
     public func withScalarUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         let r = record
         guard r.shape == .scalar else { return nil }
@@ -397,13 +400,14 @@ public struct NodeCursor {
 
 /// A mapping entry read through pointers to its document's storage (`Node.withCursor`).
 public struct EntryCursor {
-    let storage: UnsafePointer<NodeCursor.Storage>
-    let index: Int
+    @usableFromInline let storage: UnsafePointer<NodeCursor.Storage>
+    @usableFromInline let index: Int
 
     public var keyRange: SourceRange { storage.pointee.entries[index].keyRange }
     public var value: NodeCursor { NodeCursor(storage, Int(storage.pointee.entries[index].value)) }
 
-    /// `MappingEntry.withKeyUTF8`.
+    /// `MappingEntry.withKeyUTF8`, inlinable as it is.
+    @inlinable
     public func withKeyUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let r = storage.pointee.entries[index]
         return try body(UnsafeBufferPointer(rebasing: storage.pointee.text[Int(r.keyStart) ..< Int(r.keyStart) + Int(r.keyCount)]))
