@@ -143,14 +143,23 @@ public enum PolicyGrammar {
 
     /// `isElement(key, of: documentElements)`, on the bytes in place when the key is ASCII.
     static func isDocumentElement(_ key: String) -> Bool {
-        let decided: Bool?? = key.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            for byte in bytes where byte >= 0x80 { return nil }
-            return documentElementNames.contains { name in
-                name.count == bytes.count && zip(name, bytes).allSatisfy { $0 == ASCII.lower($1) }
-            }
-        }
+        let decided: Bool?? = key.utf8.withContiguousStorageIfAvailable(asciiIsDocumentElement)
         if case .some(.some(let isElement)) = decided { return isElement }
         return isElement(key, of: documentElements)
+    }
+
+    /// `isDocumentElement` of a key's UTF-8 bytes: the key is spelled only when it has a byte
+    /// outside ASCII.
+    static func isDocumentElement(utf8 key: UnsafeBufferPointer<UInt8>) -> Bool {
+        asciiIsDocumentElement(key) ?? isDocumentElement(String(decoding: key, as: UTF8.self))
+    }
+
+    /// `isDocumentElement` of an ASCII key's bytes; nil when a byte is outside ASCII.
+    private static func asciiIsDocumentElement(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for byte in bytes where byte >= 0x80 { return nil }
+        return documentElementNames.contains { name in
+            name.count == bytes.count && zip(name, bytes).allSatisfy { $0 == ASCII.lower($1) }
+        }
     }
 
     private static let documentElementNames: [[UInt8]] = documentElements.sorted().map { Array($0.utf8) }
@@ -308,7 +317,7 @@ public enum PolicyGrammar {
                 issues.append(PolicyGrammarIssue(.empty))
                 return
             }
-            for entry in entries where !isDocumentElement(entry.key) && !isIntrinsic(entry.key) {
+            for entry in entries where !entry.withKeyUTF8(isDocumentElement(utf8:)) && !isIntrinsic(entry.key) {
                 issues.append(PolicyGrammarIssue(.unknownDocumentElement(entry.key), element: (entry.key, entry.keyRange)))
             }
             // The policy variables matter only without Version 2012-10-17: searched only then.
