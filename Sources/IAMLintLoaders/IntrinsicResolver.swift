@@ -76,9 +76,19 @@ struct IntrinsicResolver {
         return index[name]
     }
 
+    /// Lookups of `resource(_:)` answered by a scan so far: most templates resolve a few
+    /// references to resources, fewer than indexing every resource would cost.
+    private var resourceScans = 0
+
     /// The resource declared as `name` (the last one if the id is repeated), or nil.
     private mutating func resource(_ name: String) -> Resource? {
         if let resourceIndex { return resourceIndex[name] }
+        if resourceScans < 16 {
+            resourceScans += 1
+            // The entry a dictionary of the entries by key would keep: the last, as `String`s compare.
+            guard let entry = resourceEntries.last(named: name) else { return nil }
+            return Resource(type: entry.value["Type"]?.string ?? "", properties: entry.value["Properties"])
+        }
         var index: [String: Resource] = [:]
         index.reserveCapacity(resourceEntries.count)
         for entry in resourceEntries {
