@@ -20,25 +20,11 @@ public final class SharedTexts {
     @exclusivity(unchecked) private var hashes: [UInt32] = []
     @exclusivity(unchecked) private var count = 0
 
-    /// Short texts made before (at most 15 bytes, stored inline in a `String`: keys, actions,
-    /// effects), in a small direct-mapped cache by their bytes, so that the same one is not
-    /// decoded again. Sharing them saves no memory, only the decoding.
-    private struct ShortText {
-        var low: UInt64 = 0
-        var high: UInt64 = 0
-        var count = -1
-        var text = ""
-    }
-
-    @exclusivity(unchecked) private var short = [ShortText](repeating: ShortText(), count: 128)
-
     public init() {}
 
     /// `String(decoding: bytes, as: UTF8.self)`, or the copy kept of the same text.
     public func shared(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard let base = bytes.baseAddress else { return "" }
-        if bytes.count <= 15 { return sharedShort(UnsafeRawPointer(base), bytes.count) }
-        guard let hash = Self.asciiHash(UnsafeRawPointer(base), bytes.count) else {
+        guard bytes.count > 15, let base = bytes.baseAddress, let hash = Self.asciiHash(UnsafeRawPointer(base), bytes.count) else {
             return String(decoding: bytes, as: UTF8.self)
         }
         if count * 2 >= slots.count { grow() }
@@ -52,21 +38,6 @@ public final class SharedTexts {
         slots[i] = text
         hashes[i] = hash
         count += 1
-        return text
-    }
-
-    /// `shared` of at most 15 bytes: the bytes, zero-padded, are the key.
-    private func sharedShort(_ bytes: UnsafeRawPointer, _ count: Int) -> String {
-        var low: UInt64 = 0, high: UInt64 = 0
-        withUnsafeMutableBytes(of: &low) { $0.baseAddress!.copyMemory(from: bytes, byteCount: min(count, 8)) }
-        if count > 8 {
-            withUnsafeMutableBytes(of: &high) { $0.baseAddress!.copyMemory(from: bytes + 8, byteCount: count - 8) }
-        }
-        let mixed = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
-        let i = Int(truncatingIfNeeded: mixed >> 57)
-        if short[i].count == count, short[i].low == low, short[i].high == high { return short[i].text }
-        let text = String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self)
-        short[i] = ShortText(low: low, high: high, count: count, text: text)
         return text
     }
 
