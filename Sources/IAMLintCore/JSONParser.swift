@@ -106,15 +106,16 @@ private struct JSONScanner {
     /// UTF-8 continuation bytes seen on the current line since `lineStart` (so column = scalars).
     var continuationBytes = 0
     var diagnostics: [ParseDiagnostic] = []
-    /// The document being built: nodes, entries and texts (decoded strings, numbers, literals).
+    /// The document being built: nodes, entries and texts. Its text starts as the input, so that
+    /// a string without escapes, a number or a literal is the span of the input where it is
+    /// written; strings with escapes are decoded into text appended after the input.
     var tree: NodeDocumentBuilder
 
     init(_ buffer: UnsafeBufferPointer<UInt8>, limits: ParserLimits) {
         p = buffer
         n = buffer.count
         self.limits = limits
-        // Decoded texts are never longer than the input: one allocation for all of them.
-        tree = NodeDocumentBuilder(expectedBytes: buffer.count)
+        tree = NodeDocumentBuilder(input: buffer)
         if n >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
             i = 3
             lineStart = 3
@@ -339,7 +340,7 @@ private struct JSONScanner {
             }
             k += 1
         }
-        let text = tree.appendText(UnsafeBufferPointer(rebasing: p[i ..< i + count]))
+        let text = UInt32(truncatingIfNeeded: i)
         i += count
         return tree.addScalar(start: text, count: UInt32(count), style: .plain, range: SourceRange(start: start, end: position))
     }
@@ -373,8 +374,7 @@ private struct JSONScanner {
             guard isDigit(p[i]) else { throw fail("invalid number: expected a digit in the exponent") }
             while i < n, isDigit(p[i]) { i += 1 }
         }
-        let text = tree.appendText(UnsafeBufferPointer(rebasing: p[from..<i]))
-        return tree.addScalar(start: text, count: UInt32(i - from), style: .plain, range: SourceRange(start: start, end: position))
+        return tree.addScalar(start: UInt32(truncatingIfNeeded: from), count: UInt32(i - from), style: .plain, range: SourceRange(start: start, end: position))
     }
 
     /// Validates and steps over one multibyte UTF-8 sequence at `i`; nil (and `i` unchanged) if invalid.
@@ -411,7 +411,8 @@ private struct JSONScanner {
     }
 
     /// Parses a string starting at the opening quote at `i`; returns the span of its decoded text
-    /// in `tree` and the range of the quoted text (quotes included).
+    /// in `tree` (the input's own bytes when there is no escape) and the range of the quoted text
+    /// (quotes included).
     mutating func parseString() throws -> ((start: UInt32, count: UInt32), SourceRange) {
         let start = position
         i += 1
@@ -422,7 +423,7 @@ private struct JSONScanner {
             guard i < n else { break }
             let b = p[i]
             if b == ASCII.quote {
-                let text = tree.appendText(UnsafeBufferPointer(rebasing: p[contentStart..<i]))
+                let text = UInt32(truncatingIfNeeded: contentStart)
                 let count = UInt32(i - contentStart)
                 i += 1
                 return ((text, count), SourceRange(start: start, end: position))

@@ -264,6 +264,16 @@ struct NodeDocumentBuilder {
         }
     }
 
+    /// A builder whose text starts as a copy of `input`, for a parser whose texts are mostly
+    /// spans of its input as written (JSON strings without escapes, numbers, literals): such a
+    /// text is then the span of the input, not a copy; decoded texts are appended after it.
+    init(input: UnsafeBufferPointer<UInt8>) {
+        let room = min(input.count, 1 << 16)
+        text.reserveCapacity(input.count + room)
+        text.append(contentsOf: input)
+        nodes.reserveCapacity(min(input.count / 24, 1 << 20))
+    }
+
     func finish() -> NodeDocument {
         NodeDocument(nodes: nodes, entries: entries, items: items, text: text, tags: tags)
     }
