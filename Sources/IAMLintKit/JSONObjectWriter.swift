@@ -13,6 +13,13 @@ struct JSONObjectWriter {
         self.indent = indent
     }
 
+    /// A writer for an object whose first `count` members were written already (by a
+    /// `ByteCursor`): the next member follows them.
+    init(indent: Int, membersWritten count: Int) {
+        self.indent = indent
+        self.count = count
+    }
+
     /// Writes the separator before the member, its indentation and `"key": `, in one append:
     /// these bytes are put together on the stack first (appending them one by one to the
     /// array cost four times as much).
