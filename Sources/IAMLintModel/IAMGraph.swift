@@ -369,15 +369,18 @@ public final class IAMGraph: @unchecked Sendable {
             self.membershipGroups = Self.membershipIndex(self)
             return self.directGrants()
         }, { (self.trustEdgesOfRoles(), RoleIndex(self)) })
-        grants = direct
-        for (index, p) in principals.enumerated() where p.kind == .user {
+        // Joined in a local array: a stored property of the class is checked for exclusive access
+        // at every use.
+        var all = direct
+        for index in principals.indices where principals[index].kind == .user {
             for g in groups(ofUser: index) {
                 for var grant in direct[g] {
                     grant.viaGroup = g
-                    grants[index].append(grant)
+                    all[index].append(grant)
                 }
             }
         }
+        grants = all
         trustEdges = trust
         assumeEdges = assumeEdges(roles: roles, threads: threads)
     }
@@ -504,9 +507,12 @@ public final class IAMGraph: @unchecked Sendable {
         // by `resourceIndexKey`.
         var coveredByResource: [String: [Int]] = [:]
         var coveredByResources: [String: [Int]] = [:]
+        let grants = self.grants
         for index in range where principals[index].kind != .group {
-            for grant in grants[index] {
-                for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
+            // By position: iterating the grants would copy each (a retain of each of its references).
+            for g in grants[index].indices {
+                guard let document = grants[index][g].document else { continue }
+                for statement in document.statements where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
                     let resources = statement.resources
                     let literal = resources.count == 1 && !statement.isNotResource && !resources[0].isSymbolic ? resources[0].value : nil
                     let key = literal ?? statement.resourceIndexKey
