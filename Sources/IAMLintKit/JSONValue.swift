@@ -97,7 +97,34 @@ public enum JSONValue: Sendable, Equatable {
     /// A JSON string literal: `"` and `\` escaped, `\n` `\r` `\t` by name, other control
     /// characters as `\u00XX`; everything else as its UTF-8 (see `ByteCursor.string`).
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.appendWritten(atMost: ByteCursor.stringBound(s.utf8.count)) { $0.string(s) }
+        // Text that needs no escaping (the usual case) is appended as it is: for short strings,
+        // making room for a cursor costs more than the three appends.
+        let clean = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !needsEscape(bytes) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if clean != true {
+            out.appendWritten(atMost: ByteCursor.stringBound(s.utf8.count)) { $0.string(s) }
+        }
+    }
+
+    /// Whether any byte of `bytes` is a control character, `"` or `\`.
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var i = 0
+        while i + 8 <= bytes.count {
+            if needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = base[i]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Whether any of the eight bytes of `word` is a control character, `"` or `\` (bit tricks:
