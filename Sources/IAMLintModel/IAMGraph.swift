@@ -121,7 +121,8 @@ public final class IAMGraph: @unchecked Sendable {
     public let derived = DerivedFacts()
     let fileAccounts: [String: String]
 
-    private var byName: [EntityKind: [String: [Int]]] = [:]
+    /// Principals by lower-cased name (`referenceKey`), one dictionary per kind (`EntityKind.position`).
+    private var byName = [[String: [Int]]](repeating: [:], count: EntityKind.count)
     /// `byName` split by account (`accountID(of:)`), so that a reference into one account does
     /// not filter every account's principal of that name.
     private var byNameInAccount: [NameInAccount: [Int]] = [:]
@@ -201,8 +202,8 @@ public final class IAMGraph: @unchecked Sendable {
     /// The principals of `kind` whose name (`referenceKey`) is `name` ignoring case, in `account`
     /// when given (as `accountID(of:)`), in order.
     public func principals(_ kind: EntityKind, named name: String, inAccount account: String? = nil) -> [Int] {
-        guard let account else { return byName[kind]?[name.lowercased()] ?? [] }
-        return byNameInAccount[NameInAccount(kind: kind, name: name.lowercased(), account: account)] ?? []
+        guard let account else { return byName[kind.position][name.lowercasedName] ?? [] }
+        return byNameInAccount[NameInAccount(kind: kind, name: name.lowercasedName, account: account)] ?? []
     }
 
     /// The roles, in index order, whose ARN (`arn(of:)`) a resource pattern of `statement` may
@@ -248,8 +249,8 @@ public final class IAMGraph: @unchecked Sendable {
     public func resolve(_ reference: Reference, kind: EntityKind, from file: String) -> [Int] {
         let arn = ARN(reference.value)
         let key = arn.map { ARN.lastPathComponent($0.resource) } ?? reference.value
-        let lowered = key.lowercased()
-        let candidates = byName[kind]?[lowered] ?? []
+        let lowered = key.lowercasedName
+        let candidates = byName[kind.position][lowered] ?? []
         if reference.isSymbolic || key.hasPrefix("${") {
             return candidates.filter { principals[$0].provenance.file == file }
         }
@@ -389,13 +390,13 @@ public final class IAMGraph: @unchecked Sendable {
     private func indexNames() {
         // Built in local dictionaries: a stored property of the class is checked for exclusive
         // access at every use.
-        var byName: [EntityKind: [String: [Int]]] = [:]
+        var byName = [[String: [Int]]](repeating: [:], count: EntityKind.count)
         var byNameInAccount: [NameInAccount: [Int]] = [:]
         byNameInAccount.reserveCapacity(principals.count)
         for index in principals.indices {
             let kind = principals[index].kind
-            let name = principals[index].referenceKey.lowercased()
-            byName[kind, default: [:]][name, default: []].append(index)
+            let name = principals[index].referenceKey.lowercasedName
+            byName[kind.position][name, default: []].append(index)
             byNameInAccount[NameInAccount(kind: kind, name: name, account: principalAccounts[index]), default: []].append(index)
         }
         self.byName = byName
@@ -624,6 +625,38 @@ private struct NameInAccount: Hashable {
     var kind: EntityKind
     var name: String
     var account: String?
+
+    /// The kind hashed as its position, not as its raw text (what `RawRepresentable` hashes).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(kind.position)
+        hasher.combine(name)
+        hasher.combine(account)
+    }
+}
+
+extension EntityKind {
+    /// The kind's position among the kinds: an index into a list per kind.
+    fileprivate var position: Int {
+        switch self {
+        case .user: return 0
+        case .group: return 1
+        case .role: return 2
+        case .managedPolicy: return 3
+        case .instanceProfile: return 4
+        }
+    }
+
+    fileprivate static let count = 5
+}
+
+extension String {
+    /// `lowercased()`, without a new string when the text is lower-case ASCII already.
+    fileprivate var lowercasedName: String {
+        let isLower = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        }
+        return isLower == true ? self : lowercased()
+    }
 }
 
 /// Managed policies by the keys `localManagedPolicy` compares (ARN, `${LogicalName}`, literal
