@@ -11,8 +11,23 @@ public enum LineHash {
 
     /// The hash of every line, indexed by line number − 1.
     public static func hashes(of text: String) -> [String] {
+        var state = State()
+        // ASCII text (the usual case) is its own UTF-16: read as bytes, without decoding.
+        let readAsBytes = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where byte >= 0x80 { return false }
+            for byte in bytes { state.process(UInt64(byte)) }
+            return true
+        }
+        if readAsBytes != true {
+            for unit in text.utf16 { state.process(UInt64(unit)) }
+        }
+        state.finish()
+        return state.result
+    }
+
+    /// The rolling hash over the text read so far.
+    private struct State {
         var firstMod: UInt64 = 1
-        for _ in 0..<blockSize { firstMod = firstMod &* mod }
         var window = [UInt64](repeating: 0, count: blockSize)
         var lineNumbers = [Int](repeating: -1, count: blockSize)
         var hash: UInt64 = 0
@@ -23,20 +38,48 @@ public enum LineHash {
         var counts: [UInt64: Int] = [:]
         var result: [String] = []
 
-        func emit() {
-            counts[hash, default: 0] += 1
+        init() {
+            for _ in 0..<blockSize { firstMod = firstMod &* mod }
+        }
+
+        mutating func emit() {
+            let count = Self.increment(&counts[hash, default: 0])
             let line = lineNumbers[index]
             while result.count < line { result.append("") }
-            result[line - 1] = "\(String(hash, radix: 16)):\(counts[hash]!)"
+            result[line - 1] = Self.spelled(hash, count)
             lineNumbers[index] = -1
         }
-        func update(_ current: UInt64) {
+
+        private static func increment(_ count: inout Int) -> Int {
+            count += 1
+            return count
+        }
+
+        /// `"\(String(hash, radix: 16)):\(count)"`, spelt into bytes.
+        private static func spelled(_ hash: UInt64, _ count: Int) -> String {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(40)
+            var shift = 60
+            while shift > 0 && (hash >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+            while shift >= 0 {
+                let digit = UInt8(truncatingIfNeeded: (hash >> UInt64(shift)) & 0xF)
+                bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit)
+                shift -= 4
+            }
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: String(count).utf8)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        mutating func update(_ current: UInt64) {
             let begin = window[index]
             window[index] = current
             hash = mod &* hash &+ current &- firstMod &* begin
-            index = (index + 1) % blockSize
+            index += 1
+            if index == blockSize { index = 0 }
         }
-        func process(_ unit: UInt64) {
+
+        mutating func process(_ unit: UInt64) {
             var current = unit
             if current == 0x20 || current == 0x09 || (previousCR && current == 0x0A) {
                 previousCR = false
@@ -58,12 +101,13 @@ public enum LineHash {
             update(current)
         }
 
-        for unit in text.utf16 { process(UInt64(unit)) }
-        process(endOfFile)
-        for _ in 0..<blockSize {
-            if lineNumbers[index] != -1 { emit() }
-            update(0)
+        /// The end marker and the zero padding that close the file.
+        mutating func finish() {
+            process(endOfFile)
+            for _ in 0..<blockSize {
+                if lineNumbers[index] != -1 { emit() }
+                update(0)
+            }
         }
-        return result
     }
 }
