@@ -75,7 +75,8 @@ struct ByteCursor {
         position += digits
     }
 
-    /// A JSON string literal, escaped as `JSONValue.writeString` escapes: `"` and `\` with a
+    /// A JSON string literal, escaped as the reports always escaped (`JSONValue.writeString`
+    /// writes the strings that need escaping through here): `"` and `\` with a
     /// backslash, `\n` `\r` `\t` by name, other control characters as `\u00XX`, every other byte
     /// as it is. Clean text is copied eight bytes at a time.
     mutating func string(_ value: String) {
