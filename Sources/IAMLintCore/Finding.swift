@@ -16,13 +16,43 @@ public enum Severity: String, Sendable, Hashable, Comparable, CaseIterable, Coda
 }
 
 /// A rule's stable identity: a code (`IAM101`) that is never reused and a slug (`admin-role-without-mfa`).
+///
+/// Both texts live in one shared object, so that a finding carries one reference for them (8
+/// bytes instead of 32: an organisation's scan keeps a hundred thousand findings).
 public struct RuleID: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var code: String
-    public var slug: String
+    private final class Names: Sendable {
+        let code: String
+        let slug: String
+
+        init(code: String, slug: String) {
+            self.code = code
+            self.slug = slug
+        }
+    }
+
+    private var names: Names
+
+    public var code: String {
+        get { names.code }
+        set { names = Names(code: newValue, slug: names.slug) }
+    }
+
+    public var slug: String {
+        get { names.slug }
+        set { names = Names(code: names.code, slug: newValue) }
+    }
 
     public init(code: String, slug: String) {
-        self.code = code
-        self.slug = slug
+        names = Names(code: code, slug: slug)
+    }
+
+    public static func == (lhs: RuleID, rhs: RuleID) -> Bool {
+        lhs.names === rhs.names || (lhs.code == rhs.code && lhs.slug == rhs.slug)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(slug)
     }
 
     public static func < (lhs: RuleID, rhs: RuleID) -> Bool { lhs.code < rhs.code }
@@ -42,9 +72,10 @@ public struct RelatedLocation: Hashable, Sendable {
 }
 
 /// One problem found by a rule, pointing at an exact place and naming the entity it is about.
+///
+/// The one-byte `severity` is stored last, where it needs no padding (104 bytes a finding).
 public struct Finding: Hashable, Sendable {
     public var rule: RuleID
-    public var severity: Severity
     /// Lower-case, no trailing period, names the entity and the fact.
     public var message: String
     public var location: SourceLocation
@@ -53,6 +84,7 @@ public struct Finding: Hashable, Sendable {
     /// The entity the finding is about (a role name, a profile name); part of the baseline key.
     public var subject: String
     public var related: [RelatedLocation]
+    public var severity: Severity
 
     public init(
         rule: RuleID, severity: Severity, message: String, location: SourceLocation,

@@ -1,6 +1,7 @@
 /// Writes one JSON object's bytes straight into a buffer, member after member, laid out exactly as
 /// `JSONValue.object(...)` at the same indentation level is serialized, without building the
-/// value first: the JSON report writes each finding this way.
+/// value first: the JSON report writes a suppressed finding's `suppression` member this way (the
+/// finding's own members are written through a `ByteCursor`).
 ///
 /// Keys are static ASCII names that need no escaping; values are written by `JSONValue`'s
 /// string and integer writers, or by a nested writer one level deeper.
@@ -11,6 +12,13 @@ struct JSONObjectWriter {
 
     init(indent: Int) {
         self.indent = indent
+    }
+
+    /// A writer for an object whose first `count` members were written already (by a
+    /// `ByteCursor`): the next member follows them.
+    init(indent: Int, membersWritten count: Int) {
+        self.indent = indent
+        self.count = count
     }
 
     /// Writes the separator before the member, its indentation and `"key": `, in one append:

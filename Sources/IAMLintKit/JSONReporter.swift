@@ -30,18 +30,19 @@ public struct JSONReporter: Reporter {
     /// The report, findings written on demand.
     private func document(_ result: LintResult) -> JSONStream {
         let findings = result.findings
+        let shownPathsAreKeys = result.shownPathsAreKeys
         var members: [(String, JSONStream)] = [
             ("version", .value(.int(Self.formatVersion))),
             ("tool", .value(.object([("name", .string("iamlint")), ("version", .string(IAMLintVersion.current))]))),
             ("findings", .items(count: findings.count) { i, _, out in
-                Self.writeFinding(findings[i], key: result.key(findings[i]), into: &out)
+                Self.writeFinding(findings[i], keyFile: result.keyFile(of: findings[i], shownPathsAreKeys: shownPathsAreKeys), into: &out)
             }),
         ]
         if includeSuppressed {
             let suppressed = result.suppressed
             members.append(("suppressed", .items(count: suppressed.count) { i, _, out in
                 let s = suppressed[i]
-                Self.writeFinding(s.finding, key: result.key(s.finding), into: &out) { object, out in
+                Self.writeFinding(s.finding, keyFile: result.keyFile(of: s.finding, shownPathsAreKeys: shownPathsAreKeys), into: &out) { object, out in
                     object.key("suppression", into: &out)
                     var suppression = JSONObjectWriter(indent: object.indent + 1)
                     suppression.string("kind", s.kind.rawValue, into: &out)
@@ -77,46 +78,81 @@ public struct JSONReporter: Reporter {
 
     /// Writes a finding's object, at the indentation of an item of the report's lists, straight
     /// into `out`, laid out as `JSONValue` would print it (no `JSONValue` is built for it: that
-    /// cost more than the rest of the report); `extra` writes members after `related`.
+    /// cost more than the rest of the report), through a `ByteCursor`; `keyFile` is the file of
+    /// its key (for the fingerprint); `extra` writes members after `related`.
     static func writeFinding(
-        _ f: Finding, key: FindingKey, into out: inout [UInt8],
-        extra: (inout JSONObjectWriter, inout [UInt8]) -> Void = { _, _ in }
+        _ f: Finding, keyFile: String, into out: inout [UInt8],
+        extra: ((inout JSONObjectWriter, inout [UInt8]) -> Void)? = nil
     ) {
-        var object = JSONObjectWriter(indent: 2)
-        object.string("rule", f.rule.code, into: &out)
-        object.string("slug", f.rule.slug, into: &out)
-        object.string("severity", f.severity.rawValue, into: &out)
-        object.string("message", f.message, into: &out)
-        object.string("file", f.location.file, into: &out)
-        object.int("line", f.location.range.start.line, into: &out)
-        object.int("column", f.location.range.start.column, into: &out)
-        object.int("endLine", f.location.range.end.line, into: &out)
-        object.int("endColumn", f.location.range.end.column, into: &out)
-        object.string("logicalLocation", f.logicalLocation, into: &out)
-        object.string("subject", f.subject, into: &out)
-        object.key("fingerprint", into: &out)
-        key.writeFingerprint(into: &out)
-        object.key("related", into: &out)
-        if f.related.isEmpty {
-            out.append(UInt8(ascii: "["))
-            out.append(UInt8(ascii: "]"))
-        } else {
-            out.append(UInt8(ascii: "["))
-            for (i, r) in f.related.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(UInt8(ascii: "\n"))
-                JSONValue.writeIndent(object.indent + 2, into: &out)
-                var related = JSONObjectWriter(indent: object.indent + 2)
-                related.string("file", r.location.file, into: &out)
-                related.int("line", r.location.line, into: &out)
-                related.int("column", r.location.column, into: &out)
-                related.string("message", r.message, into: &out)
-                related.end(into: &out)
-            }
-            out.append(UInt8(ascii: "\n"))
-            JSONValue.writeIndent(object.indent + 1, into: &out)
-            out.append(UInt8(ascii: "]"))
+        let indent = 2
+        let fingerprint = FindingKey.fingerprintHash(rule: f.rule.code, file: keyFile, location: f.logicalLocation, subject: f.subject)
+        let related = f.related
+        // 13 members, 4 numbers, the fingerprint, `[]` and the closing brace, then the texts.
+        var bound = 13 * ByteCursor.memberBound(indent: indent) + 4 * ByteCursor.intBound + 18 + 2 + 2 + 2 * indent
+        let texts = f.rule.code.utf8.count + f.rule.slug.utf8.count + f.severity.rawValue.utf8.count + f.message.utf8.count
+            + f.location.file.utf8.count + f.logicalLocation.utf8.count + f.subject.utf8.count
+        bound += 7 * ByteCursor.stringBound(0) + ByteCursor.stringBound(texts) - ByteCursor.stringBound(0)
+        for r in related {
+            // `,`, a newline and the indentation, 4 members, 2 numbers, the closing brace; `]` once.
+            bound += 2 + 2 * (indent + 2) + 4 * ByteCursor.memberBound(indent: indent + 2) + 2 * ByteCursor.intBound
+                + 2 + 2 * (indent + 2) + 2 + 2 * (indent + 1) + 1
+                + ByteCursor.stringBound(r.location.file.utf8.count) + ByteCursor.stringBound(r.message.utf8.count)
         }
+        out.appendWritten(atMost: bound) { cursor in
+            cursor.member("rule", first: true, indent: indent)
+            cursor.string(f.rule.code)
+            cursor.member("slug", first: false, indent: indent)
+            cursor.string(f.rule.slug)
+            cursor.member("severity", first: false, indent: indent)
+            cursor.string(f.severity.rawValue)
+            cursor.member("message", first: false, indent: indent)
+            cursor.string(f.message)
+            cursor.member("file", first: false, indent: indent)
+            cursor.string(f.location.file)
+            cursor.member("line", first: false, indent: indent)
+            cursor.int(f.location.range.start.line)
+            cursor.member("column", first: false, indent: indent)
+            cursor.int(f.location.range.start.column)
+            cursor.member("endLine", first: false, indent: indent)
+            cursor.int(f.location.range.end.line)
+            cursor.member("endColumn", first: false, indent: indent)
+            cursor.int(f.location.range.end.column)
+            cursor.member("logicalLocation", first: false, indent: indent)
+            cursor.string(f.logicalLocation)
+            cursor.member("subject", first: false, indent: indent)
+            cursor.string(f.subject)
+            cursor.member("fingerprint", first: false, indent: indent)
+            cursor.quotedHex(fingerprint)
+            cursor.member("related", first: false, indent: indent)
+            cursor.byte(UInt8(ascii: "["))
+            if !related.isEmpty {
+                for (i, r) in related.enumerated() {
+                    if i > 0 { cursor.byte(UInt8(ascii: ",")) }
+                    cursor.byte(UInt8(ascii: "\n"))
+                    cursor.indent(indent + 2)
+                    cursor.member("file", first: true, indent: indent + 2)
+                    cursor.string(r.location.file)
+                    cursor.member("line", first: false, indent: indent + 2)
+                    cursor.int(r.location.line)
+                    cursor.member("column", first: false, indent: indent + 2)
+                    cursor.int(r.location.column)
+                    cursor.member("message", first: false, indent: indent + 2)
+                    cursor.string(r.message)
+                    cursor.byte(UInt8(ascii: "\n"))
+                    cursor.indent(indent + 2)
+                    cursor.byte(UInt8(ascii: "}"))
+                }
+                cursor.byte(UInt8(ascii: "\n"))
+                cursor.indent(indent + 1)
+            }
+            cursor.byte(UInt8(ascii: "]"))
+            guard extra == nil else { return }
+            cursor.byte(UInt8(ascii: "\n"))
+            cursor.indent(indent)
+            cursor.byte(UInt8(ascii: "}"))
+        }
+        guard let extra else { return }
+        var object = JSONObjectWriter(indent: indent, membersWritten: 13)
         extra(&object, &out)
         object.end(into: &out)
     }

@@ -95,45 +95,42 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// A JSON string literal: `"` and `\` escaped, `\n` `\r` `\t` by name, other control
-    /// characters as `\u00XX`; everything else as its UTF-8, copied a run at a time between
-    /// the bytes that need escaping.
+    /// characters as `\u00XX`; everything else as its UTF-8 (see `ByteCursor.string`).
     static func writeString(_ s: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { bytes in
-            var start = 0
-            var i = 0
-            while i < bytes.count {
-                // Eight bytes at a time while none of them needs escaping.
-                if i + 8 <= bytes.count, let base = bytes.baseAddress,
-                   !needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let byte = bytes[i]
-                i += 1
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if start < i - 1 { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)])) }
-                start = i
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-                }
-            }
-            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
+        // Text that needs no escaping (the usual case) is appended as it is: for short strings,
+        // making room for a cursor costs more than the three appends.
+        let clean = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !needsEscape(bytes) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
         }
-        out.append(UInt8(ascii: "\""))
+        if clean != true {
+            out.appendWritten(atMost: ByteCursor.stringBound(s.utf8.count)) { $0.string(s) }
+        }
+    }
+
+    /// Whether any byte of `bytes` is a control character, `"` or `\`.
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var i = 0
+        while i + 8 <= bytes.count {
+            if needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = base[i]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Whether any of the eight bytes of `word` is a control character, `"` or `\` (bit tricks:
     /// a byte below 0x20, or one equal to 0x22 or 0x5C, sets its high bit in the result).
     @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> Bool {
+    static func needsEscape(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }

@@ -48,17 +48,30 @@ public struct LintResult: Sendable {
     /// The line-independent key of a finding, its file relative to `keyRoot`.
     public func key(_ finding: Finding) -> FindingKey {
         var key = FindingKey(finding)
+        key.file = keyFile(of: finding, shownPathsAreKeys: shownPathsAreKeys)
+        return key
+    }
+
+    /// Whether a finding's path shown relative to the display base is its key's path: the key
+    /// root is the display base (the common case). Reports ask it once, not per finding.
+    var shownPathsAreKeys: Bool {
+        !keyRoot.isEmpty && keyRoot == displayBase && !keyRoot.hasSuffix("/")
+    }
+
+    /// The file of `finding`'s key (`key(_:).file`) without making the key; `shownPathsAreKeys`
+    /// is this result's.
+    func keyFile(of finding: Finding, shownPathsAreKeys: Bool) -> String {
         // Paths shown relative to the key root already are the key's: the common case, without
         // building the absolute path. (An ASCII first byte cannot join the `/` before it into
         // one character, so the prefix test below would agree.)
         let shown = finding.location.file
-        if !keyRoot.isEmpty, keyRoot == displayBase, !keyRoot.hasSuffix("/"), let first = shown.utf8.first, first < 0x80, first != UInt8(ascii: "/") {
-            return key
+        if shownPathsAreKeys, let first = shown.utf8.first, first < 0x80, first != UInt8(ascii: "/") {
+            return shown
         }
-        let absolute = absolutePath(of: finding.location.file)
+        let absolute = absolutePath(of: shown)
         let root = keyRoot.hasSuffix("/") ? keyRoot : keyRoot + "/"
-        if !keyRoot.isEmpty, absolute.hasPrefix(root) { key.file = String(absolute.dropFirst(root.count)) }
-        return key
+        if !keyRoot.isEmpty, absolute.hasPrefix(root) { return String(absolute.dropFirst(root.count)) }
+        return shown
     }
 
     /// The absolute path of a file as shown in findings.

@@ -185,19 +185,36 @@ public struct SARIFReporter: Reporter {
 
     static func fileURI(file: String) -> String { "file://" + percentEncoded(file) }
 
+    /// `path` with every byte but the unreserved ASCII ones (letters, digits, `-._~`) and `/`
+    /// written as `%XX` (upper-case hex), on bytes: every result's location is encoded, and
+    /// building the set of allowed characters for each cost more than the rest of the result.
     static func percentEncoded(_ path: String) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/".unicodeScalars)
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(path.utf8.count)
         for byte in path.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if byte < 0x80 && allowed.contains(scalar) {
-                out.unicodeScalars.append(scalar)
+            if isUnreserved(byte) {
+                out.append(byte)
             } else {
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" : "") + hex
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHexDigit(byte >> 4))
+                out.append(upperHexDigit(byte & 0xF))
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func upperHexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") - 10 + value
     }
 }
 

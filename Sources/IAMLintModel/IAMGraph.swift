@@ -121,7 +121,8 @@ public final class IAMGraph: @unchecked Sendable {
     public let derived = DerivedFacts()
     let fileAccounts: [String: String]
 
-    private var byName: [EntityKind: [String: [Int]]] = [:]
+    /// Principals by lower-cased name (`referenceKey`), one dictionary per kind (`EntityKind.position`).
+    private var byName = [[String: [Int]]](repeating: [:], count: EntityKind.count)
     /// `byName` split by account (`accountID(of:)`), so that a reference into one account does
     /// not filter every account's principal of that name.
     private var byNameInAccount: [NameInAccount: [Int]] = [:]
@@ -201,8 +202,8 @@ public final class IAMGraph: @unchecked Sendable {
     /// The principals of `kind` whose name (`referenceKey`) is `name` ignoring case, in `account`
     /// when given (as `accountID(of:)`), in order.
     public func principals(_ kind: EntityKind, named name: String, inAccount account: String? = nil) -> [Int] {
-        guard let account else { return byName[kind]?[name.lowercased()] ?? [] }
-        return byNameInAccount[NameInAccount(kind: kind, name: name.lowercased(), account: account)] ?? []
+        guard let account else { return byName[kind.position][name.lowercasedName] ?? [] }
+        return byNameInAccount[NameInAccount(kind: kind, name: name.lowercasedName, account: account)] ?? []
     }
 
     /// The roles, in index order, whose ARN (`arn(of:)`) a resource pattern of `statement` may
@@ -229,15 +230,27 @@ public final class IAMGraph: @unchecked Sendable {
         let (from, role) = assumeEdges.withUnsafeBufferPointer { edges in (edges.map { $0.from }, edges.map { $0.role }) }
         assumeEdgesByPrincipal = PositionIndex(keys: from, keyCount: count)
         assumeEdgesByRole = PositionIndex(keys: role, keyCount: count)
-        for index in principals.indices { byAccount[principalAccounts[index], default: []].append(index) }
+        // Built in a local dictionary (a stored property of the class is checked for exclusive
+        // access at every use), one dictionary update per run of principals of one account: a
+        // file's principals are consecutive and mostly share their account.
+        var byAccount: [String?: [Int]] = [:]
+        var start = 0
+        while start < count {
+            let account = principalAccounts[start]
+            var end = start + 1
+            while end < count && principalAccounts[end] == account { end += 1 }
+            byAccount[account, default: []].append(contentsOf: start..<end)
+            start = end
+        }
+        self.byAccount = byAccount
     }
 
     /// The principals of `kind` that `reference`, written in `file`, names.
     public func resolve(_ reference: Reference, kind: EntityKind, from file: String) -> [Int] {
         let arn = ARN(reference.value)
         let key = arn.map { ARN.lastPathComponent($0.resource) } ?? reference.value
-        let lowered = key.lowercased()
-        let candidates = byName[kind]?[lowered] ?? []
+        let lowered = key.lowercasedName
+        let candidates = byName[kind.position][lowered] ?? []
         if reference.isSymbolic || key.hasPrefix("${") {
             return candidates.filter { principals[$0].provenance.file == file }
         }
@@ -357,28 +370,37 @@ public final class IAMGraph: @unchecked Sendable {
             self.membershipGroups = Self.membershipIndex(self)
             return self.directGrants()
         }, { (self.trustEdgesOfRoles(), RoleIndex(self)) })
-        grants = direct
-        for (index, p) in principals.enumerated() where p.kind == .user {
+        // Joined in a local array: a stored property of the class is checked for exclusive access
+        // at every use.
+        var all = direct
+        for index in principals.indices where principals[index].kind == .user {
             for g in groups(ofUser: index) {
                 for var grant in direct[g] {
                     grant.viaGroup = g
-                    grants[index].append(grant)
+                    all[index].append(grant)
                 }
             }
         }
+        grants = all
         trustEdges = trust
         assumeEdges = assumeEdges(roles: roles, threads: threads)
     }
 
     /// `byName` and `byNameInAccount`: every principal by its lower-cased name.
     private func indexNames() {
+        // Built in local dictionaries: a stored property of the class is checked for exclusive
+        // access at every use.
+        var byName = [[String: [Int]]](repeating: [:], count: EntityKind.count)
+        var byNameInAccount: [NameInAccount: [Int]] = [:]
         byNameInAccount.reserveCapacity(principals.count)
         for index in principals.indices {
             let kind = principals[index].kind
-            let name = principals[index].referenceKey.lowercased()
-            byName[kind, default: [:]][name, default: []].append(index)
+            let name = principals[index].referenceKey.lowercasedName
+            byName[kind.position][name, default: []].append(index)
             byNameInAccount[NameInAccount(kind: kind, name: name, account: principalAccounts[index]), default: []].append(index)
         }
+        self.byName = byName
+        self.byNameInAccount = byNameInAccount
     }
 
     /// Each principal's grants from its own policies and from standalone policies and attachments
@@ -482,14 +504,22 @@ public final class IAMGraph: @unchecked Sendable {
         var edges = AssumeEdgeChunks()
         // The roles each resource element may name: the index narrows them, `mayCover` decides,
         // once per distinct resource element (a group's statement serves all its members).
+        // One literal resource (the usual case) is looked up by its text as it is; other elements
+        // by `resourceIndexKey`.
+        var coveredByResource: [String: [Int]] = [:]
         var coveredByResources: [String: [Int]] = [:]
+        let grants = self.grants
         for index in range where principals[index].kind != .group {
-            for grant in grants[index] {
-                for statement in grant.document?.statements ?? [] where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
-                    let key = statement.resourceIndexKey
-                    let covered = coveredByResources[key] ?? {
+            // By position: iterating the grants would copy each (a retain of each of its references).
+            for g in grants[index].indices {
+                guard let document = grants[index][g].document else { continue }
+                for statement in document.statements where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
+                    let resources = statement.resources
+                    let literal = resources.count == 1 && !statement.isNotResource && !resources[0].isSymbolic ? resources[0].value : nil
+                    let key = literal ?? statement.resourceIndexKey
+                    let covered = (literal != nil ? coveredByResource[key] : coveredByResources[key]) ?? {
                         let found = roles.candidates(for: statement).filter { statement.mayCover(roleArn: roles.arns[$0]!) }
-                        coveredByResources[key] = found
+                        if literal != nil { coveredByResource[key] = found } else { coveredByResources[key] = found }
                         return found
                     }()
                     // A generated role name (`${Logical}`) is only meaningful inside its own template.
@@ -595,6 +625,38 @@ private struct NameInAccount: Hashable {
     var kind: EntityKind
     var name: String
     var account: String?
+
+    /// The kind hashed as its position, not as its raw text (what `RawRepresentable` hashes).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(kind.position)
+        hasher.combine(name)
+        hasher.combine(account)
+    }
+}
+
+extension EntityKind {
+    /// The kind's position among the kinds: an index into a list per kind.
+    fileprivate var position: Int {
+        switch self {
+        case .user: return 0
+        case .group: return 1
+        case .role: return 2
+        case .managedPolicy: return 3
+        case .instanceProfile: return 4
+        }
+    }
+
+    fileprivate static let count = 5
+}
+
+extension String {
+    /// `lowercased()`, without a new string when the text is lower-case ASCII already.
+    fileprivate var lowercasedName: String {
+        let isLower = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        }
+        return isLower == true ? self : lowercased()
+    }
 }
 
 /// Managed policies by the keys `localManagedPolicy` compares (ARN, `${LogicalName}`, literal
@@ -632,13 +694,15 @@ private struct RoleIndex {
     var isNamed: [Bool]
     var all: [Int] = []
     /// Roles by each form of their ARN.
-    var byARN = KeyedLists()
+    var byARN: KeyedLists
     /// Roles by the last `/` segment of each form of their ARN (the role name).
-    var byName = KeyedLists()
+    var byName: KeyedLists
     /// Roles by the ARN up to and including the fifth colon (`arn:aws:iam::123456789012:`).
     var byAccountPrefix = KeyedLists()
 
     init(_ graph: IAMGraph) {
+        byARN = KeyedLists(expectedKeys: graph.principals.count)
+        byName = KeyedLists(expectedKeys: graph.principals.count)
         arns = Array(repeating: nil, count: graph.principals.count)
         isNamed = Array(repeating: false, count: graph.principals.count)
         let placeholder: [UInt8] = Array("arn:${aws::partition}:".utf8)
@@ -749,32 +813,75 @@ private struct RoleIndex {
 }
 
 /// Lists of principal indexes by a 64-bit key, for an index with many keys of one or a few
-/// values each: one dictionary of list ends and one shared array of links, instead of an array
-/// allocated per key.
+/// values each: a table of list ends and one shared array of links, instead of an array
+/// allocated per key. The keys are hashes already, so the table is an open-addressing one that
+/// uses them as they are (a `Dictionary` hashed each of them again, the larger part of the
+/// index's cost).
 private struct KeyedLists {
-    /// A list: its last link and how many values it has.
+    /// A list: its last link and how many values it has (0 in an empty slot of the table).
     struct List {
         var last: Int32
         var count: Int32
     }
 
-    private var ends: [UInt64: List] = [:]
+    /// The table, linear probing; its size is a power of two, at most half full.
+    private var keys: [UInt64]
+    private var lists: [List]
+    private var used = 0
     /// `values[i]` and the link before it in the same list (`-1` at the list's start).
     private var links: [(value: Int32, previous: Int32)] = []
+
+    /// A table with room for `expectedKeys` keys before it grows.
+    init(expectedKeys: Int = 8) {
+        var size = 16
+        while size < 2 * expectedKeys { size *= 2 }
+        keys = Array(repeating: 0, count: size)
+        lists = Array(repeating: List(last: -1, count: 0), count: size)
+    }
+
+    /// The slot of `key`: where it is, or the empty slot where it would go.
+    private func slot(_ key: UInt64) -> Int {
+        let mask = keys.count - 1
+        var i = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+        while lists[i].count != 0 && keys[i] != key { i = (i + 1) & mask }
+        return i
+    }
 
     /// Adds `value` to the end of `key`'s list, unless it ends the list already (values are
     /// added in increasing order: a value's two forms can share a key).
     mutating func add(_ key: UInt64, _ value: Int) {
+        if 2 * (used + 1) > keys.count { grow() }
+        let i = slot(key)
         let position = Int32(links.count)
-        let end = ends[key]
-        if let end, links[Int(end.last)].value == Int32(truncatingIfNeeded: value) { return }
-        links.append((Int32(truncatingIfNeeded: value), end?.last ?? -1))
-        ends[key] = List(last: position, count: (end?.count ?? 0) + 1)
+        let end = lists[i]
+        if end.count != 0 {
+            if links[Int(end.last)].value == Int32(truncatingIfNeeded: value) { return }
+            links.append((Int32(truncatingIfNeeded: value), end.last))
+            lists[i] = List(last: position, count: end.count + 1)
+        } else {
+            links.append((Int32(truncatingIfNeeded: value), -1))
+            keys[i] = key
+            lists[i] = List(last: position, count: 1)
+            used += 1
+        }
+    }
+
+    /// The table twice as large, every list in it.
+    private mutating func grow() {
+        let oldKeys = keys, oldLists = lists
+        keys = Array(repeating: 0, count: 2 * oldKeys.count)
+        lists = Array(repeating: List(last: -1, count: 0), count: 2 * oldKeys.count)
+        for i in oldKeys.indices where oldLists[i].count != 0 {
+            let j = slot(oldKeys[i])
+            keys[j] = oldKeys[i]
+            lists[j] = oldLists[i]
+        }
     }
 
     /// The list of `key` (empty when there is none).
     func list(_ key: UInt64) -> List {
-        ends[key] ?? List(last: -1, count: 0)
+        let i = slot(key)
+        return lists[i].count != 0 ? lists[i] : List(last: -1, count: 0)
     }
 
     /// The values of `key`'s list, in the order they were added.
@@ -797,10 +904,9 @@ private struct KeyedLists {
 extension Statement {
     /// A key that is equal for statements whose resource element is the same: all that
     /// `mayCover(roleArn:)` reads (values, whether symbolic, NotResource), each value length-prefixed.
+    /// (`assumeEdges` looks one literal resource up by its text instead.)
     fileprivate var resourceIndexKey: String {
         let resources = self.resources
-        // One literal resource (the usual case): the value after a marker no other key starts with.
-        if resources.count == 1, !isNotResource, !resources[0].isSymbolic { return "=" + resources[0].value }
         var key = isNotResource ? "!" : ""
         for resource in resources {
             key += resource.isSymbolic ? "s" : "l"

@@ -45,16 +45,20 @@ public struct RuleContext: Sendable {
     /// For `.afterSuppression` rules: the suppressions that matched no finding.
     public let unusedSuppressions: [UnusedSuppression]
 
+    /// `metadata.id`, made once: every finding of the rule shares it.
+    private let ruleID: RuleID
+
     public init(graph: IAMGraph, metadata: RuleMetadata, unusedSuppressions: [UnusedSuppression] = []) {
         self.graph = graph
         self.metadata = metadata
         self.unusedSuppressions = unusedSuppressions
+        ruleID = metadata.id
     }
 
     /// A finding of this rule at a model element's provenance.
     public func finding(_ message: String, at provenance: Provenance, subject: String, related: [RelatedLocation] = []) -> Finding {
         Finding(
-            rule: metadata.id, severity: metadata.severity, message: message, location: provenance.location,
+            rule: ruleID, severity: metadata.severity, message: message, location: provenance.location,
             logicalLocation: provenance.logicalPath, subject: subject, related: related)
     }
 
@@ -62,7 +66,7 @@ public struct RuleContext: Sendable {
     /// provenance's path walks its chain of steps; a rule that read the path to decide keeps it).
     public func finding(_ message: String, at location: SourceLocation, logicalPath: String, subject: String, related: [RelatedLocation] = []) -> Finding {
         Finding(
-            rule: metadata.id, severity: metadata.severity, message: message, location: location,
+            rule: ruleID, severity: metadata.severity, message: message, location: location,
             logicalLocation: logicalPath, subject: subject, related: related)
     }
 }

@@ -28,4 +28,18 @@ final class FindingOrderTests: XCTestCase {
             XCTAssertEqual(again, sorted)
         }
     }
+
+    /// A finding is 104 bytes (an organisation's scan keeps a hundred thousand): the rule's code
+    /// and slug behind one reference, the one-byte severity where it needs no padding.
+    func testFindingLayout() {
+        XCTAssertEqual(MemoryLayout<RuleID>.size, 8)
+        XCTAssertLessThanOrEqual(MemoryLayout<Finding>.stride, 104)
+        let id = RuleID(code: "IAM101", slug: "admin-role-without-mfa")
+        var renamed = id
+        renamed.slug = "other"
+        XCTAssertEqual(id.slug, "admin-role-without-mfa")
+        XCTAssertNotEqual(id, renamed)
+        XCTAssertEqual(id, RuleID(code: "IAM101", slug: "admin-role-without-mfa"))
+        XCTAssertEqual(Set([id, RuleID(code: "IAM101", slug: "admin-role-without-mfa")]).count, 1)
+    }
 }
