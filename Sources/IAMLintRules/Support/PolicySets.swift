@@ -36,13 +36,29 @@ enum PolicySets {
     struct ActionFilter {
         let actions: ActionSet
         private var known: [String: Bool] = [:]
+        /// `mayAllow` and `mayMatter` of each document met in a list, by its storage: a managed
+        /// or a group's policy is asked once for every principal that holds it. Documents are
+        /// the graph's, so no identity is reused while the filter lives.
+        private var allowingDocuments: [ObjectIdentifier: Bool] = [:]
+        private var matteringDocuments: [ObjectIdentifier: Bool] = [:]
 
         init(_ actions: ActionSet) {
             self.actions = actions
         }
 
         mutating func mayAllow(_ documents: [PolicyDocument]) -> Bool {
-            documents.contains { document in mayAllow(document) }
+            for document in documents {
+                let key = document.copyIdentity
+                let allows: Bool
+                if let known = allowingDocuments[key] {
+                    allows = known
+                } else {
+                    allows = mayAllow(document)
+                    allowingDocuments[key] = allows
+                }
+                if allows { return true }
+            }
+            return false
         }
 
         mutating func mayAllow(_ document: PolicyDocument) -> Bool {
@@ -52,7 +68,11 @@ enum PolicySets {
         /// Whether a document can change what a reading of these actions finds: it may allow
         /// one of them, or it holds a Deny (which may take away what another document allows).
         mutating func mayMatter(_ document: PolicyDocument) -> Bool {
-            document.statements.contains { $0.effect == .deny || mayAllow($0) }
+            let key = document.copyIdentity
+            if let known = matteringDocuments[key] { return known }
+            let matters = document.statements.contains { $0.effect == .deny || mayAllow($0) }
+            matteringDocuments[key] = matters
+            return matters
         }
 
         private mutating func mayAllow(_ statement: Statement) -> Bool {
