@@ -93,8 +93,9 @@ public struct EscalationToAdminRole: Rule {
             guard kind == .user || kind == .role || kind == .group,
                   let admins = adminsByAccount.admins(inAccount: graph.accountID(of: index))
             else { continue }
+            guard !administrators[index] else { continue }
             let mine = candidates(of: index)
-            guard !mine.isEmpty, !administrators[index] else { continue }
+            guard !mine.isEmpty else { continue }
             let paths = mine.paths(to: admins)
             guard paths.contains(where: { $0 != nil }) else { continue }
             let groups = kind == .user ? graph.groups(ofUser: index).filter { !administrators[$0] } : []
@@ -138,6 +139,10 @@ public struct EscalationToAdminRole: Rule {
         let roles: [Int]
         let arns: [String]
         private var coverage: [String: [Bool]] = [:]
+        /// `covered(by:)` of each statement already asked, by its storage (the graph holds every
+        /// statement, so no identity is reused): spelling the element's key costs more than
+        /// looking the answer up.
+        private var coverageOfStatement: [ObjectIdentifier: [Bool]] = [:]
 
         init(roles: [Int], arns: [String]) {
             self.roles = roles
@@ -146,6 +151,14 @@ public struct EscalationToAdminRole: Rule {
 
         /// For each role of `roles`, whether the statement's resource element may name it.
         func covered(by statement: Statement) -> [Bool] {
+            let identity = statement.copyIdentity
+            if let known = coverageOfStatement[identity] { return known }
+            let made = coveredByElement(of: statement)
+            coverageOfStatement[identity] = made
+            return made
+        }
+
+        private func coveredByElement(of statement: Statement) -> [Bool] {
             let key = (statement.isNotResource ? "!" : "")
                 + statement.resources.map { "\($0.isSymbolic ? "s" : "l")\($0.value.utf8.count):\($0.value)" }.joined()
             if let known = coverage[key] { return known }

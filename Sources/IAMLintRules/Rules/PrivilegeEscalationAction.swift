@@ -84,9 +84,9 @@ public struct PrivilegeEscalationAction: Rule {
         var findings: [Finding] = []
         let administrators = graph.administrators
         let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices where [.user, .group, .role].contains(kinds[index]) {
+        for index in graph.principals.indices where !administrators[index] && [.user, .group, .role].contains(kinds[index]) {
             var found = escalations(of: index)
-            guard !found.isEmpty, !administrators[index] else { continue }
+            guard !found.isEmpty else { continue }
             if kinds[index] == .user {
                 let fromGroups = Set(graph.groups(ofUser: index).flatMap { escalations(of: $0) }.map(\.statement.provenance))
                 found.removeAll { fromGroups.contains($0.statement.provenance) }

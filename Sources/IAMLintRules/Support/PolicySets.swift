@@ -75,7 +75,8 @@ enum PolicySets {
             return matters
         }
 
-        private mutating func mayAllow(_ statement: Statement) -> Bool {
+        /// Whether the statement is an identity Allow that may cover one of the actions.
+        mutating func mayAllow(_ statement: Statement) -> Bool {
             guard ResourceScope.isIdentityAllow(statement) else { return false }
             if statement.isNotAction { return true }
             for text in statement.actions {
