@@ -48,18 +48,23 @@ public struct EscalationToAdminRole: Rule {
 
         var isEmpty: Bool { trust.isEmpty && pass.isEmpty }
 
-        /// For each administrator role of `admins`, in order, the first way to reach it.
+        /// For each administrator role of `admins`, in order, the first way to reach it; empty
+        /// when there is none (the list is made at the first way found).
         func paths(to admins: AccountAdmins) -> [Path?] {
-            var result = [Path?](repeating: nil, count: admins.roles.count)
+            var result: [Path?] = []
+            func add(_ path: Path, at slot: Int) {
+                if result.isEmpty { result = [Path?](repeating: nil, count: admins.roles.count) }
+                if result[slot] == nil { result[slot] = path }
+            }
             for statement in trust {
-                for (slot, covered) in admins.covered(by: statement).enumerated() where covered && result[slot] == nil {
-                    result[slot] = Path(kind: .trust, statement: statement)
+                for (slot, covered) in admins.covered(by: statement).enumerated() where covered {
+                    add(Path(kind: .trust, statement: statement), at: slot)
                 }
             }
             for statement in pass {
                 guard let compute = computes.first(where: { PassRoleAnalysis.passes(statement, to: $0.method.services) }) else { continue }
-                for (slot, covered) in admins.covered(by: statement).enumerated() where covered && result[slot] == nil {
-                    result[slot] = Path(kind: .pass, statement: statement, compute: compute)
+                for (slot, covered) in admins.covered(by: statement).enumerated() where covered {
+                    add(Path(kind: .pass, statement: statement, compute: compute), at: slot)
                 }
             }
             return result
@@ -78,6 +83,8 @@ public struct EscalationToAdminRole: Rule {
         // allow a followed or compute action, or deny something); principals whose such
         // policies are the same (a managed policy, a group's) share them.
         func candidates(of index: Int) -> Candidates {
+            // Most principals hold no document that may allow a followed action: none then.
+            guard followed.mayAllow(graph.grants[index]) else { return .none }
             let grants = graph.grants[index].filter { grant in grant.document.map { relevant.mayMatter($0) } ?? false }
             let key = PolicySets.sharedKey(grants)
             if let key, let known = shared[key] { return known }
@@ -97,12 +104,12 @@ public struct EscalationToAdminRole: Rule {
             let mine = candidates(of: index)
             guard !mine.isEmpty else { continue }
             let paths = mine.paths(to: admins)
-            guard paths.contains(where: { $0 != nil }) else { continue }
+            guard !paths.isEmpty else { continue }
             let groups = kind == .user ? graph.groups(ofUser: index).filter { !administrators[$0] } : []
             let groupPaths = groups.map { candidates(of: $0).paths(to: admins) }
             let assumable = Set(graph.assumeEdges(from: index).map(\.role))
             for (slot, role) in admins.roles.enumerated() where role != index {
-                guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { $0[slot] != nil }) else { continue }
+                guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { !$0.isEmpty && $0[slot] != nil }) else { continue }
                 findings.append(finding(context, path, holder: index, role: role, roleArn: admins.arns[slot]))
             }
         }

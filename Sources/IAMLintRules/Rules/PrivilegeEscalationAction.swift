@@ -74,6 +74,8 @@ public struct PrivilegeEscalationAction: Rule {
         var filter = PolicySets.ActionFilter(RoleCreation.createRole)
         var shared: [[Int]: [RoleCreation.Escalation]] = [:]
         func escalations(of index: Int) -> [RoleCreation.Escalation] {
+            // Most principals hold no document that may allow iam:CreateRole: none then.
+            guard filter.mayAllow(graph.grants[index]) else { return [] }
             let key = PolicySets.sharedKey(graph.grants[index])
             if let key, let known = shared[key] { return known }
             let documents = graph.grants[index].compactMap(\.document)

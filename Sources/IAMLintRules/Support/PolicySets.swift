@@ -36,7 +36,7 @@ enum PolicySets {
     struct ActionFilter {
         let actions: ActionSet
         private var known: [String: Bool] = [:]
-        /// `mayAllow` and `mayMatter` of each document met in a list, by its storage: a managed
+        /// `mayAllow` and `mayMatter` of each document, by its storage: a managed
         /// or a group's policy is asked once for every principal that holds it. Documents are
         /// the graph's, so no identity is reused while the filter lives.
         private var allowingDocuments: [ObjectIdentifier: Bool] = [:]
@@ -47,22 +47,24 @@ enum PolicySets {
         }
 
         mutating func mayAllow(_ documents: [PolicyDocument]) -> Bool {
-            for document in documents {
-                let key = document.copyIdentity
-                let allows: Bool
-                if let known = allowingDocuments[key] {
-                    allows = known
-                } else {
-                    allows = mayAllow(document)
-                    allowingDocuments[key] = allows
-                }
-                if allows { return true }
+            for document in documents where mayAllow(document) { return true }
+            return false
+        }
+
+        /// Whether one of the grants' documents may allow one of the actions.
+        mutating func mayAllow(_ grants: [Grant]) -> Bool {
+            for position in grants.indices {
+                if let document = grants[position].document, mayAllow(document) { return true }
             }
             return false
         }
 
         mutating func mayAllow(_ document: PolicyDocument) -> Bool {
-            document.statements.contains { mayAllow($0) }
+            let key = document.copyIdentity
+            if let known = allowingDocuments[key] { return known }
+            let allows = document.statements.contains { mayAllow($0) }
+            allowingDocuments[key] = allows
+            return allows
         }
 
         /// Whether a document can change what a reading of these actions finds: it may allow
