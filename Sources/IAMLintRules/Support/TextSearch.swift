@@ -24,19 +24,36 @@ extension StringProtocol {
 /// that makes a finding for nearly every resource of an organisation pays that for each.
 enum Spelling {
     /// The parts one after the other, as `parts.joined()` spells them.
+    @inline(__always)
     static func joined(_ parts: String...) -> String {
         var count = 0
         for part in parts { count += part.utf8.count }
         return String(unsafeUninitializedCapacity: count) { buffer in
             var offset = 0
-            for var part in parts {
-                part.withUTF8 { bytes in
-                    guard let base = bytes.baseAddress, let target = buffer.baseAddress else { return }
-                    (target + offset).update(from: base, count: bytes.count)
-                    offset += bytes.count
-                }
-            }
+            for part in parts { put(part, into: buffer, at: &offset) }
             return offset
+        }
+    }
+
+    /// `joined(a, b, c)` without a list of the parts.
+    @inline(__always)
+    static func joined(_ a: String, _ b: String, _ c: String) -> String {
+        String(unsafeUninitializedCapacity: a.utf8.count + b.utf8.count + c.utf8.count) { buffer in
+            var offset = 0
+            put(a, into: buffer, at: &offset)
+            put(b, into: buffer, at: &offset)
+            put(c, into: buffer, at: &offset)
+            return offset
+        }
+    }
+
+    @inline(__always)
+    private static func put(_ part: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: inout Int) {
+        var part = part
+        part.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, let target = buffer.baseAddress else { return }
+            (target + offset).update(from: base, count: bytes.count)
+            offset += bytes.count
         }
     }
 }
