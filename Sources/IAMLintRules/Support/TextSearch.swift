@@ -19,6 +19,28 @@ extension StringProtocol {
     }
 }
 
+extension String {
+    /// `lowercased() == text` for a lower-case ASCII `text`: compared on the bytes, without a
+    /// lower-cased copy, when this string is ASCII (other characters may lower-case to ASCII,
+    /// such as the Kelvin sign: those strings are lower-cased as before).
+    func lowercasedEquals(_ text: StaticString) -> Bool {
+        let decided: Bool?? = utf8.withContiguousStorageIfAvailable { bytes in
+            text.withUTF8Buffer { expected -> Bool? in
+                var sameLength = bytes.count == expected.count
+                for (offset, byte) in bytes.enumerated() {
+                    if byte >= 0x80 { return nil }
+                    guard sameLength else { continue }
+                    let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                    if lower != expected[offset] { sameLength = false }
+                }
+                return sameLength
+            }
+        }
+        if case .some(.some(let equal)) = decided { return equal }
+        return lowercased() == String(describing: text)
+    }
+}
+
 /// Messages, subjects and logical paths spelt from a few parts in one allocation. An
 /// interpolation grows its string as it goes (a reallocation and copy for most parts); a rule
 /// that makes a finding for nearly every resource of an organisation pays that for each.
