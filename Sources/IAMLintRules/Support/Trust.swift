@@ -299,7 +299,16 @@ struct PrincipalFacts: Sendable {
 
     init(_ graph: IAMGraph) {
         kinds = graph.principals.map(\.kind)
-        knownAccounts = graph.principals.indices.map { graph.knownAccount(of: $0) }
+        // Principals come file by file, so mostly in runs of one account: the previous
+        // principal's answer is reused for the same text.
+        var previous: (id: String, known: String?)?
+        knownAccounts = graph.principals.indices.map { index in
+            guard let id = graph.accountID(of: index) else { return nil }
+            if let previous, previous.id == id { return previous.known }
+            let known = ARN.isAccountID(id) ? id : nil
+            previous = (id, known)
+            return known
+        }
         lowercasedNames = graph.principals.map { p in p.explicitName.flatMap { $0.isSymbolic ? nil : $0.value.lowercased() } }
     }
 }
