@@ -488,9 +488,11 @@ extension IAMGraph {
             return listed ? .maybe : min(.maybe, weighsCaller ? conditionCertainty(statement, principal: x, facts: facts) : .yes)
         }
         var best = Certainty.no
-        for entry in statement.principals {
-            var c = admits(entry, principal: x, role: role, facts: facts)
-            if c == .yes, case .anyone = entry.identity, statement.restrictsCaller { c = .maybe }
+        // By position: a copy of each entry (its text and identity) cost more than the test.
+        let entries = statement.principals
+        for position in entries.indices {
+            var c = admits(entries[position], principal: x, role: role, facts: facts)
+            if c == .yes, case .anyone = entries[position].identity, statement.restrictsCaller { c = .maybe }
             best = max(best, c)
             if best == .yes { break }
         }
