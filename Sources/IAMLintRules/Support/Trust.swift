@@ -364,9 +364,21 @@ struct RoleTrust {
     var deniesAssumeWithoutMFA: Bool
 
     init(_ document: PolicyDocument) {
-        allows = document.statements.filter { $0.effect == .allow }.map { ($0, TrustStatementFacts($0)) }
-        deniesOutsideCallers = document.deniesOutsideCallers
-        deniesAssumeWithoutMFA = document.deniesAssumeWithoutMFA
+        // One pass, one list: the statements are read once for the allows and the two denies.
+        let statements = document.statements
+        allows = []
+        allows.reserveCapacity(statements.count)
+        deniesOutsideCallers = false
+        deniesAssumeWithoutMFA = false
+        for position in statements.indices {
+            let statement = statements[position]
+            if statement.effect == .allow {
+                allows.append((statement, TrustStatementFacts(statement)))
+            } else {
+                if !deniesOutsideCallers, statement.deniesOutsideCallers { deniesOutsideCallers = true }
+                if !deniesAssumeWithoutMFA, statement.deniesWithoutMFA && statement.coversAssumeRole { deniesAssumeWithoutMFA = true }
+            }
+        }
     }
 }
 
