@@ -17,8 +17,9 @@ public struct HardcodedIAMName: Rule {
         // Each element's logical path is spelt once: to tell template resources apart, and then
         // as the head of the finding's path (`provenance.child(namePath)` spells `path.namePath`).
         func report(_ kind: EntityKind, _ name: PolicyText, _ provenance: Provenance) {
+            guard Self.isWrittenLiterally(name), !IAMNameRules.hasDynamicReference(name.value) else { return }
             let path = provenance.logicalPath
-            guard Self.isTemplateResource(path), Self.isWrittenLiterally(name), !IAMNameRules.hasDynamicReference(name.value) else { return }
+            guard Self.isTemplateResource(path) else { return }
             let kindText = kind.rawValue
             let nameText = name.value
             findings.append(context.finding(
