@@ -17,7 +17,10 @@ public protocol DerivedFact {
 public final class DerivedFacts: @unchecked Sendable {
     private let lock = Lock()
     private let computed = Condition()
-    private var values: [ObjectIdentifier: Any] = [:]
+    /// Each fact's value in a `Box<Fact.Value>`, by fact type: the type fixes the box's type, so
+    /// a stored value is read back without a dynamic cast (one per question costs more than the
+    /// rest of it, and rules ask some facts once per principal).
+    private var values: [ObjectIdentifier: AnyObject] = [:]
     private var computing: Set<ObjectIdentifier> = []
 
     public init() {}
@@ -26,9 +29,9 @@ public final class DerivedFacts: @unchecked Sendable {
         let key = ObjectIdentifier(fact)
         lock.lock()
         while true {
-            if let stored = values[key] as? Fact.Value {
+            if let stored = values[key] {
                 lock.unlock()
-                return stored
+                return unsafeDowncast(stored, to: Box<Fact.Value>.self).value
             }
             guard computing.contains(key) else { break }
             computed.wait(holding: lock)
@@ -37,11 +40,20 @@ public final class DerivedFacts: @unchecked Sendable {
         lock.unlock()
         let value = compute()
         lock.lock()
-        values[key] = value
+        values[key] = Box(value)
         computing.remove(key)
         lock.unlock()
         computed.broadcast()
         return value
+    }
+}
+
+/// A derived fact's value, stored as an object.
+private final class Box<Value> {
+    let value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
 

@@ -318,11 +318,15 @@ public final class IAMGraph: @unchecked Sendable {
 
     private func adminGrantPosition(_ index: Int) -> Int32 {
         let all = grants[index]
-        let cancelled = all.contains { grant in
-            grant.document?.statements.contains { $0.effect == .deny && $0.coversAllActions && $0.coversAllResources && $0.conditions.isEmpty } ?? false
+        // By position: a copy of each grant (its source, provenance and names) cost more than the tests.
+        for position in all.indices {
+            guard let document = all[position].document else { continue }
+            if document.statements.contains(where: { $0.effect == .deny && $0.coversAllActions && $0.coversAllResources && $0.conditions.isEmpty }) {
+                return -1
+            }
         }
-        if cancelled { return -1 }
-        return all.firstIndex { $0.isAdministratorEquivalent }.map { Int32($0) } ?? -1
+        for position in all.indices where all[position].isAdministratorEquivalent { return Int32(position) }
+        return -1
     }
 
     /// True when one of the principal's policies denies everything while MFA is absent.

@@ -449,6 +449,10 @@ public struct Statement: Sendable {
         return storage
     }
 
+    /// The same for every copy of this statement and different for any other live statement
+    /// (a change makes a new identity): rules key what they work out per statement by it.
+    public var copyIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     /// A fact derived from this statement alone, computed on first use and kept in the storage
     /// every copy of the statement shares (so a managed policy's statements, read once per
     /// principal it is attached to, pay once). `compute` must be a pure function of the

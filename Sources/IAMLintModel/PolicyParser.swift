@@ -297,6 +297,19 @@ public struct ARN: Sendable, Hashable {
 
     /// True for the AWS-managed `AdministratorAccess` policy in any partition.
     public static func isAdministratorAccess(_ text: String) -> Bool {
+        // The resource is the text's end: most texts are told apart by their last bytes, without
+        // splitting the ARN (rules ask it of every grant by ARN of every principal).
+        let suffix: StaticString = "policy/AdministratorAccess"
+        var copy = text
+        let endsRight = copy.withUTF8 { bytes in
+            suffix.withUTF8Buffer { tail in
+                guard bytes.count >= tail.count else { return false }
+                let start = bytes.count - tail.count
+                for offset in tail.indices where bytes[start + offset] != tail[offset] { return false }
+                return true
+            }
+        }
+        guard endsRight else { return false }
         guard let arn = ARN(text) else { return false }
         return arn.service == "iam" && arn.account == "aws" && arn.resource == "policy/AdministratorAccess"
     }

@@ -13,7 +13,7 @@ public struct BadMFACondition: Rule {
         var findings: [Finding] = []
         for document in context.graph.documents {
             for statement in document.document.statements {
-                for clause in statement.conditions where clause.normalizedKey == "aws:multifactorauthpresent" && clause.comparison == "bool" {
+                for clause in statement.conditions where clause.key.lowercasedEquals("aws:multifactorauthpresent") && clause.comparison == "bool" {
                     func holds(_ value: String) -> Bool { clause.values.contains { $0.value.lowercased() == value } }
                     let message: String
                     switch (statement.effect, clause.ifExists) {

@@ -19,10 +19,12 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
         // account (`mayNameAccount`): statements without one are not read.
         for position in table.positions(with: [.allow, .mayNameAccount], without: .notPrincipal) {
             let statement = table.statements[position]
+            // The tests are independent: the one that rules out most trusts (MFA) comes first.
+            if statement.requiresMFA { continue }
             let index = table.roles[position]
             let role = graph.principals[index]
-            guard let trust = role.trustPolicy, !trust.deniesAssumeWithoutMFA, statement.coversAssumeRole else { continue }
-            if statement.requiresMFA || statement.requiresExternalID || statement.restrictsPrincipalARN { continue }
+            guard let trust = role.trustPolicy, statement.coversAssumeRole, !trust.deniesAssumeWithoutMFA else { continue }
+            if statement.requiresExternalID || statement.restrictsPrincipalARN { continue }
             let own = knownAccounts[index]
             var seen = Set<String>()
             let file = trust.provenance.file

@@ -10,6 +10,14 @@ public struct DanglingTrustedPrincipal: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         guard !graph.accounts.isEmpty else { return [] }
+        // Whether each account named in a trust is scanned, asked once per account.
+        var scanned: [String: Bool] = [:]
+        func isScanned(_ account: String) -> Bool {
+            if let known = scanned[account] { return known }
+            let made = graph.account(withID: account) != nil && !graph.principals(inAccount: account).isEmpty
+            scanned[account] = made
+            return made
+        }
         return graph.trustEdges.compactMap { edge in
             let kind: EntityKind
             let account: String
@@ -20,8 +28,7 @@ public struct DanglingTrustedPrincipal: Rule {
             default: return nil
             }
             // A scanned account: one where some principal lives (`accountID(of:)`).
-            guard graph.account(withID: account) != nil, !graph.principals(inAccount: account).isEmpty,
-                  !Self.has("*", name), !Self.has("$", name)
+            guard isScanned(account), !Self.has("*", name), !Self.has("$", name)
             else { return nil }
             // Defined: a principal of that kind whose name (`referenceKey`, ignoring case) it is, in that account.
             guard graph.principals(kind, named: name, inAccount: account).isEmpty else { return nil }

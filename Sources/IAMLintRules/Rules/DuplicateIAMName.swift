@@ -53,10 +53,9 @@ public struct DuplicateIAMName: Rule {
             // with the same text in the same template, which deploys as one stack.
             let scope = entry.name.isSymbolic ? entry.provenance.file : ""
             let key = Key(account: entry.account, kind: entry.kind, scope: scope, name: entry.name.value.lowercased())
-            guard let originalPosition = first[key] else {
-                first[key] = position
-                continue
-            }
+            // One look-up for a name seen first (nearly all): the entry is put back on a clash.
+            guard let originalPosition = first.updateValue(position, forKey: key) else { continue }
+            first[key] = originalPosition
             let original = named[originalPosition]
             let at = Provenance(file: entry.provenance.file, logicalPath: entry.provenance.logicalPath, range: entry.name.range)
             findings.append(context.finding(

@@ -16,13 +16,15 @@ public struct EffectiveAdmin: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        var memo: [Int: [Grant]?] = [:]
+        // Each principal's answer, by index (nil: not yet asked): users ask their groups'.
+        var memo = [[Grant]??](repeating: nil, count: graph.principals.count)
         var coverage: [[ObjectIdentifier]: Bool] = [:]
+        var parts: [ObjectIdentifier: DocumentPart] = [:]
         let administrators = graph.administrators
         func contributors(_ index: Int) -> [Grant]? {
             if let known = memo[index] { return known }
-            let result = Self.unionAdmin(graph, index, coverage: &coverage, administrators: administrators)
-            memo[index] = result
+            let result = Self.unionAdmin(graph, index, coverage: &coverage, parts: &parts, administrators: administrators)
+            memo[index] = .some(result)
             return result
         }
         let kinds = graph.principalFacts.kinds
@@ -44,7 +46,12 @@ public struct EffectiveAdmin: Rule {
     /// `coverage` remembers, for each list of documents that gave allows or denies (principals
     /// share managed and group policies), whether those statements allow everything.
     /// `administrators`: `graph.administrators`.
-    static func unionAdmin(_ graph: IAMGraph, _ index: Int, coverage: inout [[ObjectIdentifier]: Bool], administrators: [Bool]) -> [Grant]? {
+    /// `parts` remembers the reading of each policy that several principals hold (a standalone
+    /// or a group's policy), by its storage (the graph holds every document).
+    static func unionAdmin(
+        _ graph: IAMGraph, _ index: Int, coverage: inout [[ObjectIdentifier]: Bool], parts: inout [ObjectIdentifier: DocumentPart],
+        administrators: [Bool]
+    ) -> [Grant]? {
         if administrators[index] { return nil }
         let grants = graph.grants[index]
         var allows: [Statement] = []
@@ -53,20 +60,25 @@ public struct EffectiveAdmin: Rule {
         var sources: [ObjectIdentifier] = []
         for grant in grants {
             guard let document = grant.document else { continue }
-            var contributes = false, counted = false
-            for statement in document.statements {
-                if PermissionScope.isFullAdmin(statement) { return nil }
-                if statement.effect == .deny, statement.conditions.isEmpty, statement.coversAllResources {
-                    denies.append(statement)
-                    counted = true
-                } else if PermissionScope.isIdentityAllow(statement), statement.conditions.isEmpty, statement.coversAllResources {
-                    allows.append(statement)
-                    contributes = true
-                    counted = true
+            let part: DocumentPart
+            var shared = grant.viaGroup != nil
+            if case .standalone = grant.source { shared = true }
+            if shared {
+                let key = document.copyIdentity
+                if let known = parts[key] {
+                    part = known
+                } else {
+                    part = DocumentPart(document)
+                    parts[key] = part
                 }
+            } else {
+                part = DocumentPart(document)
             }
-            if contributes { contributing.append(grant) }
-            if counted { sources.append(document.copyIdentity) }
+            if part.grantsFullAdmin { return nil }
+            allows += part.allows
+            denies += part.denies
+            if !part.allows.isEmpty { contributing.append(grant) }
+            if !part.allows.isEmpty || !part.denies.isEmpty { sources.append(document.copyIdentity) }
         }
         guard !allows.isEmpty else { return nil }
         let coversEverything = coverage[sources] ?? {
@@ -75,6 +87,29 @@ public struct EffectiveAdmin: Rule {
             return result
         }()
         return coversEverything ? contributing : nil
+    }
+
+    /// What one policy adds to a principal's reading: its unconditional Allow and Deny
+    /// statements on every resource, in order, or that one statement alone is `*` on `*`
+    /// (`PermissionScope.isFullAdmin`: that principal is IAM201's and IAM202's).
+    struct DocumentPart {
+        var grantsFullAdmin = false
+        var allows: [Statement] = []
+        var denies: [Statement] = []
+
+        init(_ document: PolicyDocument) {
+            for statement in document.statements {
+                if PermissionScope.isFullAdmin(statement) {
+                    grantsFullAdmin = true
+                    return
+                }
+                if statement.effect == .deny, statement.conditions.isEmpty, statement.coversAllResources {
+                    denies.append(statement)
+                } else if PermissionScope.isIdentityAllow(statement), statement.conditions.isEmpty, statement.coversAllResources {
+                    allows.append(statement)
+                }
+            }
+        }
     }
 
     /// Whether the allows, less the denies, cover every action of the catalog: worked out

@@ -48,18 +48,23 @@ public struct EscalationToAdminRole: Rule {
 
         var isEmpty: Bool { trust.isEmpty && pass.isEmpty }
 
-        /// For each administrator role of `admins`, in order, the first way to reach it.
+        /// For each administrator role of `admins`, in order, the first way to reach it; empty
+        /// when there is none (the list is made at the first way found).
         func paths(to admins: AccountAdmins) -> [Path?] {
-            var result = [Path?](repeating: nil, count: admins.roles.count)
+            var result: [Path?] = []
+            func add(_ path: Path, at slot: Int) {
+                if result.isEmpty { result = [Path?](repeating: nil, count: admins.roles.count) }
+                if result[slot] == nil { result[slot] = path }
+            }
             for statement in trust {
-                for (slot, covered) in admins.covered(by: statement).enumerated() where covered && result[slot] == nil {
-                    result[slot] = Path(kind: .trust, statement: statement)
+                for (slot, covered) in admins.covered(by: statement).enumerated() where covered {
+                    add(Path(kind: .trust, statement: statement), at: slot)
                 }
             }
             for statement in pass {
                 guard let compute = computes.first(where: { PassRoleAnalysis.passes(statement, to: $0.method.services) }) else { continue }
-                for (slot, covered) in admins.covered(by: statement).enumerated() where covered && result[slot] == nil {
-                    result[slot] = Path(kind: .pass, statement: statement, compute: compute)
+                for (slot, covered) in admins.covered(by: statement).enumerated() where covered {
+                    add(Path(kind: .pass, statement: statement, compute: compute), at: slot)
                 }
             }
             return result
@@ -78,6 +83,8 @@ public struct EscalationToAdminRole: Rule {
         // allow a followed or compute action, or deny something); principals whose such
         // policies are the same (a managed policy, a group's) share them.
         func candidates(of index: Int) -> Candidates {
+            // Most principals hold no document that may allow a followed action: none then.
+            guard followed.mayAllow(graph.grants[index]) else { return .none }
             let grants = graph.grants[index].filter { grant in grant.document.map { relevant.mayMatter($0) } ?? false }
             let key = PolicySets.sharedKey(grants)
             if let key, let known = shared[key] { return known }
@@ -93,15 +100,16 @@ public struct EscalationToAdminRole: Rule {
             guard kind == .user || kind == .role || kind == .group,
                   let admins = adminsByAccount.admins(inAccount: graph.accountID(of: index))
             else { continue }
+            guard !administrators[index] else { continue }
             let mine = candidates(of: index)
-            guard !mine.isEmpty, !administrators[index] else { continue }
+            guard !mine.isEmpty else { continue }
             let paths = mine.paths(to: admins)
-            guard paths.contains(where: { $0 != nil }) else { continue }
+            guard !paths.isEmpty else { continue }
             let groups = kind == .user ? graph.groups(ofUser: index).filter { !administrators[$0] } : []
             let groupPaths = groups.map { candidates(of: $0).paths(to: admins) }
             let assumable = Set(graph.assumeEdges(from: index).map(\.role))
             for (slot, role) in admins.roles.enumerated() where role != index {
-                guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { $0[slot] != nil }) else { continue }
+                guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { !$0.isEmpty && $0[slot] != nil }) else { continue }
                 findings.append(finding(context, path, holder: index, role: role, roleArn: admins.arns[slot]))
             }
         }
@@ -138,6 +146,10 @@ public struct EscalationToAdminRole: Rule {
         let roles: [Int]
         let arns: [String]
         private var coverage: [String: [Bool]] = [:]
+        /// `covered(by:)` of each statement already asked, by its storage (the graph holds every
+        /// statement, so no identity is reused): spelling the element's key costs more than
+        /// looking the answer up.
+        private var coverageOfStatement: [ObjectIdentifier: [Bool]] = [:]
 
         init(roles: [Int], arns: [String]) {
             self.roles = roles
@@ -146,6 +158,14 @@ public struct EscalationToAdminRole: Rule {
 
         /// For each role of `roles`, whether the statement's resource element may name it.
         func covered(by statement: Statement) -> [Bool] {
+            let identity = statement.copyIdentity
+            if let known = coverageOfStatement[identity] { return known }
+            let made = coveredByElement(of: statement)
+            coverageOfStatement[identity] = made
+            return made
+        }
+
+        private func coveredByElement(of statement: Statement) -> [Bool] {
             let key = (statement.isNotResource ? "!" : "")
                 + statement.resources.map { "\($0.isSymbolic ? "s" : "l")\($0.value.utf8.count):\($0.value)" }.joined()
             if let known = coverage[key] { return known }

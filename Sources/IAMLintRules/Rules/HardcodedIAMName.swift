@@ -13,38 +13,34 @@ public struct HardcodedIAMName: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
+        var findings: [Finding] = []
         // Each element's logical path is spelt once: to tell template resources apart, and then
         // as the head of the finding's path (`provenance.child(namePath)` spells `path.namePath`).
-        var named: [(kind: EntityKind, name: PolicyText, provenance: Provenance, path: String)] = []
+        func report(_ kind: EntityKind, _ name: PolicyText, _ provenance: Provenance) {
+            guard Self.isWrittenLiterally(name), !IAMNameRules.hasDynamicReference(name.value) else { return }
+            let path = provenance.logicalPath
+            guard Self.isTemplateResource(path) else { return }
+            let kindText = kind.rawValue
+            let nameText = name.value
+            findings.append(context.finding(
+                Message.fixedName(kind: kindText, name: nameText, key: IAMNameRules.nameKey(kind, cloudFormation: true)),
+                at: SourceLocation(file: provenance.file, range: name.range),
+                logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)),
+                subject: Spelling.joined(kindText, " ", nameText)))
+        }
         for p in graph.principals where p.implicitOrigin == nil {
             guard let name = p.explicitName else { continue }
-            let provenance = p.provenance
-            let path = provenance.logicalPath
-            if Self.isTemplateResource(path) { named.append((p.kind, name, provenance, path)) }
+            report(p.kind, name, p.provenance)
         }
         for policy in graph.policies where policy.isManaged {
             guard let name = policy.explicitName else { continue }
-            let provenance = policy.provenance
-            let path = provenance.logicalPath
-            if Self.isTemplateResource(path) { named.append((.managedPolicy, name, provenance, path)) }
+            report(.managedPolicy, name, policy.provenance)
         }
         for profile in graph.instanceProfiles {
             guard let name = profile.explicitName else { continue }
-            let provenance = profile.provenance
-            let path = provenance.logicalPath
-            if Self.isTemplateResource(path) { named.append((.instanceProfile, name, provenance, path)) }
+            report(.instanceProfile, name, profile.provenance)
         }
-        return named.compactMap { entry in
-            guard Self.isWrittenLiterally(entry.name), !IAMNameRules.hasDynamicReference(entry.name.value) else { return nil }
-            let key = IAMNameRules.nameKey(entry.kind, cloudFormation: true)
-            let kind = entry.kind.rawValue
-            let name = entry.name.value
-            return context.finding(
-                Message.fixedName(kind: kind, name: name, key: key),
-                at: SourceLocation(file: entry.provenance.file, range: entry.name.range),
-                logicalPath: entry.path + "." + IAMNameRules.cloudFormationNamePath(entry.kind),
-                subject: kind + " " + name)
-        }
+        return findings
     }
 
     /// True for the logical path of a CloudFormation resource (`Resources.…`), as
@@ -71,8 +67,10 @@ public struct HardcodedIAMName: Rule {
     }
 
     enum Message {
+        /// `"\(kind) '\(name)' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM"`,
+        /// spelt in one allocation (a note for nearly every named resource of an organisation).
         static func fixedName(kind: String, name: String, key: String) -> String {
-            "\(kind) '\(name)' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM"
+            Spelling.joined(kind, " '", name, "' has a fixed ", key, ": the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
         }
     }
 }

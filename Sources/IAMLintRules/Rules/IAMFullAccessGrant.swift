@@ -41,9 +41,22 @@ public struct IAMFullAccessGrant: Rule {
         return statement.resources.contains { text in
             if text.value == "*" { return true }
             // The resource part is only `*`s: the text ends with one (a cheap test before the ARN is parsed).
-            guard text.value.utf8.last == UInt8(ascii: "*"), let arn = ARN(text.value) else { return false }
+            guard text.value.utf8.last == UInt8(ascii: "*"), Self.mayEndWithStarResource(text.value), let arn = ARN(text.value) else { return false }
             return Wildcard.matches(pattern: arn.service, false, "iam", caseInsensitive: true) && !arn.resource.isEmpty && arn.resource.allSatisfy { $0 == "*" }
         }
+    }
+
+    /// False when an ASCII text cannot be an ARN whose resource is only `*`s: that resource
+    /// follows the ARN's fifth `:`, so a `:` must come right before the text's closing `*`s.
+    static func mayEndWithStarResource(_ text: String) -> Bool {
+        let decided: Bool?? = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == UInt8(ascii: "*") { end -= 1 }
+            return end > 0 && bytes[end - 1] == UInt8(ascii: ":")
+        }
+        if case .some(.some(let may)) = decided { return may }
+        return true
     }
 
     enum Message {

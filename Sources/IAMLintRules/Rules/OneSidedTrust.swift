@@ -14,11 +14,31 @@ public struct OneSidedTrust: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         var seen = Set<Int64>()
-        // Each role's ARN forms, spelt when an edge first reaches it.
+        // Each role's ARN forms, spelt when a statement that names a resource without a
+        // wildcard first reaches it (most edges come from patterns, which never name a role
+        // exactly).
         var arns = [[String]?](repeating: nil, count: graph.principals.count)
+        // Each statement's resources written without a wildcard, by statement; edges come
+        // grouped by caller, so the previous edge's statement is tried first.
+        var literals: [ObjectIdentifier: [String]] = [:]
+        var lastStatement: ObjectIdentifier?
+        var lastLiterals: [String] = []
         let facts = graph.principalFacts
-        for edge in graph.assumeEdges {
-            let to = edge.role
+        let edges = graph.assumeEdges
+        for position in edges.indices {
+            let statement = edges[position].statement
+            let identity = statement.copyIdentity
+            if identity != lastStatement {
+                lastStatement = identity
+                if let known = literals[identity] {
+                    lastLiterals = known
+                } else {
+                    lastLiterals = Self.literalResources(statement)
+                    literals[identity] = lastLiterals
+                }
+            }
+            guard !lastLiterals.isEmpty else { continue }
+            let to = edges[position].role
             let candidates = arns[to] ?? {
                 let found = Self.arnForms(role: to, graph: graph)
                 arns[to] = found
@@ -26,22 +46,23 @@ public struct OneSidedTrust: Rule {
             }()
             // The texts are compared first; whether one resolves to the role (a look-up in the
             // graph's indexes) is asked only for pairs whose trust refuses the caller.
-            guard spellsARN(edge.statement, arns: candidates) else { continue }
+            guard lastLiterals.contains(where: { candidates.contains($0) }) else { continue }
+            let from = edges[position].from
             let role = graph.principals[to]
             guard let trust = role.trustPolicy else { continue }
-            let pair = Int64(edge.from) << 32 | Int64(to)
+            let pair = Int64(from) << 32 | Int64(to)
             guard !seen.contains(pair) else { continue }
             // The admission depends only on the pair: one that the trust may admit has no
             // finding on any of its edges, and is not weighed again.
-            guard graph.trustAdmission(of: edge.from, to: to, facts: facts).certainty == .no else {
+            guard graph.trustAdmission(of: from, to: to, facts: facts).certainty == .no else {
                 seen.insert(pair)
                 continue
             }
-            guard let named = namedResource(edge.statement, role: to, arns: candidates, graph: graph) else { continue }
+            guard let named = namedResource(statement, role: to, arns: candidates, graph: graph) else { continue }
             seen.insert(pair)
             findings.append(context.finding(
-                Message.oneSided(caller: graph.describe(edge.from), role: role.displayName),
-                at: edge.statement.provenance(ofResource: named), subject: graph.principals[edge.from].displayName,
+                Message.oneSided(caller: graph.describe(from), role: role.displayName),
+                at: statement.provenance(ofResource: named), subject: graph.principals[from].displayName,
                 related: [RelatedLocation(location: trust.provenance.location, message: "trust policy of role '\(role.displayName)'")]))
         }
         return findings
@@ -57,10 +78,11 @@ public struct OneSidedTrust: Rule {
         }
     }
 
-    /// True when a resource of the statement (not `NotResource`) is one of `arns`, without a
-    /// wildcard: the test `namedResource` makes before it resolves the text.
-    func spellsARN(_ statement: Statement, arns: [String]) -> Bool {
-        !statement.isNotResource && statement.resources.contains { Self.spells($0, arns) }
+    /// The resources of the statement (not `NotResource`) written without a wildcard: a text
+    /// `spells` a role's ARN only when it is one of these.
+    static func literalResources(_ statement: Statement) -> [String] {
+        guard !statement.isNotResource else { return [] }
+        return statement.resources.compactMap { Wildcards.contains($0.value) ? nil : $0.value }
     }
 
     /// True when the text is one of `arns` and has no wildcard.

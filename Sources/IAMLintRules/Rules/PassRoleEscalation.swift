@@ -17,10 +17,27 @@ public struct PassRoleEscalation: Rule {
         // Principals of one kind share their documents (a managed policy, a group's grants):
         // each distinct list of documents is analysed once.
         var analysed: [[ObjectIdentifier]: (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)?] = [:]
-        // Documents that cannot allow iam:PassRole hold no escalation: told apart per action text.
+        // A set of documents without a statement that may allow iam:PassRole (told per action
+        // text) on every role holds no escalation: told once per document (by its storage; the
+        // graph holds every document, so no identity is reused).
         var passFilter = PolicySets.ActionFilter(PassRoleAnalysis.passRole)
+        var passesEveryRole: [ObjectIdentifier: Bool] = [:]
+        func mayEscalate(_ documents: [PolicyDocument]) -> Bool {
+            for document in documents {
+                let key = document.copyIdentity
+                let found: Bool
+                if let known = passesEveryRole[key] {
+                    found = known
+                } else {
+                    found = document.statements.contains { passFilter.mayAllow($0) && ResourceScope.coversEvery("role", $0) }
+                    passesEveryRole[key] = found
+                }
+                if found { return true }
+            }
+            return false
+        }
         func escalation(_ documents: [PolicyDocument]) -> (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)? {
-            guard passFilter.mayAllow(documents) else { return nil }
+            guard mayEscalate(documents) else { return nil }
             let key = documents.map(\.copyIdentity)
             if let known = analysed[key] { return known }
             let found = Self.escalation(documents)
@@ -47,7 +64,7 @@ public struct PassRoleEscalation: Rule {
             findings.append(finding(context, found, holder: graph.describe(index), subject: graph.principals[index].displayName))
         }
         for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {
-            guard passFilter.mayAllow([policy.document]), let found = Self.escalation([policy.document]) else { continue }
+            guard mayEscalate([policy.document]), let found = Self.escalation([policy.document]) else { continue }
             let label = "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"
             findings.append(finding(context, found, holder: "whoever holds \(label)", subject: label))
         }

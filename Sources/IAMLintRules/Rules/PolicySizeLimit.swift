@@ -52,22 +52,29 @@ public struct PolicySizeLimit: Rule {
                 at: policy.document.provenance, subject: policy.displayName))
         }
 
-        for (index, principal) in graph.principals.enumerated() {
-            var parts: [(label: String, document: PolicyDocument)] = principal.inlinePolicies.map { ("inline policy '\($0.name)'", $0.document) }
-            for grant in graph.grants[index] where grant.viaGroup == nil {
-                if case .standalone(let i) = grant.source, !graph.policies[i].isManaged, let document = grant.document {
-                    parts.append((grant.label, document))
+        for index in graph.principals.indices {
+            let principal = graph.principals[index]
+            // The documents first; their labels are spelt only for a finding.
+            let inline = principal.inlinePolicies
+            var documents = inline.map(\.document)
+            let grants = graph.grants[index]
+            var standalone: [Int] = []
+            for position in grants.indices where grants[position].viaGroup == nil {
+                if case .standalone(let i) = grants[position].source, !graph.policies[i].isManaged, let document = grants[position].document {
+                    documents.append(document)
+                    standalone.append(position)
                 }
             }
-            guard parts.count > 1, !parts.contains(where: { oversized.contains(Self.key($0.document)) }) else { continue }
-            let sizes = parts.compactMap { PolicySize.measure($0.document) }
+            guard documents.count > 1, oversized.isEmpty || !documents.contains(where: { oversized.contains(Self.key($0)) }) else { continue }
+            let sizes = documents.compactMap { PolicySize.measure($0) }
             let total = PolicySize(count: sizes.reduce(0) { $0 + $1.count }, estimated: sizes.contains(where: \.estimated))
             let limit = Self.inlineLimit(principal.kind)
             guard total.count > limit else { continue }
+            let labels = inline.map { "inline policy '\($0.name)'" } + standalone.map { grants[$0].label }
             findings.append(context.finding(
-                Message.aggregateTooLarge(holder: graph.describe(index), count: parts.count, size: total, limit: limit),
+                Message.aggregateTooLarge(holder: graph.describe(index), count: documents.count, size: total, limit: limit),
                 at: principal.provenance, subject: principal.displayName,
-                related: parts.map { RelatedLocation(location: $0.document.provenance.location, message: "\($0.label)") }))
+                related: zip(documents, labels).map { RelatedLocation(location: $0.provenance.location, message: $1) }))
         }
         return findings
     }

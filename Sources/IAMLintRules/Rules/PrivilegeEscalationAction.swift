@@ -74,6 +74,8 @@ public struct PrivilegeEscalationAction: Rule {
         var filter = PolicySets.ActionFilter(RoleCreation.createRole)
         var shared: [[Int]: [RoleCreation.Escalation]] = [:]
         func escalations(of index: Int) -> [RoleCreation.Escalation] {
+            // Most principals hold no document that may allow iam:CreateRole: none then.
+            guard filter.mayAllow(graph.grants[index]) else { return [] }
             let key = PolicySets.sharedKey(graph.grants[index])
             if let key, let known = shared[key] { return known }
             let documents = graph.grants[index].compactMap(\.document)
@@ -84,9 +86,9 @@ public struct PrivilegeEscalationAction: Rule {
         var findings: [Finding] = []
         let administrators = graph.administrators
         let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices where [.user, .group, .role].contains(kinds[index]) {
+        for index in graph.principals.indices where !administrators[index] && [.user, .group, .role].contains(kinds[index]) {
             var found = escalations(of: index)
-            guard !found.isEmpty, !administrators[index] else { continue }
+            guard !found.isEmpty else { continue }
             if kinds[index] == .user {
                 let fromGroups = Set(graph.groups(ofUser: index).flatMap { escalations(of: $0) }.map(\.statement.provenance))
                 found.removeAll { fromGroups.contains($0.statement.provenance) }

@@ -18,6 +18,14 @@ public struct ServiceTrustWithoutSource: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
         let table = context.graph.trustStatementTable
+        // Each service text's name, worked out once: a few services are trusted by most roles.
+        var names: [String: String?] = [:]
+        func name(_ text: PolicyText) -> String? {
+            if let known = names[text.value] { return known }
+            let made = Self.serviceName(text)
+            names[text.value] = .some(made)
+            return made
+        }
         // Without a service principal there is nothing to report: told before the actions and conditions are read.
         for position in table.positions(with: [.allow, .service], without: .notPrincipal) {
             let statement = table.statements[position]
@@ -25,7 +33,7 @@ public struct ServiceTrustWithoutSource: Rule {
             guard statement.coversAssumeRole, !statement.restrictsSource else { continue }
             var seen = Set<String>()
             let services = statement.principals.filter { entry in
-                guard entry.kind == .service, let name = Self.serviceName(entry.text) else { return false }
+                guard entry.kind == .service, let name = name(entry.text) else { return false }
                 return !Self.computeServices.contains(name) && seen.insert(entry.text.value).inserted
             }
             guard let first = services.first else { continue }

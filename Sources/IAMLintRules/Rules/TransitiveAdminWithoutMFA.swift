@@ -22,14 +22,19 @@ public struct TransitiveAdminWithoutMFA: Rule {
         let steps = graph.assumeSteps()
         var incoming = StepChains(principals: count, steps: steps.count)
         var firstHops = StepChains(principals: count, steps: steps.count)
+        var userHops = 0
         for position in steps.indices where !steps[position].requiresMFA {
             let from = steps[position].from
             switch kinds[from] {
             case .role: incoming.append(position, to: steps[position].to)
-            case .user: firstHops.append(position, to: from)
+            case .user:
+                firstHops.append(position, to: from)
+                userHops += 1
             default: break
             }
         }
+        // Every finding starts with a user's MFA-free first hop.
+        guard userHops > 0 else { return [] }
         var admin = [Grant?](repeating: nil, count: count)
         var admins: [Int] = []
         for index in kinds.indices where kinds[index] == .role && administrators[index] {

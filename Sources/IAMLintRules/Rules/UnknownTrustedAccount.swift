@@ -11,8 +11,19 @@ public struct UnknownTrustedAccount: Rule {
         let graph = context.graph
         guard !graph.accounts.isEmpty else { return [] }
         let known = Set(graph.accounts.map(\.id))
+        // Whether an account is literal and unknown, kept for the previous edge's account: a
+        // role's trust statements mostly name one account.
+        var previous: (account: String, unknown: Bool)?
         return graph.trustEdges.compactMap { edge in
-            guard let account = edge.principal.identity.accountID, Self.isLiteral(account), !known.contains(account) else { return nil }
+            guard let account = edge.principal.identity.accountID else { return nil }
+            let unknown: Bool
+            if let previous, previous.account == account {
+                unknown = previous.unknown
+            } else {
+                unknown = Self.isLiteral(account) && !known.contains(account)
+                previous = (account, unknown)
+            }
+            guard unknown else { return nil }
             let role = graph.principals[edge.role]
             let at = edge.statement.provenance.child("Principal", range: edge.principal.text.range)
             return context.finding(Message.unknown(role: role.displayName, principal: edge.principal.identity.description, account: account),

@@ -31,7 +31,8 @@ public struct WildcardResourceWrite: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
         for ref in PermissionScope.identityDocuments(context.graph) {
-            let denied = ActionSets.deniedEverywhere(in: [ref.document])
+            // The document's unconditional denies, read when a statement first needs them.
+            var deniedInDocument: ActionSet?
             for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
                 guard let star = ResourceScope.wildcardResource(statement),
                       !PermissionScope.coversEveryAction(statement),
@@ -39,6 +40,8 @@ public struct WildcardResourceWrite: Rule {
                 else { continue }
                 let all = ActionSets.covered(by: statement)
                 guard all.intersects(Self.candidates) else { continue }
+                let denied = deniedInDocument ?? ActionSets.deniedEverywhere(in: [ref.document])
+                deniedInDocument = denied
                 var covered = all.subtracting(denied)
                 if ResourceScope.isWiderGrant(statement, covered: all) { covered = covered.subtracting(ActionSets.iam) }
                 let writes = covered.intersection(Self.candidates)

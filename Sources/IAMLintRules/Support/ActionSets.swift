@@ -347,14 +347,54 @@ enum ResourceScope {
     /// `arn:aws:iam::111122223333:*`, `arn:aws:iam::*:user*`. The account may be anything.
     static func namesEvery(_ type: String, _ text: PolicyText) -> Bool {
         let value = withPartition(text.value)
-        if !value.isEmpty, value.allSatisfy({ $0 == "*" }) { return true }
+        if let stars = value.utf8.withContiguousStorageIfAvailable({ isStars($0) }), let stars {
+            if stars { return true }
+        } else if !value.isEmpty, value.allSatisfy({ $0 == "*" }) {
+            return true
+        }
         guard let arn = ARN(value), Wildcard.matches(pattern: arn.service, false, "iam", caseInsensitive: true) else { return false }
         let resource = arn.resource
+        if let decided = resource.utf8.withContiguousStorageIfAvailable({ namesEvery(type, asciiResource: $0) }), let decided {
+            return decided
+        }
         guard let star = resource.firstIndex(of: "*") else { return false }
         let prefix = resource[..<star]
         let rest = resource[star...]
         guard rest.allSatisfy({ $0 == "*" }), !prefix.contains("?") else { return false }
         return "\(type)/".hasPrefix(prefix)
+    }
+
+    /// For ASCII bytes (where characters are bytes): true when they are one or more `*`s; nil
+    /// for other text.
+    private static func isStars(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var stars = !bytes.isEmpty
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte != UInt8(ascii: "*") { stars = false }
+        }
+        return stars
+    }
+
+    /// `namesEvery`'s reading of an ARN's resource, on its bytes when they are ASCII (where
+    /// characters are bytes: the search by characters costs thousands of instructions a
+    /// pattern); nil for other text. The resource is `type/` or a prefix of it, then only `*`s.
+    private static func namesEvery(_ type: String, asciiResource bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var star = -1
+        for (offset, byte) in bytes.enumerated() {
+            if byte >= 0x80 { return nil }
+            if star < 0, byte == UInt8(ascii: "*") { star = offset }
+        }
+        guard star >= 0 else { return false }
+        for offset in star..<bytes.count where bytes[offset] != UInt8(ascii: "*") { return false }
+        // `"\(type)/".hasPrefix(prefix)` (a `?` in the prefix matches nothing there).
+        var offset = 0
+        for byte in type.utf8 {
+            if offset == star { return true }
+            if bytes[offset] != byte { return false }
+            offset += 1
+        }
+        if offset == star { return true }
+        return star == offset + 1 && bytes[offset] == UInt8(ascii: "/")
     }
 
     /// `text` with every `${AWS::Partition}` replaced by `aws`, on UTF-8 bytes (the placeholder

@@ -40,6 +40,12 @@ enum IAMNameRules {
 
     /// True for a non-empty name of at most `maxLength` characters from `[A-Za-z0-9_+=,.@-]`.
     static func isValidName(_ name: String, maxLength: Int) -> Bool {
+        if let valid = name.utf8.withContiguousStorageIfAvailable({ bytes in
+            // Every allowed character is ASCII, where scalars are bytes.
+            !bytes.isEmpty && bytes.count <= maxLength && bytes.allSatisfy { $0 < 0x80 && isNameCharacter(Unicode.Scalar($0)) }
+        }) {
+            return valid
+        }
         guard !name.isEmpty, name.unicodeScalars.count <= maxLength else { return false }
         return name.unicodeScalars.allSatisfy(isNameCharacter)
     }
@@ -74,6 +80,13 @@ enum IAMNameRules {
 
     /// Why `path` is not a valid IAM path, or nil.
     static func pathProblem(_ path: String) -> String? {
+        // Nearly every path is fine and printable ASCII, where characters are bytes: told on
+        // the bytes; any other is read character by character below.
+        let fine = path.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count >= 1 && bytes.count <= maxPathLength && bytes.first == UInt8(ascii: "/") && bytes.last == UInt8(ascii: "/")
+                && bytes.allSatisfy { $0 >= 0x21 && $0 <= 0x7E }
+        }
+        if fine == true { return nil }
         if !path.hasPrefix("/") || !path.hasSuffix("/") { return "does not start and end with '/'" }
         if path.unicodeScalars.count > maxPathLength { return "is longer than \(maxPathLength) characters" }
         if !isValidPathText(path) { return "uses characters outside printable ASCII ('!' to '~')" }

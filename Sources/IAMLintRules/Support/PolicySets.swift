@@ -36,26 +36,49 @@ enum PolicySets {
     struct ActionFilter {
         let actions: ActionSet
         private var known: [String: Bool] = [:]
+        /// `mayAllow` and `mayMatter` of each document, by its storage: a managed
+        /// or a group's policy is asked once for every principal that holds it. Documents are
+        /// the graph's, so no identity is reused while the filter lives.
+        private var allowingDocuments: [ObjectIdentifier: Bool] = [:]
+        private var matteringDocuments: [ObjectIdentifier: Bool] = [:]
 
         init(_ actions: ActionSet) {
             self.actions = actions
         }
 
         mutating func mayAllow(_ documents: [PolicyDocument]) -> Bool {
-            documents.contains { document in mayAllow(document) }
+            for document in documents where mayAllow(document) { return true }
+            return false
+        }
+
+        /// Whether one of the grants' documents may allow one of the actions.
+        mutating func mayAllow(_ grants: [Grant]) -> Bool {
+            for position in grants.indices {
+                if let document = grants[position].document, mayAllow(document) { return true }
+            }
+            return false
         }
 
         mutating func mayAllow(_ document: PolicyDocument) -> Bool {
-            document.statements.contains { mayAllow($0) }
+            let key = document.copyIdentity
+            if let known = allowingDocuments[key] { return known }
+            let allows = document.statements.contains { mayAllow($0) }
+            allowingDocuments[key] = allows
+            return allows
         }
 
         /// Whether a document can change what a reading of these actions finds: it may allow
         /// one of them, or it holds a Deny (which may take away what another document allows).
         mutating func mayMatter(_ document: PolicyDocument) -> Bool {
-            document.statements.contains { $0.effect == .deny || mayAllow($0) }
+            let key = document.copyIdentity
+            if let known = matteringDocuments[key] { return known }
+            let matters = document.statements.contains { $0.effect == .deny || mayAllow($0) }
+            matteringDocuments[key] = matters
+            return matters
         }
 
-        private mutating func mayAllow(_ statement: Statement) -> Bool {
+        /// Whether the statement is an identity Allow that may cover one of the actions.
+        mutating func mayAllow(_ statement: Statement) -> Bool {
             guard ResourceScope.isIdentityAllow(statement) else { return false }
             if statement.isNotAction { return true }
             for text in statement.actions {

@@ -18,3 +18,64 @@ extension StringProtocol {
         return contains(String(describing: needle))
     }
 }
+
+extension String {
+    /// `lowercased() == text` for a lower-case ASCII `text`: compared on the bytes, without a
+    /// lower-cased copy, when this string is ASCII (other characters may lower-case to ASCII,
+    /// such as the Kelvin sign: those strings are lower-cased as before).
+    func lowercasedEquals(_ text: StaticString) -> Bool {
+        let decided: Bool?? = utf8.withContiguousStorageIfAvailable { bytes in
+            text.withUTF8Buffer { expected -> Bool? in
+                var sameLength = bytes.count == expected.count
+                for (offset, byte) in bytes.enumerated() {
+                    if byte >= 0x80 { return nil }
+                    guard sameLength else { continue }
+                    let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                    if lower != expected[offset] { sameLength = false }
+                }
+                return sameLength
+            }
+        }
+        if case .some(.some(let equal)) = decided { return equal }
+        return lowercased() == String(describing: text)
+    }
+}
+
+/// Messages, subjects and logical paths spelt from a few parts in one allocation. An
+/// interpolation grows its string as it goes (a reallocation and copy for most parts); a rule
+/// that makes a finding for nearly every resource of an organisation pays that for each.
+enum Spelling {
+    /// The parts one after the other, as `parts.joined()` spells them.
+    @inline(__always)
+    static func joined(_ parts: String...) -> String {
+        var count = 0
+        for part in parts { count += part.utf8.count }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var offset = 0
+            for part in parts { put(part, into: buffer, at: &offset) }
+            return offset
+        }
+    }
+
+    /// `joined(a, b, c)` without a list of the parts.
+    @inline(__always)
+    static func joined(_ a: String, _ b: String, _ c: String) -> String {
+        String(unsafeUninitializedCapacity: a.utf8.count + b.utf8.count + c.utf8.count) { buffer in
+            var offset = 0
+            put(a, into: buffer, at: &offset)
+            put(b, into: buffer, at: &offset)
+            put(c, into: buffer, at: &offset)
+            return offset
+        }
+    }
+
+    @inline(__always)
+    private static func put(_ part: String, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: inout Int) {
+        var part = part
+        part.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, let target = buffer.baseAddress else { return }
+            (target + offset).update(from: base, count: bytes.count)
+            offset += bytes.count
+        }
+    }
+}

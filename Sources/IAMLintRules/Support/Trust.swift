@@ -299,7 +299,16 @@ struct PrincipalFacts: Sendable {
 
     init(_ graph: IAMGraph) {
         kinds = graph.principals.map(\.kind)
-        knownAccounts = graph.principals.indices.map { graph.knownAccount(of: $0) }
+        // Principals come file by file, so mostly in runs of one account: the previous
+        // principal's answer is reused for the same text.
+        var previous: (id: String, known: String?)?
+        knownAccounts = graph.principals.indices.map { index in
+            guard let id = graph.accountID(of: index) else { return nil }
+            if let previous, previous.id == id { return previous.known }
+            let known = ARN.isAccountID(id) ? id : nil
+            previous = (id, known)
+            return known
+        }
         lowercasedNames = graph.principals.map { p in p.explicitName.flatMap { $0.isSymbolic ? nil : $0.value.lowercased() } }
     }
 }
@@ -355,9 +364,21 @@ struct RoleTrust {
     var deniesAssumeWithoutMFA: Bool
 
     init(_ document: PolicyDocument) {
-        allows = document.statements.filter { $0.effect == .allow }.map { ($0, TrustStatementFacts($0)) }
-        deniesOutsideCallers = document.deniesOutsideCallers
-        deniesAssumeWithoutMFA = document.deniesAssumeWithoutMFA
+        // One pass, one list: the statements are read once for the allows and the two denies.
+        let statements = document.statements
+        allows = []
+        allows.reserveCapacity(statements.count)
+        deniesOutsideCallers = false
+        deniesAssumeWithoutMFA = false
+        for position in statements.indices {
+            let statement = statements[position]
+            if statement.effect == .allow {
+                allows.append((statement, TrustStatementFacts(statement)))
+            } else {
+                if !deniesOutsideCallers, statement.deniesOutsideCallers { deniesOutsideCallers = true }
+                if !deniesAssumeWithoutMFA, statement.deniesWithoutMFA && statement.coversAssumeRole { deniesAssumeWithoutMFA = true }
+            }
+        }
     }
 }
 
@@ -479,9 +500,11 @@ extension IAMGraph {
             return listed ? .maybe : min(.maybe, weighsCaller ? conditionCertainty(statement, principal: x, facts: facts) : .yes)
         }
         var best = Certainty.no
-        for entry in statement.principals {
-            var c = admits(entry, principal: x, role: role, facts: facts)
-            if c == .yes, case .anyone = entry.identity, statement.restrictsCaller { c = .maybe }
+        // By position: a copy of each entry (its text and identity) cost more than the test.
+        let entries = statement.principals
+        for position in entries.indices {
+            var c = admits(entries[position], principal: x, role: role, facts: facts)
+            if c == .yes, case .anyone = entries[position].identity, statement.restrictsCaller { c = .maybe }
             best = max(best, c)
             if best == .yes { break }
         }
