@@ -154,15 +154,18 @@ public enum PolicyGrammar {
         asciiIsDocumentElement(key) ?? isDocumentElement(String(decoding: key, as: UTF8.self))
     }
 
-    /// `isDocumentElement` of an ASCII key's bytes; nil when a byte is outside ASCII.
+    /// `isDocumentElement` of an ASCII key's bytes (`documentElements`, folded as `lowercased`
+    /// folds ASCII); nil when a byte is outside ASCII.
     private static func asciiIsDocumentElement(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         for byte in bytes where byte >= 0x80 { return nil }
-        return documentElementNames.contains { name in
-            name.count == bytes.count && zip(name, bytes).allSatisfy { $0 == ASCII.lower($1) }
+        func named(_ lowered: StaticString) -> Bool {
+            guard bytes.count == lowered.utf8CodeUnitCount else { return false }
+            let name = lowered.utf8Start
+            for k in 0..<bytes.count where ASCII.lower(bytes[k]) != name[k] { return false }
+            return true
         }
+        return named("version") || named("id") || named("statement")
     }
-
-    private static let documentElementNames: [[UInt8]] = documentElements.sorted().map { Array($0.utf8) }
 
     /// Keys a CloudFormation resolver may leave in place (`Fn::…`, `Ref`): not policy elements.
     static func isIntrinsic(_ key: String) -> Bool {
@@ -176,6 +179,18 @@ public enum PolicyGrammar {
         guard !text.isSymbolic, hasARNPrefix(text.value), !ARN.isWellFormed(text.value) else { return false }
         let last = text.value.split(separator: ":", omittingEmptySubsequences: false).last ?? ""
         return !last.containsUTF8("*")
+    }
+
+    /// Whether `isMalformedARN` may hold for a scalar, decided on its bytes: false for a symbolic
+    /// scalar, a text not starting with the bytes `arn:`, and a well-formed ARN whose byte after
+    /// `arn:` is ASCII (`ARN.isWellFormed`); true when its text must be made and checked.
+    static func mayBeMalformedARN<Tree: PolicyTree>(_ scalar: Tree) -> Bool {
+        guard scalar.shape != .symbolic else { return false }
+        return scalar.withTextUTF8 { bytes in
+            guard bytes.count >= 4, bytes[0] == UInt8(ascii: "a"), bytes[1] == UInt8(ascii: "r"),
+                  bytes[2] == UInt8(ascii: "n"), bytes[3] == UInt8(ascii: ":") else { return false }
+            return !(bytes.count > 4 && bytes[4] < 0x80 && ARN.colons(bytes) != nil)
+        } ?? false
     }
 
     /// `text.hasPrefix("arn:")`: the bytes `arn:` are needed for it, and decide it unless a byte
@@ -322,8 +337,9 @@ public enum PolicyGrammar {
             }
             // The policy variables matter only without Version 2012-10-17: searched only then.
             if let version = body.entry(caseInsensitive: "Version") {
-                version.value.forEachText { text in
-                    guard !text.isSymbolic else { return }
+                // The text is made only when it is not the current version.
+                version.value.forEachScalar { scalar in
+                    guard scalar.shape != .symbolic, !scalar.textEquals("2012-10-17"), let text = scalar.text else { return }
                     if text.value == "2008-10-17" {
                         if let variable = firstPolicyVariable(in: body) {
                             issues.append(PolicyGrammarIssue(.oldVersion(variable: variable), element: ("Version", text.range)))
@@ -383,10 +399,10 @@ public enum PolicyGrammar {
             }
 
             if let effect = elements[.effect] {
-                effect.value.forEachText { text in
-                    if !text.isSymbolic && text.value != "Allow" && text.value != "Deny" {
-                        add(.badEffect(text.value), element: ("Effect", text.range))
-                    }
+                // The text is made only for an issue.
+                effect.value.forEachScalar { scalar in
+                    guard scalar.shape != .symbolic, !scalar.textEquals("Allow", or: "Deny"), let text = scalar.text else { return }
+                    add(.badEffect(text.value), element: ("Effect", text.range))
                 }
             } else {
                 add(.noEffect)
@@ -423,8 +439,10 @@ public enum PolicyGrammar {
                 add(.noResource, .identityOnly)
             }
             func malformedARNs(_ key: Element) {
-                elements[key]?.value.forEachText { text in
-                    if isMalformedARN(text) { add(.malformedARN(text.value), element: (key.name, text.range)) }
+                // Most resources are decided on their bytes: their texts are not made again.
+                elements[key]?.value.forEachScalar { scalar in
+                    guard mayBeMalformedARN(scalar), let text = scalar.text, isMalformedARN(text) else { return }
+                    add(.malformedARN(text.value), element: (key.name, text.range))
                 }
             }
             if resource != nil { malformedARNs(.resource) }

@@ -91,11 +91,11 @@ public enum PolicyParser {
 
     /// The statement whose elements are `elements`.
     static func statement<Tree: PolicyTree>(_ elements: PolicyStatementElements<Tree>, provenance: Provenance) -> Statement {
-        // Allow when a text says so or there is none.
+        // Allow when a text says so or there is none (read on the bytes: no text is made).
         var hasEffect = false, allows = false
-        elements[.effect]?.value.forEachText { text in
+        elements[.effect]?.value.forEachScalar { scalar in
             hasEffect = true
-            if text.value == "Allow" { allows = true }
+            if scalar.textEquals("Allow") { allows = true }
         }
         let effect: Effect = allows || !hasEffect ? .allow : .deny
         var actions: [PolicyText] = []

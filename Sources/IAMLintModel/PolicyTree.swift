@@ -28,6 +28,9 @@ public protocol PolicyTree {
     var texts: [PolicyText] { get }
     /// Calls `body` with each of `texts` in order, without building the array.
     func forEachText(_ body: (PolicyText) -> Void)
+    /// Calls `body` with the scalar behind each of `texts`, in order, without making the texts:
+    /// a check reads the scalar's bytes (`withTextUTF8`) and makes its `text` only when it needs it.
+    func forEachScalar(_ body: (Self) -> Void)
     /// The entry for `key` ignoring case (last wins), looking into every alternative.
     func entry(caseInsensitive key: String) -> Entry?
     /// Calls `body` with the UTF-8 of a scalar's text (`string` or `symbolic`); nil for the others.
@@ -42,6 +45,33 @@ public protocol PolicyTreeEntry {
     var value: Tree { get }
     /// Calls `body` with the key's UTF-8 bytes.
     func withKeyUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R
+}
+
+extension PolicyTree {
+    /// Whether the scalar's text (`text?.value`) is `name` or `other`, two ASCII texts: compared
+    /// on the bytes, and as `String`s (canonical equivalence) only when a byte is outside ASCII.
+    /// False for anything but a scalar.
+    func textEquals(_ name: StaticString, or other: StaticString? = nil) -> Bool {
+        func same(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+            guard bytes.count == name.utf8CodeUnitCount else { return false }
+            let start = name.utf8Start
+            for k in 0..<bytes.count where bytes[k] != start[k] { return false }
+            return true
+        }
+        let decided: Bool?? = withTextUTF8 { bytes -> Bool? in
+            if same(bytes, name) { return true }
+            if let other, same(bytes, other) { return true }
+            for byte in bytes where byte >= 0x80 { return nil }
+            return false
+        }
+        switch decided {
+        case .none: return false
+        case .some(.some(let equal)): return equal
+        case .some(.none):
+            guard let text = text?.value else { return false }
+            return text == name.description || other.map { text == $0.description } == true
+        }
+    }
 }
 
 extension Value: PolicyTree {
@@ -60,6 +90,14 @@ extension Value: PolicyTree {
         switch self {
         case .list(let items, _), .alternatives(let items, _): return items
         default: return []
+        }
+    }
+
+    public func forEachScalar(_ body: (Value) -> Void) {
+        switch self {
+        case .string, .symbolic: body(self)
+        case .list(let items, _), .alternatives(let items, _): for item in items { item.forEachScalar(body) }
+        case .map, .null: break
         }
     }
 
@@ -137,6 +175,14 @@ public struct NodePolicyTree: PolicyTree {
             for i in 0..<cursor.count { NodePolicyTree(cursor.item(i), table: table).forEachText(body) }
         } else if let text {
             body(text)
+        }
+    }
+
+    public func forEachScalar(_ body: (NodePolicyTree) -> Void) {
+        if cursor.isSequence {
+            for i in 0..<cursor.count { NodePolicyTree(cursor.item(i), table: table).forEachScalar(body) }
+        } else if cursor.isScalar, !cursor.isNull {
+            body(self)
         }
     }
 
