@@ -86,12 +86,12 @@ public enum PolicyGrammar {
     /// hold only for the other purpose are left out (a valid identity policy would have a "no
     /// Principal" issue for each statement, were it a trust policy).
     ///
-    /// `itemElements`: the parser's elements of each item of the document's `Statement` list,
-    /// used when `body` is one object (not `Fn::If` branches), whose items they are.
-    static func issues(source: Value, body: Value?, purpose: PolicyParser.Purpose, itemElements: [StatementElements?] = []) -> [PolicyGrammarIssue] {
+    /// `statements`: the parser's reading of the document's `Statement` element, used when `body`
+    /// is one object (not `Fn::If` branches), whose element it is.
+    static func issues(source: Value, body: Value?, purpose: PolicyParser.Purpose, statements: StatementItems<Value>? = nil) -> [PolicyGrammarIssue] {
         var checker = Checker(purpose: purpose)
         if let body, case .map(let entries, _) = body {
-            checker.checkDocument(body, entries: entries, itemElements: itemElements)
+            checker.checkDocument(body, entries: entries, statements: statements)
             return checker.issues
         }
         guard let body else {
@@ -108,13 +108,13 @@ public enum PolicyGrammar {
         return checker.issues
     }
 
-    /// `issues(source:body:purpose:itemElements:)` of a document that is one map (`body`, whose
+    /// `issues(source:body:purpose:statements:)` of a document that is one map (`body`, whose
     /// entries are `entries`), read from any policy tree.
     static func issues<Tree: PolicyTree>(
-        map body: Tree, entries: Tree.Entries, purpose: PolicyParser.Purpose, itemElements: [PolicyStatementElements<Tree>?]
+        map body: Tree, entries: Tree.Entries, purpose: PolicyParser.Purpose, statements: StatementItems<Tree>
     ) -> [PolicyGrammarIssue] {
         var checker = Checker(purpose: purpose)
-        checker.checkDocument(body, entries: entries, itemElements: itemElements)
+        checker.checkDocument(body, entries: entries, statements: statements)
         return checker.issues
     }
 
@@ -327,7 +327,8 @@ public enum PolicyGrammar {
             }
         }
 
-        mutating func checkDocument<Tree: PolicyTree>(_ body: Tree, entries: Tree.Entries, itemElements: [PolicyStatementElements<Tree>?] = []) {
+        /// `statements`: the document's `Statement` element as the parser read it; read here when nil.
+        mutating func checkDocument<Tree: PolicyTree>(_ body: Tree, entries: Tree.Entries, statements read: StatementItems<Tree>? = nil) {
             if entries.isEmpty {
                 issues.append(PolicyGrammarIssue(.empty))
                 return
@@ -351,19 +352,22 @@ public enum PolicyGrammar {
             } else if let variable = firstPolicyVariable(in: body) {
                 issues.append(PolicyGrammarIssue(.noVersion(variable: variable)))
             }
-            guard let statementEntry = body.entry(caseInsensitive: "Statement") else {
+            let statements = read ?? StatementItems(of: body)
+            guard statements.isPresent else {
                 issues.append(PolicyGrammarIssue(.noStatement))
                 return
             }
-            let isList = statementEntry.value.shape == .list
+            let isList = statements.isList
             var sids: [String: PolicyText] = [:]
-            for (index, item) in statementEntry.value.listItems.enumerated() {
-                switch item.shape {
-                case .null, .symbolic:
+            for (index, item) in statements.items.enumerated() {
+                // An item has elements when it is a map.
+                if let elements = statements.elements[index] {
+                    checkStatement(elements, index: index, isList: isList, range: item.range, sids: &sids)
                     continue
-                case .map:
-                    let elements = index < itemElements.count ? itemElements[index] : nil
-                    checkStatement(elements ?? PolicyStatementElements<Tree>(item.mapEntries!), index: index, isList: isList, range: item.range, sids: &sids)
+                }
+                switch item.shape {
+                case .null, .symbolic, .map:
+                    continue
                 default:
                     let site = PolicyGrammarIssue.StatementSite(index: index, isList: isList, range: item.range, name: "\(index + 1)")
                     issues.append(PolicyGrammarIssue(.statementNotObject, statement: site))

@@ -28,11 +28,11 @@ public enum PolicyParser {
                 document = Value(node: root, at: range)
             }
         }
-        let (statements, itemElements) = statements(of: document, provenance: provenance)
-        var result = PolicyDocument(statements: statements, provenance: provenance)
+        let items = StatementItems(of: document)
+        var result = PolicyDocument(statements: statements(in: items, provenance: provenance), provenance: provenance)
         let body: Value?
         if case .string = document { body = nil } else { body = document }
-        let issues = PolicyGrammar.issues(source: value, body: body, purpose: purpose, itemElements: itemElements)
+        let issues = PolicyGrammar.issues(source: value, body: body, purpose: purpose, statements: items)
         if !issues.isEmpty { result.grammarIssues = issues }
         // IAM219 counts identity policies only: a trust policy's size is not measured.
         if purpose != .trust { result.size = PolicyDocumentSize.measure(value) }
@@ -48,10 +48,10 @@ public enum PolicyParser {
         withExtendedLifetime(texts) {
             node.withCursor { cursor in
                 let document = NodePolicyTree(cursor, table: texts)
-                let (statements, itemElements) = statements(of: document, provenance: provenance)
-                var result = PolicyDocument(statements: statements, provenance: provenance)
+                let items = StatementItems(of: document)
+                var result = PolicyDocument(statements: statements(in: items, provenance: provenance), provenance: provenance)
                 if let entries = document.mapEntries {
-                    let issues = PolicyGrammar.issues(map: document, entries: entries, purpose: purpose, itemElements: itemElements)
+                    let issues = PolicyGrammar.issues(map: document, entries: entries, purpose: purpose, statements: items)
                     if !issues.isEmpty { result.grammarIssues = issues }
                     // IAM219 counts identity policies only, as `parse` does.
                     if purpose != .trust { result.size = PolicyDocumentSize.measure(map: document) }
@@ -61,27 +61,17 @@ public enum PolicyParser {
         }
     }
 
-    /// The statements of a document, and the elements of each item of its `Statement` element
-    /// (nil for an item that is not an object), for the grammar checks, which read the same
-    /// items when the document is a single object.
-    private static func statements<Tree: PolicyTree>(
-        of document: Tree, provenance: Provenance
-    ) -> ([Statement], [PolicyStatementElements<Tree>?]) {
-        guard let statementEntry = document.entry(caseInsensitive: "Statement") else { return ([], []) }
-        let items = statementEntry.value.listItems
+    /// The statements of a document whose `Statement` element is read as `read`: one for each
+    /// item that is an object.
+    private static func statements<Tree: PolicyTree>(in read: StatementItems<Tree>, provenance: Provenance) -> [Statement] {
         var statements: [Statement] = []
-        statements.reserveCapacity(items.count)
-        var itemElements: [PolicyStatementElements<Tree>?] = []
-        itemElements.reserveCapacity(items.count)
-        let isList = statementEntry.value.shape == .list
-        for (index, item) in items.enumerated() {
-            let elements = item.mapEntries.map(PolicyStatementElements<Tree>.init)
-            itemElements.append(elements)
-            guard let elements else { continue }
-            let at = isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
+        statements.reserveCapacity(read.items.count)
+        for (index, item) in read.items.enumerated() {
+            guard let elements = read.elements[index] else { continue }
+            let at = read.isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
             statements.append(statement(elements, provenance: at))
         }
-        return (statements, itemElements)
+        return statements
     }
 
     static func statement(_ value: Value, provenance: Provenance) -> Statement? {

@@ -20,6 +20,35 @@ public enum StatementElement: Int, CaseIterable, Sendable {
     }
 }
 
+/// A document's `Statement` element read once: the parser builds the statements from it and
+/// hands it to the grammar checks (`PolicyGrammar`), which read the same items, so that the
+/// element is not looked up nor its items listed again.
+struct StatementItems<Tree: PolicyTree> {
+    /// Whether the document has a `Statement` element; when it has none, `items` is empty.
+    let isPresent: Bool
+    /// Whether the element is a list (a statement's path is `Statement[index]`), not a single
+    /// statement (`Statement`).
+    let isList: Bool
+    /// The element's items (`listItems`: the branches of alternatives flattened).
+    let items: [Tree]
+    /// The elements of each item; nil for an item that is not an object.
+    let elements: [PolicyStatementElements<Tree>?]
+
+    /// The `Statement` element of `document` (the last entry named so ignoring case, looking
+    /// into every alternative: `entry(caseInsensitive:)`).
+    init(of document: Tree) {
+        guard let entry = document.entry(caseInsensitive: "Statement") else {
+            (isPresent, isList, items, elements) = (false, false, [], [])
+            return
+        }
+        let value = entry.value
+        isPresent = true
+        isList = value.shape == .list
+        items = value.listItems
+        elements = items.map { $0.mapEntries.map(PolicyStatementElements<Tree>.init) }
+    }
+}
+
 /// The elements of a resolved statement.
 public typealias StatementElements = PolicyStatementElements<Value>
 
