@@ -56,6 +56,23 @@ struct ByteCursor {
         byte(UInt8(ascii: " "))
     }
 
+    /// The start of an item of an array at indentation level `indent`, as `JSONValue` lays it
+    /// out: `[` before the first item (`,` before the others), a newline and the indentation of
+    /// an item (one level deeper); at most `2 + 2 * (indent + 1)` bytes.
+    mutating func item(first: Bool, indent: Int) {
+        byte(first ? UInt8(ascii: "[") : UInt8(ascii: ","))
+        byte(UInt8(ascii: "\n"))
+        self.indent(indent + 1)
+    }
+
+    /// The end of a non-empty object or array at indentation level `indent`: a newline, the
+    /// indentation and `bracket`; `2 + 2 * indent` bytes.
+    mutating func close(_ bracket: UInt8, indent: Int) {
+        byte(UInt8(ascii: "\n"))
+        self.indent(indent)
+        byte(bracket)
+    }
+
     /// The decimal digits of `value`, as `String(value)` spells them.
     mutating func int(_ value: Int) {
         if value < 0 { byte(UInt8(ascii: "-")) }
