@@ -151,6 +151,13 @@ struct ByteCursor {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
     }
 
+    /// A line hash's spelling in quotes (at most `2 + LineHash.Value.spelledBound` bytes).
+    mutating func quotedLineHash(_ value: LineHash.Value) {
+        byte(UInt8(ascii: "\""))
+        position = value.spell(into: position)
+        byte(UInt8(ascii: "\""))
+    }
+
     /// The 16 lower-case hex digits of `value`, zero-padded, in quotes.
     mutating func quotedHex(_ value: UInt64) {
         byte(UInt8(ascii: "\""))

@@ -9,20 +9,76 @@ public enum LineHash {
     static let mod: UInt64 = 37
     static let endOfFile: UInt64 = 65535
 
+    /// A line's hash and its number among the lines so far with the same hash, spelt `hex:n`;
+    /// a line without a hash (count 0) is spelt as empty text. Kept as numbers, a file's lines
+    /// cost no text each: only the lines that results point at are spelt.
+    struct Value: Sendable {
+        var hash: UInt64
+        var count: Int
+
+        static let none = Value(hash: 0, count: 0)
+
+        /// The most bytes of the spelling: 16 hex digits, `:` and 20 digits.
+        static let spelledBound = 16 + 1 + 20
+
+        /// `"\(String(hash, radix: 16)):\(count)"`, or empty text without a hash.
+        var text: String {
+            guard count > 0 else { return "" }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.spelledBound) { buffer in
+                guard let base = buffer.baseAddress else { return "" }
+                let end = spell(into: base)
+                return String(decoding: UnsafeBufferPointer(start: base, count: end - base), as: UTF8.self)
+            }
+        }
+
+        /// Writes the spelling at `position` (at most `spelledBound` bytes); returns its end.
+        func spell(into position: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+            guard count > 0 else { return position }
+            var p = position
+            var shift = 60
+            while shift > 0 && (hash >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
+            while shift >= 0 {
+                let digit = UInt8(truncatingIfNeeded: (hash >> UInt64(shift)) & 0xF)
+                p.pointee = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit
+                p += 1
+                shift -= 4
+            }
+            p.pointee = UInt8(ascii: ":")
+            p += 1
+            var digits = 1
+            var rest = count
+            while rest >= 10 {
+                rest /= 10
+                digits += 1
+            }
+            var n = count
+            for i in stride(from: digits - 1, through: 0, by: -1) {
+                p[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: n % 10)
+                n /= 10
+            }
+            return p + digits
+        }
+    }
+
     /// The hash of every line, indexed by line number − 1.
     public static func hashes(of text: String) -> [String] {
+        values(of: text).map(\.text)
+    }
+
+    /// The hash of every line as numbers, indexed by line number − 1.
+    static func values(of text: String) -> [Value] {
         // ASCII text (the usual case) is its own UTF-16: read as bytes, without decoding.
-        let fromBytes = text.utf8.withContiguousStorageIfAvailable { bytes -> [String]? in
+        let fromBytes = text.utf8.withContiguousStorageIfAvailable { bytes -> [Value]? in
             for byte in bytes where byte >= 0x80 { return nil }
-            return hashes(units: bytes)
+            return values(units: bytes)
         }
         if let fromBytes, let result = fromBytes { return result }
-        return hashes(units: text.utf16)
+        return values(units: text.utf16)
     }
 
     /// The hashes of the lines of a text given as its UTF-16 code units. The window and the line
     /// numbers are buffers on the stack (arrays checked their uniqueness at every write).
-    private static func hashes<Units: Sequence>(units: Units) -> [String] where Units.Element: FixedWidthInteger {
+    private static func values<Units: Sequence>(units: Units) -> [Value] where Units.Element: FixedWidthInteger {
         var firstMod: UInt64 = 1
         for _ in 0..<blockSize { firstMod = firstMod &* mod }
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockSize) { window in
@@ -35,13 +91,13 @@ public enum LineHash {
                 var lineStart = true
                 var previousCR = false
                 var counts: [UInt64: Int] = [:]
-                var result: [String] = []
+                var result: [Value] = []
 
                 func emit() {
                     let count = increment(&counts[hash, default: 0])
                     let line = lineNumbers[index]
-                    while result.count < line { result.append("") }
-                    result[line - 1] = spelled(hash, count)
+                    while result.count < line { result.append(.none) }
+                    result[line - 1] = Value(hash: hash, count: count)
                     lineNumbers[index] = -1
                 }
                 func update(_ current: UInt64) {
@@ -88,21 +144,5 @@ public enum LineHash {
     private static func increment(_ count: inout Int) -> Int {
         count += 1
         return count
-    }
-
-    /// `"\(String(hash, radix: 16)):\(count)"`, spelt into bytes.
-    private static func spelled(_ hash: UInt64, _ count: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(40)
-        var shift = 60
-        while shift > 0 && (hash >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-        while shift >= 0 {
-            let digit = UInt8(truncatingIfNeeded: (hash >> UInt64(shift)) & 0xF)
-            bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") - 10 + digit)
-            shift -= 4
-        }
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(contentsOf: String(count).utf8)
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -136,7 +136,7 @@ public struct SARIFReporter: Reporter {
     /// one cost about 58,000 instructions a result, half of a whole scan of an organisation).
     /// `fingerprint` is the hash behind the result's `iamlint/v1` fingerprint.
     static func writeResult(
-        _ f: Finding, fingerprint: UInt64, ruleIndex: Int?, lineHash: String?, baseline: StaticString?,
+        _ f: Finding, fingerprint: UInt64, ruleIndex: Int?, lineHash: LineHash.Value?, baseline: StaticString?,
         suppression: SuppressedFinding?, indent: Int, into out: inout [UInt8]
     ) {
         let level = indent
@@ -151,7 +151,7 @@ public struct SARIFReporter: Reporter {
         var bound = 30 * member + 3 * close + 13 * close + 5 * ByteCursor.intBound + 18 + 10 + 11 + 12
         bound += ByteCursor.stringBound(f.rule.code.utf8.count) + ByteCursor.stringBound(f.severity.rawValue.utf8.count)
             + ByteCursor.stringBound(f.message.utf8.count) + ByteCursor.stringBound(fullyQualifiedName.utf8.count)
-            + ByteCursor.stringBound(kind.utf8.count) + ByteCursor.stringBound(lineHash?.utf8.count ?? 0)
+            + ByteCursor.stringBound(kind.utf8.count) + 2 + LineHash.Value.spelledBound
             + ByteCursor.stringBound(baseline?.utf8CodeUnitCount ?? 0)
             + ByteCursor.stringBound(suppression.map { $0.kind.rawValue.utf8.count + $0.justification.utf8.count } ?? 0)
             + uriBound(f.location.file)
@@ -209,7 +209,7 @@ public struct SARIFReporter: Reporter {
             cursor.quotedHex(fingerprint)
             if let lineHash {
                 cursor.member("primaryLocationLineHash", first: false, indent: level + 1)
-                cursor.string(lineHash)
+                cursor.quotedLineHash(lineHash)
             }
             cursor.close(UInt8(ascii: "}"), indent: level + 1)
             if let baseline {
@@ -368,7 +368,7 @@ private final class LineHashCache: @unchecked Sendable {
     private let absolutePath: (String) -> String
     private let lock = Lock()
     /// The most recently used files last.
-    private var files: [(file: String, hashes: [String])] = []
+    private var files: [(file: String, hashes: [LineHash.Value])] = []
     private static let kept = 8
 
     init(readSource: ((String) -> String?)?, absolutePath: @escaping (String) -> String) {
@@ -377,11 +377,11 @@ private final class LineHashCache: @unchecked Sendable {
     }
 
     /// The hash of the location's line, nil without a source reader or when the line is not there.
-    func hash(_ location: SourceLocation) -> String? {
+    func hash(_ location: SourceLocation) -> LineHash.Value? {
         guard let readSource else { return nil }
         let line = location.line - 1
         if let hashes = cached(location.file) { return hashes.indices.contains(line) ? hashes[line] : nil }
-        let hashes = readSource(absolutePath(location.file)).map(LineHash.hashes) ?? []
+        let hashes = readSource(absolutePath(location.file)).map(LineHash.values) ?? []
         lock.withLock {
             files.removeAll { $0.file == location.file }
             files.append((location.file, hashes))
@@ -390,7 +390,7 @@ private final class LineHashCache: @unchecked Sendable {
         return hashes.indices.contains(line) ? hashes[line] : nil
     }
 
-    private func cached(_ file: String) -> [String]? {
+    private func cached(_ file: String) -> [LineHash.Value]? {
         lock.withLock {
             guard let i = files.lastIndex(where: { $0.file == file }) else { return nil }
             if i != files.count - 1 { files.append(files.remove(at: i)) }
