@@ -70,75 +70,73 @@ public enum LineHash {
         // ASCII text (the usual case) is its own UTF-16: read as bytes, without decoding.
         let fromBytes = text.utf8.withContiguousStorageIfAvailable { bytes -> [Value]? in
             for byte in bytes where byte >= 0x80 { return nil }
-            return values(units: bytes)
+            return values(units: bytes, count: bytes.count)
         }
         if let fromBytes, let result = fromBytes { return result }
-        return values(units: text.utf16)
+        return values(units: text.utf16, count: text.utf16.count)
     }
 
-    /// The hashes of the lines of a text given as its UTF-16 code units. The window and the line
-    /// numbers are buffers on the stack (arrays checked their uniqueness at every write).
-    private static func values<Units: Sequence>(units: Units) -> [Value] where Units.Element: FixedWidthInteger {
+    /// The hashes of the lines of a text given as its `count` UTF-16 code units, in two passes:
+    /// the units that count (spaces and tabs dropped, CR and CRLF read as LF), the end marker and
+    /// the zero padding are copied into one buffer, noting where each line starts; then each
+    /// line's window is hashed there, rolled on from the previous line's when that one is less
+    /// than a window back, else summed afresh. (Rolling over every unit with the window in a
+    /// ring cost about 48 instructions a byte; this costs a few.)
+    private static func values<Units: Sequence>(units: Units, count: Int) -> [Value] where Units.Element: FixedWidthInteger {
+        let buffer = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: count + 1 + blockSize)
+        defer { buffer.deallocate() }
+        guard let s = buffer.baseAddress else { return [] }
+        var lineStarts: [Int] = []
+        var end = 0
+        var previousCR = false
+        var lineStart = true
+        for unit in units {
+            var current = UInt16(truncatingIfNeeded: unit)
+            if current == 0x20 || current == 0x09 || (previousCR && current == 0x0A) {
+                previousCR = false
+                continue
+            }
+            if current == 0x0D {
+                current = 0x0A
+                previousCR = true
+            } else {
+                previousCR = false
+            }
+            // At most `count` units: the sequence has `count` of them.
+            guard end < count else { break }
+            if lineStart {
+                lineStart = false
+                lineStarts.append(end)
+            }
+            if current == 0x0A { lineStart = true }
+            s[end] = current
+            end += 1
+        }
+        // The end marker (a line of its own after a final newline) and the zero padding.
+        if lineStart { lineStarts.append(end) }
+        s[end] = UInt16(endOfFile)
+        (s + end + 1).initialize(repeating: 0, count: blockSize)
+
         var firstMod: UInt64 = 1
         for _ in 0..<blockSize { firstMod = firstMod &* mod }
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockSize) { window in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: blockSize) { lineNumbers in
-                window.initialize(repeating: 0)
-                lineNumbers.initialize(repeating: -1)
-                var hash: UInt64 = 0
-                var index = 0
-                var lineNumber = 0
-                var lineStart = true
-                var previousCR = false
-                var counts: [UInt64: Int] = [:]
-                var result: [Value] = []
-
-                func emit() {
-                    let count = increment(&counts[hash, default: 0])
-                    let line = lineNumbers[index]
-                    while result.count < line { result.append(.none) }
-                    result[line - 1] = Value(hash: hash, count: count)
-                    lineNumbers[index] = -1
+        var counts: [UInt64: Int] = [:]
+        var result: [Value] = []
+        result.reserveCapacity(lineStarts.count)
+        var hash: UInt64 = 0
+        var windowStart = -blockSize
+        for start in lineStarts {
+            if start - windowStart < blockSize {
+                for q in windowStart..<start {
+                    hash = mod &* hash &+ UInt64(s[q + blockSize]) &- firstMod &* UInt64(s[q])
                 }
-                func update(_ current: UInt64) {
-                    let begin = window[index]
-                    window[index] = current
-                    hash = mod &* hash &+ current &- firstMod &* begin
-                    index += 1
-                    if index == blockSize { index = 0 }
-                }
-                func process(_ unit: UInt64) {
-                    var current = unit
-                    if current == 0x20 || current == 0x09 || (previousCR && current == 0x0A) {
-                        previousCR = false
-                        return
-                    }
-                    if current == 0x0D {
-                        current = 0x0A
-                        previousCR = true
-                    } else {
-                        previousCR = false
-                    }
-                    if lineNumbers[index] != -1 { emit() }
-                    if lineStart {
-                        lineStart = false
-                        lineNumber += 1
-                        lineNumbers[index] = lineNumber
-                    }
-                    if current == 0x0A { lineStart = true }
-                    update(current)
-                }
-
-                for unit in units { process(UInt64(unit)) }
-                // The end marker and the zero padding that close the file.
-                process(endOfFile)
-                for _ in 0..<blockSize {
-                    if lineNumbers[index] != -1 { emit() }
-                    update(0)
-                }
-                return result
+            } else {
+                hash = 0
+                for k in start..<(start + blockSize) { hash = mod &* hash &+ UInt64(s[k]) }
             }
+            windowStart = start
+            result.append(Value(hash: hash, count: increment(&counts[hash, default: 0])))
         }
+        return result
     }
 
     private static func increment(_ count: inout Int) -> Int {
