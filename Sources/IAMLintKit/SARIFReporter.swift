@@ -27,9 +27,9 @@ public struct SARIFReporter: Reporter {
         JSONStream.text(document(result), threads: threads)
     }
 
-    /// Writes the report in pieces of about 64 KiB: each result is built and written when its turn
-    /// comes, so that a large report costs no more memory than a piece (and a few source files'
-    /// line hashes).
+    /// Writes the report in pieces of about 64 KiB: each result is written into the bytes when its
+    /// turn comes, so that a large report costs no more memory than a piece (and a few source
+    /// files' line hashes).
     public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
         write(result, pieceSize: 1 << 16, to: output)
     }
@@ -280,6 +280,8 @@ public struct SARIFReporter: Reporter {
         return true
     }
 
+    /// A notification's `physicalLocation` as a value (results write theirs with
+    /// `writePhysicalLocation`, laid out alike).
     private func physicalLocation(_ location: SourceLocation) -> JSONValue {
         let artifact: JSONValue = location.file.hasPrefix("/")
             ? .object([("uri", .string(Self.fileURI(file: location.file)))])
