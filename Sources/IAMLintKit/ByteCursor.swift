@@ -56,6 +56,23 @@ struct ByteCursor {
         byte(UInt8(ascii: " "))
     }
 
+    /// The start of an item of an array at indentation level `indent`, as `JSONValue` lays it
+    /// out: `[` before the first item (`,` before the others), a newline and the indentation of
+    /// an item (one level deeper); at most `2 + 2 * (indent + 1)` bytes.
+    mutating func item(first: Bool, indent: Int) {
+        byte(first ? UInt8(ascii: "[") : UInt8(ascii: ","))
+        byte(UInt8(ascii: "\n"))
+        self.indent(indent + 1)
+    }
+
+    /// The end of a non-empty object or array at indentation level `indent`: a newline, the
+    /// indentation and `bracket`; `2 + 2 * indent` bytes.
+    mutating func close(_ bracket: UInt8, indent: Int) {
+        byte(UInt8(ascii: "\n"))
+        self.indent(indent)
+        byte(bracket)
+    }
+
     /// The decimal digits of `value`, as `String(value)` spells them.
     mutating func int(_ value: Int) {
         if value < 0 { byte(UInt8(ascii: "-")) }
@@ -132,6 +149,13 @@ struct ByteCursor {
     @inline(__always)
     private static func hexDigit(_ value: UInt8) -> UInt8 {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
+    }
+
+    /// A line hash's spelling in quotes (at most `2 + LineHash.Value.spelledBound` bytes).
+    mutating func quotedLineHash(_ value: LineHash.Value) {
+        byte(UInt8(ascii: "\""))
+        position = value.spell(into: position)
+        byte(UInt8(ascii: "\""))
     }
 
     /// The 16 lower-case hex digits of `value`, zero-padded, in quotes.

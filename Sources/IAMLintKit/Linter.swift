@@ -242,14 +242,29 @@ public struct Linter: Sendable {
     /// their findings in rule order, as a sequential run gives them.
     private func runGraphRules(_ rules: [(metadata: RuleMetadata, rule: any Rule)], _ graph: IAMGraph) -> [Finding] {
         var lists = Parallel.map(rules, threads: threads) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }
-        // Each rule's list released as soon as it is copied: at most one list is held twice.
-        var findings: [Finding] = []
-        findings.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        for i in lists.indices {
-            findings += lists[i]
-            lists[i] = []
+        return Self.joined(&lists)
+    }
+
+    /// The findings of `lists` one after another, moved (not copied: a copy of a finding retains
+    /// and releases each of its texts): the result is filled from its end, each list's findings
+    /// taken off its end, and each list released once it is empty. `lists` is left empty.
+    static func joined(_ lists: inout [[Finding]]) -> [Finding] {
+        let total = lists.reduce(0) { $0 + $1.count }
+        let joined = [Finding](unsafeUninitializedCapacity: total) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            var end = total
+            for i in lists.indices.reversed() {
+                var list: [Finding] = []
+                swap(&list, &lists[i])
+                while let finding = list.popLast() {
+                    end -= 1
+                    (base + end).initialize(to: finding)
+                }
+            }
+            initialized = total
         }
-        return findings
+        lists = []
+        return joined
     }
 
     /// The threads to use: `--threads`, or one per core.

@@ -27,9 +27,9 @@ public struct SARIFReporter: Reporter {
         JSONStream.text(document(result), threads: threads)
     }
 
-    /// Writes the report in pieces of about 64 KiB: each result is built and written when its turn
-    /// comes, so that a large report costs no more memory than a piece (and a few source files'
-    /// line hashes).
+    /// Writes the report in pieces of about 64 KiB: each result is written into the bytes when its
+    /// turn comes, so that a large report costs no more memory than a piece (and a few source
+    /// files' line hashes).
     public func write(_ result: LintResult, to output: ([UInt8]) -> Void) {
         write(result, pieceSize: 1 << 16, to: output)
     }
@@ -46,18 +46,23 @@ public struct SARIFReporter: Reporter {
         let lineHashes = LineHashCache(readSource: readSource) { result.absolutePath(of: $0) }
         let findings = result.findings
         let suppressed = includeSuppressed ? result.suppressed : []
+        let shownPathsAreKeys = result.shownPathsAreKeys
         let results = JSONStream.items(count: findings.count + suppressed.count) { k, indent, out in
-            let value: JSONValue
+            let finding: Finding, baseline: StaticString?, suppression: SuppressedFinding?
             if k < findings.count {
-                let f = findings[k]
-                value = self.result(f, key: result.key(f), ruleIndex: ruleIndex[f.rule.code], lineHash: lineHashes.hash(f.location),
-                                    baseline: result.usedBaseline ? "new" : nil, suppression: nil)
+                finding = findings[k]
+                (baseline, suppression) = (result.usedBaseline ? "new" : nil, nil)
             } else {
                 let s = suppressed[k - findings.count]
-                value = self.result(s.finding, key: result.key(s.finding), ruleIndex: ruleIndex[s.finding.rule.code],
-                                    lineHash: lineHashes.hash(s.finding.location), baseline: result.usedBaseline ? "unchanged" : nil, suppression: s)
+                finding = s.finding
+                (baseline, suppression) = (result.usedBaseline ? "unchanged" : nil, s)
             }
-            value.write(into: &out, indent: indent)
+            let fingerprint = FindingKey.fingerprintHash(
+                rule: finding.rule.code, file: result.keyFile(of: finding, shownPathsAreKeys: shownPathsAreKeys),
+                location: finding.logicalLocation, subject: finding.subject)
+            Self.writeResult(
+                finding, fingerprint: fingerprint, ruleIndex: ruleIndex[finding.rule.code], lineHash: lineHashes.hash(finding.location),
+                baseline: baseline, suppression: suppression, indent: indent, into: &out)
         }
         let notifications: [JSONValue] = result.findings.filter { $0.rule.code == "IAM001" || $0.rule.code == "IAM004" }.map { f in
             .object([
@@ -126,39 +131,157 @@ public struct SARIFReporter: Reporter {
         ])
     }
 
-    private func result(_ f: Finding, key: FindingKey, ruleIndex: Int?, lineHash: String?, baseline: String?, suppression: SuppressedFinding?) -> JSONValue {
-        var fingerprints: [(String, JSONValue)] = [("iamlint/v1", .string(key.fingerprint))]
-        if let lineHash { fingerprints.append(("primaryLocationLineHash", .string(lineHash))) }
-        var members: [(String, JSONValue)] = [("ruleId", .string(f.rule.code))]
-        if let ruleIndex { members.append(("ruleIndex", .int(ruleIndex))) }
-        members += [
-            ("level", .string(f.severity.rawValue)),
-            ("message", .object([("text", .string(f.message))])),
-            ("locations", .array([.object([
-                ("physicalLocation", physicalLocation(f.location)),
-                ("logicalLocations", .array([.object([
-                    ("fullyQualifiedName", .string(f.logicalLocation.isEmpty ? f.location.file : f.logicalLocation)),
-                    ("kind", .string(Self.logicalKind(f.logicalLocation))),
-                ])])),
-            ])])),
-        ]
-        if !f.related.isEmpty {
-            members.append(("relatedLocations", .array(f.related.enumerated().map { i, r in
-                .object([("id", .int(i + 1)), ("physicalLocation", physicalLocation(r.location)), ("message", .object([("text", .string(r.message))]))])
-            })))
+    /// Writes a result's object at indentation level `indent` straight into `out`, laid out as
+    /// `JSONValue` would print it, through a `ByteCursor`: no `JSONValue` is built for it (building
+    /// one cost about 58,000 instructions a result, half of a whole scan of an organisation).
+    /// `fingerprint` is the hash behind the result's `iamlint/v1` fingerprint.
+    static func writeResult(
+        _ f: Finding, fingerprint: UInt64, ruleIndex: Int?, lineHash: LineHash.Value?, baseline: StaticString?,
+        suppression: SuppressedFinding?, indent: Int, into out: inout [UInt8]
+    ) {
+        let level = indent
+        let fullyQualifiedName = f.logicalLocation.isEmpty ? f.location.file : f.logicalLocation
+        let kind = logicalKind(f.logicalLocation)
+        let related = f.related
+        // Every member, item start, closing bracket and number at most as long as the deepest.
+        let member = ByteCursor.memberBound(indent: level + 4)
+        let close = 2 + 2 * (level + 4) + 1
+        // 28 members (30 counted), 3 item starts, 13 closing brackets, 5 numbers, the fingerprint
+        // and the fixed texts, then the texts of the finding.
+        var bound = 30 * member + 3 * close + 13 * close + 5 * ByteCursor.intBound + 18 + 10 + 11 + 12
+        bound += ByteCursor.stringBound(f.rule.code.utf8.count) + ByteCursor.stringBound(f.severity.rawValue.utf8.count)
+            + ByteCursor.stringBound(f.message.utf8.count) + ByteCursor.stringBound(fullyQualifiedName.utf8.count)
+            + ByteCursor.stringBound(kind.utf8.count) + 2 + LineHash.Value.spelledBound
+            + ByteCursor.stringBound(baseline?.utf8CodeUnitCount ?? 0)
+            + ByteCursor.stringBound(suppression.map { $0.kind.rawValue.utf8.count + $0.justification.utf8.count } ?? 0)
+            + uriBound(f.location.file)
+        for r in related {
+            // 13 members (14 counted), the item's start, 5 closing brackets, 5 numbers,
+            // `"%SRCROOT%"`, the texts.
+            bound += 14 * member + close + 5 * close + 5 * ByteCursor.intBound + 11
+                + ByteCursor.stringBound(r.message.utf8.count) + uriBound(r.location.file)
         }
-        members.append(("partialFingerprints", .object(fingerprints)))
-        if let baseline { members.append(("baselineState", .string(baseline))) }
-        if let suppression {
-            members.append(("suppressions", .array([.object([
-                ("kind", .string(suppression.kind.rawValue)),
-                ("status", .string("accepted")),
-                ("justification", .string(suppression.justification)),
-            ])])))
+        out.appendWritten(atMost: bound) { cursor in
+            cursor.member("ruleId", first: true, indent: level)
+            cursor.string(f.rule.code)
+            if let ruleIndex {
+                cursor.member("ruleIndex", first: false, indent: level)
+                cursor.int(ruleIndex)
+            }
+            cursor.member("level", first: false, indent: level)
+            cursor.string(f.severity.rawValue)
+            cursor.member("message", first: false, indent: level)
+            cursor.member("text", first: true, indent: level + 1)
+            cursor.string(f.message)
+            cursor.close(UInt8(ascii: "}"), indent: level + 1)
+            cursor.member("locations", first: false, indent: level)
+            cursor.item(first: true, indent: level + 1)
+            cursor.member("physicalLocation", first: true, indent: level + 2)
+            writePhysicalLocation(f.location, indent: level + 3, into: &cursor)
+            cursor.member("logicalLocations", first: false, indent: level + 2)
+            cursor.item(first: true, indent: level + 3)
+            cursor.member("fullyQualifiedName", first: true, indent: level + 4)
+            cursor.string(fullyQualifiedName)
+            cursor.member("kind", first: false, indent: level + 4)
+            cursor.string(kind)
+            cursor.close(UInt8(ascii: "}"), indent: level + 4)
+            cursor.close(UInt8(ascii: "]"), indent: level + 3)
+            cursor.close(UInt8(ascii: "}"), indent: level + 2)
+            cursor.close(UInt8(ascii: "]"), indent: level + 1)
+            if !related.isEmpty {
+                cursor.member("relatedLocations", first: false, indent: level)
+                for (i, r) in related.enumerated() {
+                    cursor.item(first: i == 0, indent: level + 1)
+                    cursor.member("id", first: true, indent: level + 2)
+                    cursor.int(i + 1)
+                    cursor.member("physicalLocation", first: false, indent: level + 2)
+                    writePhysicalLocation(r.location, indent: level + 3, into: &cursor)
+                    cursor.member("message", first: false, indent: level + 2)
+                    cursor.member("text", first: true, indent: level + 3)
+                    cursor.string(r.message)
+                    cursor.close(UInt8(ascii: "}"), indent: level + 3)
+                    cursor.close(UInt8(ascii: "}"), indent: level + 2)
+                }
+                cursor.close(UInt8(ascii: "]"), indent: level + 1)
+            }
+            cursor.member("partialFingerprints", first: false, indent: level)
+            cursor.member("iamlint/v1", first: true, indent: level + 1)
+            cursor.quotedHex(fingerprint)
+            if let lineHash {
+                cursor.member("primaryLocationLineHash", first: false, indent: level + 1)
+                cursor.quotedLineHash(lineHash)
+            }
+            cursor.close(UInt8(ascii: "}"), indent: level + 1)
+            if let baseline {
+                cursor.member("baselineState", first: false, indent: level)
+                cursor.byte(UInt8(ascii: "\""))
+                cursor.bytes(baseline)
+                cursor.byte(UInt8(ascii: "\""))
+            }
+            if let suppression {
+                cursor.member("suppressions", first: false, indent: level)
+                cursor.item(first: true, indent: level + 1)
+                cursor.member("kind", first: true, indent: level + 2)
+                cursor.string(suppression.kind.rawValue)
+                cursor.member("status", first: false, indent: level + 2)
+                cursor.bytes("\"accepted\"")
+                cursor.member("justification", first: false, indent: level + 2)
+                cursor.string(suppression.justification)
+                cursor.close(UInt8(ascii: "}"), indent: level + 2)
+                cursor.close(UInt8(ascii: "]"), indent: level + 1)
+            }
+            cursor.close(UInt8(ascii: "}"), indent: level)
         }
-        return .object(members)
     }
 
+    /// The most bytes `writeURI` writes for `file`: quotes, `file://`, three bytes a byte.
+    private static func uriBound(_ file: String) -> Int { 2 + 7 + 3 * file.utf8.count }
+
+    /// A location's `physicalLocation` object at indentation level `indent`, as
+    /// `physicalLocation(_:)` builds it: at most 6 members, 3 closing brackets, 4 numbers,
+    /// `"%SRCROOT%"` and the URI (`uriBound`).
+    private static func writePhysicalLocation(_ location: SourceLocation, indent level: Int, into cursor: inout ByteCursor) {
+        cursor.member("artifactLocation", first: true, indent: level)
+        cursor.member("uri", first: true, indent: level + 1)
+        let absolute = isAbsolute(location.file)
+        if absolute {
+            cursor.byte(UInt8(ascii: "\""))
+            cursor.bytes("file://")
+            cursor.percentEncoded(location.file)
+            cursor.byte(UInt8(ascii: "\""))
+        } else {
+            cursor.byte(UInt8(ascii: "\""))
+            cursor.percentEncoded(location.file)
+            cursor.byte(UInt8(ascii: "\""))
+            cursor.member("uriBaseId", first: false, indent: level + 1)
+            cursor.bytes("\"%SRCROOT%\"")
+        }
+        cursor.close(UInt8(ascii: "}"), indent: level + 1)
+        let r = location.range
+        cursor.member("region", first: false, indent: level)
+        cursor.member("startLine", first: true, indent: level + 1)
+        cursor.int(r.start.line)
+        cursor.member("startColumn", first: false, indent: level + 1)
+        cursor.int(r.start.column)
+        cursor.member("endLine", first: false, indent: level + 1)
+        cursor.int(max(r.end.line, r.start.line))
+        cursor.member("endColumn", first: false, indent: level + 1)
+        cursor.int(r.end.line > r.start.line ? r.end.column : max(r.end.column, r.start.column + 1))
+        cursor.close(UInt8(ascii: "}"), indent: level + 1)
+        cursor.close(UInt8(ascii: "}"), indent: level)
+    }
+
+    /// `file.hasPrefix("/")`, on bytes when the byte after the slash is ASCII (nothing can join
+    /// the slash into one character then).
+    private static func isAbsolute(_ file: String) -> Bool {
+        var bytes = file.utf8.makeIterator()
+        guard bytes.next() == UInt8(ascii: "/") else { return false }
+        if let next = bytes.next(), next >= 0x80 { return file.hasPrefix("/") }
+        return true
+    }
+
+    /// A notification's `physicalLocation` as a value (results write theirs with
+    /// `writePhysicalLocation`, laid out alike).
     private func physicalLocation(_ location: SourceLocation) -> JSONValue {
         let artifact: JSONValue = location.file.hasPrefix("/")
             ? .object([("uri", .string(Self.fileURI(file: location.file)))])
@@ -203,7 +326,7 @@ public struct SARIFReporter: Reporter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
+    static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
              UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
@@ -213,8 +336,34 @@ public struct SARIFReporter: Reporter {
         }
     }
 
-    private static func upperHexDigit(_ value: UInt8) -> UInt8 {
+    static func upperHexDigit(_ value: UInt8) -> UInt8 {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") - 10 + value
+    }
+}
+
+extension ByteCursor {
+    /// `SARIFReporter.percentEncoded(path)`'s bytes (none of which JSON escapes), at most three
+    /// bytes for each byte of `path`.
+    mutating func percentEncoded(_ path: String) {
+        // Native strings lend their bytes (stepping through the UTF-8 view cost ~50 instructions a byte).
+        if path.utf8.withContiguousStorageIfAvailable({ percentEncoded(bytes: $0) }) == nil {
+            for byte in path.utf8 { percentEncoded(byte) }
+        }
+    }
+
+    private mutating func percentEncoded(bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes { percentEncoded(byte) }
+    }
+
+    @inline(__always)
+    private mutating func percentEncoded(_ byte: UInt8) {
+        if SARIFReporter.isUnreserved(byte) {
+            self.byte(byte)
+        } else {
+            self.byte(UInt8(ascii: "%"))
+            self.byte(SARIFReporter.upperHexDigit(byte >> 4))
+            self.byte(SARIFReporter.upperHexDigit(byte & 0xF))
+        }
     }
 }
 
@@ -231,7 +380,7 @@ private final class LineHashCache: @unchecked Sendable {
     private let absolutePath: (String) -> String
     private let lock = Lock()
     /// The most recently used files last.
-    private var files: [(file: String, hashes: [String])] = []
+    private var files: [(file: String, hashes: [LineHash.Value])] = []
     private static let kept = 8
 
     init(readSource: ((String) -> String?)?, absolutePath: @escaping (String) -> String) {
@@ -240,11 +389,11 @@ private final class LineHashCache: @unchecked Sendable {
     }
 
     /// The hash of the location's line, nil without a source reader or when the line is not there.
-    func hash(_ location: SourceLocation) -> String? {
+    func hash(_ location: SourceLocation) -> LineHash.Value? {
         guard let readSource else { return nil }
         let line = location.line - 1
         if let hashes = cached(location.file) { return hashes.indices.contains(line) ? hashes[line] : nil }
-        let hashes = readSource(absolutePath(location.file)).map(LineHash.hashes) ?? []
+        let hashes = readSource(absolutePath(location.file)).map(LineHash.values) ?? []
         lock.withLock {
             files.removeAll { $0.file == location.file }
             files.append((location.file, hashes))
@@ -253,7 +402,7 @@ private final class LineHashCache: @unchecked Sendable {
         return hashes.indices.contains(line) ? hashes[line] : nil
     }
 
-    private func cached(_ file: String) -> [String]? {
+    private func cached(_ file: String) -> [LineHash.Value]? {
         lock.withLock {
             guard let i = files.lastIndex(where: { $0.file == file }) else { return nil }
             if i != files.count - 1 { files.append(files.remove(at: i)) }

@@ -46,4 +46,75 @@ final class ReportWritersTests: XCTestCase {
         XCTAssertEqual(Array(ascii.dropLast(101)), Array(unicode.dropLast(101)))
         XCTAssertTrue(ascii.allSatisfy { $0.contains(":") })
     }
+
+    func testLineHashesAgreeWithTheRollingHashOverEveryUnit() {
+        // The line hashes summed per line start against the hash rolled over every unit (as
+        // GitHub's action computes it), on texts with CR, CRLF, CR then spaces then LF, blank
+        // lines, runs of spaces, a final newline or none, repeated lines, non-ASCII text, and
+        // texts shorter and longer than the window.
+        var texts = ["", "a", "\n", "\n\n", "\r", "\r\n", "\r \n", " \t ", "x\r\r\ny\n", "é\n\n"]
+        texts.append((0..<50).map { "k\($0 % 3): \(String(repeating: "v", count: $0 * 7))\r\n" }.joined())
+        texts.append((0..<40).map { "  - line \($0 % 4)\n\n   \n" }.joined() + "tail")
+        texts.append(String(repeating: "{\"a\": [1, 2, 3], \"b\": \"text\"} ", count: 40) + "\n" + String(repeating: "z", count: 250) + "\n")
+        texts.append((0..<30).map { "é \($0 % 5)\r\n\u{1F600}\r \n" }.joined())
+        for text in texts {
+            let expected = Self.rollingLineHashes(Array(text.utf16)).map(\.text)
+            XCTAssertEqual(LineHash.hashes(of: text), expected, text)
+        }
+    }
+
+    /// The line hashes as GitHub's action computes them: the window rolled over every unit, a
+    /// line's hash taken when its first unit leaves the window.
+    private static func rollingLineHashes(_ units: [UInt16]) -> [LineHash.Value] {
+        let blockSize = 100, mod: UInt64 = 37
+        var firstMod: UInt64 = 1
+        for _ in 0..<blockSize { firstMod = firstMod &* mod }
+        var window = [UInt64](repeating: 0, count: blockSize)
+        var lineNumbers = [Int](repeating: -1, count: blockSize)
+        var hash: UInt64 = 0, index = 0, lineNumber = 0
+        var lineStart = true, previousCR = false
+        var counts: [UInt64: Int] = [:]
+        var result: [LineHash.Value] = []
+        func emit() {
+            counts[hash, default: 0] += 1
+            let line = lineNumbers[index]
+            while result.count < line { result.append(.none) }
+            result[line - 1] = LineHash.Value(hash: hash, count: counts[hash] ?? 0)
+            lineNumbers[index] = -1
+        }
+        func update(_ current: UInt64) {
+            let begin = window[index]
+            window[index] = current
+            hash = mod &* hash &+ current &- firstMod &* begin
+            index = (index + 1) % blockSize
+        }
+        func process(_ unit: UInt64) {
+            var current = unit
+            if current == 0x20 || current == 0x09 || (previousCR && current == 0x0A) {
+                previousCR = false
+                return
+            }
+            if current == 0x0D {
+                current = 0x0A
+                previousCR = true
+            } else {
+                previousCR = false
+            }
+            if lineNumbers[index] != -1 { emit() }
+            if lineStart {
+                lineStart = false
+                lineNumber += 1
+                lineNumbers[index] = lineNumber
+            }
+            if current == 0x0A { lineStart = true }
+            update(current)
+        }
+        for unit in units { process(UInt64(unit)) }
+        process(65535)
+        for _ in 0..<blockSize {
+            if lineNumbers[index] != -1 { emit() }
+            update(0)
+        }
+        return result
+    }
 }
