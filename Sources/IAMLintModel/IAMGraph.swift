@@ -311,22 +311,57 @@ public final class IAMGraph: @unchecked Sendable {
     /// principal at first use and kept in `derived`, as rules ask it of the same principals
     /// again and again.
     private var adminGrantPositions: [Int32] {
-        derived.value(AdminGrantPositions.self) { principals.indices.map(adminGrantPosition) }
+        derived.value(AdminGrantPositions.self) {
+            // A managed or group policy is held by many principals: it is read once, by its
+            // storage (the graph's documents do not change while it lives).
+            var shared: [ObjectIdentifier: AdminDocumentFacts] = [:]
+            return principals.indices.map { adminGrantPosition($0, shared: &shared) }
+        }
     }
 
     private enum AdminGrantPositions: DerivedFact { typealias Value = [Int32] }
 
-    private func adminGrantPosition(_ index: Int) -> Int32 {
-        let all = grants[index]
-        // By position: a copy of each grant (its source, provenance and names) cost more than the tests.
-        for position in all.indices {
-            guard let document = all[position].document else { continue }
-            if document.statements.contains(where: { $0.effect == .deny && $0.coversAllActions && $0.coversAllResources && $0.conditions.isEmpty }) {
-                return -1
+    /// What `adminGrantPosition` asks of one document.
+    private struct AdminDocumentFacts {
+        /// An unconditional Deny of every action on every resource.
+        var deniesEverything = false
+        /// An Allow of every action on every resource for the holder (no `Principal`).
+        var allowsEverything = false
+
+        init(_ document: PolicyDocument) {
+            for statement in document.statements where statement.coversAllActions && statement.coversAllResources {
+                if statement.effect == .deny {
+                    if statement.conditions.isEmpty { deniesEverything = true }
+                } else if statement.principals.isEmpty {
+                    allowsEverything = true
+                }
             }
         }
-        for position in all.indices where all[position].isAdministratorEquivalent { return Int32(position) }
-        return -1
+    }
+
+    private func adminGrantPosition(_ index: Int, shared: inout [ObjectIdentifier: AdminDocumentFacts]) -> Int32 {
+        let all = grants[index]
+        // By position: a copy of each grant (its source, provenance and names) cost more than the tests.
+        // One pass: the first grant that is an administrator's, unless any document denies everything.
+        var admin: Int32 = -1
+        for position in all.indices {
+            if admin < 0, case .arn(let arn) = all[position].source, ARN.isAdministratorAccess(arn.value) { admin = Int32(position) }
+            guard let document = all[position].document else { continue }
+            let read: AdminDocumentFacts
+            if case .inline = all[position].source, all[position].viaGroup == nil {
+                // The principal's own inline policy: no other principal holds it.
+                read = AdminDocumentFacts(document)
+            } else if let known = shared[document.copyIdentity] {
+                read = known
+            } else {
+                read = AdminDocumentFacts(document)
+                shared[document.copyIdentity] = read
+            }
+            if read.deniesEverything { return -1 }
+            // With no document denying everything, `grantsFullAdmin` is the Allow of everything.
+            if admin < 0, read.allowsEverything { admin = Int32(position) }
+        }
+        return admin
     }
 
     /// True when one of the principal's policies denies everything while MFA is absent.

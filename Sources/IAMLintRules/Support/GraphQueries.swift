@@ -92,49 +92,71 @@ private enum AssumeStepsFact: DerivedFact {
 /// a `!Ref`'d name) that only principals of the same file or account can satisfy. A caller that
 /// none of these can name is never admitted for sure, so its edges need no closer look.
 ///
-/// Accounts and names are numbered once (those of the principals; a trust that names another is
-/// kept out, as no principal can match it), so that each edge compares small integers.
+/// Accounts and lower-cased names are keyed by a 64-bit hash of their bytes, worked out once per
+/// principal and once per trust entry, so that each edge compares integers (no string hashing
+/// into dictionaries). The gate only filters: a collision merely lets an edge through to
+/// `trustAdmission`, which decides as before. Text that is not ASCII (where equal strings may
+/// differ in their bytes) is never keyed: such a principal or trust lets every edge through.
 struct TrustGate {
     private let graph: IAMGraph
-    /// Per principal: the number of its known account and of its lower-cased literal name, or -1.
-    private var accountOf: [Int32]
-    private var nameOf: [Int32]
-    /// Per role: whether its trust admits `*`, and whether it names a placeholder.
+    /// Per principal: the key of its known account and of its lower-cased literal name, or 0.
+    private var accountOf: [UInt64]
+    private var nameOf: [UInt64]
+    /// Per principal: whether an account or name of it is not ASCII (every edge from it is kept).
+    private var unkeyed: [Bool]
+    /// Per role: whether its trust admits `*` (or names what cannot be keyed), and whether it
+    /// names a placeholder.
     private var anyone: [Bool]
     private var symbolic: [Bool]
-    /// `keys[offsets[r]..<offsets[r + 1]]`: the accounts (their numbers) and names (-1 - their
-    /// numbers) role `r`'s trust names, each once.
+    /// `keys[offsets[r]..<offsets[r + 1]]`: the keys of the accounts and names role `r`'s trust
+    /// names, each once.
     private var offsets: [Int32]
-    private var keys: [Int32] = []
+    private var keys: [UInt64] = []
+
+    /// The key of an ASCII text: FNV-1a of its bytes, tagged by what it names (`salt`), never 0;
+    /// nil when the text is not ASCII.
+    static func key(_ text: String, salt: UInt64) -> UInt64? {
+        var text = text
+        return text.withUTF8 { bytes -> UInt64? in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ salt
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+            }
+            return hash == 0 ? 1 : hash
+        }
+    }
+
+    private static let accountSalt: UInt64 = 0x61
+    private static let nameSalt: UInt64 = 0x6e
 
     init(_ graph: IAMGraph, facts: PrincipalFacts) {
         self.graph = graph
         let count = graph.principals.count
-        var accountNumbers: [String: Int32] = [:]
-        var nameNumbers: [String: Int32] = [:]
+        var unkeyed = [Bool](repeating: false, count: count)
         // Principals come file by file, so mostly in runs of one account: the previous one's
-        // number is tried before the table.
-        var previous: (account: String, number: Int32)?
-        accountOf = facts.knownAccounts.map { account in
-            guard let account else { return -1 }
-            if let previous, previous.account == account { return previous.number }
-            let number: Int32
-            if let known = accountNumbers[account] {
-                number = known
-            } else {
-                number = Int32(accountNumbers.count)
-                accountNumbers[account] = number
+        // key is reused for the same text.
+        var previous: (account: String, key: UInt64?)?
+        var accountOf = [UInt64](repeating: 0, count: count)
+        var nameOf = [UInt64](repeating: 0, count: count)
+        for x in 0..<count {
+            if let account = facts.knownAccounts[x] {
+                let key: UInt64?
+                if let previous, previous.account == account {
+                    key = previous.key
+                } else {
+                    key = Self.key(account, salt: Self.accountSalt)
+                    previous = (account, key)
+                }
+                if let key { accountOf[x] = key } else { unkeyed[x] = true }
             }
-            previous = (account, number)
-            return number
+            if let name = facts.lowercasedNames[x] {
+                if let key = Self.key(name, salt: Self.nameSalt) { nameOf[x] = key } else { unkeyed[x] = true }
+            }
         }
-        nameOf = facts.lowercasedNames.map { name in
-            guard let name else { return -1 }
-            if let known = nameNumbers[name] { return known }
-            let number = Int32(nameNumbers.count)
-            nameNumbers[name] = number
-            return number
-        }
+        self.accountOf = accountOf
+        self.nameOf = nameOf
+        self.unkeyed = unkeyed
         anyone = Array(repeating: false, count: count)
         symbolic = Array(repeating: false, count: count)
         offsets = Array(repeating: 0, count: count + 1)
@@ -142,7 +164,7 @@ struct TrustGate {
             offsets[r] = Int32(keys.count)
             guard facts.kinds[r] == .role, let trust = graph.principals[r].trustPolicy else { continue }
             let start = keys.count
-            func add(_ key: Int32) {
+            func add(_ key: UInt64) {
                 if !keys[start...].contains(key) { keys.append(key) }
             }
             for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal {
@@ -153,13 +175,17 @@ struct TrustGate {
                     case .account(let id):
                         if Self.hasPlaceholder(id) {
                             symbolic[r] = true
-                        } else if let number = accountNumbers[id] {
-                            add(number)
+                        } else if let key = Self.key(id, salt: Self.accountSalt) {
+                            add(key)
+                        } else {
+                            anyone[r] = true
                         }
                     case .user(let account, let name), .role(let account, let name), .assumedRole(let account, let name):
                         let symbolicName = Self.hasPlaceholder(name)
                         if symbolicName || Self.hasPlaceholder(account) { symbolic[r] = true }
-                        if !symbolicName, let number = nameNumbers[name.lowercased()] { add(-1 - number) }
+                        if !symbolicName {
+                            if let key = Self.key(name.lowercased(), salt: Self.nameSalt) { add(key) } else { anyone[r] = true }
+                        }
                     case .other, .service, .federated:
                         continue
                     }
@@ -187,15 +213,15 @@ struct TrustGate {
 
     /// False only when role `role`'s trust policy cannot surely admit principal `x`.
     func mayAdmit(_ x: Int, role: Int) -> Bool {
-        if anyone[role] { return true }
+        if anyone[role] || unkeyed[x] { return true }
         let account = accountOf[x], name = nameOf[x]
         for position in Int(offsets[role])..<Int(offsets[role + 1]) {
             let key = keys[position]
-            if key >= 0 ? key == account : -1 - key == name { return true }
+            if key == account || key == name { return true }
         }
         if symbolic[role] {
             if graph.principals[x].provenance.file == graph.principals[role].provenance.file { return true }
-            if account >= 0, account == accountOf[role] { return true }
+            if account != 0, account == accountOf[role] || unkeyed[role] { return true }
         }
         return false
     }

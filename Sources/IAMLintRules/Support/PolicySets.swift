@@ -41,10 +41,23 @@ enum PolicySets {
         /// the graph's, so no identity is reused while the filter lives.
         private var allowingDocuments: [ObjectIdentifier: Bool] = [:]
         private var matteringDocuments: [ObjectIdentifier: Bool] = [:]
+        /// The services of `actions` (lower-case bytes), when they are few: an action text whose
+        /// service is written out (no wildcard) and is none of them stands for none of the
+        /// actions, and is answered without hashing the text (`mayMeet`). Nil for a large set.
+        private let services: [[UInt8]]?
 
         init(_ actions: ActionSet) {
             self.actions = actions
+            if actions.count <= Self.maxPrefilteredActions {
+                let names = Set(actions.actions.map(\.service))
+                services = names.sorted().map { Array($0.utf8) }
+            } else {
+                services = nil
+            }
         }
+
+        /// Beyond this many actions, their services are not listed (each costs an `ActionInfo`).
+        private static let maxPrefilteredActions = 512
 
         mutating func mayAllow(_ documents: [PolicyDocument]) -> Bool {
             for document in documents where mayAllow(document) { return true }
@@ -54,7 +67,14 @@ enum PolicySets {
         /// Whether one of the grants' documents may allow one of the actions.
         mutating func mayAllow(_ grants: [Grant]) -> Bool {
             for position in grants.indices {
-                if let document = grants[position].document, mayAllow(document) { return true }
+                guard let document = grants[position].document else { continue }
+                // The principal's own inline policy is held by no other principal: it is read
+                // without remembering it (most documents of an organisation are such).
+                if case .inline = grants[position].source, grants[position].viaGroup == nil {
+                    if document.statements.contains(where: { mayAllow($0) }) { return true }
+                } else if mayAllow(document) {
+                    return true
+                }
             }
             return false
         }
@@ -82,6 +102,7 @@ enum PolicySets {
             guard ResourceScope.isIdentityAllow(statement) else { return false }
             if statement.isNotAction { return true }
             for text in statement.actions {
+                if !mayMeet(text.value) { continue }
                 if let hit = known[text.value] {
                     if hit { return true }
                     continue
@@ -91,6 +112,24 @@ enum PolicySets {
                 if hit { return true }
             }
             return false
+        }
+
+        /// False when `text`'s service is written out without a wildcard and is none of the
+        /// services of `actions`: a catalog expansion stays within its literal service (the
+        /// service is compared with ASCII case folding, as the catalog does).
+        private func mayMeet(_ text: String) -> Bool {
+            guard let services else { return true }
+            var text = text
+            return text.withUTF8 { bytes in
+                guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return true }
+                // A wildcard, or a byte outside ASCII (the catalog compares such text as strings).
+                for b in bytes[..<colon] where b == UInt8(ascii: "*") || b == UInt8(ascii: "?") || b >= 0x80 { return true }
+                return services.contains { service in
+                    guard service.count == colon else { return false }
+                    for k in 0..<colon where service[k] != ASCII.lower(bytes[k]) { return false }
+                    return true
+                }
+            }
         }
     }
 }
