@@ -47,36 +47,21 @@ public struct FindingKey: Hashable, Sendable, Comparable {
     /// The hash behind `fingerprint` of the key with these parts, without making the key.
     static func fingerprintHash(rule: String, file: String, location: String, subject: String) -> UInt64 {
         var hash = FNV1a()
-        hash.mix(rule)
-        hash.mix(file)
-        hash.mix(location)
-        hash.mix(subject)
+        hash.mixPart(rule)
+        hash.mixPart(file)
+        hash.mixPart(location)
+        hash.mixPart(subject)
         return hash.value
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
-/// FNV-1a over parts of text, each followed by a 0x1F separator (the fingerprint's hash). A value
-/// type with pure helpers, so that no closure captures the running hash.
-private struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func mix(_ part: String) {
-        // Native strings lend their bytes without a copy of the string.
-        if let mixed = part.utf8.withContiguousStorageIfAvailable({ Self.mixed($0, into: value) }) {
-            value = mixed
-        } else {
-            var part = part
-            value = part.withUTF8 { Self.mixed($0, into: value) }
-        }
-        value = (value ^ 0x1F) &* 0x0000_0100_0000_01B3
-    }
-
-    private static func mixed(_ bytes: UnsafeBufferPointer<UInt8>, into start: UInt64) -> UInt64 {
-        var hash = start
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
+extension FNV1a {
+    /// A part of the fingerprint's key: its bytes, then a 0x1F separator.
+    fileprivate mutating func mixPart(_ part: String) {
+        mix(part)
+        mix(0x1F)
     }
 }
 

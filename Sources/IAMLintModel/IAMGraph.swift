@@ -774,11 +774,9 @@ private struct RoleIndex {
     /// A hash of `bytes[range]` lower-cased (ASCII): FNV-1a, enough for an index whose matches
     /// are checked anyway.
     static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in range {
-            hash = (hash ^ UInt64(ASCII.lower(bytes[i]))) &* 0x0000_0100_0000_01b3
-        }
-        return hash
+        var hash = FNV1a()
+        for i in range { hash.mix(ASCII.lower(bytes[i])) }
+        return hash.value
     }
 
     /// Whether `bytes` lower-cased (ASCII) starts with `prefix` (lower-case).

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IAMLintCore
 
 /// One copy of each text a template repeats (actions, ARNs, condition keys shared by many
 /// statements): the resolved values outlive the parse tree, and each of its scalars would
@@ -12,7 +13,7 @@ import Darwin
 /// before is not built again. Texts short enough to be stored inline in a `String` (15 UTF-8
 /// bytes) are built as they are, and so are texts with bytes outside ASCII: a shared copy must
 /// have the very same bytes, and `String` equality is canonical equivalence. The table is
-/// open-addressed and hashed eight bytes at a time (FNV-1a's multiply on 64-bit words).
+/// open-addressed and hashed eight bytes at a time (FNV-1a's constants, mixing 64-bit words).
 /// One table per file, used by one thread.
 public final class SharedTexts {
     // Used by one thread at a time (the file's loader): no runtime exclusivity check.
@@ -63,19 +64,19 @@ public final class SharedTexts {
 
     /// The hash of `count` bytes; nil when one is outside ASCII.
     private static func asciiHash(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt32? {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a.offsetBasis
         var high: UInt64 = 0
         var k = 0
         while k + 8 <= count {
             let word = bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
             high |= word
-            hash = (hash ^ word) &* 0x100_0000_01b3
+            hash = (hash ^ word) &* FNV1a.prime
             k += 8
         }
         while k < count {
             let byte = UInt64(bytes.load(fromByteOffset: k, as: UInt8.self))
             high |= byte
-            hash = (hash ^ byte) &* 0x100_0000_01b3
+            hash = (hash ^ byte) &* FNV1a.prime
             k += 1
         }
         guard high & 0x8080_8080_8080_8080 == 0 else { return nil }

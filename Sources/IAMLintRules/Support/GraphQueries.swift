@@ -118,12 +118,12 @@ struct TrustGate {
     static func key(_ text: String, salt: UInt64) -> UInt64? {
         var text = text
         return text.withUTF8 { bytes -> UInt64? in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ salt
+            var hash = FNV1a(seed: salt)
             for b in bytes {
                 if b >= 0x80 { return nil }
-                hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+                hash.mix(b)
             }
-            return hash == 0 ? 1 : hash
+            return hash.value == 0 ? 1 : hash.value
         }
     }
 

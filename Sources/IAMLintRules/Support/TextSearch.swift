@@ -30,8 +30,7 @@ extension String {
                 for (offset, byte) in bytes.enumerated() {
                     if byte >= 0x80 { return nil }
                     guard sameLength else { continue }
-                    let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-                    if lower != expected[offset] { sameLength = false }
+                    if ASCII.lower(byte) != expected[offset] { sameLength = false }
                 }
                 return sameLength
             }

@@ -1,0 +1,39 @@
+/// 64-bit FNV-1a: the hash behind the project's own byte-keyed tables (ARN and name indexes,
+/// shared texts, the trust filter) and behind finding fingerprints. Fingerprints are written into
+/// baselines and SARIF logs, so the function must never change.
+public struct FNV1a {
+    /// FNV's 64-bit offset basis and prime (computed, so that they fold to constants in other
+    /// modules' inlined loops).
+    @inlinable public static var offsetBasis: UInt64 { 0xcbf2_9ce4_8422_2325 }
+    @inlinable public static var prime: UInt64 { 0x0000_0100_0000_01B3 }
+
+    public var value: UInt64
+
+    /// A hash of nothing yet; a `seed` (xor-ed into the offset basis) keeps the hashes of texts
+    /// of different kinds apart.
+    @inlinable public init(seed: UInt64 = 0) {
+        value = Self.offsetBasis ^ seed
+    }
+
+    @inlinable public mutating func mix(_ byte: UInt8) {
+        value = (value ^ UInt64(byte)) &* Self.prime
+    }
+
+    @inlinable public mutating func mix(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes { mix(byte) }
+    }
+
+    /// Mixes a text's UTF-8 bytes (a native string lends them without a copy).
+    @inlinable public mutating func mix(_ text: String) {
+        if let mixed = text.utf8.withContiguousStorageIfAvailable({ bytes -> UInt64 in
+            var hash = self
+            hash.mix(bytes)
+            return hash.value
+        }) {
+            value = mixed
+        } else {
+            var text = text
+            text.withUTF8 { mix($0) }
+        }
+    }
+}
