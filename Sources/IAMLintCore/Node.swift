@@ -342,14 +342,7 @@ public struct NodeCursor {
     /// A null scalar (`Node.isNull`).
     public var isNull: Bool {
         let r = record
-        guard r.shape == .scalar, r.style == .plain else { return false }
-        let text = storage.pointee.text
-        switch r.count {
-        case 0: return true
-        case 1: return text[Int(r.start)] == 0x7E
-        case 4: return NodeDocument.isNullText(text, Int(r.start))
-        default: return false
-        }
+        return r.shape == .scalar && r.style == .plain && NodeDocument.isNullText(storage.pointee.text, r.start, r.count)
     }
 
     /// The number of entries of a mapping or items of a sequence; 0 for a scalar.

@@ -179,29 +179,26 @@ public final class NodeDocument: Sendable {
         Self.isNullText(text, start, count)
     }
 
-    /// Whether the four bytes at `s` are `null`, `Null` or `NULL`.
-    static func isNullText(_ text: UnsafeBufferPointer<UInt8>, _ s: Int) -> Bool {
-        let b0 = text[s], b1 = text[s + 1], b2 = text[s + 2], b3 = text[s + 3]
-        if b0 == 0x6E { return b1 == 0x75 && b2 == 0x6C && b3 == 0x6C }
-        if b0 == 0x4E { return (b1 == 0x75 && b2 == 0x6C && b3 == 0x6C) || (b1 == 0x55 && b2 == 0x4C && b3 == 0x4C) }
-        return false
-    }
-
-    static func isNullText(_ text: [UInt8], _ start: UInt32, _ count: UInt32) -> Bool {
+    /// `isNullText` of the span `start ..< start + count` of `text`.
+    static func isNullText(_ text: UnsafeBufferPointer<UInt8>, _ start: UInt32, _ count: UInt32) -> Bool {
+        let s = Int(start)
         switch count {
         case 0: return true
-        case 1: return text[Int(start)] == 0x7E
+        case 1: return text[s] == 0x7E                                                    // ~
         case 4:
-            let s = Int(start)
             let b0 = text[s], b1 = text[s + 1], b2 = text[s + 2], b3 = text[s + 3]
-            if b0 == 0x6E { return b1 == 0x75 && b2 == 0x6C && b3 == 0x6C }          // null
+            if b0 == 0x6E { return b1 == 0x75 && b2 == 0x6C && b3 == 0x6C }              // null
             if b0 == 0x4E {
-                return (b1 == 0x75 && b2 == 0x6C && b3 == 0x6C)                         // Null
-                    || (b1 == 0x55 && b2 == 0x4C && b3 == 0x4C)                         // NULL
+                return (b1 == 0x75 && b2 == 0x6C && b3 == 0x6C)                             // Null
+                    || (b1 == 0x55 && b2 == 0x4C && b3 == 0x4C)                             // NULL
             }
             return false
         default: return false
         }
+    }
+
+    static func isNullText(_ text: [UInt8], _ start: UInt32, _ count: UInt32) -> Bool {
+        text.withUnsafeBufferPointer { isNullText($0, start, count) }
     }
 }
 
