@@ -62,10 +62,12 @@ extension Parallel {
             }
         }
 
-        /// The result, once `work` has finished.
+        /// The result, once `work` has finished. It is handed over, not kept: call this once.
         public func wait() -> T {
             done.wait()
-            return result!
+            let value = result!
+            result = nil
+            return value
         }
     }
 }

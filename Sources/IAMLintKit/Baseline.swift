@@ -102,19 +102,34 @@ public struct Baseline: Sendable, Equatable {
 
     /// Splits findings into new and baselined, count-aware: a key accepted once suppresses one finding.
     public func match(_ findings: [Finding], key: (Finding) -> FindingKey = FindingKey.init) -> Match {
-        var remaining = entries
-        var new: [Finding] = []
-        var suppressed: [Finding] = []
-        for finding in findings {
-            let k = key(finding)
-            if let left = remaining[k], left > 0 {
-                remaining[k] = left - 1
-                suppressed.append(finding)
+        var new = findings
+        var left = self
+        let suppressed = left.extractAccepted(from: &new, key: key)
+        return Match(new: new, suppressed: suppressed, stale: left.entries.filter { $0.value > 0 })
+    }
+
+    /// `match` in place: moves the findings the baseline accepts out of `findings` (the others
+    /// stay, in their order) and returns them, in order, counting each off `entries`, which are
+    /// left with what matched nothing.
+    ///
+    /// An organisation's scan can hold a hundred thousand findings and accept them all: this
+    /// keeps one array of them and one table of entries, not three and two.
+    public mutating func extractAccepted(from findings: inout [Finding], key: (Finding) -> FindingKey = FindingKey.init) -> [Finding] {
+        var accepted: [Finding] = []
+        accepted.reserveCapacity(Swift.min(findings.count, entries.values.reduce(0, +)))
+        var kept = 0
+        for position in findings.indices {
+            let k = key(findings[position])
+            if let left = entries[k], left > 0 {
+                entries[k] = left - 1
+                accepted.append(findings[position])
             } else {
-                new.append(finding)
+                if kept != position { findings.swapAt(kept, position) }
+                kept += 1
             }
         }
-        return Match(new: new, suppressed: suppressed, stale: remaining.filter { $0.value > 0 })
+        findings.removeSubrange(kept...)
+        return accepted
     }
 
     /// The baseline without entries that matched nothing in `match`.
@@ -170,19 +185,23 @@ public struct Baseline: Sendable, Equatable {
         for entry in root.entries ?? .empty where entry.key != "version" && entry.key != "findings" {
             throw Error(description: "\(file):\(entry.keyRange.start.line):\(entry.keyRange.start.column): unknown key '\(entry.key)'")
         }
-        var entries: [FindingKey: Int] = [:]
         guard let list = root["findings"], let items = list.items else {
             throw Error(description: "\(file):1:1: `findings:` must be a list")
         }
+        var entries: [FindingKey: Int] = [:]
+        entries.reserveCapacity(items.count)
+        // Entries are sorted by file: consecutive ones share the previous entry's path string.
+        var previousPath = ""
         for item in items {
-            let at = "\(file):\(item.range.start.line):\(item.range.start.column)"
-            guard let fields = item.entries else { throw Error(description: "\(at): a finding must be a mapping") }
-            for field in fields where !["rule", "file", "location", "subject", "count", "fingerprint"].contains(field.key) {
+            func at() -> String { "\(file):\(item.range.start.line):\(item.range.start.column)" }
+            guard let fields = item.entries else { throw Error(description: "\(at()): a finding must be a mapping") }
+            for field in fields where !Self.entryKeys.contains(field.key) {
                 throw Error(description: "\(file):\(field.keyRange.start.line):\(field.keyRange.start.column): unknown key '\(field.key)'")
             }
-            guard let rule = item["rule"]?.string, let path = item["file"]?.string else {
-                throw Error(description: "\(at): a finding needs `rule` and `file`")
+            guard let rule = item["rule"]?.string, var path = item["file"]?.string else {
+                throw Error(description: "\(at()): a finding needs `rule` and `file`")
             }
+            if path == previousPath { path = previousPath } else { previousPath = path }
             let key = FindingKey(rule: rule, file: path, location: item["location"]?.string ?? "", subject: item["subject"]?.string ?? "")
             var count = 1
             if let c = item["count"] {
@@ -195,6 +214,9 @@ public struct Baseline: Sendable, Equatable {
         }
         return Baseline(entries: entries)
     }
+
+    /// The keys an entry may have.
+    private static let entryKeys: Set<String> = ["rule", "file", "location", "subject", "count", "fingerprint"]
 
     static func quoted(_ s: String) -> String {
         var out = "\""

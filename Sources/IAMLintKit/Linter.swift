@@ -80,14 +80,21 @@ public struct LintResult: Sendable {
     }
 
     /// Applies a baseline: accepted findings move to `suppressed`, unmatched entries to `staleBaseline`.
-    public mutating func apply(_ baseline: Baseline, name: String) {
-        let match = baseline.match(findings, key: key)
-        findings = match.new
+    ///
+    /// Pass the baseline's only copy (`consume`) and its entries are counted off in place.
+    public mutating func apply(_ baseline: consuming Baseline, name: String) {
+        let accepted = baseline.extractAccepted(from: &findings, key: key)
         // One justification text shared by every accepted finding (an organisation has a hundred thousand).
         let justification = "accepted in \(name)"
-        suppressed += match.suppressed.map { SuppressedFinding(finding: $0, kind: .external, justification: justification) }
-        suppressed.sort { Finding.outputOrder($0.finding, $1.finding) }
-        staleBaseline = match.stale
+        let moved = accepted.map { SuppressedFinding(finding: $0, kind: .external, justification: justification) }
+        if suppressed.isEmpty {
+            // Taken from `findings` in output order: already sorted.
+            suppressed = moved
+        } else {
+            suppressed += moved
+            suppressed.sort { Finding.outputOrder($0.finding, $1.finding) }
+        }
+        staleBaseline = baseline.entries.filter { $0.value > 0 }
         usedBaseline = true
     }
 }

@@ -231,8 +231,9 @@ struct Check: ParsableCommand {
         let scanned = Result { try scan.lint() }
         // A baseline's error first, as when it was read before the scan.
         let accepted = try baseline?.wait().get()
-        var result = try scanned.get()
-        if let accepted { result.apply(accepted, name: scan.baselinePath) }
+        // Each moved, not copied: the findings and the baseline's entries change in place.
+        var result = try (consume scanned).get()
+        if accepted != nil { result.apply((consume accepted)!, name: scan.baselinePath) }
         for target in try reportTargets() {
             let toTerminal = target.file == nil && isatty(STDOUT_FILENO) == 1
             let colored = toTerminal && getenv("NO_COLOR") == nil

@@ -134,6 +134,31 @@ final class BaselineTests: XCTestCase {
         XCTAssertEqual(twice.pruned(by: twice.match([finding])).entries[key], 1)
     }
 
+    /// Accepted findings leave the list in place; the rest keep their order, and so do the accepted.
+    func testExtractingAcceptedFindingsKeepsBothOrders() {
+        func finding(_ subject: String, line: Int) -> Finding {
+            Finding(rule: RuleID(code: "IAM402", slug: "hardcoded-iam-name"), severity: .note, message: "m \(line)",
+                    location: SourceLocation(file: "t.yaml", range: SourceRange(start: SourcePosition(line: line, column: 1), end: SourcePosition(line: line, column: 2))),
+                    logicalLocation: "Resources.\(subject)", subject: subject)
+        }
+        let findings = [finding("A", line: 1), finding("B", line: 2), finding("A", line: 3), finding("C", line: 4), finding("B", line: 5), finding("D", line: 6)]
+        func key(_ subject: String) -> FindingKey { FindingKey(rule: "IAM402", file: "t.yaml", location: "Resources.\(subject)", subject: subject) }
+        // A accepted once (two found), B twice (two found), E once (none found).
+        let baseline = Baseline(entries: [key("A"): 1, key("B"): 2, key("E"): 1])
+        var remaining = findings
+        var left = baseline
+        let accepted = left.extractAccepted(from: &remaining)
+        XCTAssertEqual(remaining.map { $0.location.range.start.line }, [3, 4, 6])
+        XCTAssertEqual(accepted.map { $0.location.range.start.line }, [1, 2, 5])
+        // Counted off in place; the original is a separate copy and keeps its counts.
+        XCTAssertEqual(left.entries, [key("A"): 0, key("B"): 0, key("E"): 1])
+        XCTAssertEqual(baseline.entries[key("B")], 2)
+        let match = baseline.match(findings)
+        XCTAssertEqual(match.new.map(\.message), remaining.map(\.message))
+        XCTAssertEqual(match.suppressed.map(\.message), accepted.map(\.message))
+        XCTAssertEqual(match.stale, [key("E"): 1])
+    }
+
     func testMalformedOrFutureBaselinesAreErrorsWithPositions() {
         XCTAssertThrowsError(try Baseline.parse("version: 2\nfindings: []\n", file: "b")) { error in
             XCTAssertEqual("\(error)", "b:1:10: baseline version 2 is not supported by this iamlint (1); upgrade iamlint")
