@@ -42,10 +42,17 @@ public enum FileSystem {
 
     /// The whole file as UTF-8 text (invalid bytes replaced).
     public static func readText(_ path: String) throws(FileSystemError) -> String {
+        String(decoding: try readBytes(path), as: UTF8.self)
+    }
+
+    /// The whole file's bytes, in an array of about the file's size.
+    public static func readBytes(_ path: String) throws(FileSystemError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileSystemError(errno: errno) }
         defer { close(fd) }
         var bytes: [UInt8] = []
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_size > 0, info.st_size < Int.max / 2 { bytes.reserveCapacity(Int(info.st_size)) }
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -56,7 +63,7 @@ public enum FileSystem {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// Writes `text` to `path` through a temporary file in the same folder renamed over it, so a

@@ -104,25 +104,27 @@ public struct Baseline: Sendable, Equatable {
     public func match(_ findings: [Finding], key: (Finding) -> FindingKey = FindingKey.init) -> Match {
         var new = findings
         var left = self
-        let suppressed = left.extractAccepted(from: &new, key: key)
+        let suppressed = left.extractAccepted(from: &new, key: key) { $0 }
         return Match(new: new, suppressed: suppressed, stale: left.entries.filter { $0.value > 0 })
     }
 
     /// `match` in place: moves the findings the baseline accepts out of `findings` (the others
-    /// stay, in their order) and returns them, in order, counting each off `entries`, which are
-    /// left with what matched nothing.
+    /// stay, in their order) and returns them, in order, each made into what `accept` makes of
+    /// it, counting each off `entries`, which are left with what matched nothing.
     ///
     /// An organisation's scan can hold a hundred thousand findings and accept them all: this
     /// keeps one array of them and one table of entries, not three and two.
-    public mutating func extractAccepted(from findings: inout [Finding], key: (Finding) -> FindingKey = FindingKey.init) -> [Finding] {
-        var accepted: [Finding] = []
+    public mutating func extractAccepted<Accepted>(
+        from findings: inout [Finding], key: (Finding) -> FindingKey = FindingKey.init, as accept: (Finding) -> Accepted
+    ) -> [Accepted] {
+        var accepted: [Accepted] = []
         accepted.reserveCapacity(Swift.min(findings.count, entries.values.reduce(0, +)))
         var kept = 0
         for position in findings.indices {
             let k = key(findings[position])
             if let left = entries[k], left > 0 {
                 entries[k] = left - 1
-                accepted.append(findings[position])
+                accepted.append(accept(findings[position]))
             } else {
                 if kept != position { findings.swapAt(kept, position) }
                 kept += 1
@@ -169,7 +171,13 @@ public struct Baseline: Sendable, Equatable {
 
     /// Reads a baseline file; a malformed or future-version file is an error naming the position.
     public static func parse(_ text: String, file: String) throws -> Baseline {
-        let parsed = YAMLParser.parse(text)
+        try parse(Array(text.utf8), file: file)
+    }
+
+    /// Reads a baseline file's bytes, as `parse(_:file:)` reads its text (an organisation's
+    /// baseline is tens of megabytes: read as bytes, it is not held twice).
+    public static func parse(_ bytes: [UInt8], file: String) throws -> Baseline {
+        let parsed = YAMLParser.parse(bytes)
         if let d = parsed.diagnostics.first {
             throw Error(description: "\(file):\(d.range.start.line):\(d.range.start.column): \(d.message)")
         }

@@ -83,10 +83,16 @@ public struct LintResult: Sendable {
     ///
     /// Pass the baseline's only copy (`consume`) and its entries are counted off in place.
     public mutating func apply(_ baseline: consuming Baseline, name: String) {
-        let accepted = baseline.extractAccepted(from: &findings, key: key)
         // One justification text shared by every accepted finding (an organisation has a hundred thousand).
         let justification = "accepted in \(name)"
-        let moved = accepted.map { SuppressedFinding(finding: $0, kind: .external, justification: justification) }
+        // Taken out of `self` first: `key` holds a copy of `self`, which would otherwise share
+        // the list and make changing it copy it.
+        var remaining = findings
+        findings = []
+        let moved = baseline.extractAccepted(from: &remaining, key: key) {
+            SuppressedFinding(finding: $0, kind: .external, justification: justification)
+        }
+        findings = remaining
         if suppressed.isEmpty {
             // Taken from `findings` in output order: already sorted.
             suppressed = moved

@@ -147,7 +147,7 @@ final class BaselineTests: XCTestCase {
         let baseline = Baseline(entries: [key("A"): 1, key("B"): 2, key("E"): 1])
         var remaining = findings
         var left = baseline
-        let accepted = left.extractAccepted(from: &remaining)
+        let accepted = left.extractAccepted(from: &remaining) { $0 }
         XCTAssertEqual(remaining.map { $0.location.range.start.line }, [3, 4, 6])
         XCTAssertEqual(accepted.map { $0.location.range.start.line }, [1, 2, 5])
         // Counted off in place; the original is a separate copy and keeps its counts.
@@ -157,6 +157,19 @@ final class BaselineTests: XCTestCase {
         XCTAssertEqual(match.new.map(\.message), remaining.map(\.message))
         XCTAssertEqual(match.suppressed.map(\.message), accepted.map(\.message))
         XCTAssertEqual(match.stale, [key("E"): 1])
+    }
+
+    /// A baseline is read as bytes: invalid UTF-8 is an error at its position, not replaced text.
+    func testBaselineBytesWithInvalidUTF8AreAnErrorWithAPosition() {
+        let text = "version: 1\nfindings:\n  - rule: IAM101\n    file: t.yaml\n    subject: \"X\""
+        var bytes = Array(text.utf8)
+        bytes.insert(0xFF, at: bytes.count - 2)
+        XCTAssertThrowsError(try Baseline.parse(bytes, file: "b")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("b:5:"), "\(error)")
+            XCTAssertTrue("\(error)".contains("invalid UTF-8"), "\(error)")
+        }
+        let valid = try? Baseline.parse(Array(text.utf8), file: "b")
+        XCTAssertEqual(valid?.entries, [FindingKey(rule: "IAM101", file: "t.yaml", location: "", subject: "X"): 1])
     }
 
     func testMalformedOrFutureBaselinesAreErrorsWithPositions() {
