@@ -139,12 +139,7 @@ struct ScanOptions: ParsableArguments {
             return nil
         }
         do {
-            let baseline = try Baseline.parse(try FileSystem.readBytes(baselinePath), file: baselinePath)
-            // The file and its parse tree were freed on this thread's own malloc arena, which the
-            // scan's threads do not reuse: give those pages back (an organisation's baseline
-            // held tens of megabytes of them for the rest of the run).
-            FreeMemory.returnToSystem()
-            return baseline
+            return try Baseline.parse(try FileSystem.readBytes(baselinePath), file: baselinePath)
         } catch let error as Baseline.Error {
             throw ValidationError(error.description)
         } catch {
