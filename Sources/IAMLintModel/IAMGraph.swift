@@ -567,8 +567,8 @@ public final class IAMGraph: @unchecked Sendable {
         // once per distinct resource element (a group's statement serves all its members).
         // One literal resource (the usual case) is looked up by its text as it is; other elements
         // by `resourceIndexKey`.
-        var coveredByResource: [String: [Int]] = [:]
-        var coveredByResources: [String: [Int]] = [:]
+        var coveredByResource: [HashedText: [Int]] = [:]
+        var coveredByResources: [HashedText: [Int]] = [:]
         let grants = self.grants
         for index in range where principals[index].kind != .group {
             // By position: iterating the grants would copy each (a retain of each of its references).
@@ -577,7 +577,7 @@ public final class IAMGraph: @unchecked Sendable {
                 for statement in document.statements where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
                     let resources = statement.resources
                     let literal = resources.count == 1 && !statement.isNotResource && !resources[0].isSymbolic ? resources[0].value : nil
-                    let key = literal ?? statement.resourceIndexKey
+                    let key = HashedText(literal ?? statement.resourceIndexKey)
                     let covered = (literal != nil ? coveredByResource[key] : coveredByResources[key]) ?? {
                         let found = roles.candidates(for: statement).filter { statement.mayCover(roleArn: roles.arns[$0]!) }
                         if literal != nil { coveredByResource[key] = found } else { coveredByResources[key] = found }
@@ -649,6 +649,37 @@ struct PositionIndex {
     }
 }
 
+/// A text as a dictionary key hashed by its 64-bit FNV-1a (eight bytes at a time), which the
+/// dictionary hashes as a number: hashing a long text (an ARN) with the dictionary's own hasher
+/// cost several hundred instructions a lookup. Equal when the texts are.
+private struct HashedText: Hashable {
+    let hash: UInt64
+    let text: String
+
+    init(_ text: String) {
+        var text = text
+        hash = text.withUTF8 { bytes in
+            var hash = FNV1a.offsetBasis
+            guard let base = bytes.baseAddress else { return hash }
+            var i = 0
+            while i + 8 <= bytes.count {
+                hash = (hash ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* FNV1a.prime
+                i += 8
+            }
+            while i < bytes.count {
+                hash = (hash ^ UInt64(base[i])) &* FNV1a.prime
+                i += 1
+            }
+            return hash
+        }
+        self.text = text
+    }
+
+    static func == (a: HashedText, b: HashedText) -> Bool { a.hash == b.hash && a.text == b.text }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+}
+
 /// The positions of a list's items by a small integer key (a principal index) when the list is in
 /// key order (`trustEdges` by role, `assumeEdges` by principal): a key's positions are one run,
 /// so only the runs' starts are kept (32-bit), not a position per item.
@@ -693,9 +724,14 @@ private struct AssumeEdgeChunks: @unchecked Sendable {
         current.append(edge)
     }
 
-    /// The edges of `lists`, in order, in one list of exactly their number (a list grown by
-    /// appending has up to twice the room it needs, kept as long as the graph).
+    /// The edges of `lists`, in order, in one list of their number (a list grown by appending has
+    /// up to twice the room it needs, kept as long as the graph).
     static func joined(_ lists: [AssumeEdgeChunks]) -> [AssumeEdge] {
+        // One list in one chunk with little room to spare (a fraction of what copying it costs:
+        // a retain and a release of each edge's statement) is the result as it is.
+        if lists.count == 1, lists[0].full.isEmpty, 4 * (lists[0].current.capacity - lists[0].current.count) <= lists[0].current.count {
+            return lists[0].current
+        }
         var lists = lists
         var all: [AssumeEdge] = []
         all.reserveCapacity(lists.reduce(0) { $0 + $1.count })
@@ -943,12 +979,36 @@ private struct RoleIndex {
         }
     }
 
-    /// A hash of `bytes[range]` lower-cased (ASCII): FNV-1a, enough for an index whose matches
-    /// are checked anyway.
+    /// A hash of `bytes[range]` lower-cased (ASCII): FNV-1a's constants over eight bytes at a
+    /// time (lower-cased together), then the last bytes one by one; enough for an index whose
+    /// matches are checked anyway. Equal texts have equal keys wherever they start.
     static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
         var hash = FNV1a()
-        for i in range { hash.mix(ASCII.lower(bytes[i])) }
+        guard let base = bytes.baseAddress else { return hash.value }
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            hash.value = (hash.value ^ lowered(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))) &* FNV1a.prime
+            i += 8
+        }
+        while i < range.upperBound {
+            hash.mix(ASCII.lower(base[i]))
+            i += 1
+        }
         return hash.value
+    }
+
+    /// `word`'s bytes with ASCII upper-case letters lower-cased (as `ASCII.lower` does each).
+    @inline(__always)
+    static func lowered(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let low7 = word & ~highs
+        // The high bit of each byte: its low seven bits are at least `A`, above `Z`; no carry
+        // crosses a byte (at most 0x7F + 0x3F).
+        let atLeastA = low7 &+ (0x80 - 0x41) &* ones
+        let aboveZ = low7 &+ (0x80 - 0x5B) &* ones
+        let upper = atLeastA & ~aboveZ & ~word & highs
+        return word | (upper >> 2)
     }
 
     /// Whether `bytes` lower-cased (ASCII) starts with `prefix` (lower-case).
