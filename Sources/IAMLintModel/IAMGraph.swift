@@ -201,14 +201,14 @@ public final class IAMGraph: @unchecked Sendable {
     }
 
     /// The principals with `key`'s kind and lower-cased name (`byName`), in order.
-    private func named(_ key: NameInAccount) -> [Int] {
+    private func named(_ key: NameInAccount) -> ArraySlice<Int32> {
         byName.positions(hash: key.hash64(withAccount: false)) { p in
             principals[p].kind == key.kind && principals[p].referenceKey.lowercasedName == key.name
         }
     }
 
     /// The principals with `key`'s kind, lower-cased name and account (`byNameInAccount`), in order.
-    private func namedInAccount(_ key: NameInAccount) -> [Int] {
+    private func namedInAccount(_ key: NameInAccount) -> ArraySlice<Int32> {
         byNameInAccount.positions(hash: key.hash64(withAccount: true)) { p in
             principals[p].kind == key.kind && principalAccounts[p] == key.account && principals[p].referenceKey.lowercasedName == key.name
         }
@@ -218,7 +218,7 @@ public final class IAMGraph: @unchecked Sendable {
     /// when given (as `accountID(of:)`), in order.
     public func principals(_ kind: EntityKind, named name: String, inAccount account: String? = nil) -> [Int] {
         let key = NameInAccount(kind: kind, name: name.lowercasedName, account: account)
-        return account == nil ? named(key) : namedInAccount(key)
+        return (account == nil ? named(key) : namedInAccount(key)).map { Int($0) }
     }
 
     /// The roles, in index order, whose ARN (`arn(of:)`) a resource pattern of `statement` may
@@ -267,17 +267,17 @@ public final class IAMGraph: @unchecked Sendable {
         let lowered = key.lowercasedName
         let candidates = named(NameInAccount(kind: kind, name: lowered, account: nil))
         if reference.isSymbolic || key.hasPrefix("${") {
-            return candidates.filter { principals[$0].provenance.file == file }
+            return candidates.compactMap { p in principals[Int(p)].provenance.file == file ? Int(p) : nil }
         }
         var account = fileAccounts[file]
         if let arn, ARN.isAccountID(arn.account) { account = arn.account }
-        guard let account, !candidates.isEmpty else { return candidates }
+        guard let account, !candidates.isEmpty else { return candidates.map { Int($0) } }
         // The principals of that account and those of no known account, in index order.
         let inAccount = namedInAccount(NameInAccount(kind: kind, name: lowered, account: account))
         let unknown = namedInAccount(NameInAccount(kind: kind, name: lowered, account: nil))
-        if unknown.isEmpty { return inAccount }
-        if inAccount.isEmpty { return unknown }
-        return (inAccount + unknown).sorted()
+        if unknown.isEmpty { return inAccount.map { Int($0) } }
+        if inAccount.isEmpty { return unknown.map { Int($0) } }
+        return (inAccount + unknown).map { Int($0) }.sorted()
     }
 
     /// The `OrganizationAccountAccessRole` (or the `RoleName` given) that AWS Organizations
@@ -428,7 +428,10 @@ public final class IAMGraph: @unchecked Sendable {
         // at every use.
         var all = direct
         for index in principals.indices where principals[index].kind == .user {
-            for g in groups(ofUser: index) {
+            let groups = groups(ofUser: index)
+            guard !groups.isEmpty else { continue }
+            all[index].reserveCapacity(all[index].count + groups.reduce(0) { $0 + direct[$1].count })
+            for g in groups {
                 for var grant in direct[g] {
                     grant.viaGroup = g
                     all[index].append(grant)
@@ -478,8 +481,12 @@ public final class IAMGraph: @unchecked Sendable {
             return (local, name)
         }
         var direct: [[Grant]] = principals.map { p in
-            var list: [Grant] = p.inlinePolicies.map {
-                Grant(source: .inline(name: $0.name), document: $0.document, provenance: $0.document.provenance, policyName: $0.name)
+            // Room for exactly the principal's own grants, reserved once (appending grew the
+            // list step by step, copying its grants).
+            var list: [Grant] = []
+            list.reserveCapacity(p.inlinePolicies.count + p.managedPolicyArns.count)
+            for named in p.inlinePolicies {
+                list.append(Grant(source: .inline(name: named.name), document: named.document, provenance: named.document.provenance, policyName: named.name))
             }
             for (i, arn) in p.managedPolicyArns.enumerated() {
                 let prov = p.provenance.child(p.managedPolicyArnsPath, index: i, range: arn.range)
@@ -765,8 +772,9 @@ private struct NameLists {
     init() {}
 
     /// The positions of the group whose key has `hash` and whose first position `isKey`
-    /// accepts, in increasing order.
-    func positions(hash: UInt64, isKey: (Int) -> Bool) -> [Int] {
+    /// accepts, in increasing order: a slice of the lists' storage, not a copy (a name can be
+    /// shared by a principal in each of a thousand accounts).
+    func positions(hash: UInt64, isKey: (Int) -> Bool) -> ArraySlice<Int32> {
         guard !groups.isEmpty else { return [] }
         let mask = groups.count - 1
         var i = Self.start(hash, mask)
@@ -774,7 +782,7 @@ private struct NameLists {
             if hashes[i] == hash {
                 let g = Int(groups[i] - 1)
                 let run = Int(offsets[g])..<Int(offsets[g + 1])
-                if isKey(Int(positions[run.lowerBound])) { return positions[run].map { Int($0) } }
+                if isKey(Int(positions[run.lowerBound])) { return positions[run] }
             }
             i = (i + 1) & mask
         }
