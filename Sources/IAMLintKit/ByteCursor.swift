@@ -33,9 +33,36 @@ struct ByteCursor {
         }
     }
 
+    /// Stored a word and a byte at a time: indentations are a few bytes, and a call to fill
+    /// memory cost more than the stores.
     mutating func spaces(_ count: Int) {
-        guard count > 0 else { return }
-        position.update(repeating: UInt8(ascii: " "), count: count)
+        var left = count
+        while left >= 8 {
+            UnsafeMutableRawPointer(position).storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
+            position += 8
+            left -= 8
+        }
+        while left > 0 {
+            byte(UInt8(ascii: " "))
+            left -= 1
+        }
+    }
+
+    /// `text`'s bytes (at least 8: a report's fixed pieces, such as a member's start), copied
+    /// eight at a time, the last eight overlapping the ones before.
+    mutating func literal(_ text: StaticString) {
+        let count = text.utf8CodeUnitCount
+        precondition(count >= 8, "ByteCursor.literal needs at least 8 bytes")
+        let source = UnsafeRawPointer(text.utf8Start)
+        let target = UnsafeMutableRawPointer(position)
+        var i = 0
+        while i + 8 <= count {
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        if i < count {
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), toByteOffset: count - 8, as: UInt64.self)
+        }
         position += count
     }
 
@@ -119,6 +146,16 @@ struct ByteCursor {
                 position += 8
             }
             i += 8
+        }
+        // The last bytes of a text of eight or more: its last eight bytes, when none needs
+        // escaping, stored over the ones already written as they are.
+        if i < count && count >= 8 {
+            let word = UnsafeRawPointer(base + count - 8).loadUnaligned(as: UInt64.self)
+            if !JSONValue.needsEscape(word) {
+                UnsafeMutableRawPointer(position - (8 - (count - i))).storeBytes(of: word, as: UInt64.self)
+                position += count - i
+                return
+            }
         }
         while i < count {
             escaped(base[i])

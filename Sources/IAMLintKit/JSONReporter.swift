@@ -84,6 +84,8 @@ public struct JSONReporter: Reporter {
         _ f: Finding, keyFile: String, into out: inout [UInt8],
         extra: ((inout JSONObjectWriter, inout [UInt8]) -> Void)? = nil
     ) {
+        // The indentation of an item of the report's lists: the members' starts below are
+        // written for it.
         let indent = 2
         let fingerprint = FindingKey.fingerprintHash(rule: f.rule.code, file: keyFile, location: f.logicalLocation, subject: f.subject)
         let related = f.related
@@ -99,31 +101,36 @@ public struct JSONReporter: Reporter {
                 + ByteCursor.stringBound(r.location.file.utf8.count) + ByteCursor.stringBound(r.message.utf8.count)
         }
         out.appendWritten(atMost: bound) { cursor in
-            cursor.member("rule", first: true, indent: indent)
+            // Each member's start (`member(_:first:indent:)` at indentation 2) as one piece.
+            cursor.literal("{\n      \"rule\": ")
             cursor.string(f.rule.code)
-            cursor.member("slug", first: false, indent: indent)
+            cursor.literal(",\n      \"slug\": ")
             cursor.string(f.rule.slug)
-            cursor.member("severity", first: false, indent: indent)
-            cursor.string(f.severity.rawValue)
-            cursor.member("message", first: false, indent: indent)
+            cursor.literal(",\n      \"severity\": ")
+            switch f.severity {
+            case .error: cursor.bytes("\"error\"")
+            case .warning: cursor.literal("\"warning\"")
+            case .note: cursor.bytes("\"note\"")
+            }
+            cursor.literal(",\n      \"message\": ")
             cursor.string(f.message)
-            cursor.member("file", first: false, indent: indent)
+            cursor.literal(",\n      \"file\": ")
             cursor.string(f.location.file)
-            cursor.member("line", first: false, indent: indent)
+            cursor.literal(",\n      \"line\": ")
             cursor.int(f.location.range.start.line)
-            cursor.member("column", first: false, indent: indent)
+            cursor.literal(",\n      \"column\": ")
             cursor.int(f.location.range.start.column)
-            cursor.member("endLine", first: false, indent: indent)
+            cursor.literal(",\n      \"endLine\": ")
             cursor.int(f.location.range.end.line)
-            cursor.member("endColumn", first: false, indent: indent)
+            cursor.literal(",\n      \"endColumn\": ")
             cursor.int(f.location.range.end.column)
-            cursor.member("logicalLocation", first: false, indent: indent)
+            cursor.literal(",\n      \"logicalLocation\": ")
             cursor.string(f.logicalLocation)
-            cursor.member("subject", first: false, indent: indent)
+            cursor.literal(",\n      \"subject\": ")
             cursor.string(f.subject)
-            cursor.member("fingerprint", first: false, indent: indent)
+            cursor.literal(",\n      \"fingerprint\": ")
             cursor.quotedHex(fingerprint)
-            cursor.member("related", first: false, indent: indent)
+            cursor.literal(",\n      \"related\": ")
             cursor.byte(UInt8(ascii: "["))
             if !related.isEmpty {
                 for (i, r) in related.enumerated() {

@@ -255,6 +255,10 @@ public struct Linter: Sendable {
     /// their findings in rule order, as a sequential run gives them.
     private func runGraphRules(_ rules: [(metadata: RuleMetadata, rule: any Rule)], _ graph: IAMGraph) -> [Finding] {
         var lists = Parallel.map(rules, threads: threads) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }
+        // What the rules derived from the graph (the assume steps, trust tables, per-principal
+        // facts: megabytes for an organisation) is released before the findings are joined and
+        // reported, the moment a scan's memory peaked. A later question computes a fact again.
+        graph.derived.removeAll()
         return Self.joined(&lists)
     }
 

@@ -46,6 +46,20 @@ public final class DerivedFacts: @unchecked Sendable {
         computed.broadcast()
         return value
     }
+
+    /// Releases every fact computed so far (none may be being computed): a fact asked for again
+    /// is computed again. The linter calls it once the rules have run, so that the facts (the
+    /// assume steps, the trust tables, the text indexes of a large organisation: megabytes) are
+    /// not held beside the findings while the report is written.
+    public func removeAll() {
+        lock.lock()
+        precondition(computing.isEmpty, "DerivedFacts.removeAll while a fact is being computed")
+        let released = values
+        values = [:]
+        lock.unlock()
+        // The facts are freed here, outside the lock.
+        _ = released
+    }
 }
 
 /// A derived fact's value, stored as an object.

@@ -122,17 +122,18 @@ public final class IAMGraph: @unchecked Sendable {
     let fileAccounts: [String: String]
 
     /// Principals by lower-cased name (`referenceKey`), one dictionary per kind (`EntityKind.position`).
-    private var byName = [[String: [Int]]](repeating: [:], count: EntityKind.count)
+    private var byName = NameLists()
     /// `byName` split by account (`accountID(of:)`), so that a reference into one account does
     /// not filter every account's principal of that name.
-    private var byNameInAccount: [NameInAccount: [Int]] = [:]
+    private var byNameInAccount = NameLists()
     /// `accountID(of:)` of each principal, computed once.
     private(set) var principalAccounts: [String?] = []
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
-    /// Positions in `trustEdges` by role, and in `assumeEdges` by principal and by role.
-    private var trustEdgesByRole = PositionIndex()
-    private var assumeEdgesByPrincipal = PositionIndex()
+    /// Positions in `trustEdges` by role and in `assumeEdges` by principal (each list is in that
+    /// order, so a key's edges are one run), and in `assumeEdges` by role.
+    private var trustEdgesByRole = RunIndex()
+    private var assumeEdgesByPrincipal = RunIndex()
     private var assumeEdgesByRole = PositionIndex()
     private var byAccount: [String?: [Int]] = [:]
     private var parametersByFile: [String: [String: Int]] = [:]
@@ -181,12 +182,12 @@ public final class IAMGraph: @unchecked Sendable {
 
     /// The trust edges of one role (`trustEdges.filter { $0.role == role }`, in the same order).
     public func trustEdges(ofRole role: Int) -> [TrustEdge] {
-        trustEdgesByRole[role].map { trustEdges[Int($0)] }
+        Array(trustEdges[trustEdgesByRole[role]])
     }
 
     /// The assume edges from one principal (`assumeEdges.filter { $0.from == index }`, in order).
     public func assumeEdges(from index: Int) -> [AssumeEdge] {
-        assumeEdgesByPrincipal[index].map { assumeEdges[Int($0)] }
+        Array(assumeEdges[assumeEdgesByPrincipal[index]])
     }
 
     /// The assume edges that reach one role (`assumeEdges.filter { $0.role == role }`, in order).
@@ -199,11 +200,25 @@ public final class IAMGraph: @unchecked Sendable {
         byAccount[account] ?? []
     }
 
+    /// The principals with `key`'s kind and lower-cased name (`byName`), in order.
+    private func named(_ key: NameInAccount) -> ArraySlice<Int32> {
+        byName.positions(hash: key.hash64(withAccount: false)) { p in
+            principals[p].kind == key.kind && principals[p].referenceKey.lowercasedName == key.name
+        }
+    }
+
+    /// The principals with `key`'s kind, lower-cased name and account (`byNameInAccount`), in order.
+    private func namedInAccount(_ key: NameInAccount) -> ArraySlice<Int32> {
+        byNameInAccount.positions(hash: key.hash64(withAccount: true)) { p in
+            principals[p].kind == key.kind && principalAccounts[p] == key.account && principals[p].referenceKey.lowercasedName == key.name
+        }
+    }
+
     /// The principals of `kind` whose name (`referenceKey`) is `name` ignoring case, in `account`
     /// when given (as `accountID(of:)`), in order.
     public func principals(_ kind: EntityKind, named name: String, inAccount account: String? = nil) -> [Int] {
-        guard let account else { return byName[kind.position][name.lowercasedName] ?? [] }
-        return byNameInAccount[NameInAccount(kind: kind, name: name.lowercasedName, account: account)] ?? []
+        let key = NameInAccount(kind: kind, name: name.lowercasedName, account: account)
+        return (account == nil ? named(key) : namedInAccount(key)).map { Int($0) }
     }
 
     /// The roles, in index order, whose ARN (`arn(of:)`) a resource pattern of `statement` may
@@ -225,10 +240,10 @@ public final class IAMGraph: @unchecked Sendable {
         let count = principals.count
         // Keys read through the buffers: an edge copied out of its array would retain its statement.
         trustEdgesByRole = trustEdges.withUnsafeBufferPointer { edges in
-            PositionIndex(keys: edges.map { $0.role }, keyCount: count)
+            RunIndex(keys: edges.map { $0.role }, keyCount: count)
         }
         let (from, role) = assumeEdges.withUnsafeBufferPointer { edges in (edges.map { $0.from }, edges.map { $0.role }) }
-        assumeEdgesByPrincipal = PositionIndex(keys: from, keyCount: count)
+        assumeEdgesByPrincipal = RunIndex(keys: from, keyCount: count)
         assumeEdgesByRole = PositionIndex(keys: role, keyCount: count)
         // Built in a local dictionary (a stored property of the class is checked for exclusive
         // access at every use), one dictionary update per run of principals of one account: a
@@ -250,19 +265,19 @@ public final class IAMGraph: @unchecked Sendable {
         let arn = ARN(reference.value)
         let key = arn.map { ARN.lastPathComponent($0.resource) } ?? reference.value
         let lowered = key.lowercasedName
-        let candidates = byName[kind.position][lowered] ?? []
+        let candidates = named(NameInAccount(kind: kind, name: lowered, account: nil))
         if reference.isSymbolic || key.hasPrefix("${") {
-            return candidates.filter { principals[$0].provenance.file == file }
+            return candidates.compactMap { p in principals[Int(p)].provenance.file == file ? Int(p) : nil }
         }
         var account = fileAccounts[file]
         if let arn, ARN.isAccountID(arn.account) { account = arn.account }
-        guard let account, !candidates.isEmpty else { return candidates }
+        guard let account, !candidates.isEmpty else { return candidates.map { Int($0) } }
         // The principals of that account and those of no known account, in index order.
-        let inAccount = byNameInAccount[NameInAccount(kind: kind, name: lowered, account: account)] ?? []
-        let unknown = byNameInAccount[NameInAccount(kind: kind, name: lowered, account: nil)] ?? []
-        if unknown.isEmpty { return inAccount }
-        if inAccount.isEmpty { return unknown }
-        return (inAccount + unknown).sorted()
+        let inAccount = namedInAccount(NameInAccount(kind: kind, name: lowered, account: account))
+        let unknown = namedInAccount(NameInAccount(kind: kind, name: lowered, account: nil))
+        if unknown.isEmpty { return inAccount.map { Int($0) } }
+        if inAccount.isEmpty { return unknown.map { Int($0) } }
+        return (inAccount + unknown).map { Int($0) }.sorted()
     }
 
     /// The `OrganizationAccountAccessRole` (or the `RoleName` given) that AWS Organizations
@@ -413,7 +428,10 @@ public final class IAMGraph: @unchecked Sendable {
         // at every use.
         var all = direct
         for index in principals.indices where principals[index].kind == .user {
-            for g in groups(ofUser: index) {
+            let groups = groups(ofUser: index)
+            guard !groups.isEmpty else { continue }
+            all[index].reserveCapacity(all[index].count + groups.reduce(0) { $0 + direct[$1].count })
+            for g in groups {
                 for var grant in direct[g] {
                     grant.viaGroup = g
                     all[index].append(grant)
@@ -429,17 +447,24 @@ public final class IAMGraph: @unchecked Sendable {
     private func indexNames() {
         // Built in local dictionaries: a stored property of the class is checked for exclusive
         // access at every use.
-        var byName = [[String: [Int]]](repeating: [:], count: EntityKind.count)
-        var byNameInAccount: [NameInAccount: [Int]] = [:]
-        byNameInAccount.reserveCapacity(principals.count)
+        var byName = NameLists.Builder(expected: principals.count)
+        var byNameInAccount = NameLists.Builder(expected: principals.count)
+        // Each principal's lower-cased name, kept while the lists are built (to tell keys with
+        // the same hash apart).
+        var names: [String] = []
+        names.reserveCapacity(principals.count)
         for index in principals.indices {
             let kind = principals[index].kind
             let name = principals[index].referenceKey.lowercasedName
-            byName[kind.position][name, default: []].append(index)
-            byNameInAccount[NameInAccount(kind: kind, name: name, account: principalAccounts[index]), default: []].append(index)
+            let key = NameInAccount(kind: kind, name: name, account: principalAccounts[index])
+            names.append(name)
+            byName.add(hash: key.hash64(withAccount: false)) { p in principals[p].kind == kind && names[p] == name }
+            byNameInAccount.add(hash: key.hash64(withAccount: true)) { p in
+                principals[p].kind == kind && names[p] == name && principalAccounts[p] == key.account
+            }
         }
-        self.byName = byName
-        self.byNameInAccount = byNameInAccount
+        self.byName = byName.lists()
+        self.byNameInAccount = byNameInAccount.lists()
     }
 
     /// Each principal's grants from its own policies and from standalone policies and attachments
@@ -456,8 +481,12 @@ public final class IAMGraph: @unchecked Sendable {
             return (local, name)
         }
         var direct: [[Grant]] = principals.map { p in
-            var list: [Grant] = p.inlinePolicies.map {
-                Grant(source: .inline(name: $0.name), document: $0.document, provenance: $0.document.provenance, policyName: $0.name)
+            // Room for exactly the principal's own grants, reserved once (appending grew the
+            // list step by step, copying its grants).
+            var list: [Grant] = []
+            list.reserveCapacity(p.inlinePolicies.count + p.managedPolicyArns.count)
+            for named in p.inlinePolicies {
+                list.append(Grant(source: .inline(name: named.name), document: named.document, provenance: named.document.provenance, policyName: named.name))
             }
             for (i, arn) in p.managedPolicyArns.enumerated() {
                 let prov = p.provenance.child(p.managedPolicyArnsPath, index: i, range: arn.range)
@@ -545,8 +574,8 @@ public final class IAMGraph: @unchecked Sendable {
         // once per distinct resource element (a group's statement serves all its members).
         // One literal resource (the usual case) is looked up by its text as it is; other elements
         // by `resourceIndexKey`.
-        var coveredByResource: [String: [Int]] = [:]
-        var coveredByResources: [String: [Int]] = [:]
+        var coveredByResource: [HashedText: [Int]] = [:]
+        var coveredByResources: [HashedText: [Int]] = [:]
         let grants = self.grants
         for index in range where principals[index].kind != .group {
             // By position: iterating the grants would copy each (a retain of each of its references).
@@ -555,7 +584,7 @@ public final class IAMGraph: @unchecked Sendable {
                 for statement in document.statements where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
                     let resources = statement.resources
                     let literal = resources.count == 1 && !statement.isNotResource && !resources[0].isSymbolic ? resources[0].value : nil
-                    let key = literal ?? statement.resourceIndexKey
+                    let key = HashedText(literal ?? statement.resourceIndexKey)
                     let covered = (literal != nil ? coveredByResource[key] : coveredByResources[key]) ?? {
                         let found = roles.candidates(for: statement).filter { statement.mayCover(roleArn: roles.arns[$0]!) }
                         if literal != nil { coveredByResource[key] = found } else { coveredByResources[key] = found }
@@ -627,54 +656,243 @@ struct PositionIndex {
     }
 }
 
+/// A text as a dictionary key hashed by its 64-bit FNV-1a (eight bytes at a time), which the
+/// dictionary hashes as a number: hashing a long text (an ARN) with the dictionary's own hasher
+/// cost several hundred instructions a lookup. Equal when the texts are.
+private struct HashedText: Hashable {
+    let hash: UInt64
+    let text: String
+
+    init(_ text: String) {
+        var text = text
+        hash = text.withUTF8 { bytes in
+            var hash = FNV1a.offsetBasis
+            guard let base = bytes.baseAddress else { return hash }
+            var i = 0
+            while i + 8 <= bytes.count {
+                hash = (hash ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* FNV1a.prime
+                i += 8
+            }
+            while i < bytes.count {
+                hash = (hash ^ UInt64(base[i])) &* FNV1a.prime
+                i += 1
+            }
+            return hash
+        }
+        self.text = text
+    }
+
+    static func == (a: HashedText, b: HashedText) -> Bool { a.hash == b.hash && a.text == b.text }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+}
+
+/// The positions of a list's items by a small integer key (a principal index) when the list is in
+/// key order (`trustEdges` by role, `assumeEdges` by principal): a key's positions are one run,
+/// so only the runs' starts are kept (32-bit), not a position per item.
+struct RunIndex {
+    /// The positions whose key is `k` are `offsets[k]..<offsets[k + 1]`.
+    private var offsets: [Int32] = []
+
+    init() {}
+
+    /// `keys[i]` is the key of position `i`, in increasing order; every key is in `0..<keyCount`.
+    init(keys: [Int], keyCount: Int) {
+        var offsets = [Int32](repeating: 0, count: keyCount + 1)
+        for key in keys { offsets[key + 1] += 1 }
+        for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
+        precondition(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "RunIndex keys out of order")
+        self.offsets = offsets
+    }
+
+    /// The positions whose key is `key`, in order; empty for a key out of range.
+    subscript(key: Int) -> Range<Int> {
+        guard key >= 0, key + 1 < offsets.count else { return 0..<0 }
+        return Int(offsets[key])..<Int(offsets[key + 1])
+    }
+}
+
 /// A list built in chunks of at most `size` items and joined once into a list of exactly its
 /// length, each chunk released as it is copied.
 private struct AssumeEdgeChunks: @unchecked Sendable {
     static let size = 1 << 16
-    private var chunks: [[AssumeEdge]] = [[]]
-    private var count = 0
+    /// Full chunks, then the one being filled.
+    private var full: [[AssumeEdge]] = []
+    private var current: [AssumeEdge] = []
+
+    var count: Int { full.count * Self.size + current.count }
 
     mutating func append(_ edge: AssumeEdge) {
-        if chunks[chunks.count - 1].count == Self.size {
-            chunks.append([])
-            chunks[chunks.count - 1].reserveCapacity(Self.size)
+        if current.count == Self.size {
+            full.append(current)
+            current = []
+            current.reserveCapacity(Self.size)
         }
-        chunks[chunks.count - 1].append(edge)
-        count += 1
+        current.append(edge)
     }
 
-    /// The edges of `lists`, in order, in one list of exactly their number.
+    /// The edges of `lists`, in order, in one list of their number (a list grown by appending has
+    /// up to twice the room it needs, kept as long as the graph).
     static func joined(_ lists: [AssumeEdgeChunks]) -> [AssumeEdge] {
-        if lists.count == 1 && lists[0].chunks.count == 1 { return lists[0].chunks[0] }
+        // One list in one chunk with little room to spare (a fraction of what copying it costs:
+        // a retain and a release of each edge's statement) is the result as it is.
+        if lists.count == 1, lists[0].full.isEmpty, 4 * (lists[0].current.capacity - lists[0].current.count) <= lists[0].current.count {
+            return lists[0].current
+        }
         var lists = lists
         var all: [AssumeEdge] = []
         all.reserveCapacity(lists.reduce(0) { $0 + $1.count })
         for l in lists.indices {
-            for i in lists[l].chunks.indices {
-                all += lists[l].chunks[i]
-                lists[l].chunks[i] = []
+            for i in lists[l].full.indices {
+                all += lists[l].full[i]
+                lists[l].full[i] = []
             }
+            all += lists[l].current
+            lists[l].current = []
         }
         return all
     }
 }
 
-/// The key of `IAMGraph.byNameInAccount`: kind, lower-cased name, account.
-private struct NameInAccount: Hashable {
+/// Principal indexes grouped by a key (`NameInAccount`), each group in increasing order, found by
+/// a 64-bit hash of the key (`NameInAccount.hash64`): an open-addressing table of hashes and
+/// group numbers, and the groups one after the other in one array of 32-bit positions. A
+/// dictionary of arrays hashed each key's texts again and allocated an array per key (an
+/// organisation has a hundred thousand names); a hash shared by two keys only makes a lookup
+/// check the next slot (`isKey` tells them apart).
+private struct NameLists {
+    /// The table: a power of two in size, at most three quarters full; `groups[i]` is 0 in an
+    /// empty slot, else its group's number plus one.
+    private var hashes: [UInt64] = []
+    private var groups: [Int32] = []
+    /// The positions of group `g` are `positions[offsets[g]..<offsets[g + 1]]`.
+    private var offsets: [Int32] = [0]
+    private var positions: [Int32] = []
+
+    init() {}
+
+    /// The positions of the group whose key has `hash` and whose first position `isKey`
+    /// accepts, in increasing order: a slice of the lists' storage, not a copy (a name can be
+    /// shared by a principal in each of a thousand accounts).
+    func positions(hash: UInt64, isKey: (Int) -> Bool) -> ArraySlice<Int32> {
+        guard !groups.isEmpty else { return [] }
+        let mask = groups.count - 1
+        var i = Self.start(hash, mask)
+        while groups[i] != 0 {
+            if hashes[i] == hash {
+                let g = Int(groups[i] - 1)
+                let run = Int(offsets[g])..<Int(offsets[g + 1])
+                if isKey(Int(positions[run.lowerBound])) { return positions[run] }
+            }
+            i = (i + 1) & mask
+        }
+        return []
+    }
+
+    fileprivate static func start(_ hash: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+    }
+
+    /// The keys of positions 0, 1, 2, … in turn, each as its hash and a test of whether an
+    /// earlier position has the same key.
+    struct Builder {
+        private var hashes: [UInt64]
+        private var groups: [Int32]
+        /// The first position of each group, and the group of each position added.
+        private var firsts: [Int32] = []
+        private var groupOf: [Int32] = []
+
+        init(expected: Int) {
+            var size = 16
+            while 3 * size < 4 * expected { size *= 2 }
+            hashes = Array(repeating: 0, count: size)
+            groups = Array(repeating: 0, count: size)
+            groupOf.reserveCapacity(expected)
+        }
+
+        /// The next position, its key's `hash`; `sameKey(p)` tells whether position `p` has its key.
+        mutating func add(hash: UInt64, sameKey: (Int) -> Bool) {
+            if 4 * (firsts.count + 1) > 3 * groups.count { grow() }
+            let mask = groups.count - 1
+            var i = NameLists.start(hash, mask)
+            while groups[i] != 0 {
+                if hashes[i] == hash {
+                    let g = groups[i] - 1
+                    if sameKey(Int(firsts[Int(g)])) {
+                        groupOf.append(g)
+                        return
+                    }
+                }
+                i = (i + 1) & mask
+            }
+            let g = Int32(truncatingIfNeeded: firsts.count)
+            hashes[i] = hash
+            groups[i] = g + 1
+            firsts.append(Int32(truncatingIfNeeded: groupOf.count))
+            groupOf.append(g)
+        }
+
+        /// The table twice as large.
+        private mutating func grow() {
+            let oldHashes = hashes, oldGroups = groups
+            hashes = Array(repeating: 0, count: 2 * oldHashes.count)
+            groups = Array(repeating: 0, count: 2 * oldGroups.count)
+            let mask = groups.count - 1
+            for k in oldGroups.indices where oldGroups[k] != 0 {
+                var i = NameLists.start(oldHashes[k], mask)
+                while groups[i] != 0 { i = (i + 1) & mask }
+                hashes[i] = oldHashes[k]
+                groups[i] = oldGroups[k]
+            }
+        }
+
+        /// The lists: the positions counted by group, then placed (in increasing order).
+        func lists() -> NameLists {
+            var lists = NameLists()
+            var offsets = [Int32](repeating: 0, count: firsts.count + 1)
+            for g in groupOf { offsets[Int(g) + 1] += 1 }
+            for g in 0..<firsts.count { offsets[g + 1] += offsets[g] }
+            var next = offsets
+            var positions = [Int32](repeating: 0, count: groupOf.count)
+            for (i, g) in groupOf.enumerated() {
+                positions[Int(next[Int(g)])] = Int32(truncatingIfNeeded: i)
+                next[Int(g)] += 1
+            }
+            lists.hashes = hashes
+            lists.groups = groups
+            lists.offsets = offsets
+            lists.positions = positions
+            return lists
+        }
+    }
+}
+
+/// The key of `IAMGraph.byName` (without account) and `byNameInAccount`: kind, lower-cased name,
+/// account.
+private struct NameInAccount {
     var kind: EntityKind
     var name: String
     var account: String?
 
-    /// The kind hashed as its position, not as its raw text (what `RawRepresentable` hashes).
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(kind.position)
-        hasher.combine(name)
-        hasher.combine(account)
+    /// FNV-1a of the kind's position, the name and (for `byNameInAccount`) the account:
+    /// `withAccount` false hashes the key as `byName` has it, whatever `account` is.
+    func hash64(withAccount: Bool) -> UInt64 {
+        var hash = FNV1a()
+        hash.mix(UInt8(truncatingIfNeeded: kind.position))
+        hash.mix(name)
+        guard withAccount else { return hash.value }
+        if let account {
+            hash.mix(0x1F)
+            hash.mix(account)
+        } else {
+            hash.mix(0x1E)
+        }
+        return hash.value
     }
 }
 
 extension EntityKind {
-    /// The kind's position among the kinds: an index into a list per kind.
+    /// The kind's position among the kinds (hashed instead of its raw text).
     fileprivate var position: Int {
         switch self {
         case .user: return 0
@@ -684,8 +902,6 @@ extension EntityKind {
         case .instanceProfile: return 4
         }
     }
-
-    fileprivate static let count = 5
 }
 
 extension String {
@@ -771,12 +987,36 @@ private struct RoleIndex {
         }
     }
 
-    /// A hash of `bytes[range]` lower-cased (ASCII): FNV-1a, enough for an index whose matches
-    /// are checked anyway.
+    /// A hash of `bytes[range]` lower-cased (ASCII): FNV-1a's constants over eight bytes at a
+    /// time (lower-cased together), then the last bytes one by one; enough for an index whose
+    /// matches are checked anyway. Equal texts have equal keys wherever they start.
     static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
         var hash = FNV1a()
-        for i in range { hash.mix(ASCII.lower(bytes[i])) }
+        guard let base = bytes.baseAddress else { return hash.value }
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            hash.value = (hash.value ^ lowered(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))) &* FNV1a.prime
+            i += 8
+        }
+        while i < range.upperBound {
+            hash.mix(ASCII.lower(base[i]))
+            i += 1
+        }
         return hash.value
+    }
+
+    /// `word`'s bytes with ASCII upper-case letters lower-cased (as `ASCII.lower` does each).
+    @inline(__always)
+    static func lowered(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let low7 = word & ~highs
+        // The high bit of each byte: its low seven bits are at least `A`, above `Z`; no carry
+        // crosses a byte (at most 0x7F + 0x3F).
+        let atLeastA = low7 &+ (0x80 - 0x41) &* ones
+        let aboveZ = low7 &+ (0x80 - 0x5B) &* ones
+        let upper = atLeastA & ~aboveZ & ~word & highs
+        return word | (upper >> 2)
     }
 
     /// Whether `bytes` lower-cased (ASCII) starts with `prefix` (lower-case).
@@ -970,6 +1210,9 @@ extension Statement {
 }
 
 /// A policy document of the graph with what it belongs to, for rules that look at statements.
+///
+/// 56 bytes: the owner's position in 32 bits, the label's parts without tuples of texts (an
+/// organisation has a document or more per principal, and rules keep lists of them).
 public struct DocumentRef: Sendable {
     public enum Kind: Sendable, Equatable {
         /// A role's trust (assume-role) policy.
@@ -980,22 +1223,64 @@ public struct DocumentRef: Sendable {
         case standalone
     }
 
-    public var kind: Kind
     public var document: PolicyDocument
-    /// The principal index for trust and inline documents.
-    public var principal: Int?
-    /// The standalone policy index for standalone documents.
-    public var policy: Int?
     /// What `label` is made of, kept apart so that the text is built only for the documents a
-    /// message names: the policy's name (inline and standalone), the owner's kind and name.
-    let labelParts: (name: String, ownerKind: String, owner: String, isManaged: Bool)
+    /// message names: the policy's name (inline and standalone) or the role's (trust), and the
+    /// owner's name and kind (inline).
+    private let labelName: String
+    private let labelOwner: String
+    /// The principal index for trust and inline documents, the standalone policy index for
+    /// standalone ones.
+    private var owner: Int32
+    public var kind: Kind
+    private let ownerKind: EntityKind
+    private let isManaged: Bool
+
+    /// A trust document of role `principal`, named `roleName` in messages.
+    init(trust document: PolicyDocument, principal: Int, roleName: String) {
+        self.document = document
+        labelName = roleName
+        labelOwner = ""
+        owner = Int32(truncatingIfNeeded: principal)
+        kind = .trust
+        ownerKind = .role
+        isManaged = false
+    }
+
+    /// An inline policy `name` of `principal`, of kind `ownerKind` and named `ownerName` in messages.
+    init(inline document: PolicyDocument, name: String, principal: Int, ownerKind: EntityKind, ownerName: String) {
+        self.document = document
+        labelName = name
+        labelOwner = ownerName
+        owner = Int32(truncatingIfNeeded: principal)
+        kind = .inline
+        self.ownerKind = ownerKind
+        isManaged = false
+    }
+
+    /// The document of standalone policy `policy`, named `name` in messages.
+    init(standalone document: PolicyDocument, policy: Int, name: String, isManaged: Bool) {
+        self.document = document
+        labelName = name
+        labelOwner = ""
+        owner = Int32(truncatingIfNeeded: policy)
+        kind = .standalone
+        ownerKind = .managedPolicy
+        self.isManaged = isManaged
+    }
+
+    /// The principal index for trust and inline documents.
+    public var principal: Int? { kind == .standalone ? nil : Int(owner) }
+
+    /// The standalone policy index for standalone documents.
+    public var policy: Int? { kind == .standalone ? Int(owner) : nil }
 
     /// How messages name the document: `trust policy of role 'Admin'`, `policy 'deploy'`.
     public var label: String {
         switch kind {
-        case .trust: return "trust policy of role '\(labelParts.owner)'"
-        case .inline: return "inline policy '\(labelParts.name)' of \(labelParts.ownerKind) '\(labelParts.owner)'"
-        case .standalone: return "\(labelParts.isManaged ? "managed policy" : "policy") '\(labelParts.name)'"
+        case .trust: return "trust policy of role '\(labelName)'"
+        case .inline: return "inline policy '\(labelName)' of \(ownerKind.rawValue) '\(labelOwner)'"
+        case .standalone: return "\(isManaged ? "managed policy" : "policy") '\(labelName)'"
         }
     }
 }
@@ -1007,16 +1292,14 @@ extension IAMGraph {
         result.reserveCapacity(principals.reduce(policies.count) { $0 + ($1.trustPolicy == nil ? 0 : 1) + $1.inlinePolicies.count })
         for (index, p) in principals.enumerated() {
             if let trust = p.trustPolicy {
-                result.append(DocumentRef(kind: .trust, document: trust, principal: index, labelParts: ("", "", p.displayName, false)))
+                result.append(DocumentRef(trust: trust, principal: index, roleName: p.displayName))
             }
             for named in p.inlinePolicies {
-                result.append(DocumentRef(kind: .inline, document: named.document, principal: index,
-                                          labelParts: (named.name, p.kind.rawValue, p.displayName, false)))
+                result.append(DocumentRef(inline: named.document, name: named.name, principal: index, ownerKind: p.kind, ownerName: p.displayName))
             }
         }
         for (index, policy) in policies.enumerated() {
-            result.append(DocumentRef(kind: .standalone, document: policy.document, policy: index,
-                                      labelParts: (policy.displayName, "", "", policy.isManaged)))
+            result.append(DocumentRef(standalone: policy.document, policy: index, name: policy.displayName, isManaged: policy.isManaged))
         }
         return result
     }
