@@ -14,12 +14,39 @@ public struct DuplicateIAMName: Rule {
         var provenance: Provenance
     }
 
-    /// Names clash within one account, kind and scope (the file, for symbolic names).
-    struct Key: Hashable {
-        var account: String
-        var kind: EntityKind
-        var scope: String
-        var name: String
+    /// Names clash within one account, kind and scope (the file, for symbolic names), compared
+    /// ignoring case. Keyed by a 64-bit hash of those parts (hashing four strings into a
+    /// dictionary for every named resource cost more than the rest of the rule); entries whose
+    /// hashes meet are compared part by part.
+    static func keyHash(account: String, kind: EntityKind, scope: String, name: String) -> UInt64 {
+        var hash = FNV1a()
+        // 0xFF never occurs in UTF-8: the parts cannot run into each other.
+        hash.mix(account)
+        hash.mix(0xFF)
+        hash.mix(kind.rawValue)
+        hash.mix(0xFF)
+        hash.mix(scope)
+        hash.mix(0xFF)
+        // The bytes of `name.lowercased()`: for ASCII text, its bytes lower-cased one by one.
+        let ascii: Bool? = name.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            for byte in bytes { hash.mix(ASCII.lower(byte)) }
+            return true
+        }
+        if ascii != true { hash.mix(name.lowercased()) }
+        return hash.value
+    }
+
+    /// The scope of a name: its file when the name is symbolic (`${AWS::StackName}-app` is only
+    /// known to clash with the same text in the same template, which deploys as one stack).
+    static func scope(of entry: Named) -> String {
+        entry.name.isSymbolic ? entry.provenance.file : ""
+    }
+
+    /// Whether two entries clash: same account, kind, scope and name ignoring case.
+    static func sameKey(_ a: Named, _ b: Named) -> Bool {
+        a.account == b.account && a.kind == b.kind && scope(of: a) == scope(of: b)
+            && a.name.value.lowercased() == b.name.value.lowercased()
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -44,18 +71,37 @@ public struct DuplicateIAMName: Rule {
             if a.provenance.file != b.provenance.file { return a.provenance.file < b.provenance.file }
             return a.name.range.start < b.name.range.start
         }
-        // The first entry of each key, by position in `named`.
-        var first: [Key: Int] = [:]
+        // The first entry of each key, by position in `named`: the first entry of each hash,
+        // then the first entries of other keys with that hash chained behind it.
+        var first: [UInt64: Int32] = [:]
         first.reserveCapacity(named.count)
+        var nextWithHash = [Int32](repeating: -1, count: named.count)
         var findings: [Finding] = []
-        for (position, entry) in named.enumerated() {
-            // A name with deployment-time parts (`${AWS::StackName}-app`) is only known to clash
-            // with the same text in the same template, which deploys as one stack.
-            let scope = entry.name.isSymbolic ? entry.provenance.file : ""
-            let key = Key(account: entry.account, kind: entry.kind, scope: scope, name: entry.name.value.lowercased())
-            // One look-up for a name seen first (nearly all): the entry is put back on a clash.
-            guard let originalPosition = first.updateValue(position, forKey: key) else { continue }
-            first[key] = originalPosition
+        for position in named.indices {
+            let hash = Self.keyHash(
+                account: named[position].account, kind: named[position].kind, scope: Self.scope(of: named[position]),
+                name: named[position].name.value)
+            // One look-up for a name seen first (nearly all).
+            guard let head = first[hash] else {
+                first[hash] = Int32(position)
+                continue
+            }
+            var candidate = Int(head)
+            var found: Int?
+            while candidate >= 0 {
+                if Self.sameKey(named[candidate], named[position]) {
+                    found = candidate
+                    break
+                }
+                candidate = Int(nextWithHash[candidate])
+            }
+            guard let originalPosition = found else {
+                // Another key with the same hash: this entry is the first of its own key.
+                nextWithHash[position] = nextWithHash[Int(head)]
+                nextWithHash[Int(head)] = Int32(position)
+                continue
+            }
+            let entry = named[position]
             let original = named[originalPosition]
             let at = Provenance(file: entry.provenance.file, logicalPath: entry.provenance.logicalPath, range: entry.name.range)
             findings.append(context.finding(
