@@ -54,7 +54,7 @@ public struct OneSidedTrust: Rule {
             guard !seen.contains(pair) else { continue }
             // The admission depends only on the pair: one that the trust may admit has no
             // finding on any of its edges, and is not weighed again.
-            guard graph.trustAdmission(of: from, to: to, facts: facts).certainty == .no else {
+            guard !graph.trustMayAdmit(from, to: to, facts: facts) else {
                 seen.insert(pair)
                 continue
             }

@@ -39,6 +39,8 @@ extension IAMGraph {
         var callerDenies = [UInt8](repeating: 0, count: principals.count)
         // Each role's trust, read once for all its callers.
         var trusts = [RoleTrust?](repeating: nil, count: principals.count)
+        // Each role's latest answer for one caller account, where that is all it depends on.
+        var byAccount = [CallerAccountAdmission?](repeating: nil, count: principals.count)
         for pair in pairs.pairs.indices {
             let from = Int(pairs.pairs[pair].from), to = Int(pairs.pairs[pair].to)
             if trusts[to] == nil {
@@ -46,7 +48,18 @@ extension IAMGraph {
                 trusts[to] = RoleTrust(document)
             }
             guard let trust = trusts[to] else { continue }
-            let admission = trustAdmission(of: from, to: to, trust: trust, facts: facts)
+            let admission: (certainty: Certainty, first: Statement?, free: Statement?)
+            if trust.dependsOnlyOnCallerAccount {
+                let account = facts.knownAccounts[from]
+                if let known = byAccount[to], known.account == account {
+                    admission = (known.certainty, known.first, known.free)
+                } else {
+                    admission = trustAdmission(of: from, to: to, trust: trust, facts: facts)
+                    byAccount[to] = CallerAccountAdmission(account: account, certainty: admission.certainty, first: admission.first, free: admission.free)
+                }
+            } else {
+                admission = trustAdmission(of: from, to: to, trust: trust, facts: facts)
+            }
             guard admission.certainty == .yes, let firstTrust = admission.first else { continue }
             var firstAssume: Statement?, freeAssume: Statement?
             var position = pairs.pairs[pair].firstEdge
