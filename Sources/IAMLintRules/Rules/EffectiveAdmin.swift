@@ -58,11 +58,13 @@ public struct EffectiveAdmin: Rule {
         var denies: [Statement] = []
         var contributing: [Grant] = []
         var sources: [ObjectIdentifier] = []
-        for grant in grants {
-            guard let document = grant.document else { continue }
+        // By position: a copy of each grant (its source, provenance and names) cost more than
+        // the tests; only a contributing grant is copied.
+        for position in grants.indices {
+            guard let document = grants[position].document else { continue }
             let part: DocumentPart
-            var shared = grant.viaGroup != nil
-            if case .standalone = grant.source { shared = true }
+            var shared = grants[position].viaGroup != nil
+            if case .standalone = grants[position].source { shared = true }
             if shared {
                 let key = document.copyIdentity
                 if let known = parts[key] {
@@ -75,10 +77,14 @@ public struct EffectiveAdmin: Rule {
                 part = DocumentPart(document)
             }
             if part.grantsFullAdmin { return nil }
-            allows += part.allows
-            denies += part.denies
-            if !part.allows.isEmpty { contributing.append(grant) }
-            if !part.allows.isEmpty || !part.denies.isEmpty { sources.append(document.copyIdentity) }
+            // Most policies add nothing (no unconditional statement on every resource).
+            guard !part.allows.isEmpty || !part.denies.isEmpty else { continue }
+            if !part.allows.isEmpty {
+                allows += part.allows
+                contributing.append(grants[position])
+            }
+            if !part.denies.isEmpty { denies += part.denies }
+            sources.append(document.copyIdentity)
         }
         guard !allows.isEmpty else { return nil }
         let coversEverything = coverage[sources] ?? {
