@@ -95,11 +95,21 @@ public struct EscalationToAdminRole: Rule {
         }
         let administrators = graph.administrators
         let kinds = graph.principalFacts.kinds
+        // Principals come file by file, so mostly in runs of one account: the previous
+        // principal's administrators are reused for the same account (no string hashing).
+        var previous: (account: String?, admins: AccountAdmins?)?
         for index in graph.principals.indices {
             let kind = kinds[index]
-            guard kind == .user || kind == .role || kind == .group,
-                  let admins = adminsByAccount.admins(inAccount: graph.accountID(of: index))
-            else { continue }
+            guard kind == .user || kind == .role || kind == .group else { continue }
+            let account = graph.accountID(of: index)
+            let found: AccountAdmins?
+            if let previous, previous.account == account {
+                found = previous.admins
+            } else {
+                found = adminsByAccount.admins(inAccount: account)
+                previous = (account, found)
+            }
+            guard let admins = found else { continue }
             guard !administrators[index] else { continue }
             let mine = candidates(of: index)
             guard !mine.isEmpty else { continue }
