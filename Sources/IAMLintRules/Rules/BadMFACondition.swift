@@ -11,10 +11,18 @@ public struct BadMFACondition: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for document in context.graph.documents {
-            for statement in document.document.statements {
-                for clause in statement.conditions where clause.key.lowercasedEquals("aws:multifactorauthpresent") && clause.comparison == "bool" {
-                    func holds(_ value: String) -> Bool { clause.values.contains { $0.value.lowercased() == value } }
+        // By position: a copy of each document reference, statement and clause (their strings,
+        // arrays and provenance) cost more than the key test that rules nearly all of them out.
+        let documents = context.graph.documents
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            for s in statements.indices {
+                let conditions = statements[s].conditions
+                for c in conditions.indices where conditions[c].key.lowercasedEquals("aws:multifactorauthpresent") && conditions[c].comparison == "bool" {
+                    let clause = conditions[c]
+                    let statement = statements[s]
+                    let document = documents[d]
+                    func holds(_ value: StaticString) -> Bool { clause.values.contains { $0.value.lowercasedEquals(value) } }
                     let message: String
                     switch (statement.effect, clause.ifExists) {
                     case (.deny, false) where holds("false"):
