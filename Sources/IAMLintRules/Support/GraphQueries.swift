@@ -180,9 +180,13 @@ struct TrustGate {
             func add(_ key: UInt64) {
                 if !keys[start...].contains(key) { keys.append(key) }
             }
-            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal {
-                for entry in statement.principals {
-                    switch entry.identity {
+            // By position: a copy of each statement's entries (texts, identities, ranges) cost
+            // more than reading the identities.
+            let statements = trust.statements
+            for s in statements.indices where statements[s].effect == .allow && !statements[s].isNotPrincipal {
+                let entries = statements[s].principals
+                for e in entries.indices {
+                    switch entries[e].identity {
                     case .anyone:
                         anyone[r] = true
                     case .account(let id):
