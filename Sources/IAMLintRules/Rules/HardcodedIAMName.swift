@@ -28,9 +28,12 @@ public struct HardcodedIAMName: Rule {
                 logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)),
                 subject: Spelling.joined(kindText, " ", nameText)))
         }
-        for p in graph.principals where p.implicitOrigin == nil {
-            guard let name = p.explicitName else { continue }
-            report(p.kind, name, p.provenance)
+        // By position: a copy of each principal's fields cost more than the tests that rule
+        // most of them out.
+        let principals = graph.principals
+        for index in principals.indices where principals[index].implicitOrigin == nil {
+            guard let name = principals[index].explicitName else { continue }
+            report(principals[index].kind, name, principals[index].provenance)
         }
         for policy in graph.policies where policy.isManaged {
             guard let name = policy.explicitName else { continue }
