@@ -16,22 +16,14 @@ public struct EffectiveAdmin: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        // Each principal's answer, by index (nil: not yet asked): users ask their groups'.
-        var memo = [[Grant]??](repeating: nil, count: graph.principals.count)
-        var coverage: [[ObjectIdentifier]: Bool] = [:]
-        var parts: [ObjectIdentifier: DocumentPart] = [:]
-        let administrators = graph.administrators
-        func contributors(_ index: Int) -> [Grant]? {
-            if let known = memo[index] { return known }
-            let result = Self.unionAdmin(graph, index, coverage: &coverage, parts: &parts, administrators: administrators)
-            memo[index] = .some(result)
-            return result
-        }
+        var reader = Contributors(graph)
         let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices {
-            guard let grants = contributors(index) else { continue }
+        principals: for index in graph.principals.indices {
+            guard let grants = reader.contributors(index) else { continue }
             let principal = graph.principals[index]
-            if kinds[index] == .user, graph.groups(ofUser: index).contains(where: { contributors($0) != nil }) { continue }
+            if kinds[index] == .user {
+                for group in graph.groups(ofUser: index) where reader.contributors(group) != nil { continue principals }
+            }
             var seen = Set<String>()
             let labels = grants.map(\.label).filter { seen.insert($0).inserted }
             findings.append(context.finding(
@@ -39,6 +31,31 @@ public struct EffectiveAdmin: Rule {
                 related: grants.map { RelatedLocation(location: $0.provenance.location, message: "\($0.label) allows part of it here") }))
         }
         return findings
+    }
+
+    /// Each principal's `unionAdmin` answer, worked out once (users ask their groups'), with
+    /// the readings the principals share. A value the loop owns (a closure over the same
+    /// variables had every access checked for exclusivity at run time).
+    struct Contributors {
+        let graph: IAMGraph
+        let administrators: [Bool]
+        /// By principal index (nil: not yet asked).
+        var memo: [[Grant]??]
+        var coverage: [[ObjectIdentifier]: Bool] = [:]
+        var parts: [ObjectIdentifier: DocumentPart] = [:]
+
+        init(_ graph: IAMGraph) {
+            self.graph = graph
+            administrators = graph.administrators
+            memo = Array(repeating: nil, count: graph.principals.count)
+        }
+
+        mutating func contributors(_ index: Int) -> [Grant]? {
+            if let known = memo[index] { return known }
+            let result = EffectiveAdmin.unionAdmin(graph, index, coverage: &coverage, parts: &parts, administrators: administrators)
+            memo[index] = .some(result)
+            return result
+        }
     }
 
     /// The grants whose statements together allow everything, or nil when they do not (or when
