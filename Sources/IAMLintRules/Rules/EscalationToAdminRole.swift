@@ -76,23 +76,7 @@ public struct EscalationToAdminRole: Rule {
         let adminsByAccount = AdminRoles(graph)
         guard !adminsByAccount.isEmpty else { return [] }
         var findings: [Finding] = []
-        var followed = PolicySets.ActionFilter(Self.followed)
-        var relevant = PolicySets.ActionFilter(Self.followed.union(PassRoleAnalysis.computeActions))
-        var shared: [[Int]: Candidates] = [:]
-        // A principal's candidates come from the policies that can change them (those that may
-        // allow a followed or compute action, or deny something); principals whose such
-        // policies are the same (a managed policy, a group's) share them.
-        func candidates(of index: Int) -> Candidates {
-            // Most principals hold no document that may allow a followed action: none then.
-            guard followed.mayAllow(graph.grants[index]) else { return .none }
-            let grants = graph.grants[index].filter { grant in grant.document.map { relevant.mayMatter($0) } ?? false }
-            let key = PolicySets.sharedKey(grants)
-            if let key, let known = shared[key] { return known }
-            let documents = grants.compactMap(\.document)
-            let made = followed.mayAllow(documents) ? Candidates(documents) : .none
-            if let key { shared[key] = made }
-            return made
-        }
+        var reader = CandidateReader()
         let administrators = graph.administrators
         let kinds = graph.principalFacts.kinds
         // Principals come file by file, so mostly in runs of one account: the previous
@@ -111,12 +95,12 @@ public struct EscalationToAdminRole: Rule {
             }
             guard let admins = found else { continue }
             guard !administrators[index] else { continue }
-            let mine = candidates(of: index)
+            let mine = reader.candidates(of: index, graph)
             guard !mine.isEmpty else { continue }
             let paths = mine.paths(to: admins)
             guard !paths.isEmpty else { continue }
             let groups = kind == .user ? graph.groups(ofUser: index).filter { !administrators[$0] } : []
-            let groupPaths = groups.map { candidates(of: $0).paths(to: admins) }
+            let groupPaths = groups.map { reader.candidates(of: $0, graph).paths(to: admins) }
             let assumable = Set(graph.assumeEdges(from: index).map(\.role))
             for (slot, role) in admins.roles.enumerated() where role != index {
                 guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { !$0.isEmpty && $0[slot] != nil }) else { continue }
@@ -124,6 +108,30 @@ public struct EscalationToAdminRole: Rule {
             }
         }
         return findings.withoutRepeats()
+    }
+
+    /// Each principal's `Candidates`, with what the principals' readings share, in a value the
+    /// loop owns (a closure over the same variables had every access checked for exclusivity at
+    /// run time).
+    struct CandidateReader {
+        var followed = PolicySets.ActionFilter(EscalationToAdminRole.followed)
+        var relevant = PolicySets.ActionFilter(EscalationToAdminRole.followed.union(PassRoleAnalysis.computeActions))
+        var shared: [[Int]: Candidates] = [:]
+
+        /// A principal's candidates come from the policies that can change them (those that may
+        /// allow a followed or compute action, or deny something); principals whose such
+        /// policies are the same (a managed policy, a group's) share them.
+        mutating func candidates(of index: Int, _ graph: IAMGraph) -> Candidates {
+            // Most principals hold no document that may allow a followed action: none then.
+            guard followed.mayAllow(graph.grants[index]) else { return .none }
+            let grants = graph.grants[index].filter { grant in grant.document.map { relevant.mayMatter($0) } ?? false }
+            let key = PolicySets.sharedKey(grants)
+            if let key, let known = shared[key] { return known }
+            let documents = grants.compactMap(\.document)
+            let made = followed.mayAllow(documents) ? Candidates(documents) : .none
+            if let key { shared[key] = made }
+            return made
+        }
     }
 
     /// The administrator-equivalent roles of the graph by account (`accountID(of:)`).
