@@ -414,16 +414,6 @@ extension RoleTrust {
     }
 }
 
-/// One role's answer for callers of one known account (`RoleTrust.dependsOnlyOnCallerAccount`):
-/// `assumeSteps()` keeps each role's latest, as callers come file by file, mostly in runs of one
-/// account.
-struct CallerAccountAdmission {
-    var account: String?
-    var certainty: Certainty
-    var first: Statement?
-    var free: Statement?
-}
-
 // MARK: - Who a trust statement admits
 
 extension IAMGraph {
