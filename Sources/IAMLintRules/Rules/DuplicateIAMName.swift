@@ -52,6 +52,9 @@ public struct DuplicateIAMName: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var named: [Named] = []
+        // At most one entry per principal, policy and profile: room for all at once (the list
+        // lives only while the rule runs).
+        named.reserveCapacity(graph.principals.count + graph.policies.count + graph.instanceProfiles.count)
         for (index, p) in graph.principals.enumerated() where p.implicitOrigin == nil {
             if let name = p.explicitName {
                 named.append(Named(account: graph.accountID(of: index) ?? "", kind: p.kind, name: name, provenance: p.provenance))
@@ -81,11 +84,10 @@ public struct DuplicateIAMName: Rule {
             let hash = Self.keyHash(
                 account: named[position].account, kind: named[position].kind, scope: Self.scope(of: named[position]),
                 name: named[position].name.value)
-            // One look-up for a name seen first (nearly all).
-            guard let head = first[hash] else {
-                first[hash] = Int32(position)
-                continue
-            }
+            // One look-up for a name seen first (nearly all): the first entry is put back when
+            // the hash was taken.
+            guard let head = first.updateValue(Int32(position), forKey: hash) else { continue }
+            first[hash] = head
             var candidate = Int(head)
             var found: Int?
             while candidate >= 0 {
