@@ -19,20 +19,27 @@ public struct BadMFACondition: Rule {
             for s in statements.indices {
                 let conditions = statements[s].conditions
                 for c in conditions.indices where conditions[c].key.lowercasedEquals("aws:multifactorauthpresent") && conditions[c].comparison == "bool" {
+                    // The clause and its document are copied only for a finding.
+                    func holds(_ value: StaticString) -> Bool { conditions[c].values.contains { $0.value.lowercasedEquals(value) } }
+                    let problem: Problem
+                    switch (statements[s].effect, conditions[c].ifExists) {
+                    case (.deny, false) where holds("false"):
+                        problem = .denyWithBool
+                    case (.allow, _) where holds("false"):
+                        problem = .allowWithoutMFA
+                    case (.allow, true) where holds("true"):
+                        problem = .allowIfExists
+                    default:
+                        continue
+                    }
                     let clause = conditions[c]
                     let statement = statements[s]
                     let document = documents[d]
-                    func holds(_ value: StaticString) -> Bool { clause.values.contains { $0.value.lowercasedEquals(value) } }
                     let message: String
-                    switch (statement.effect, clause.ifExists) {
-                    case (.deny, false) where holds("false"):
-                        message = Message.denyWithBool(document.label)
-                    case (.allow, _) where holds("false"):
-                        message = Message.allowWithoutMFA(document.label)
-                    case (.allow, true) where holds("true"):
-                        message = Message.allowIfExists(document.label)
-                    default:
-                        continue
+                    switch problem {
+                    case .denyWithBool: message = Message.denyWithBool(document.label)
+                    case .allowWithoutMFA: message = Message.allowWithoutMFA(document.label)
+                    case .allowIfExists: message = Message.allowIfExists(document.label)
                     }
                     let subject = document.principal.map { context.graph.principals[$0].displayName }
                         ?? document.policy.map { context.graph.policies[$0].displayName } ?? document.label
@@ -41,6 +48,13 @@ public struct BadMFACondition: Rule {
             }
         }
         return findings
+    }
+
+    /// Which of the three misreadings a clause is.
+    enum Problem {
+        case denyWithBool
+        case allowWithoutMFA
+        case allowIfExists
     }
 
     enum Message {
