@@ -15,25 +15,35 @@ public struct DuplicateIAMName: Rule {
     }
 
     /// Names clash within one account, kind and scope (the file, for symbolic names), compared
-    /// ignoring case. Keyed by a 64-bit hash of those parts (hashing four strings into a
-    /// dictionary for every named resource cost more than the rest of the rule); entries whose
-    /// hashes meet are compared part by part.
-    static func keyHash(account: String, kind: EntityKind, scope: String, name: String) -> UInt64 {
+    /// ignoring case, as strings are (canonical equivalence).
+    struct Key: Hashable {
+        var account: String
+        var kind: EntityKind
+        var scope: String
+        var name: String
+    }
+
+    /// A 64-bit hash of a key's parts, when all of them are ASCII (where equal strings have equal
+    /// bytes); nil otherwise. Hashing four strings into a dictionary for every named resource
+    /// cost more than the rest of the rule; entries whose hashes meet are compared part by part.
+    static func keyHash(account: String, kind: EntityKind, scope: String, name: String) -> UInt64? {
         var hash = FNV1a()
         // 0xFF never occurs in UTF-8: the parts cannot run into each other.
-        hash.mix(account)
-        hash.mix(0xFF)
-        hash.mix(kind.rawValue)
-        hash.mix(0xFF)
-        hash.mix(scope)
-        hash.mix(0xFF)
-        // The bytes of `name.lowercased()`: for ASCII text, its bytes lower-cased one by one.
-        let ascii: Bool? = name.utf8.withContiguousStorageIfAvailable { bytes in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-            for byte in bytes { hash.mix(ASCII.lower(byte)) }
-            return true
+        func mix(_ text: String, lowercased: Bool) -> Bool {
+            var text = text
+            return text.withUTF8 { bytes in
+                for byte in bytes {
+                    guard byte < 0x80 else { return false }
+                    // For ASCII text, the bytes of `lowercased()` are its bytes lower-cased one by one.
+                    hash.mix(lowercased ? ASCII.lower(byte) : byte)
+                }
+                hash.mix(0xFF)
+                return true
+            }
         }
-        if ascii != true { hash.mix(name.lowercased()) }
+        guard mix(account, lowercased: false), mix(kind.rawValue, lowercased: false), mix(scope, lowercased: false),
+              mix(name, lowercased: true)
+        else { return nil }
         return hash.value
     }
 
@@ -75,33 +85,57 @@ public struct DuplicateIAMName: Rule {
             return a.name.range.start < b.name.range.start
         }
         // The first entry of each key, by position in `named`: the first entry of each hash,
-        // then the first entries of other keys with that hash chained behind it.
-        var first: [UInt64: Int32] = [:]
-        first.reserveCapacity(named.count)
-        var nextWithHash = [Int32](repeating: -1, count: named.count)
-        var findings: [Finding] = []
+        // then the first entries of other keys with that hash chained behind it. When a key is
+        // not ASCII (strings may then be equal with different bytes), every key is compared as
+        // strings instead, through a dictionary of keys.
+        var hashes: [UInt64]? = []
+        hashes?.reserveCapacity(named.count)
         for position in named.indices {
-            let hash = Self.keyHash(
+            guard let hash = Self.keyHash(
                 account: named[position].account, kind: named[position].kind, scope: Self.scope(of: named[position]),
                 name: named[position].name.value)
-            // One look-up for a name seen first (nearly all): the first entry is put back when
-            // the hash was taken.
-            guard let head = first.updateValue(Int32(position), forKey: hash) else { continue }
-            first[hash] = head
-            var candidate = Int(head)
-            var found: Int?
-            while candidate >= 0 {
-                if Self.sameKey(named[candidate], named[position]) {
-                    found = candidate
-                    break
-                }
-                candidate = Int(nextWithHash[candidate])
+            else {
+                hashes = nil
+                break
             }
-            guard let originalPosition = found else {
-                // Another key with the same hash: this entry is the first of its own key.
-                nextWithHash[position] = nextWithHash[Int(head)]
-                nextWithHash[Int(head)] = Int32(position)
-                continue
+            hashes?.append(hash)
+        }
+        var first: [UInt64: Int32] = [:]
+        first.reserveCapacity(hashes == nil ? 0 : named.count)
+        var nextWithHash = [Int32](repeating: -1, count: hashes == nil ? 0 : named.count)
+        var firstOfKey: [Key: Int] = [:]
+        var findings: [Finding] = []
+        for position in named.indices {
+            let originalPosition: Int
+            if let hashes {
+                let hash = hashes[position]
+                // One look-up for a name seen first (nearly all): the first entry is put back
+                // when the hash was taken.
+                guard let head = first.updateValue(Int32(position), forKey: hash) else { continue }
+                first[hash] = head
+                var candidate = Int(head)
+                var found: Int?
+                while candidate >= 0 {
+                    if Self.sameKey(named[candidate], named[position]) {
+                        found = candidate
+                        break
+                    }
+                    candidate = Int(nextWithHash[candidate])
+                }
+                guard let found else {
+                    // Another key with the same hash: this entry is the first of its own key.
+                    nextWithHash[position] = nextWithHash[Int(head)]
+                    nextWithHash[Int(head)] = Int32(position)
+                    continue
+                }
+                originalPosition = found
+            } else {
+                let key = Key(
+                    account: named[position].account, kind: named[position].kind, scope: Self.scope(of: named[position]),
+                    name: named[position].name.value.lowercased())
+                guard let found = firstOfKey.updateValue(position, forKey: key) else { continue }
+                firstOfKey[key] = found
+                originalPosition = found
             }
             let entry = named[position]
             let original = named[originalPosition]
