@@ -11,20 +11,35 @@ public struct BadMFACondition: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for document in context.graph.documents {
-            for statement in document.document.statements {
-                for clause in statement.conditions where clause.key.lowercasedEquals("aws:multifactorauthpresent") && clause.comparison == "bool" {
-                    func holds(_ value: String) -> Bool { clause.values.contains { $0.value.lowercased() == value } }
-                    let message: String
-                    switch (statement.effect, clause.ifExists) {
+        // By position: a copy of each document reference, statement and clause (their strings,
+        // arrays and provenance) cost more than the key test that rules nearly all of them out.
+        let documents = context.graph.documents
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            for s in statements.indices {
+                let conditions = statements[s].conditions
+                for c in conditions.indices where conditions[c].key.lowercasedEquals("aws:multifactorauthpresent") && conditions[c].comparison == "bool" {
+                    // The clause and its document are copied only for a finding.
+                    func holds(_ value: StaticString) -> Bool { conditions[c].values.contains { $0.value.lowercasedEquals(value) } }
+                    let problem: Problem
+                    switch (statements[s].effect, conditions[c].ifExists) {
                     case (.deny, false) where holds("false"):
-                        message = Message.denyWithBool(document.label)
+                        problem = .denyWithBool
                     case (.allow, _) where holds("false"):
-                        message = Message.allowWithoutMFA(document.label)
+                        problem = .allowWithoutMFA
                     case (.allow, true) where holds("true"):
-                        message = Message.allowIfExists(document.label)
+                        problem = .allowIfExists
                     default:
                         continue
+                    }
+                    let clause = conditions[c]
+                    let statement = statements[s]
+                    let document = documents[d]
+                    let message: String
+                    switch problem {
+                    case .denyWithBool: message = Message.denyWithBool(document.label)
+                    case .allowWithoutMFA: message = Message.allowWithoutMFA(document.label)
+                    case .allowIfExists: message = Message.allowIfExists(document.label)
                     }
                     let subject = document.principal.map { context.graph.principals[$0].displayName }
                         ?? document.policy.map { context.graph.policies[$0].displayName } ?? document.label
@@ -33,6 +48,13 @@ public struct BadMFACondition: Rule {
             }
         }
         return findings
+    }
+
+    /// Which of the three misreadings a clause is.
+    enum Problem {
+        case denyWithBool
+        case allowWithoutMFA
+        case allowIfExists
     }
 
     enum Message {

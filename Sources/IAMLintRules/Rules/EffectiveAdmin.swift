@@ -16,22 +16,14 @@ public struct EffectiveAdmin: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        // Each principal's answer, by index (nil: not yet asked): users ask their groups'.
-        var memo = [[Grant]??](repeating: nil, count: graph.principals.count)
-        var coverage: [[ObjectIdentifier]: Bool] = [:]
-        var parts: [ObjectIdentifier: DocumentPart] = [:]
-        let administrators = graph.administrators
-        func contributors(_ index: Int) -> [Grant]? {
-            if let known = memo[index] { return known }
-            let result = Self.unionAdmin(graph, index, coverage: &coverage, parts: &parts, administrators: administrators)
-            memo[index] = .some(result)
-            return result
-        }
+        var reader = Contributors(graph)
         let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices {
-            guard let grants = contributors(index) else { continue }
+        principals: for index in graph.principals.indices {
+            guard let grants = reader.contributors(index) else { continue }
             let principal = graph.principals[index]
-            if kinds[index] == .user, graph.groups(ofUser: index).contains(where: { contributors($0) != nil }) { continue }
+            if kinds[index] == .user {
+                for group in graph.groups(ofUser: index) where reader.contributors(group) != nil { continue principals }
+            }
             var seen = Set<String>()
             let labels = grants.map(\.label).filter { seen.insert($0).inserted }
             findings.append(context.finding(
@@ -39,6 +31,31 @@ public struct EffectiveAdmin: Rule {
                 related: grants.map { RelatedLocation(location: $0.provenance.location, message: "\($0.label) allows part of it here") }))
         }
         return findings
+    }
+
+    /// Each principal's `unionAdmin` answer, worked out once (users ask their groups'), with
+    /// the readings the principals share. A value the loop owns (a closure over the same
+    /// variables had every access checked for exclusivity at run time).
+    struct Contributors {
+        let graph: IAMGraph
+        let administrators: [Bool]
+        /// By principal index (nil: not yet asked).
+        var memo: [[Grant]??]
+        var coverage: [[ObjectIdentifier]: Bool] = [:]
+        var parts: [ObjectIdentifier: DocumentPart] = [:]
+
+        init(_ graph: IAMGraph) {
+            self.graph = graph
+            administrators = graph.administrators
+            memo = Array(repeating: nil, count: graph.principals.count)
+        }
+
+        mutating func contributors(_ index: Int) -> [Grant]? {
+            if let known = memo[index] { return known }
+            let result = EffectiveAdmin.unionAdmin(graph, index, coverage: &coverage, parts: &parts, administrators: administrators)
+            memo[index] = .some(result)
+            return result
+        }
     }
 
     /// The grants whose statements together allow everything, or nil when they do not (or when
@@ -58,11 +75,13 @@ public struct EffectiveAdmin: Rule {
         var denies: [Statement] = []
         var contributing: [Grant] = []
         var sources: [ObjectIdentifier] = []
-        for grant in grants {
-            guard let document = grant.document else { continue }
+        // By position: a copy of each grant (its source, provenance and names) cost more than
+        // the tests; only a contributing grant is copied.
+        for position in grants.indices {
+            guard let document = grants[position].document else { continue }
             let part: DocumentPart
-            var shared = grant.viaGroup != nil
-            if case .standalone = grant.source { shared = true }
+            var shared = grants[position].viaGroup != nil
+            if case .standalone = grants[position].source { shared = true }
             if shared {
                 let key = document.copyIdentity
                 if let known = parts[key] {
@@ -75,10 +94,14 @@ public struct EffectiveAdmin: Rule {
                 part = DocumentPart(document)
             }
             if part.grantsFullAdmin { return nil }
-            allows += part.allows
-            denies += part.denies
-            if !part.allows.isEmpty { contributing.append(grant) }
-            if !part.allows.isEmpty || !part.denies.isEmpty { sources.append(document.copyIdentity) }
+            // Most policies add nothing (no unconditional statement on every resource).
+            guard !part.allows.isEmpty || !part.denies.isEmpty else { continue }
+            if !part.allows.isEmpty {
+                allows += part.allows
+                contributing.append(grants[position])
+            }
+            if !part.denies.isEmpty { denies += part.denies }
+            sources.append(document.copyIdentity)
         }
         guard !allows.isEmpty else { return nil }
         let coversEverything = coverage[sources] ?? {

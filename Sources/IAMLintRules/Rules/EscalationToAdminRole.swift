@@ -76,13 +76,52 @@ public struct EscalationToAdminRole: Rule {
         let adminsByAccount = AdminRoles(graph)
         guard !adminsByAccount.isEmpty else { return [] }
         var findings: [Finding] = []
-        var followed = PolicySets.ActionFilter(Self.followed)
-        var relevant = PolicySets.ActionFilter(Self.followed.union(PassRoleAnalysis.computeActions))
+        var reader = CandidateReader()
+        let administrators = graph.administrators
+        let kinds = graph.principalFacts.kinds
+        // Principals come file by file, so mostly in runs of one account: the previous
+        // principal's administrators are reused for the same account (no string hashing).
+        var previous: (account: String?, admins: AccountAdmins?)?
+        for index in graph.principals.indices {
+            let kind = kinds[index]
+            guard kind == .user || kind == .role || kind == .group else { continue }
+            let account = graph.accountID(of: index)
+            let found: AccountAdmins?
+            if let previous, previous.account == account {
+                found = previous.admins
+            } else {
+                found = adminsByAccount.admins(inAccount: account)
+                previous = (account, found)
+            }
+            guard let admins = found else { continue }
+            guard !administrators[index] else { continue }
+            let mine = reader.candidates(of: index, graph)
+            guard !mine.isEmpty else { continue }
+            let paths = mine.paths(to: admins)
+            guard !paths.isEmpty else { continue }
+            let groups = kind == .user ? graph.groups(ofUser: index).filter { !administrators[$0] } : []
+            let groupPaths = groups.map { reader.candidates(of: $0, graph).paths(to: admins) }
+            let assumable = Set(graph.assumeEdges(from: index).map(\.role))
+            for (slot, role) in admins.roles.enumerated() where role != index {
+                guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { !$0.isEmpty && $0[slot] != nil }) else { continue }
+                findings.append(finding(context, path, holder: index, role: role, roleArn: admins.arns[slot]))
+            }
+        }
+        return findings.withoutRepeats()
+    }
+
+    /// Each principal's `Candidates`, with what the principals' readings share, in a value the
+    /// loop owns (a closure over the same variables had every access checked for exclusivity at
+    /// run time).
+    struct CandidateReader {
+        var followed = PolicySets.ActionFilter(EscalationToAdminRole.followed)
+        var relevant = PolicySets.ActionFilter(EscalationToAdminRole.followed.union(PassRoleAnalysis.computeActions))
         var shared: [[Int]: Candidates] = [:]
-        // A principal's candidates come from the policies that can change them (those that may
-        // allow a followed or compute action, or deny something); principals whose such
-        // policies are the same (a managed policy, a group's) share them.
-        func candidates(of index: Int) -> Candidates {
+
+        /// A principal's candidates come from the policies that can change them (those that may
+        /// allow a followed or compute action, or deny something); principals whose such
+        /// policies are the same (a managed policy, a group's) share them.
+        mutating func candidates(of index: Int, _ graph: IAMGraph) -> Candidates {
             // Most principals hold no document that may allow a followed action: none then.
             guard followed.mayAllow(graph.grants[index]) else { return .none }
             let grants = graph.grants[index].filter { grant in grant.document.map { relevant.mayMatter($0) } ?? false }
@@ -93,27 +132,6 @@ public struct EscalationToAdminRole: Rule {
             if let key { shared[key] = made }
             return made
         }
-        let administrators = graph.administrators
-        let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices {
-            let kind = kinds[index]
-            guard kind == .user || kind == .role || kind == .group,
-                  let admins = adminsByAccount.admins(inAccount: graph.accountID(of: index))
-            else { continue }
-            guard !administrators[index] else { continue }
-            let mine = candidates(of: index)
-            guard !mine.isEmpty else { continue }
-            let paths = mine.paths(to: admins)
-            guard !paths.isEmpty else { continue }
-            let groups = kind == .user ? graph.groups(ofUser: index).filter { !administrators[$0] } : []
-            let groupPaths = groups.map { candidates(of: $0).paths(to: admins) }
-            let assumable = Set(graph.assumeEdges(from: index).map(\.role))
-            for (slot, role) in admins.roles.enumerated() where role != index {
-                guard let path = paths[slot], !assumable.contains(role), !groupPaths.contains(where: { !$0.isEmpty && $0[slot] != nil }) else { continue }
-                findings.append(finding(context, path, holder: index, role: role, roleArn: admins.arns[slot]))
-            }
-        }
-        return findings.withoutRepeats()
     }
 
     /// The administrator-equivalent roles of the graph by account (`accountID(of:)`).

@@ -28,9 +28,12 @@ public struct HardcodedIAMName: Rule {
                 logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)),
                 subject: Spelling.joined(kindText, " ", nameText)))
         }
-        for p in graph.principals where p.implicitOrigin == nil {
-            guard let name = p.explicitName else { continue }
-            report(p.kind, name, p.provenance)
+        // By position: a copy of each principal's fields cost more than the tests that rule
+        // most of them out.
+        let principals = graph.principals
+        for index in principals.indices where principals[index].implicitOrigin == nil {
+            guard let name = principals[index].explicitName else { continue }
+            report(principals[index].kind, name, principals[index].provenance)
         }
         for policy in graph.policies where policy.isManaged {
             guard let name = policy.explicitName else { continue }
@@ -46,7 +49,17 @@ public struct HardcodedIAMName: Rule {
     /// True for the logical path of a CloudFormation resource (`Resources.…`), as
     /// `Principal.isCloudFormationResource` tells it.
     static func isTemplateResource(_ path: String) -> Bool {
-        path.hasPrefix("Resources.")
+        // On the bytes: `hasPrefix` compares by characters. The prefix is ASCII, so the bytes
+        // decide unless a non-ASCII byte follows it (a combining mark would join the dot).
+        let prefix: StaticString = "Resources."
+        let decided: Bool?? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            prefix.withUTF8Buffer { head -> Bool? in
+                guard bytes.count >= head.count, head.indices.allSatisfy({ bytes[$0] == head[$0] }) else { return false }
+                return bytes.count > head.count && bytes[head.count] >= 0x80 ? nil : true
+            }
+        }
+        if case .some(.some(let answer)) = decided { return answer }
+        return path.hasPrefix("Resources.")
     }
 
     /// True for a name written as a plain or quoted scalar. A name computed by an intrinsic

@@ -25,36 +25,40 @@ public struct OneSidedTrust: Rule {
         var lastLiterals: [String] = []
         let facts = graph.principalFacts
         let edges = graph.assumeEdges
+        // By position, the statement's identity read in place: most edges are ruled out by
+        // their statement's literals without holding the statement.
         for position in edges.indices {
-            let statement = edges[position].statement
-            let identity = statement.copyIdentity
+            let identity = edges[position].statement.copyIdentity
             if identity != lastStatement {
                 lastStatement = identity
                 if let known = literals[identity] {
                     lastLiterals = known
                 } else {
-                    lastLiterals = Self.literalResources(statement)
+                    lastLiterals = Self.literalResources(edges[position].statement)
                     literals[identity] = lastLiterals
                 }
             }
             guard !lastLiterals.isEmpty else { continue }
             let to = edges[position].role
-            let candidates = arns[to] ?? {
-                let found = Self.arnForms(role: to, graph: graph)
-                arns[to] = found
-                return found
-            }()
+            let candidates: [String]
+            if let known = arns[to] {
+                candidates = known
+            } else {
+                candidates = Self.arnForms(role: to, graph: graph)
+                arns[to] = candidates
+            }
             // The texts are compared first; whether one resolves to the role (a look-up in the
             // graph's indexes) is asked only for pairs whose trust refuses the caller.
             guard lastLiterals.contains(where: { candidates.contains($0) }) else { continue }
             let from = edges[position].from
+            let statement = edges[position].statement
             let role = graph.principals[to]
             guard let trust = role.trustPolicy else { continue }
             let pair = Int64(from) << 32 | Int64(to)
             guard !seen.contains(pair) else { continue }
             // The admission depends only on the pair: one that the trust may admit has no
             // finding on any of its edges, and is not weighed again.
-            guard graph.trustAdmission(of: from, to: to, facts: facts).certainty == .no else {
+            guard !graph.trustMayAdmit(from, to: to, facts: facts) else {
                 seen.insert(pair)
                 continue
             }

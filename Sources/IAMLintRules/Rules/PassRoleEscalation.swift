@@ -14,15 +14,47 @@ public struct PassRoleEscalation: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         var attached = Set<Int>()
-        // Principals of one kind share their documents (a managed policy, a group's grants):
-        // each distinct list of documents is analysed once.
+        var reader = Reader()
+        let administrators = graph.administrators
+        // Kinds from PrincipalFacts: a principal's own storage is read only for a finding.
+        let kinds = graph.principalFacts.kinds
+        principals: for index in graph.principals.indices {
+            // By position: a copy of each grant (its source, provenance and names) cost more than the test.
+            let grants = graph.grants[index]
+            for position in grants.indices {
+                if case .standalone(let policy) = grants[position].source { attached.insert(policy) }
+            }
+            let kind = kinds[index]
+            guard kind == .user || kind == .role || kind == .group, !administrators[index] else { continue }
+            if kind == .user {
+                for group in graph.groups(ofUser: index) where !administrators[group] {
+                    if reader.escalation(grants.filter { $0.viaGroup == group }.compactMap(\.document)) != nil { continue principals }
+                }
+            }
+            guard let found = reader.escalation(grants.compactMap(\.document)) else { continue }
+            findings.append(finding(context, found, holder: graph.describe(index), subject: graph.principals[index].displayName))
+        }
+        for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {
+            guard reader.mayEscalate([policy.document]), let found = Self.escalation([policy.document]) else { continue }
+            let label = "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"
+            findings.append(finding(context, found, holder: "whoever holds \(label)", subject: label))
+        }
+        return findings.withoutRepeats()
+    }
+
+    /// What the principals' readings share, in a value the loop owns (a closure over the same
+    /// variables had every access checked for exclusivity at run time).
+    struct Reader {
+        /// Principals of one kind share their documents (a managed policy, a group's grants):
+        /// each distinct list of documents is analysed once.
         var analysed: [[ObjectIdentifier]: (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)?] = [:]
-        // A set of documents without a statement that may allow iam:PassRole (told per action
-        // text) on every role holds no escalation: told once per document (by its storage; the
-        // graph holds every document, so no identity is reused).
+        /// A set of documents without a statement that may allow iam:PassRole (told per action
+        /// text) on every role holds no escalation: told once per document (by its storage; the
+        /// graph holds every document, so no identity is reused).
         var passFilter = PolicySets.ActionFilter(PassRoleAnalysis.passRole)
         var passesEveryRole: [ObjectIdentifier: Bool] = [:]
-        func mayEscalate(_ documents: [PolicyDocument]) -> Bool {
+
+        mutating func mayEscalate(_ documents: [PolicyDocument]) -> Bool {
             for document in documents {
                 let key = document.copyIdentity
                 let found: Bool
@@ -36,39 +68,15 @@ public struct PassRoleEscalation: Rule {
             }
             return false
         }
-        func escalation(_ documents: [PolicyDocument]) -> (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)? {
+
+        mutating func escalation(_ documents: [PolicyDocument]) -> (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)? {
             guard mayEscalate(documents) else { return nil }
             let key = documents.map(\.copyIdentity)
             if let known = analysed[key] { return known }
-            let found = Self.escalation(documents)
+            let found = PassRoleEscalation.escalation(documents)
             analysed[key] = .some(found)
             return found
         }
-        let administrators = graph.administrators
-        // Kinds from PrincipalFacts: a principal's own storage is read only for a finding.
-        let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices {
-            for grant in graph.grants[index] {
-                if case .standalone(let policy) = grant.source { attached.insert(policy) }
-            }
-            let kind = kinds[index]
-            guard kind == .user || kind == .role || kind == .group, !administrators[index] else { continue }
-            if kind == .user {
-                let groupHoldsIt = graph.groups(ofUser: index).contains { group in
-                    !administrators[group]
-                        && escalation(graph.grants[index].filter { $0.viaGroup == group }.compactMap(\.document)) != nil
-                }
-                if groupHoldsIt { continue }
-            }
-            guard let found = escalation(graph.grants[index].compactMap(\.document)) else { continue }
-            findings.append(finding(context, found, holder: graph.describe(index), subject: graph.principals[index].displayName))
-        }
-        for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {
-            guard mayEscalate([policy.document]), let found = Self.escalation([policy.document]) else { continue }
-            let label = "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"
-            findings.append(finding(context, found, holder: "whoever holds \(label)", subject: label))
-        }
-        return findings.withoutRepeats()
     }
 
     private func finding(_ context: RuleContext, _ found: (pass: Statement, compute: PassRoleAnalysis.ComputeGrant), holder: String, subject: String) -> Finding {

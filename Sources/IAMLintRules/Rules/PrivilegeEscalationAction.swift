@@ -69,11 +69,14 @@ public struct PrivilegeEscalationAction: Rule {
 
     /// The "create your own role" escalations of each principal that is not already an
     /// administrator; a user's are left to its group when the group's policies alone allow them.
-    func roleCreations(_ context: RuleContext) -> [Finding] {
-        let graph = context.graph
+    /// Each principal's role-creation escalations, with what the principals' readings share, in
+    /// a value the loop owns (a closure over the same variables had every access checked for
+    /// exclusivity at run time).
+    struct CreationReader {
         var filter = PolicySets.ActionFilter(RoleCreation.createRole)
         var shared: [[Int]: [RoleCreation.Escalation]] = [:]
-        func escalations(of index: Int) -> [RoleCreation.Escalation] {
+
+        mutating func escalations(of index: Int, _ graph: IAMGraph) -> [RoleCreation.Escalation] {
             // Most principals hold no document that may allow iam:CreateRole: none then.
             guard filter.mayAllow(graph.grants[index]) else { return [] }
             let key = PolicySets.sharedKey(graph.grants[index])
@@ -83,14 +86,19 @@ public struct PrivilegeEscalationAction: Rule {
             if let key { shared[key] = made }
             return made
         }
+    }
+
+    func roleCreations(_ context: RuleContext) -> [Finding] {
+        let graph = context.graph
+        var reader = CreationReader()
         var findings: [Finding] = []
         let administrators = graph.administrators
         let kinds = graph.principalFacts.kinds
         for index in graph.principals.indices where !administrators[index] && [.user, .group, .role].contains(kinds[index]) {
-            var found = escalations(of: index)
+            var found = reader.escalations(of: index, graph)
             guard !found.isEmpty else { continue }
             if kinds[index] == .user {
-                let fromGroups = Set(graph.groups(ofUser: index).flatMap { escalations(of: $0) }.map(\.statement.provenance))
+                let fromGroups = Set(graph.groups(ofUser: index).flatMap { reader.escalations(of: $0, graph) }.map(\.statement.provenance))
                 found.removeAll { fromGroups.contains($0.statement.provenance) }
             }
             for escalation in found {

@@ -12,16 +12,24 @@ public struct UnknownAction: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
         var verdicts: [String: Verdict?] = [:]
+        // The verdict of each text as written, once its lower-cased key has one: a repeated
+        // text (nearly all) is answered without a lower-cased copy.
+        var verdictsOfText: [String: Verdict?] = [:]
         for ref in PermissionScope.identityDocuments(context.graph) {
             for statement in ref.document.statements {
                 for text in statement.actions where !text.isSymbolic && !text.value.containsUTF8("${") {
-                    let key = text.value.lowercased()
                     let verdict: Verdict?
-                    if let known = verdicts[key] {
+                    if let known = verdictsOfText[text.value] {
                         verdict = known
                     } else {
-                        verdict = Self.verdict(text.value)
-                        verdicts[key] = verdict
+                        let key = text.value.lowercased()
+                        if let known = verdicts[key] {
+                            verdict = known
+                        } else {
+                            verdict = Self.verdict(text.value)
+                            verdicts[key] = verdict
+                        }
+                        verdictsOfText[text.value] = verdict
                     }
                     guard let verdict else { continue }
                     let message: String

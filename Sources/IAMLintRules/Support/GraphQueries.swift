@@ -37,16 +37,42 @@ extension IAMGraph {
         var steps: [AssumeStep] = []
         // Whether each caller's own policies deny assuming without MFA: 0 not yet asked, 1 no, 2 yes.
         var callerDenies = [UInt8](repeating: 0, count: principals.count)
-        // Each role's trust, read once for all its callers.
-        var trusts = [RoleTrust?](repeating: nil, count: principals.count)
+        // Each role's trust, read once for all its callers: its position in `trusts`, -1 when
+        // not yet read, -2 when the role has none. Read in place (a copy of a role's trust
+        // retains its statements).
+        var trustOf = [Int32](repeating: -1, count: principals.count)
+        var trusts: [RoleTrust] = []
+        // Each role's latest answer for one caller account, where that is all it depends on
+        // (`RoleTrust.dependsOnlyOnCallerAccount`), read in place.
+        var answered = [Bool](repeating: false, count: principals.count)
+        var answeredAccount = [String?](repeating: nil, count: principals.count)
+        var answers = [(certainty: Certainty, first: Statement?, free: Statement?)](repeating: (.no, nil, nil), count: principals.count)
         for pair in pairs.pairs.indices {
             let from = Int(pairs.pairs[pair].from), to = Int(pairs.pairs[pair].to)
-            if trusts[to] == nil {
-                guard let document = principals[to].trustPolicy else { continue }
-                trusts[to] = RoleTrust(document)
+            var t = Int(trustOf[to])
+            if t == -1 {
+                if let document = principals[to].trustPolicy {
+                    t = trusts.count
+                    trusts.append(RoleTrust(document))
+                } else {
+                    t = -2
+                }
+                trustOf[to] = Int32(t)
             }
-            guard let trust = trusts[to] else { continue }
-            let admission = trustAdmission(of: from, to: to, trust: trust, facts: facts)
+            guard t >= 0 else { continue }
+            let admission: (certainty: Certainty, first: Statement?, free: Statement?)
+            if trusts[t].dependsOnlyOnCallerAccount {
+                if answered[to], answeredAccount[to] == facts.knownAccounts[from] {
+                    admission = answers[to]
+                } else {
+                    admission = trustAdmission(of: from, to: to, trust: trusts[t], facts: facts)
+                    answered[to] = true
+                    answeredAccount[to] = facts.knownAccounts[from]
+                    answers[to] = admission
+                }
+            } else {
+                admission = trustAdmission(of: from, to: to, trust: trusts[t], facts: facts)
+            }
             guard admission.certainty == .yes, let firstTrust = admission.first else { continue }
             var firstAssume: Statement?, freeAssume: Statement?
             var position = pairs.pairs[pair].firstEdge
@@ -63,7 +89,7 @@ extension IAMGraph {
             if callerDenies[from] == 0 { callerDenies[from] = deniesAssumeWithoutMFA(from) ? 2 : 1 }
             steps.append(AssumeStep(
                 from: from, to: to, assumeStatement: freeAssume ?? firstAssume, trustStatement: admission.free ?? firstTrust,
-                requiresMFA: freeAssume == nil || admission.free == nil || callerDenies[from] == 2 || trust.deniesAssumeWithoutMFA))
+                requiresMFA: freeAssume == nil || admission.free == nil || callerDenies[from] == 2 || trusts[t].deniesAssumeWithoutMFA))
         }
         return steps
     }
@@ -167,9 +193,13 @@ struct TrustGate {
             func add(_ key: UInt64) {
                 if !keys[start...].contains(key) { keys.append(key) }
             }
-            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal {
-                for entry in statement.principals {
-                    switch entry.identity {
+            // By position: a copy of each statement's entries (texts, identities, ranges) cost
+            // more than reading the identities.
+            let statements = trust.statements
+            for s in statements.indices where statements[s].effect == .allow && !statements[s].isNotPrincipal {
+                let entries = statements[s].principals
+                for e in entries.indices {
+                    switch entries[e].identity {
                     case .anyone:
                         anyone[r] = true
                     case .account(let id):

@@ -362,6 +362,11 @@ struct RoleTrust {
     var deniesOutsideCallers: Bool
     /// `document.deniesAssumeWithoutMFA`.
     var deniesAssumeWithoutMFA: Bool
+    /// True when what the trust answers for a caller depends on nothing but the caller's known
+    /// account (`PrincipalFacts.knownAccounts`): no Allow that covers assuming the role names a
+    /// user or a role (names and kinds), or `${AWS::AccountId}` (files and configured accounts),
+    /// or weighs the caller in its conditions. Callers of one account then share one answer.
+    var dependsOnlyOnCallerAccount: Bool
 
     init(_ document: PolicyDocument) {
         // One pass, one list: the statements are read once for the allows and the two denies.
@@ -370,15 +375,42 @@ struct RoleTrust {
         allows.reserveCapacity(statements.count)
         deniesOutsideCallers = false
         deniesAssumeWithoutMFA = false
+        dependsOnlyOnCallerAccount = true
         for position in statements.indices {
             let statement = statements[position]
             if statement.effect == .allow {
-                allows.append((statement, TrustStatementFacts(statement)))
+                let facts = TrustStatementFacts(statement)
+                allows.append((statement, facts))
+                if dependsOnlyOnCallerAccount, facts.coversAssumeRole, !Self.dependsOnlyOnCallerAccount(statement, facts) {
+                    dependsOnlyOnCallerAccount = false
+                }
             } else {
                 if !deniesOutsideCallers, statement.deniesOutsideCallers { deniesOutsideCallers = true }
                 if !deniesAssumeWithoutMFA, statement.deniesWithoutMFA && statement.coversAssumeRole { deniesAssumeWithoutMFA = true }
             }
         }
+    }
+}
+
+extension RoleTrust {
+    /// Whether `admitsAllow` reads nothing of the caller but its known account for this Allow
+    /// statement: its principal entries are `*`, literal or symbolic accounts other than
+    /// `${AWS::AccountId}`, services, federated or other principals (see `admits(_:principal:role:facts:)`),
+    /// and its conditions cannot weigh the caller.
+    static func dependsOnlyOnCallerAccount(_ statement: Statement, _ facts: TrustStatementFacts) -> Bool {
+        guard !facts.weighsCaller else { return false }
+        let entries = statement.principals
+        for position in entries.indices {
+            switch entries[position].identity {
+            case .anyone, .service, .federated, .other:
+                continue
+            case .account(let id):
+                if id == "${AWS::AccountId}" { return false }
+            case .user, .role, .assumedRole:
+                return false
+            }
+        }
+        return true
     }
 }
 
@@ -530,6 +562,17 @@ extension IAMGraph {
         }
         if certainty == .yes, trust.deniesOutsideCallers { certainty = .maybe }
         return (certainty, admitting)
+    }
+
+    /// `trustAdmission(of:to:facts:).certainty != .no`, without collecting the statements: the
+    /// first Allow that may admit `x` answers (a Deny of outside callers only makes `.yes` a `.maybe`).
+    func trustMayAdmit(_ x: Int, to role: Int, facts: PrincipalFacts) -> Bool {
+        guard let trust = principals[role].trustPolicy else { return false }
+        let statements = trust.statements
+        for position in statements.indices where statements[position].effect == .allow {
+            if admits(statements[position], principal: x, role: role, facts: facts) != .no { return true }
+        }
+        return false
     }
 
     /// `trustAdmission(of:to:)` for the assume steps: the certainty, the first statement that
