@@ -51,9 +51,8 @@ public struct PolicyDocumentSize: Sendable, Hashable {
             estimated = true
             value.withTextUTF8 { addString($0, pseudoParameters: true) }
         case .list:
-            let items = value.ownItems
-            count += 2 + max(0, items.count - 1)
-            for item in items { add(item) }
+            count += 2 + max(0, value.ownItemCount - 1)
+            value.forEachOwnItem { add($0) }
         case .map:
             let entries = value.mapEntries!
             count += 2 + max(0, entries.count - 1)
@@ -65,7 +64,7 @@ public struct PolicyDocumentSize: Sendable, Hashable {
         case .alternatives:
             estimated = true
             var largest = PolicyDocumentSize(count: 0, estimated: true)
-            for option in value.ownItems {
+            value.forEachOwnItem { option in
                 var size = PolicyDocumentSize(count: 0, estimated: true)
                 size.add(option)
                 if size.count > largest.count { largest = size }
