@@ -409,18 +409,19 @@ public struct Statement: Sendable {
     // The fields are read far more often than anything else in a scan, and a field is written
     // only through `unique()`, when no other copy (so no other thread) can see the storage:
     // the runtime's exclusivity check on every read (it costs more than the read) is left out.
-    // Fields are declared largest first, so that the one-byte ones pack together at the end.
+    // The one-byte fields are declared last, so that they pack together at the end.
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var sid: String?
         @exclusivity(unchecked) var actions: [PolicyText]
         @exclusivity(unchecked) var resources: [PolicyText]
         @exclusivity(unchecked) var principals: [PrincipalEntry]
         @exclusivity(unchecked) var conditions: [ConditionClause]
-        @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var negatedElementKeys: NegatedElementKeys? = nil
         /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
         /// written under `StatementFacts.lock`, emptied by any change, never copied.
         @exclusivity(unchecked) var facts: [ObjectIdentifier: Any] = [:]
+        // 44 bytes whose last 28 need only 4-byte alignment: the one-byte fields pack after it.
+        @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var effect: Effect
         @exclusivity(unchecked) var isNotAction: Bool
         @exclusivity(unchecked) var isNotResource: Bool
