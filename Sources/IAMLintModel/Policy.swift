@@ -649,11 +649,25 @@ public struct PolicyDocument: Sendable {
     private var storage: Storage
 
     // Read-mostly, written only through `unique()`: no runtime exclusivity check (see `Statement`).
+    //
+    // The size is kept as its count and a one-byte state declared after the provenance (44
+    // bytes, 4-byte aligned at its end): 85 bytes, which malloc rounds to 96, where an optional
+    // `PolicyDocumentSize` after the provenance took 89, rounded to 112.
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var statements: [Statement]
-        @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var grammarIssues: [PolicyGrammarIssue] = []
-        @exclusivity(unchecked) var size: PolicyDocumentSize? = nil
+        @exclusivity(unchecked) var sizeCount = 0
+        @exclusivity(unchecked) var provenance: Provenance
+        /// 0: no size; 1: `sizeCount`, exact; 2: `sizeCount`, estimated.
+        @exclusivity(unchecked) var sizeState: UInt8 = 0
+
+        var size: PolicyDocumentSize? {
+            get { sizeState == 0 ? nil : PolicyDocumentSize(count: sizeCount, estimated: sizeState == 2) }
+            set {
+                sizeCount = newValue?.count ?? 0
+                sizeState = newValue.map { $0.estimated ? 2 : 1 } ?? 0
+            }
+        }
 
         init(statements: [Statement], provenance: Provenance) {
             self.statements = statements
