@@ -30,20 +30,11 @@ public final class SharedTexts {
         }
         if count * 2 >= slots.count { grow() }
         let mask = slots.count - 1
-        // The hashes are probed first (no slot is read, so no string retained, until one
-        // matches); a zero hash marks an empty slot, and `asciiHash` never returns zero.
-        let found: Int = hashes.withUnsafeBufferPointer { hashes in
-            var i = Int(hash) & mask
-            while hashes[i] != 0 {
-                if hashes[i] == hash, let existing = slots[i], Self.sameBytes(existing, UnsafeRawPointer(base), bytes.count) {
-                    return i
-                }
-                i = (i + 1) & mask
-            }
-            return ~i
+        var i = Int(hash) & mask
+        while let existing = slots[i] {
+            if hashes[i] == hash, Self.sameBytes(existing, UnsafeRawPointer(base), bytes.count) { return existing }
+            i = (i + 1) & mask
         }
-        if found >= 0, let existing = slots[found] { return existing }
-        let i = found >= 0 ? found : ~found
         let text = String(decoding: bytes, as: UTF8.self)
         slots[i] = text
         hashes[i] = hash
@@ -89,8 +80,7 @@ public final class SharedTexts {
             k += 1
         }
         guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
-        // Never zero: zero marks an empty slot.
-        return max(1, UInt32(truncatingIfNeeded: hash ^ (hash >> 29)))
+        return UInt32(truncatingIfNeeded: hash ^ (hash >> 29))
     }
 
     private func grow() {
