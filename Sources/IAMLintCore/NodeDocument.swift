@@ -268,7 +268,12 @@ struct NodeDocumentBuilder {
         let room = min(input.count, 1 << 16)
         text.reserveCapacity(input.count + room)
         text.append(contentsOf: input)
-        nodes.reserveCapacity(min(input.count / 24, 1 << 20))
+        // About what compact JSON needs (a node every 20 bytes, an entry every 25, an item every
+        // 100 in a generated organisation; twice that in pretty-printed templates), so that the
+        // arrays rarely grow: each growth copies the whole array.
+        nodes.reserveCapacity(min(input.count / 16, 1 << 20))
+        entries.reserveCapacity(min(input.count / 20, 1 << 19))
+        items.reserveCapacity(min(input.count / 64, 1 << 18))
     }
 
     func finish() -> NodeDocument {
@@ -355,7 +360,13 @@ struct NodeDocumentBuilder {
         if count > 0 {
             // Through a buffer: the records are plain values, copied in one piece (a slice goes
             // through the generic sequence copy).
-            pendingEntries.withUnsafeBufferPointer { entries.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            // One at a time for the one or two children most containers have: `append(contentsOf:)`
+            // costs about a hundred instructions before it copies anything.
+            if count <= 4 {
+                for k in from..<(from + count) { entries.append(pendingEntries[k]) }
+            } else {
+                pendingEntries.withUnsafeBufferPointer { entries.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            }
             // One at a time: `removeLast(count)` goes through `replaceSubrange`, dearer for the
             // one or two children most containers have.
             for _ in 0..<count { pendingEntries.removeLast() }
@@ -369,7 +380,11 @@ struct NodeDocumentBuilder {
         let first = UInt32(truncatingIfNeeded: items.count)
         let count = pendingItems.count - from
         if count > 0 {
-            pendingItems.withUnsafeBufferPointer { items.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            if count <= 4 {
+                for k in from..<(from + count) { items.append(pendingItems[k]) }
+            } else {
+                pendingItems.withUnsafeBufferPointer { items.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from...])) }
+            }
             for _ in 0..<count { pendingItems.removeLast() }
         }
         nodes.append(NodeRecord(range: range, start: first, count: UInt32(truncatingIfNeeded: count), tag: 0, shape: .sequence, style: .plain))
@@ -428,12 +443,31 @@ struct NodeDocumentBuilder {
     }
 
     private func linearSearch(_ start: UInt32, _ count: UInt32, from: Int, to end: Int) -> Int? {
-        var k = from
-        while k < end {
-            let e = pendingEntries[k]
-            if e.keyCount == count, textEquals(e.keyStart, start, count: count) { return k }
+        // Through buffers: the records and the text are not re-checked for each key compared.
+        pendingEntries.withUnsafeBufferPointer { entries in
+            text.withUnsafeBufferPointer { text in
+                var k = from
+                while k < end {
+                    let e = entries[k]
+                    if e.keyCount == count, e.keyStart == start || Self.sameBytes(text, Int(e.keyStart), Int(start), Int(count)) {
+                        return k
+                    }
+                    k += 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Whether the `count` bytes of `text` at `a` and at `b` are the same; both spans must lie
+    /// inside `text`.
+    @inline(__always)
+    private static func sameBytes(_ text: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ count: Int) -> Bool {
+        var k = 0
+        while k < count {
+            if text[a + k] != text[b + k] { return false }
             k += 1
         }
-        return nil
+        return true
     }
 }

@@ -65,9 +65,9 @@ struct LogicalPath: Sendable, Hashable {
     /// `[index]` when there is one (`IndexedStep`).
     ///
     /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
-    /// large organisation's model holds a step for every resource, document and statement, and
-    /// most have no index or one spelled into a key short enough to be stored inline
-    /// (`Statement[3]`).
+    /// large organisation's model holds a step for every resource and document, and most have
+    /// no index or one spelled into a key short enough to be stored inline (`Policies[3]`). A
+    /// statement's own step is not a `Step` (`statementIndex`).
     private class Step: @unchecked Sendable {
         let parent: Step?
         let key: String
@@ -100,23 +100,43 @@ struct LogicalPath: Sendable, Hashable {
 
     /// Nil for the empty path.
     private let last: Step?
+    /// When not negative, the path ends with one more step, `Statement[statementIndex]`, kept
+    /// here rather than in a `Step` of its own: every statement of a document has such a path,
+    /// and a step is an allocation (48 bytes) while this fits beside `last`.
+    private let statementIndex: Int32
 
     init(_ text: String) {
         last = text.isEmpty ? nil : Step(parent: nil, key: text)
+        statementIndex = -1
     }
 
-    private init(last: Step?) {
+    private init(last: Step?, statementIndex: Int32 = -1) {
         self.last = last
+        self.statementIndex = statementIndex
+    }
+
+    /// The last step as a `Step`: `last`, or a new step for `Statement[statementIndex]`.
+    private var chain: Step? {
+        guard statementIndex >= 0 else { return last }
+        return Self.step(parent: last, key: "Statement", index: statementIndex)
     }
 
     func appending(_ key: String, index: Int?) -> LogicalPath {
+        // A statement's step is kept inline (the first step after it makes it a `Step`).
+        if statementIndex < 0, let index, index >= 0, let small = Int32(exactly: index), key == "Statement" {
+            return LogicalPath(last: last, statementIndex: small)
+        }
+        let parent = chain
         // An index that does not fit 32 bits is spelled into the key instead, and so is one
         // whose spelling fits in an inline string.
-        if let index, let small = Int32(exactly: index) {
-            if let spelled = Self.inlineSpelling(key, index) { return LogicalPath(last: Step(parent: last, key: spelled)) }
-            return LogicalPath(last: IndexedStep(parent: last, key: key, index: small))
-        }
-        return LogicalPath(last: Step(parent: last, key: index.map { "\(key)[\($0)]" } ?? key))
+        if let index, let small = Int32(exactly: index) { return LogicalPath(last: Self.step(parent: parent, key: key, index: small)) }
+        return LogicalPath(last: Step(parent: parent, key: index.map { "\(key)[\($0)]" } ?? key))
+    }
+
+    /// The step `key[index]` after `parent`: the index spelled into an inline key when it fits.
+    private static func step(parent: Step?, key: String, index: Int32) -> Step {
+        if let spelled = inlineSpelling(key, Int(index)) { return Step(parent: parent, key: spelled) }
+        return IndexedStep(parent: parent, key: key, index: index)
     }
 
     private static let statementSteps: [String] = (0..<16).map { "Statement[\($0)]" }
@@ -156,6 +176,13 @@ struct LogicalPath: Sendable, Hashable {
 
     /// The path as text, spelled as the chain of `Provenance.child` calls would have spelled it.
     var text: String {
+        if statementIndex >= 0 {
+            var text = ""
+            if let last { Self.spell(last, into: &text) }
+            if !text.isEmpty { text += "." }
+            text += Self.inlineSpelling("Statement", Int(statementIndex)) ?? "Statement[\(statementIndex)]"
+            return text
+        }
         guard let last else { return "" }
         if last.parent == nil { return last.component }
         var text = ""
@@ -176,7 +203,7 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     static func == (a: LogicalPath, b: LogicalPath) -> Bool {
-        if a.last === b.last { return true }
+        if a.last === b.last && a.statementIndex == b.statementIndex { return true }
         return a.text == b.text
     }
 
@@ -382,18 +409,19 @@ public struct Statement: Sendable {
     // The fields are read far more often than anything else in a scan, and a field is written
     // only through `unique()`, when no other copy (so no other thread) can see the storage:
     // the runtime's exclusivity check on every read (it costs more than the read) is left out.
-    // Fields are declared largest first, so that the one-byte ones pack together at the end.
+    // The one-byte fields are declared last, so that they pack together at the end.
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var sid: String?
         @exclusivity(unchecked) var actions: [PolicyText]
         @exclusivity(unchecked) var resources: [PolicyText]
         @exclusivity(unchecked) var principals: [PrincipalEntry]
         @exclusivity(unchecked) var conditions: [ConditionClause]
-        @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var negatedElementKeys: NegatedElementKeys? = nil
         /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
         /// written under `StatementFacts.lock`, emptied by any change, never copied.
         @exclusivity(unchecked) var facts: [ObjectIdentifier: Any] = [:]
+        // 44 bytes whose last 28 need only 4-byte alignment: the one-byte fields pack after it.
+        @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var effect: Effect
         @exclusivity(unchecked) var isNotAction: Bool
         @exclusivity(unchecked) var isNotResource: Bool
@@ -621,11 +649,25 @@ public struct PolicyDocument: Sendable {
     private var storage: Storage
 
     // Read-mostly, written only through `unique()`: no runtime exclusivity check (see `Statement`).
+    //
+    // The size is kept as its count and a one-byte state declared after the provenance (44
+    // bytes, 4-byte aligned at its end): 85 bytes, which malloc rounds to 96, where an optional
+    // `PolicyDocumentSize` after the provenance took 89, rounded to 112.
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var statements: [Statement]
-        @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var grammarIssues: [PolicyGrammarIssue] = []
-        @exclusivity(unchecked) var size: PolicyDocumentSize? = nil
+        @exclusivity(unchecked) var sizeCount = 0
+        @exclusivity(unchecked) var provenance: Provenance
+        /// 0: no size; 1: `sizeCount`, exact; 2: `sizeCount`, estimated.
+        @exclusivity(unchecked) var sizeState: UInt8 = 0
+
+        var size: PolicyDocumentSize? {
+            get { sizeState == 0 ? nil : PolicyDocumentSize(count: sizeCount, estimated: sizeState == 2) }
+            set {
+                sizeCount = newValue?.count ?? 0
+                sizeState = newValue.map { $0.estimated ? 2 : 1 } ?? 0
+            }
+        }
 
         init(statements: [Statement], provenance: Provenance) {
             self.statements = statements

@@ -51,9 +51,8 @@ public struct PolicyDocumentSize: Sendable, Hashable {
             estimated = true
             value.withTextUTF8 { addString($0, pseudoParameters: true) }
         case .list:
-            let items = value.ownItems
-            count += 2 + max(0, items.count - 1)
-            for item in items { add(item) }
+            count += 2 + max(0, value.ownItemCount - 1)
+            value.forEachOwnItem { add($0) }
         case .map:
             let entries = value.mapEntries!
             count += 2 + max(0, entries.count - 1)
@@ -65,7 +64,7 @@ public struct PolicyDocumentSize: Sendable, Hashable {
         case .alternatives:
             estimated = true
             var largest = PolicyDocumentSize(count: 0, estimated: true)
-            for option in value.ownItems {
+            value.forEachOwnItem { option in
                 var size = PolicyDocumentSize(count: 0, estimated: true)
                 size.add(option)
                 if size.count > largest.count { largest = size }
@@ -82,21 +81,45 @@ public struct PolicyDocumentSize: Sendable, Hashable {
     /// a string: every scalar is one lead byte, and only ASCII scalars are escaped or white.
     private mutating func addString(_ bytes: UnsafeBufferPointer<UInt8>, pseudoParameters: Bool = false) {
         count += 2
-        do {
-            Self.weights.withUnsafeBufferPointer { weights in
-                var i = 0
-                while i < bytes.count {
-                    let b = bytes[i]
-                    if pseudoParameters, b == UInt8(ascii: "$"), let (length, width) = Self.pseudoParameter(bytes, at: i) {
-                        count += length
-                        i += width
-                        continue
-                    }
-                    count += Int(weights[Int(b)])
-                    i += 1
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        Self.weights.withUnsafeBufferPointer { weights in
+            var i = 0
+            while i < bytes.count {
+                // Eight bytes at a time while each of them weighs one.
+                if i + 8 <= bytes.count, Self.weighsOneEach(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), pseudoParameters: pseudoParameters) {
+                    count += 8
+                    i += 8
+                    continue
                 }
+                let b = bytes[i]
+                if pseudoParameters, b == UInt8(ascii: "$"), let (length, width) = Self.pseudoParameter(bytes, at: i) {
+                    count += length
+                    i += width
+                    continue
+                }
+                count += Int(weights[Int(b)])
+                i += 1
             }
         }
+    }
+
+    /// Whether each of the eight bytes of `word` weighs one (`weights`) and, with
+    /// `pseudoParameters`, none is a `$` (which may open a placeholder): every byte is ASCII,
+    /// above the space (no white space, no control character), and neither `"` nor `\`.
+    @inline(__always)
+    static func weighsOneEach(_ word: UInt64, pseudoParameters: Bool) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // A byte below 0x21 (exact for "any byte", as long as no byte is 0x80 or above, which
+        // the first test rules out).
+        let below = (word &- ones &* 0x21) & ~word & highs
+        func hasByte(_ b: UInt8) -> Bool {
+            let x = word ^ (ones &* UInt64(b))
+            return (x &- ones) & ~x & highs != 0
+        }
+        guard word & highs == 0, below == 0, !hasByte(0x22), !hasByte(0x5C) else { return false }
+        return !pseudoParameters || !hasByte(UInt8(ascii: "$"))
     }
 
     /// What each UTF-8 byte adds to the count: a lead byte outside ASCII one (a scalar), a

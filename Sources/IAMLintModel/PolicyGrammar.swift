@@ -217,10 +217,11 @@ public enum PolicyGrammar {
             return nil
         case .list, .alternatives:
             // The flattened items hold the same texts in the same order.
-            for item in value.listItems {
-                if let variable = firstPolicyVariable(in: item) { return variable }
+            var found: String?
+            value.forEachListItem { item in
+                if found == nil { found = firstPolicyVariable(in: item) }
             }
-            return nil
+            return found
         case .string, .symbolic:
             return value.text.flatMap { firstPolicyVariable(inText: $0.value) }
         case .null:
@@ -453,8 +454,8 @@ public enum PolicyGrammar {
             if notResource != nil { malformedARNs(.notResource) }
 
             if let condition = elements[.condition] {
-                for block in condition.value.listItems {
-                    guard let operators = block.mapEntries else { continue }
+                condition.value.forEachListItem { block in
+                    guard let operators = block.mapEntries else { return }
                     for op in operators {
                         let name = op.key
                         if !isKnownOperator(name) { add(.unknownOperator(name), element: ("Condition.\(name)", op.keyRange)) }

@@ -114,8 +114,8 @@ public enum PolicyParser {
         }
         var conditions: [ConditionClause] = []
         if let block = elements[.condition]?.value {
-            for alternative in block.listItems {
-                guard let operators = alternative.mapEntries else { continue }
+            block.forEachListItem { alternative in
+                guard let operators = alternative.mapEntries else { return }
                 for opEntry in operators {
                     guard let keys = opEntry.value.mapEntries else { continue }
                     let op = opEntry.key
@@ -147,8 +147,8 @@ public enum PolicyParser {
             return [PrincipalEntry(kind: text.value == "*" ? .anyone : .aws, text: text)]
         }
         var result: [PrincipalEntry] = []
-        for alternative in value.listItems {
-            guard let entries = alternative.mapEntries else { continue }
+        value.forEachListItem { alternative in
+            guard let entries = alternative.mapEntries else { return }
             for entry in entries {
                 let kind = entry.withKeyUTF8(principalKind)
                 entry.value.forEachText { result.append(PrincipalEntry(kind: kind, text: $0)) }

@@ -22,6 +22,12 @@ public protocol PolicyTree {
     var listItems: [Self] { get }
     /// A list's own items or the options of alternatives, neither flattened; empty for the others.
     var ownItems: [Self] { get }
+    /// How many `ownItems` there are, without listing them.
+    var ownItemCount: Int { get }
+    /// Calls `body` with each of `ownItems` in order, without building the array.
+    func forEachOwnItem(_ body: (Self) -> Void)
+    /// Calls `body` with each of `listItems` in order, without building the array.
+    func forEachListItem(_ body: (Self) -> Void)
     /// The single text of a scalar value (`string` or `symbolic`), or nil.
     var text: PolicyText? { get }
     /// Every scalar reachable through lists and alternatives, as policy text (`Value.texts`).
@@ -93,6 +99,32 @@ extension Value: PolicyTree {
         }
     }
 
+    public var ownItemCount: Int {
+        switch self {
+        case .list(let items, _), .alternatives(let items, _): return items.count
+        default: return 0
+        }
+    }
+
+    public func forEachOwnItem(_ body: (Value) -> Void) {
+        switch self {
+        case .list(let items, _), .alternatives(let items, _): for item in items { body(item) }
+        default: break
+        }
+    }
+
+    public func forEachListItem(_ body: (Value) -> Void) {
+        switch self {
+        case .list(let items, _):
+            for item in items {
+                if item.isAlternatives { item.forEachListItem(body) } else { body(item) }
+            }
+        case .alternatives(let options, _): for option in options { option.forEachListItem(body) }
+        case .null: break
+        default: body(self)
+        }
+    }
+
     public func forEachScalar(_ body: (Value) -> Void) {
         switch self {
         case .string, .symbolic: body(self)
@@ -153,6 +185,21 @@ public struct NodePolicyTree: PolicyTree {
     public var ownItems: [NodePolicyTree] {
         guard cursor.isSequence else { return [] }
         return (0..<cursor.count).map { NodePolicyTree(cursor.item($0), table: table) }
+    }
+
+    public var ownItemCount: Int { cursor.isSequence ? cursor.count : 0 }
+
+    public func forEachOwnItem(_ body: (NodePolicyTree) -> Void) {
+        guard cursor.isSequence else { return }
+        for i in 0..<cursor.count { body(NodePolicyTree(cursor.item(i), table: table)) }
+    }
+
+    public func forEachListItem(_ body: (NodePolicyTree) -> Void) {
+        if cursor.isSequence {
+            forEachOwnItem(body)
+        } else if !cursor.isNull {
+            body(self)
+        }
     }
 
     public var text: PolicyText? {

@@ -46,6 +46,110 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(chained.logicalPath, "Resources.A.Properties.Policies[0]")
     }
 
+    /// A statement's `Statement[i]` step is kept beside the path's last step, not as a step of
+    /// its own: it must compare, hash and spell as the step would.
+    func testStatementStepsReadAsSteps() {
+        let document = Provenance(file: "t.json", logicalPath: "Resources.A", range: range)
+            .child("Properties.PolicyDocument", range: range)
+        for index in [0, 7, 15, 16, 123, 99_999_999, Int(Int32.max)] {
+            let statement = document.child("Statement", index: index, range: range)
+            let flat = Provenance(file: "t.json", logicalPath: "Resources.A.Properties.PolicyDocument.Statement[\(index)]", range: range)
+            XCTAssertEqual(statement.logicalPath, flat.logicalPath)
+            XCTAssertEqual(statement, flat)
+            XCTAssertEqual(statement.hashValue, flat.hashValue)
+            XCTAssertEqual(statement, document.child("Statement", index: index, range: range))
+            XCTAssertNotEqual(statement, document.child("Statement", index: index + 1, range: range))
+            XCTAssertNotEqual(statement, document)
+            // Deeper steps after it, and a second statement step.
+            XCTAssertEqual(statement.child("Condition", range: range).logicalPath, flat.logicalPath + ".Condition")
+            XCTAssertEqual(statement.child("Statement", index: 2, range: range).logicalPath, flat.logicalPath + ".Statement[2]")
+            XCTAssertEqual(statement.child("Action", index: index, range: range).logicalPath, flat.logicalPath + ".Action[\(index)]")
+        }
+        let alone = Provenance(file: "t.json", logicalPath: "", range: range).child("Statement", index: 3, range: range)
+        XCTAssertEqual(alone.logicalPath, "Statement[3]")
+        XCTAssertEqual(alone.child("Effect", range: range).logicalPath, "Statement[3].Effect")
+    }
+
+    /// The item walks of a policy tree visit what `listItems` and `ownItems` list.
+    func testPolicyTreeItemWalksMatchTheItemLists() {
+        let r = range
+        let values: [Value] = [
+            .null(r), .string("a", r),
+            .list([.string("a", r), .null(r), .alternatives([.list([.string("b", r), .null(r)], r), .null(r), .string("c", r)], r)], r),
+            .alternatives([.string("d", r), .alternatives([.list([.string("e", r)], r)], r)], r),
+            .map([], r),
+        ]
+        func texts(_ items: [Value]) -> [String] { items.map { $0.text?.value ?? "\($0.shape)" } }
+        for value in values {
+            var listed: [Value] = []
+            value.forEachListItem { listed.append($0) }
+            XCTAssertEqual(texts(listed), texts(value.listItems))
+            var own: [Value] = []
+            value.forEachOwnItem { own.append($0) }
+            XCTAssertEqual(texts(own), texts(value.ownItems))
+            XCTAssertEqual(value.ownItemCount, value.ownItems.count)
+        }
+        for json in ["[\"a\", null, [\"b\"], {}]", "\"a\"", "null", "{\"k\": 1}"] {
+            let root = JSONParser.parse(json).documents[0]
+            let table = SharedTexts()
+            withExtendedLifetime(table) { root.withCursor { cursor in
+                let tree = NodePolicyTree(cursor, table: table)
+                var listed: [NodePolicyTree] = []
+                tree.forEachListItem { listed.append($0) }
+                XCTAssertEqual(listed.map(\.range), tree.listItems.map(\.range))
+                var own: [NodePolicyTree] = []
+                tree.forEachOwnItem { own.append($0) }
+                XCTAssertEqual(own.map(\.range), tree.ownItems.map(\.range))
+                XCTAssertEqual(tree.ownItemCount, tree.ownItems.count)
+            } }
+        }
+    }
+
+    /// The size is counted eight bytes at a time where each weighs one: every length around
+    /// the word size, every kind of byte at every place, counts as byte by byte.
+    func testDocumentSizesCountAsByteByByte() {
+        func expected(_ text: [UInt8], pseudo: Bool) -> Int {
+            var count = 2
+            var i = 0
+            while i < text.count {
+                if pseudo, text[i] == UInt8(ascii: "$") {
+                    var matched = false
+                    for (name, length) in PolicyDocumentSize.pseudoLengths {
+                        let placeholder = Array("${\(name)}".utf8)
+                        if i + placeholder.count <= text.count, Array(text[i..<(i + placeholder.count)]) == placeholder {
+                            count += length
+                            i += placeholder.count
+                            matched = true
+                            break
+                        }
+                    }
+                    if matched { continue }
+                }
+                let b = text[i]
+                if b >= 0x80 { count += b & 0xC0 == 0x80 ? 0 : 1 }
+                else if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {}
+                else { count += b == 0x22 || b == 0x5C || b < 0x20 ? 2 : 1 }
+                i += 1
+            }
+            return count
+        }
+        let specials: [String] = [" ", "\t", "\n", "\"", "\\", "\u{1}", "\u{7F}", "!", "$", "${AWS::Region}", "\u{E9}", "\u{1F600}", "${AWS::AccountId}"]
+        for length in 0...20 {
+            for special in specials {
+                for place in 0...length {
+                    var text = Array(String(repeating: "a", count: length).utf8)
+                    text.insert(contentsOf: Array(special.utf8), at: place)
+                    for symbolic in [false, true] {
+                        let value: Value = symbolic ? .symbolic(String(decoding: text, as: UTF8.self), range) : .string(String(decoding: text, as: UTF8.self), range)
+                        let size = PolicyDocumentSize.measure(map: Value.map([ValueEntry(key: "k", keyRange: range, value: value)], range))
+                        // The map's braces (2), the key (1 + 2 quotes) and the colon (1).
+                        XCTAssertEqual(size.count, 6 + expected(text, pseudo: symbolic), "\(text) symbolic: \(symbolic)")
+                    }
+                }
+            }
+        }
+    }
+
     func testSharedTextsKeepEveryTextsOwnBytes() {
         var texts = SharedTexts()
         let long = "arn:aws:iam::123456789012:role/Admin"
