@@ -155,23 +155,81 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     /// The path as text, spelled as the chain of `Provenance.child` calls would have spelled it.
+    ///
+    /// One walk up the chain sums the bytes, and a second writes them back to front into a
+    /// string of exactly that size (appending step by step grew the string several times).
     var text: String {
         guard let last else { return "" }
         if last.parent == nil { return last.component }
-        var text = ""
-        Self.spell(last, into: &text)
-        return text
+        // A step is preceded by `.` when the text before it is not empty: every step below the
+        // highest one with text of its own.
+        var count = 0
+        var dots = 0
+        var depth = 0
+        var step: Step? = last
+        while let current = step {
+            let own = Self.componentCount(current)
+            if own > 0 { dots = depth }
+            count += own
+            depth += 1
+            step = current.parent
+        }
+        count += dots
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var end = count
+            var step: Step? = last
+            while let current = step {
+                end = Self.spell(current, endingAt: end, into: buffer)
+                if end > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+                step = current.parent
+            }
+            return count
+        }
     }
 
-    /// Appends the text of the path ending at `step` to `text`, which is empty on entry.
-    private static func spell(_ step: Step, into text: inout String) {
-        if let parent = step.parent { spell(parent, into: &text) }
-        if !text.isEmpty { text += "." }
-        text += step.key
+    /// The UTF-8 length of the step's own text: `key`, or `key[index]`.
+    private static func componentCount(_ step: Step) -> Int {
+        let count = step.key.utf8.count
+        guard let index = step.index else { return count }
+        var digits = index < 0 ? 2 : 1
+        var rest = Int(index).magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        return count + digits + 2
+    }
+
+    /// Writes the step's own text so that it ends before `end`; answers where it starts.
+    private static func spell(_ step: Step, endingAt end: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var end = end
         if let index = step.index {
-            text += "["
-            text += String(index)
-            text += "]"
+            end -= 1
+            buffer[end] = UInt8(ascii: "]")
+            var rest = Int(index).magnitude
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if index < 0 {
+                end -= 1
+                buffer[end] = UInt8(ascii: "-")
+            }
+            end -= 1
+            buffer[end] = UInt8(ascii: "[")
+        }
+        var key = step.key
+        return key.withUTF8 { bytes in
+            let start = end - bytes.count
+            if let from = bytes.baseAddress, let to = buffer.baseAddress {
+                UnsafeMutableRawPointer(to + start).copyMemory(from: from, byteCount: bytes.count)
+            }
+            return start
         }
     }
 
