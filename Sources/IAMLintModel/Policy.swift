@@ -643,7 +643,12 @@ public struct Statement: Sendable {
     /// or `NumericLessThan(Equals) aws:MultiFactorAuthAge`.
     public var requiresMFA: Bool {
         conditions.contains { clause in
-            let eq = Value.equalIgnoringCase
+            // Only an ASCII text of a word's length equals it ignoring case (no other character
+            // lower-cases or normalises to these letters): most keys are told apart by their length
+            // alone, without the comparison (which lower-cases short texts).
+            func eq(_ text: String, _ word: String) -> Bool {
+                text.utf8.count == word.utf8.count && Value.equalIgnoringCase(text, word)
+            }
             if eq(clause.key, "aws:MultiFactorAuthPresent") {
                 // `Bool` (not `BoolIfExists`) with a `true` among the values.
                 return eq(clause.op, "Bool") && clause.values.contains { eq($0.value, "true") }
