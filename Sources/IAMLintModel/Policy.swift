@@ -163,31 +163,36 @@ struct LogicalPath: Sendable, Hashable {
         if last.parent == nil { return last.component }
         // A step is preceded by `.` when the text before it is not empty: every step below the
         // highest one with text of its own.
-        var count = 0
-        var dots = 0
-        var depth = 0
-        var step: Step? = last
-        while let current = step {
-            let own = Self.componentCount(current)
-            if own > 0 { dots = depth }
-            count += own
-            depth += 1
-            step = current.parent
-        }
-        count += dots
-        guard count > 0 else { return "" }
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var end = count
-            var step: Step? = last
-            while let current = step {
-                end = Self.spell(current, endingAt: end, into: buffer)
-                if end > 0 {
-                    end -= 1
-                    buffer[end] = UInt8(ascii: ".")
-                }
-                step = current.parent
+        // The walks hold no reference of their own: `last` keeps the chain alive.
+        return withExtendedLifetime(last) {
+            var count = 0
+            var dots = 0
+            var depth = 0
+            unowned(unsafe) var current = last
+            while true {
+                let own = Self.componentCount(current)
+                if own > 0 { dots = depth }
+                count += own
+                depth += 1
+                guard let parent = current.parent else { break }
+                current = parent
             }
-            return count
+            count += dots
+            guard count > 0 else { return "" }
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                var end = count
+                unowned(unsafe) var current = last
+                while true {
+                    end = Self.spell(current, endingAt: end, into: buffer)
+                    if end > 0 {
+                        end -= 1
+                        buffer[end] = UInt8(ascii: ".")
+                    }
+                    guard let parent = current.parent else { break }
+                    current = parent
+                }
+                return count
+            }
         }
     }
 
