@@ -175,6 +175,9 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     /// The path as text, spelled as the chain of `Provenance.child` calls would have spelled it.
+    ///
+    /// One walk up the chain sums the bytes, and a second writes them back to front into a
+    /// string of exactly that size (appending step by step grew the string several times).
     var text: String {
         if statementIndex >= 0 {
             var text = ""
@@ -185,20 +188,80 @@ struct LogicalPath: Sendable, Hashable {
         }
         guard let last else { return "" }
         if last.parent == nil { return last.component }
-        var text = ""
-        Self.spell(last, into: &text)
-        return text
+        // A step is preceded by `.` when the text before it is not empty: every step below the
+        // highest one with text of its own.
+        // The walks hold no reference of their own: `last` keeps the chain alive.
+        return withExtendedLifetime(last) {
+            var count = 0
+            var dots = 0
+            var depth = 0
+            unowned(unsafe) var current = last
+            while true {
+                let own = Self.componentCount(current)
+                if own > 0 { dots = depth }
+                count += own
+                depth += 1
+                guard let parent = current.parent else { break }
+                current = parent
+            }
+            count += dots
+            guard count > 0 else { return "" }
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                var end = count
+                unowned(unsafe) var current = last
+                while true {
+                    end = Self.spell(current, endingAt: end, into: buffer)
+                    if end > 0 {
+                        end -= 1
+                        buffer[end] = UInt8(ascii: ".")
+                    }
+                    guard let parent = current.parent else { break }
+                    current = parent
+                }
+                return count
+            }
+        }
     }
 
-    /// Appends the text of the path ending at `step` to `text`, which is empty on entry.
-    private static func spell(_ step: Step, into text: inout String) {
-        if let parent = step.parent { spell(parent, into: &text) }
-        if !text.isEmpty { text += "." }
-        text += step.key
+    /// The UTF-8 length of the step's own text: `key`, or `key[index]`.
+    private static func componentCount(_ step: Step) -> Int {
+        let count = step.key.utf8.count
+        guard let index = step.index else { return count }
+        var digits = index < 0 ? 2 : 1
+        var rest = Int(index).magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        return count + digits + 2
+    }
+
+    /// Writes the step's own text so that it ends before `end`; answers where it starts.
+    private static func spell(_ step: Step, endingAt end: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var end = end
         if let index = step.index {
-            text += "["
-            text += String(index)
-            text += "]"
+            end -= 1
+            buffer[end] = UInt8(ascii: "]")
+            var rest = Int(index).magnitude
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if index < 0 {
+                end -= 1
+                buffer[end] = UInt8(ascii: "-")
+            }
+            end -= 1
+            buffer[end] = UInt8(ascii: "[")
+        }
+        var key = step.key
+        return key.withUTF8 { bytes in
+            let start = end - bytes.count
+            if let from = bytes.baseAddress, let to = buffer.baseAddress {
+                UnsafeMutableRawPointer(to + start).copyMemory(from: from, byteCount: bytes.count)
+            }
+            return start
         }
     }
 
@@ -613,7 +676,12 @@ public struct Statement: Sendable {
     /// or `NumericLessThan(Equals) aws:MultiFactorAuthAge`.
     public var requiresMFA: Bool {
         conditions.contains { clause in
-            let eq = Value.equalIgnoringCase
+            // Only an ASCII text of a word's length equals it ignoring case (no other character
+            // lower-cases or normalises to these letters): most keys are told apart by their length
+            // alone, without the comparison (which lower-cases short texts).
+            func eq(_ text: String, _ word: String) -> Bool {
+                text.utf8.count == word.utf8.count && Value.equalIgnoringCase(text, word)
+            }
             if eq(clause.key, "aws:MultiFactorAuthPresent") {
                 // `Bool` (not `BoolIfExists`) with a `true` among the values.
                 return eq(clause.op, "Bool") && clause.values.contains { eq($0.value, "true") }

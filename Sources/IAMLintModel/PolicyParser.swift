@@ -287,19 +287,33 @@ public struct ARN: Sendable, Hashable {
 
     /// True for the AWS-managed `AdministratorAccess` policy in any partition.
     public static func isAdministratorAccess(_ text: String) -> Bool {
-        // The resource is the text's end: most texts are told apart by their last bytes, without
-        // splitting the ARN (rules ask it of every grant by ARN of every principal).
+        // Decided on the bytes (rules ask it of every grant by ARN of every principal): the
+        // resource is the text's end, so most texts are told apart by their last bytes; a text
+        // that ends right is cut where `init` cuts it, and its fields compared without being made.
         let suffix: StaticString = "policy/AdministratorAccess"
         var copy = text
-        let endsRight = copy.withUTF8 { bytes in
+        let decided: Bool? = copy.withUTF8 { bytes in
             suffix.withUTF8Buffer { tail in
                 guard bytes.count >= tail.count else { return false }
                 let start = bytes.count - tail.count
                 for offset in tail.indices where bytes[start + offset] != tail[offset] { return false }
-                return true
+                guard let cuts = colons(bytes) else { return false }
+                // A byte outside ASCII right after `arn:`: `init` asks `hasPrefix`, which compares characters.
+                if bytes[4] >= 0x80 { return nil }
+                // Each field is compared whole, as a string: `==` is canonical equivalence, but no
+                // other text is equivalent to these ASCII words, and a resource with more before
+                // the suffix (which has no colon) is longer however it is normalised.
+                func field(_ from: Int, _ end: Int, is word: StaticString) -> Bool {
+                    word.withUTF8Buffer { word in
+                        guard end - from == word.count else { return false }
+                        for k in word.indices where bytes[from + k] != word[k] { return false }
+                        return true
+                    }
+                }
+                return cuts.3 + 1 == start && field(cuts.0 + 1, cuts.1, is: "iam") && field(cuts.2 + 1, cuts.3, is: "aws")
             }
         }
-        guard endsRight else { return false }
+        if let decided { return decided }
         guard let arn = ARN(text) else { return false }
         return arn.service == "iam" && arn.account == "aws" && arn.resource == "policy/AdministratorAccess"
     }

@@ -15,8 +15,10 @@ final class CompactModelTests: XCTestCase {
 
     func testLogicalPathsSpellAsTheChainOfChildren() {
         let steps: [(String, Int?)] = [("Properties.Policies", 3), ("PolicyDocument", nil), ("", nil), ("Statement", 0),
-                                      ("Condition.Bool", nil), ("", 2), ("x", Int(Int32.max) + 1), ("Résource", -1)]
-        for base in ["", "Resources.Admin", "aws_iam_role.admin[\"a.b\"]"] {
+                                      ("Condition.Bool", nil), ("", 2), ("x", Int(Int32.max) + 1), ("Résource", -1),
+                                      ("AVeryLongKeyThatIsNotInline", 1_234_567), ("k", Int(Int32.min)), ("e\u{301}", 10)]
+        let emptyFirst: [(String, Int?)] = [("", nil), ("", nil), ("a", nil), ("", nil), ("", -3), ("Statement", 15), ("b", 16)]
+        for (base, steps) in [("", steps), ("Resources.Admin", steps), ("aws_iam_role.admin[\"a.b\"]", steps), ("", emptyFirst)] {
             var provenance = Provenance(file: "t.json", logicalPath: base, range: range)
             var expected = base
             for (key, index) in steps {
@@ -27,7 +29,7 @@ final class CompactModelTests: XCTestCase {
                     provenance = provenance.child(key, range: range)
                     expected = spelled(expected, key)
                 }
-                XCTAssertEqual(provenance.logicalPath, expected)
+                XCTAssertEqual(Array(provenance.logicalPath.utf8), Array(expected.utf8))
             }
         }
     }

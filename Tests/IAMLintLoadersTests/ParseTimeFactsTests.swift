@@ -137,5 +137,20 @@ final class ParseTimeFactsTests: XCTestCase {
         for arn in arns {
             XCTAssertEqual(ARN.isWellFormed(arn), ARN(arn) != nil, arn)
         }
+        let admins = ["arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws-cn:iam::aws:policy/AdministratorAccess",
+                      "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/job/AdministratorAccess",
+                      "arn:aws:iam::123456789012:policy/AdministratorAccess", "arn:aws:iam:us-east-1:aws:policy/AdministratorAccess",
+                      "arn:aws:iams::aws:policy/AdministratorAccess", "arn:aws:ia::aws:policy/AdministratorAccess",
+                      "arn:\u{301}aws:iam::aws:policy/AdministratorAccess", "arn:aws:\u{301}iam::aws:policy/AdministratorAccess",
+                      "arn:aws:iam::aws:xpolicy/AdministratorAccess", "arn:aws:iam:${a:b}:aws:policy/AdministratorAccess",
+                      "arn:aws:iam::aws\u{301}:policy/AdministratorAccess", "policy/AdministratorAccess", "arn:aws:iam:aws:policy/AdministratorAccess",
+                      "arn:aws:iam::aws:policy/AdministratorAccesS", "arn:aws:iam::aws:policy/AdministratorAccess\u{301}", "arn:aws:iam::aws:"]
+        for arn in admins {
+            let parsed = ARN(arn)
+            let expected = parsed.map { $0.service == "iam" && $0.account == "aws" && $0.resource == "policy/AdministratorAccess" } ?? false
+            XCTAssertEqual(ARN.isAdministratorAccess(arn), expected, arn)
+        }
+        XCTAssertTrue(ARN.isAdministratorAccess(admins[0]))
+        XCTAssertTrue(ARN.isAdministratorAccess(admins[2]))
     }
 }

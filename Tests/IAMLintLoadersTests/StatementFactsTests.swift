@@ -49,4 +49,29 @@ final class StatementFactsTests: XCTestCase {
         only.isNotAction = true
         XCTAssertEqual(only.derived(ActionNames.self) { $0.isNotAction ? ["not"] : [] }, ["not"])
     }
+
+    /// `requiresMFA` tells keys apart by their length before comparing them: it answers as the
+    /// lower-cased comparison of every key, operator and value.
+    func testRequiresMFAAnswersAsTheLowerCasedComparison() {
+        let keys = ["aws:MultiFactorAuthPresent", "AWS:multifactorauthpresent", "aws:MultiFactorAuthAge", "aws:multifactorauthage",
+                    "aws:MultiFactorAuthPresent\u{301}", "aws:SourceIp", "", "aws:MultiFactorAuthPresenT ", "aws:MultiFactorAuthÅge", "aws:MultiFactorAuthA\u{E9}"]
+        let ops = ["Bool", "bool", "BoolIfExists", "NumericLessThan", "numericlessthanequals", "NumericLessThanEqualsX", "Böol", "B\u{F6}l", ""]
+        let values = [["true"], ["TRUE"], ["false"], ["false", "True"], [], ["true\u{301}"]]
+        func reference(_ key: String, _ op: String, _ values: [String]) -> Bool {
+            let eq = { (a: String, b: String) in a.lowercased() == b.lowercased() }
+            if eq(key, "aws:MultiFactorAuthPresent") { return eq(op, "Bool") && values.contains { eq($0, "true") } }
+            if eq(key, "aws:MultiFactorAuthAge") { return eq(op, "NumericLessThan") || eq(op, "NumericLessThanEquals") }
+            return false
+        }
+        for key in keys {
+            for op in ops {
+                for texts in values {
+                    let clause = ConditionClause(op: op, key: key, values: texts.map { PolicyText($0, range: range) }, range: range)
+                    let statement = Statement(effect: .allow, actions: [], conditions: [clause],
+                                              provenance: Provenance(file: "t.json", logicalPath: "Statement[0]", range: range))
+                    XCTAssertEqual(statement.requiresMFA, reference(key, op, texts), "\(key) \(op) \(texts)")
+                }
+            }
+        }
+    }
 }
