@@ -179,54 +179,63 @@ struct LogicalPath: Sendable, Hashable {
     /// One walk up the chain sums the bytes, and a second writes them back to front into a
     /// string of exactly that size (appending step by step grew the string several times).
     var text: String {
-        if statementIndex >= 0 {
-            var text = ""
-            if let last { Self.spell(last, into: &text) }
-            if !text.isEmpty { text += "." }
-            text += Self.inlineSpelling("Statement", Int(statementIndex)) ?? "Statement[\(statementIndex)]"
-            return text
-        }
-        guard let last else { return "" }
-        if last.parent == nil { return last.component }
-        // A step is preceded by `.` when the text before it is not empty: every step below the
-        // highest one with text of its own.
+        if statementIndex < 0, let last, last.parent == nil { return last.component }
         // The walks hold no reference of their own: `last` keeps the chain alive.
-        return withExtendedLifetime(last) {
-            var count = 0
-            var dots = 0
+        return withExtendedLifetime(last) { Self.spell(last, statementIndex: statementIndex) }
+    }
+
+    /// The text of the chain ending at `last`, then the step `Statement[statementIndex]` when
+    /// that is not negative. A step is preceded by `.` when the text before it is not empty:
+    /// every step below the highest one with text of its own.
+    private static func spell(_ last: Step?, statementIndex: Int32) -> String {
+        var count = 0
+        var dots = 0
+        if let last {
             var depth = 0
             unowned(unsafe) var current = last
             while true {
-                let own = Self.componentCount(current)
+                let own = componentCount(key: current.key, index: current.index)
                 if own > 0 { dots = depth }
                 count += own
                 depth += 1
                 guard let parent = current.parent else { break }
                 current = parent
             }
-            count += dots
-            guard count > 0 else { return "" }
-            return String(unsafeUninitializedCapacity: count) { buffer in
-                var end = count
-                unowned(unsafe) var current = last
-                while true {
-                    end = Self.spell(current, endingAt: end, into: buffer)
-                    if end > 0 {
-                        end -= 1
-                        buffer[end] = UInt8(ascii: ".")
-                    }
-                    guard let parent = current.parent else { break }
-                    current = parent
+        }
+        count += dots
+        let chainCount = count
+        if statementIndex >= 0 {
+            count += componentCount(key: "Statement", index: statementIndex) + (chainCount > 0 ? 1 : 0)
+        }
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var end = count
+            if statementIndex >= 0 {
+                end = spell(key: "Statement", index: statementIndex, endingAt: end, into: buffer)
+                if chainCount > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
                 }
-                return count
             }
+            guard let last else { return count }
+            unowned(unsafe) var current = last
+            while true {
+                end = spell(key: current.key, index: current.index, endingAt: end, into: buffer)
+                if end > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+                guard let parent = current.parent else { break }
+                current = parent
+            }
+            return count
         }
     }
 
-    /// The UTF-8 length of the step's own text: `key`, or `key[index]`.
-    private static func componentCount(_ step: Step) -> Int {
-        let count = step.key.utf8.count
-        guard let index = step.index else { return count }
+    /// The UTF-8 length of a step's own text: `key`, or `key[index]`.
+    private static func componentCount(key: String, index: Int32?) -> Int {
+        let count = key.utf8.count
+        guard let index else { return count }
         var digits = index < 0 ? 2 : 1
         var rest = Int(index).magnitude / 10
         while rest > 0 {
@@ -236,10 +245,10 @@ struct LogicalPath: Sendable, Hashable {
         return count + digits + 2
     }
 
-    /// Writes the step's own text so that it ends before `end`; answers where it starts.
-    private static func spell(_ step: Step, endingAt end: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+    /// Writes a step's own text so that it ends before `end`; answers where it starts.
+    private static func spell(key: String, index: Int32?, endingAt end: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         var end = end
-        if let index = step.index {
+        if let index {
             end -= 1
             buffer[end] = UInt8(ascii: "]")
             var rest = Int(index).magnitude
@@ -255,7 +264,7 @@ struct LogicalPath: Sendable, Hashable {
             end -= 1
             buffer[end] = UInt8(ascii: "[")
         }
-        var key = step.key
+        var key = key
         return key.withUTF8 { bytes in
             let start = end - bytes.count
             if let from = bytes.baseAddress, let to = buffer.baseAddress {
