@@ -23,6 +23,24 @@ public struct FNV1a {
         for byte in bytes { mix(byte) }
     }
 
+    /// Mixes `bytes` eight at a time, each little-endian word as one value, then the last bytes
+    /// one by one; with `lowercased`, ASCII capitals are mixed as lower-case letters. Not the
+    /// published FNV-1a (fingerprints use `mix`): a cheaper hash for in-memory tables whose
+    /// matches are checked anyway. Equal bytes hash equally wherever they start.
+    @inlinable public mutating func mixWords(_ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool = false) {
+        guard let base = bytes.baseAddress else { return }
+        var i = 0
+        while i + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            value = (value ^ (lowercased ? ASCII.lower(word: word) : word)) &* Self.prime
+            i += 8
+        }
+        while i < bytes.count {
+            mix(lowercased ? ASCII.lower(base[i]) : base[i])
+            i += 1
+        }
+    }
+
     /// Mixes a text's UTF-8 bytes (a native string lends them without a copy).
     @inlinable public mutating func mix(_ text: String) {
         if let mixed = text.utf8.withContiguousStorageIfAvailable({ bytes -> UInt64 in

@@ -636,9 +636,7 @@ struct PositionIndex {
 
     /// `keys[i]` is the key of position `i`; every key is in `0..<keyCount`.
     init(keys: [Int], keyCount: Int) {
-        var offsets = [Int32](repeating: 0, count: keyCount + 1)
-        for key in keys { offsets[key + 1] += 1 }
-        for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
+        let offsets = Self.offsets(keys: keys, keyCount: keyCount)
         var next = offsets
         var positions = [Int32](repeating: 0, count: keys.count)
         for (i, key) in keys.enumerated() {
@@ -647,6 +645,15 @@ struct PositionIndex {
         }
         self.offsets = offsets
         self.positions = positions
+    }
+
+    /// Where each key's positions start, for keys `0..<keyCount` and one past the last: the
+    /// running count of the keys below it.
+    static func offsets(keys: [Int], keyCount: Int) -> [Int32] {
+        var offsets = [Int32](repeating: 0, count: keyCount + 1)
+        for key in keys { offsets[key + 1] += 1 }
+        for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
+        return offsets
     }
 
     /// The positions whose key is `key`, in order; empty for a key out of range.
@@ -666,18 +673,9 @@ private struct HashedText: Hashable {
     init(_ text: String) {
         var text = text
         hash = text.withUTF8 { bytes in
-            var hash = FNV1a.offsetBasis
-            guard let base = bytes.baseAddress else { return hash }
-            var i = 0
-            while i + 8 <= bytes.count {
-                hash = (hash ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* FNV1a.prime
-                i += 8
-            }
-            while i < bytes.count {
-                hash = (hash ^ UInt64(base[i])) &* FNV1a.prime
-                i += 1
-            }
-            return hash
+            var hash = FNV1a()
+            hash.mixWords(bytes)
+            return hash.value
         }
         self.text = text
     }
@@ -698,9 +696,7 @@ struct RunIndex {
 
     /// `keys[i]` is the key of position `i`, in increasing order; every key is in `0..<keyCount`.
     init(keys: [Int], keyCount: Int) {
-        var offsets = [Int32](repeating: 0, count: keyCount + 1)
-        for key in keys { offsets[key + 1] += 1 }
-        for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
+        let offsets = PositionIndex.offsets(keys: keys, keyCount: keyCount)
         precondition(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "RunIndex keys out of order")
         self.offsets = offsets
     }
@@ -992,31 +988,8 @@ private struct RoleIndex {
     /// matches are checked anyway. Equal texts have equal keys wherever they start.
     static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
         var hash = FNV1a()
-        guard let base = bytes.baseAddress else { return hash.value }
-        var i = range.lowerBound
-        while i + 8 <= range.upperBound {
-            hash.value = (hash.value ^ lowered(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))) &* FNV1a.prime
-            i += 8
-        }
-        while i < range.upperBound {
-            hash.mix(ASCII.lower(base[i]))
-            i += 1
-        }
+        hash.mixWords(UnsafeBufferPointer(rebasing: bytes[range]), lowercased: true)
         return hash.value
-    }
-
-    /// `word`'s bytes with ASCII upper-case letters lower-cased (as `ASCII.lower` does each).
-    @inline(__always)
-    static func lowered(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let low7 = word & ~highs
-        // The high bit of each byte: its low seven bits are at least `A`, above `Z`; no carry
-        // crosses a byte (at most 0x7F + 0x3F).
-        let atLeastA = low7 &+ (0x80 - 0x41) &* ones
-        let aboveZ = low7 &+ (0x80 - 0x5B) &* ones
-        let upper = atLeastA & ~aboveZ & ~word & highs
-        return word | (upper >> 2)
     }
 
     /// Whether `bytes` lower-cased (ASCII) starts with `prefix` (lower-case).

@@ -27,4 +27,40 @@ final class FNV1aTests: XCTestCase {
         seeded.mix("123456789012")
         XCTAssertNotEqual(plain.value, seeded.value)
     }
+
+    /// The word-at-a-time variant for in-memory tables: every length and starting offset against
+    /// a reference that forms each little-endian word from the bytes; lower-casing agrees with
+    /// `ASCII.lower` byte by byte, including bytes outside ASCII and around `A`–`Z`.
+    func testWordsAgreeWithByteByByteReference() {
+        let alphabet: [UInt8] = Array("@AZ[`az{09:/-*".utf8) + [0x00, 0x7F, 0x80, 0xC1, 0xDA, 0xFF]
+        let bytes: [UInt8] = (0..<40).map { alphabet[($0 * 7 + 3) % alphabet.count] }
+        func reference(_ part: ArraySlice<UInt8>, lowercased: Bool) -> UInt64 {
+            let input = lowercased ? part.map(ASCII.lower) : Array(part)
+            var hash = FNV1a.offsetBasis
+            var i = 0
+            while i + 8 <= input.count {
+                var word: UInt64 = 0
+                for k in 0..<8 { word |= UInt64(input[i + k]) << (8 * UInt64(k)) }
+                hash = (hash ^ word) &* FNV1a.prime
+                i += 8
+            }
+            for byte in input[i...] { hash = (hash ^ UInt64(byte)) &* FNV1a.prime }
+            return hash
+        }
+        bytes.withUnsafeBufferPointer { buffer in
+            for start in 0..<9 {
+                for end in start...bytes.count {
+                    for lowercased in [false, true] {
+                        var hash = FNV1a()
+                        hash.mixWords(UnsafeBufferPointer(rebasing: buffer[start..<end]), lowercased: lowercased)
+                        XCTAssertEqual(hash.value, reference(bytes[start..<end], lowercased: lowercased), "\(start)..<\(end) \(lowercased)")
+                    }
+                }
+            }
+        }
+        for byte in UInt8.min...UInt8.max {
+            let word = UInt64(byte) * 0x0101_0101_0101_0101
+            XCTAssertEqual(ASCII.lower(word: word), UInt64(ASCII.lower(byte)) * 0x0101_0101_0101_0101, "\(byte)")
+        }
+    }
 }
