@@ -177,6 +177,17 @@ public struct Baseline: Sendable, Equatable {
     /// Reads a baseline file's bytes, as `parse(_:file:)` reads its text (an organisation's
     /// baseline is tens of megabytes: read as bytes, it is not held twice).
     public static func parse(_ bytes: [UInt8], file: String) throws -> Baseline {
+        // What `serialized()` wrote is read line by line; anything else through the YAML tree.
+        let canonical = bytes.withUnsafeBufferPointer { buffer in
+            var reader = CanonicalBaselineReader(buffer)
+            return reader.read()
+        }
+        if let canonical { return Baseline(entries: canonical) }
+        return try parseYAML(bytes, file: file)
+    }
+
+    /// Reads a baseline file's bytes as YAML, whatever its layout.
+    static func parseYAML(_ bytes: [UInt8], file: String) throws -> Baseline {
         let parsed = YAMLParser.parse(bytes)
         if let d = parsed.diagnostics.first {
             throw Error(description: "\(file):\(d.range.start.line):\(d.range.start.column): \(d.message)")
