@@ -40,11 +40,6 @@ public enum FileSystem {
         return files.sorted()
     }
 
-    /// The whole file as UTF-8 text (invalid bytes replaced).
-    public static func readText(_ path: String) throws(FileSystemError) -> String {
-        String(decoding: try readBytes(path), as: UTF8.self)
-    }
-
     /// The whole file's bytes, in an array of about the file's size.
     public static func readBytes(_ path: String) throws(FileSystemError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

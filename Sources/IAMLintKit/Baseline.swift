@@ -207,21 +207,16 @@ public struct Baseline: Sendable, Equatable {
         guard let list = root["findings"], let items = list.items else {
             throw Error(description: "\(file):1:1: `findings:` must be a list")
         }
-        var entries: [FindingKey: Int] = [:]
-        entries.reserveCapacity(items.count)
-        // Entries are sorted by file: consecutive ones share the previous entry's path string.
-        var previousPath = ""
+        var entries = EntryTable(capacity: items.count)
         for item in items {
             func at() -> String { "\(file):\(item.range.start.line):\(item.range.start.column)" }
             guard let fields = item.entries else { throw Error(description: "\(at()): a finding must be a mapping") }
             for field in fields where !Self.entryKeys.contains(field.key) {
                 throw Error(description: "\(file):\(field.keyRange.start.line):\(field.keyRange.start.column): unknown key '\(field.key)'")
             }
-            guard let rule = item["rule"]?.string, var path = item["file"]?.string else {
+            guard let rule = item["rule"]?.string, let path = item["file"]?.string else {
                 throw Error(description: "\(at()): a finding needs `rule` and `file`")
             }
-            if path == previousPath { path = previousPath } else { previousPath = path }
-            let key = FindingKey(rule: rule, file: path, location: item["location"]?.string ?? "", subject: item["subject"]?.string ?? "")
             var count = 1
             if let c = item["count"] {
                 guard let n = c.string.flatMap({ Int($0) }), n > 0 else {
@@ -229,9 +224,26 @@ public struct Baseline: Sendable, Equatable {
                 }
                 count = n
             }
-            entries[key, default: 0] += count
+            entries.add(rule: rule, file: path, location: item["location"]?.string ?? "", subject: item["subject"]?.string ?? "", count: count)
         }
-        return Baseline(entries: entries)
+        return Baseline(entries: entries.entries)
+    }
+
+    /// The entries of a baseline file as its readers collect them: a key met again adds its
+    /// count, and entries (sorted by file) share the previous entry's file string.
+    struct EntryTable {
+        private(set) var entries: [FindingKey: Int] = [:]
+        private var previousFile = ""
+
+        init(capacity: Int = 0) {
+            entries.reserveCapacity(capacity)
+        }
+
+        mutating func add(rule: String, file: String, location: String, subject: String, count: Int) {
+            var file = file
+            if file == previousFile { file = previousFile } else { previousFile = file }
+            entries[FindingKey(rule: rule, file: file, location: location, subject: subject), default: 0] += count
+        }
     }
 
     /// The keys an entry may have.

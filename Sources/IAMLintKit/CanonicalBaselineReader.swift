@@ -25,12 +25,10 @@ struct CanonicalBaselineReader {
         guard line(is: "findings:") else { return nil }
         // `findings:` with nothing under it is not a list: the YAML parser's error.
         guard position < bytes.count else { return nil }
-        var entries: [FindingKey: Int] = [:]
-        // Entries are sorted by file: consecutive ones share the previous entry's path string.
-        var previousFile = ""
+        var entries = Baseline.EntryTable()
         while position < bytes.count {
             guard prefix("  - rule: "), let rule = ruleCode(), newline(),
-                  prefix("    file: "), var file = quoted(), newline(),
+                  prefix("    file: "), let file = quoted(), newline(),
                   prefix("    location: "), let location = quoted(), newline(),
                   prefix("    subject: "), let subject = quoted(), newline()
             else { return nil }
@@ -40,10 +38,9 @@ struct CanonicalBaselineReader {
                 count = n
             }
             guard prefix("    fingerprint: "), hexDigits(16), newline() else { return nil }
-            if file == previousFile { file = previousFile } else { previousFile = file }
-            entries[FindingKey(rule: rule, file: file, location: location, subject: subject), default: 0] += count
+            entries.add(rule: rule, file: file, location: location, subject: subject, count: count)
         }
-        return entries
+        return entries.entries
     }
 
     private func peek(_ byte: UInt8) -> Bool {

@@ -78,12 +78,6 @@ struct LogicalPath: Sendable, Hashable {
         }
 
         var index: Int32? { nil }
-
-        /// The step's own text: `key` or `key[index]`.
-        final var component: String {
-            guard let index else { return key }
-            return "\(key)[\(index)]"
-        }
     }
 
     /// A step whose `key[index]` is too long to be spelled into an inline key.
@@ -179,7 +173,8 @@ struct LogicalPath: Sendable, Hashable {
     /// One walk up the chain sums the bytes, and a second writes them back to front into a
     /// string of exactly that size (appending step by step grew the string several times).
     var text: String {
-        if statementIndex < 0, let last, last.parent == nil { return last.component }
+        // A path of one step without an index is its key (shared, not copied).
+        if statementIndex < 0, let last, last.parent == nil, last.index == nil { return last.key }
         // The walks hold no reference of their own: `last` keeps the chain alive.
         return withExtendedLifetime(last) { Self.spell(last, statementIndex: statementIndex) }
     }

@@ -60,13 +60,13 @@ final class PathTextTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try FileSystem.writeText("findings: []\né\n", to: "\(dir)/out.txt")
-        XCTAssertEqual(try FileSystem.readText("\(dir)/out.txt"), "findings: []\né\n")
+        XCTAssertEqual(try FileSystem.readBytes("\(dir)/out.txt"), Array("findings: []\né\n".utf8))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["out.txt"], "no temporary file is left")
         XCTAssertTrue(FileSystem.isDirectory(dir))
         XCTAssertFalse(FileSystem.isDirectory("\(dir)/out.txt"))
         XCTAssertTrue(FileSystem.exists("\(dir)/out.txt"))
         XCTAssertFalse(FileSystem.exists("\(dir)/missing"))
-        XCTAssertThrowsError(try FileSystem.readText("\(dir)/missing")) { error in
+        XCTAssertThrowsError(try FileSystem.readBytes("\(dir)/missing")) { error in
             XCTAssertEqual("\(error)", "No such file or directory")
         }
         XCTAssertThrowsError(try FileSystem.writeText("x", to: "\(dir)/no/such/folder/out.txt")) { error in

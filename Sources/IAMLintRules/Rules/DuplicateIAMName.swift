@@ -53,10 +53,9 @@ public struct DuplicateIAMName: Rule {
         entry.name.isSymbolic ? entry.provenance.file : ""
     }
 
-    /// Whether two entries clash: same account, kind, scope and name ignoring case.
-    static func sameKey(_ a: Named, _ b: Named) -> Bool {
-        a.account == b.account && a.kind == b.kind && scope(of: a) == scope(of: b)
-            && a.name.value.lowercased() == b.name.value.lowercased()
+    /// The key an entry's name clashes on.
+    static func key(of entry: Named) -> Key {
+        Key(account: entry.account, kind: entry.kind, scope: scope(of: entry), name: entry.name.value.lowercased())
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -116,7 +115,7 @@ public struct DuplicateIAMName: Rule {
                 var candidate = Int(head)
                 var found: Int?
                 while candidate >= 0 {
-                    if Self.sameKey(named[candidate], named[position]) {
+                    if Self.key(of: named[candidate]) == Self.key(of: named[position]) {
                         found = candidate
                         break
                     }
@@ -130,9 +129,7 @@ public struct DuplicateIAMName: Rule {
                 }
                 originalPosition = found
             } else {
-                let key = Key(
-                    account: named[position].account, kind: named[position].kind, scope: Self.scope(of: named[position]),
-                    name: named[position].name.value.lowercased())
+                let key = Self.key(of: named[position])
                 guard let found = firstOfKey.updateValue(position, forKey: key) else { continue }
                 firstOfKey[key] = found
                 originalPosition = found
