@@ -24,7 +24,7 @@ public struct Principal: Sendable {
     // apart in `Rare`: an organisation holds hundreds of thousands.
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
     // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on
-    // the reads (see `Statement`'s storage in Policy.swift).
+    // the reads (see `Statement`'s storage in Statement.swift).
     private final class Storage: @unchecked Sendable {
         @exclusivity(unchecked) var explicitName: PolicyText?
         @exclusivity(unchecked) var kind: EntityKind

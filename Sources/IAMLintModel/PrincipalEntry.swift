@@ -1,0 +1,189 @@
+import IAMLintCore
+
+/// One principal named in a `Principal` or `NotPrincipal` element.
+public struct PrincipalEntry: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case aws = "AWS"
+        case service = "Service"
+        case federated = "Federated"
+        case canonicalUser = "CanonicalUser"
+        /// `"Principal": "*"`.
+        case anyone = "*"
+    }
+
+    public var text: PolicyText {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
+
+    /// What the entry names, once ARNs and account ids are understood: worked out once, when the
+    /// entry is made (trust rules ask it of every entry for every caller).
+    public private(set) var identity: PrincipalIdentity
+
+    // Declared last: the one-byte field packs after the others (80 bytes an entry, not 88).
+    public var kind: Kind {
+        didSet { identity = Self.identity(kind, text.value) }
+    }
+
+    public init(kind: Kind, text: PolicyText) {
+        self.kind = kind
+        self.text = text
+        identity = Self.identity(kind, text.value)
+    }
+
+    static func identity(_ kind: Kind, _ value: String) -> PrincipalIdentity {
+        switch kind {
+        case .anyone: return .anyone
+        case .service: return .service(value)
+        case .federated: return .federated(value)
+        case .canonicalUser: return .other(value)
+        case .aws: return PrincipalIdentity(awsPrincipal: value)
+        }
+    }
+}
+
+/// The identity behind an `AWS` principal string.
+public enum PrincipalIdentity: Sendable, Hashable, CustomStringConvertible {
+    case anyone
+    /// An account root (`arn:aws:iam::123456789012:root` or a bare account id); the id may be symbolic.
+    case account(String)
+    case user(account: String, name: String)
+    case role(account: String, name: String)
+    case assumedRole(account: String, role: String)
+    case service(String)
+    case federated(String)
+    case other(String)
+
+    public init(awsPrincipal value: String) {
+        var copy = value
+        if let decided = copy.withUTF8({ Self.asciiAWSPrincipal($0, value) }) {
+            self = decided
+            return
+        }
+        if value == "*" {
+            self = .anyone
+            return
+        }
+        if ARN.isAccountID(value) {
+            self = .account(value)
+            return
+        }
+        if value == "${AWS::AccountId}" {
+            self = .account(value)
+            return
+        }
+        guard let arn = ARN(value), arn.service == "iam" || arn.service == "sts" else {
+            self = .other(value)
+            return
+        }
+        let resource = arn.resource
+        if arn.service == "iam", resource == "root" {
+            self = .account(arn.account)
+        } else if arn.service == "iam", resource.hasPrefix("user/") {
+            self = .user(account: arn.account, name: ARN.lastPathComponent(resource))
+        } else if arn.service == "iam", resource.hasPrefix("role/") {
+            self = .role(account: arn.account, name: ARN.lastPathComponent(resource))
+        } else if arn.service == "sts", resource.hasPrefix("assumed-role/") {
+            let parts = resource.split(separator: "/")
+            self = .assumedRole(account: arn.account, role: parts.count > 1 ? String(parts[1]) : "")
+        } else {
+            self = .other(value)
+        }
+    }
+
+    /// `init(awsPrincipal:)` decided on the bytes of an ASCII text, building only the strings
+    /// kept; nil when a byte is outside ASCII (characters are then not bytes) and for the rare
+    /// `sts` assumed-role ARN. In ASCII every character is one byte but CR LF, which no compared
+    /// text holds: byte comparisons are the character comparisons of the general path.
+    private static func asciiAWSPrincipal(_ bytes: UnsafeBufferPointer<UInt8>, _ value: String) -> PrincipalIdentity? {
+        var digits = 0
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { digits += 1 }
+        }
+        if bytes.count == 1 && bytes[0] == UInt8(ascii: "*") { return .anyone }
+        if bytes.count == 12 && digits == 12 { return .account(value) }
+        if equal(bytes[...], "${AWS::AccountId}") { return .account(value) }
+        guard let cuts = ARN.colons(bytes) else { return .other(value) }
+        let service = bytes[(cuts.0 + 1)..<cuts.1]
+        let isIAM = equal(service, "iam")
+        guard isIAM || equal(service, "sts") else { return .other(value) }
+        let resource = bytes[(cuts.3 + 1)...]
+        func account() -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[(cuts.2 + 1)..<cuts.3]), as: UTF8.self) }
+        if isIAM, equal(resource, "root") { return .account(account()) }
+        if isIAM, hasPrefix(resource, "user/") { return .user(account: account(), name: lastPathComponent(resource)) }
+        if isIAM, hasPrefix(resource, "role/") { return .role(account: account(), name: lastPathComponent(resource)) }
+        if !isIAM, hasPrefix(resource, "assumed-role/") { return nil }
+        return .other(value)
+    }
+
+    private static func equal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
+        bytes.count == text.utf8CodeUnitCount && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func hasPrefix(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: StaticString) -> Bool {
+        bytes.count >= text.utf8CodeUnitCount
+            && bytes.prefix(text.utf8CodeUnitCount).elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// `ARN.lastPathComponent` of an ASCII resource, on its bytes.
+    private static func lastPathComponent(_ resource: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        var end = resource.endIndex
+        while end > resource.startIndex, resource[end - 1] == UInt8(ascii: "/") { end -= 1 }
+        var start = end
+        if end > resource.startIndex {
+            while start > resource.startIndex, resource[start - 1] != UInt8(ascii: "/") { start -= 1 }
+        } else {
+            // Nothing but slashes: the resource itself.
+            start = resource.startIndex
+            end = resource.endIndex
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: resource.base[start..<end]), as: UTF8.self)
+    }
+
+    /// True for principals that hold long-term, human-usable credentials: account roots, IAM users, anyone.
+    public var isHumanCredentialHolder: Bool {
+        switch self {
+        case .anyone, .account, .user: return true
+        default: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .anyone: return "any AWS principal ('*')"
+        case .account(let id): return id == "${AWS::AccountId}" ? "its own account" : "account \(id)"
+        case .user(let account, let name): return "user '\(name)' of account \(account)"
+        case .role(let account, let name): return "role '\(name)' of account \(account)"
+        case .assumedRole(let account, let role): return "sessions of role '\(role)' of account \(account)"
+        case .service(let s): return "service \(s)"
+        case .federated(let f): return "federated provider \(f)"
+        case .other(let o): return "principal '\(o)'"
+        }
+    }
+}
+
+/// One test of a `Condition` block: operator, key and values.
+public struct ConditionClause: Sendable, Hashable {
+    public var op: String
+    public var key: String
+    public var values: [PolicyText]
+    public var range: SourceRange
+
+    public init(op: String, key: String, values: [PolicyText], range: SourceRange) {
+        self.op = op
+        self.key = key
+        self.values = values
+        self.range = range
+    }
+
+    /// The operator without `IfExists` and lower-cased: `boolifexists` → `bool`.
+    public var baseOperator: String {
+        let lowered = op.lowercased()
+        return lowered.hasSuffix("ifexists") ? String(lowered.dropLast("ifexists".count)) : lowered
+    }
+
+    public var ifExists: Bool { op.lowercased().hasSuffix("ifexists") }
+
+    /// The condition key, lower-cased (keys are case-insensitive).
+    public var normalizedKey: String { key.lowercased() }
+}

@@ -1,0 +1,275 @@
+import IAMLintCore
+
+/// Where a model element came from: the file, the logical path inside it and the exact range.
+///
+/// The logical path is kept as a chain of shared steps (`LogicalPath`): `child` adds one step to
+/// its parent's chain instead of spelling a new string, and `logicalPath` spells the text when it
+/// is read (for messages, baselines and the few rules that compare paths). A large organisation's
+/// model holds a provenance for every statement, document and grant.
+public struct Provenance: Sendable, Hashable {
+    public var file: String
+    private var path: LogicalPath
+    public var range: SourceRange
+
+    public init(file: String, logicalPath: String, range: SourceRange) {
+        self.file = file
+        self.path = LogicalPath(logicalPath)
+        self.range = range
+    }
+
+    private init(file: String, path: LogicalPath, range: SourceRange) {
+        self.file = file
+        self.path = path
+        self.range = range
+    }
+
+    /// The logical path inside the file: `Resources.Admin.Properties.Policies[0].PolicyDocument`.
+    public var logicalPath: String {
+        get { path.text }
+        set { path = LogicalPath(newValue) }
+    }
+
+    public var location: SourceLocation { SourceLocation(file: file, range: range) }
+
+    /// The same file, a deeper logical path and another range: the path is `logicalPath.path`, or
+    /// `path` alone when `logicalPath` is empty.
+    public func child(_ path: String, range: SourceRange) -> Provenance {
+        Provenance(file: file, path: self.path.appending(path, index: nil), range: range)
+    }
+
+    /// `child("\(key)[\(index)]", range:)`, without spelling the step.
+    public func child(_ key: String, index: Int, range: SourceRange) -> Provenance {
+        Provenance(file: file, path: path.appending(key, index: index), range: range)
+    }
+
+    public static func == (a: Provenance, b: Provenance) -> Bool {
+        a.file == b.file && a.range == b.range && a.path == b.path
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(file)
+        hasher.combine(path)
+        hasher.combine(range)
+    }
+}
+
+/// A logical path as a chain of steps shared with the paths it was made from. Equality and
+/// hashing are those of the spelled text.
+struct LogicalPath: Sendable, Hashable {
+    /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
+    /// `[index]` when there is one (`IndexedStep`).
+    ///
+    /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
+    /// large organisation's model holds a step for every resource and document, and most have
+    /// no index or one spelled into a key short enough to be stored inline (`Policies[3]`). A
+    /// statement's own step is not a `Step` (`statementIndex`).
+    private class Step: @unchecked Sendable {
+        let parent: Step?
+        let key: String
+
+        init(parent: Step?, key: String) {
+            self.parent = parent
+            self.key = key
+        }
+
+        var index: Int32? { nil }
+    }
+
+    /// A step whose `key[index]` is too long to be spelled into an inline key.
+    private final class IndexedStep: Step, @unchecked Sendable {
+        let storedIndex: Int32
+
+        init(parent: Step?, key: String, index: Int32) {
+            storedIndex = index
+            super.init(parent: parent, key: key)
+        }
+
+        override var index: Int32? { storedIndex }
+    }
+
+    /// Nil for the empty path.
+    private let last: Step?
+    /// When not negative, the path ends with one more step, `Statement[statementIndex]`, kept
+    /// here rather than in a `Step` of its own: every statement of a document has such a path,
+    /// and a step is an allocation (48 bytes) while this fits beside `last`.
+    private let statementIndex: Int32
+
+    init(_ text: String) {
+        last = text.isEmpty ? nil : Step(parent: nil, key: text)
+        statementIndex = -1
+    }
+
+    private init(last: Step?, statementIndex: Int32 = -1) {
+        self.last = last
+        self.statementIndex = statementIndex
+    }
+
+    /// The last step as a `Step`: `last`, or a new step for `Statement[statementIndex]`.
+    private var chain: Step? {
+        guard statementIndex >= 0 else { return last }
+        return Self.step(parent: last, key: "Statement", index: statementIndex)
+    }
+
+    func appending(_ key: String, index: Int?) -> LogicalPath {
+        // A statement's step is kept inline (the first step after it makes it a `Step`).
+        if statementIndex < 0, let index, index >= 0, let small = Int32(exactly: index), key == "Statement" {
+            return LogicalPath(last: last, statementIndex: small)
+        }
+        let parent = chain
+        // An index that does not fit 32 bits is spelled into the key instead, and so is one
+        // whose spelling fits in an inline string.
+        if let index, let small = Int32(exactly: index) { return LogicalPath(last: Self.step(parent: parent, key: key, index: small)) }
+        return LogicalPath(last: Step(parent: parent, key: index.map { "\(key)[\($0)]" } ?? key))
+    }
+
+    /// The step `key[index]` after `parent`: the index spelled into an inline key when it fits.
+    private static func step(parent: Step?, key: String, index: Int32) -> Step {
+        if let spelled = inlineSpelling(key, Int(index)) { return Step(parent: parent, key: spelled) }
+        return IndexedStep(parent: parent, key: key, index: index)
+    }
+
+    private static let statementSteps: [String] = (0..<16).map { "Statement[\($0)]" }
+
+    /// `"\(key)[\(index)]"` when it is at most 15 UTF-8 bytes (a `String` stores those inline,
+    /// without an allocation) and `index` is not negative; nil otherwise.
+    private static func inlineSpelling(_ key: String, _ index: Int) -> String? {
+        guard index >= 0 else { return nil }
+        // Nearly every indexed step is one of a document's first statements: spelled once.
+        if index < statementSteps.count, key == "Statement" { return statementSteps[index] }
+        var digits = 1
+        var rest = index / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let count = key.utf8.count + digits + 2
+        guard count <= 15 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
+            var i = 0
+            for byte in key.utf8 {
+                buffer[i] = byte
+                i += 1
+            }
+            buffer[i] = UInt8(ascii: "[")
+            var n = index
+            var k = i + digits
+            while k > i {
+                buffer[k] = UInt8(ascii: "0") + UInt8(n % 10)
+                n /= 10
+                k -= 1
+            }
+            buffer[count - 1] = UInt8(ascii: "]")
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
+    }
+
+    /// The path as text, spelled as the chain of `Provenance.child` calls would have spelled it.
+    ///
+    /// One walk up the chain sums the bytes, and a second writes them back to front into a
+    /// string of exactly that size (appending step by step grew the string several times).
+    var text: String {
+        // A path of one step without an index is its key (shared, not copied).
+        if statementIndex < 0, let last, last.parent == nil, last.index == nil { return last.key }
+        // The walks hold no reference of their own: `last` keeps the chain alive.
+        return withExtendedLifetime(last) { Self.spell(last, statementIndex: statementIndex) }
+    }
+
+    /// The text of the chain ending at `last`, then the step `Statement[statementIndex]` when
+    /// that is not negative. A step is preceded by `.` when the text before it is not empty:
+    /// every step below the highest one with text of its own.
+    private static func spell(_ last: Step?, statementIndex: Int32) -> String {
+        var count = 0
+        var dots = 0
+        if let last {
+            var depth = 0
+            unowned(unsafe) var current = last
+            while true {
+                let own = componentCount(key: current.key, index: current.index)
+                if own > 0 { dots = depth }
+                count += own
+                depth += 1
+                guard let parent = current.parent else { break }
+                current = parent
+            }
+        }
+        count += dots
+        let chainCount = count
+        if statementIndex >= 0 {
+            count += componentCount(key: "Statement", index: statementIndex) + (chainCount > 0 ? 1 : 0)
+        }
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var end = count
+            if statementIndex >= 0 {
+                end = spell(key: "Statement", index: statementIndex, endingAt: end, into: buffer)
+                if chainCount > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+            }
+            guard let last else { return count }
+            unowned(unsafe) var current = last
+            while true {
+                end = spell(key: current.key, index: current.index, endingAt: end, into: buffer)
+                if end > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+                guard let parent = current.parent else { break }
+                current = parent
+            }
+            return count
+        }
+    }
+
+    /// The UTF-8 length of a step's own text: `key`, or `key[index]`.
+    private static func componentCount(key: String, index: Int32?) -> Int {
+        let count = key.utf8.count
+        guard let index else { return count }
+        var digits = index < 0 ? 2 : 1
+        var rest = Int(index).magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        return count + digits + 2
+    }
+
+    /// Writes a step's own text so that it ends before `end`; answers where it starts.
+    private static func spell(key: String, index: Int32?, endingAt end: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var end = end
+        if let index {
+            end -= 1
+            buffer[end] = UInt8(ascii: "]")
+            var rest = Int(index).magnitude
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            if index < 0 {
+                end -= 1
+                buffer[end] = UInt8(ascii: "-")
+            }
+            end -= 1
+            buffer[end] = UInt8(ascii: "[")
+        }
+        var key = key
+        return key.withUTF8 { bytes in
+            let start = end - bytes.count
+            if let from = bytes.baseAddress, let to = buffer.baseAddress {
+                UnsafeMutableRawPointer(to + start).copyMemory(from: from, byteCount: bytes.count)
+            }
+            return start
+        }
+    }
+
+    static func == (a: LogicalPath, b: LogicalPath) -> Bool {
+        if a.last === b.last && a.statementIndex == b.statementIndex { return true }
+        return a.text == b.text
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+    }
+}
