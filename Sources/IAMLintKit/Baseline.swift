@@ -82,7 +82,9 @@ public struct Baseline: Sendable, Equatable {
 
     public init(findings: [Finding], key: (Finding) -> FindingKey = FindingKey.init) {
         var entries: [FindingKey: Int] = [:]
-        for finding in findings { entries[key(finding), default: 0] += 1 }
+        entries.reserveCapacity(findings.count)
+        // By position: a `for finding in` loop copies each finding before `key` reads it.
+        for index in findings.indices { entries[key(findings[index]), default: 0] += 1 }
         self.entries = entries
     }
 

@@ -263,7 +263,9 @@ struct Check: ParsableCommand {
             Console.standardError(TextReporter.summary(result))
         }
         if let timings = ScanOptions.timings { Console.standardError(timings.table()) }
-        let failed = failOn.threshold.map { threshold in result.findings.contains { $0.severity >= threshold } } ?? false
+        // By position: `contains(where:)` would copy each finding it passes to the test.
+        let findings = result.findings
+        let failed = failOn.threshold.map { threshold in findings.indices.contains { findings[$0].severity >= threshold } } ?? false
         // The process ends here, leaving the graph to the operating system: releasing a large
         // organisation's model object by object costs more than building its indexes.
         Console.terminate(failed ? 1 : 0)
