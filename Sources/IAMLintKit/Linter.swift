@@ -139,18 +139,13 @@ public struct Linter: Sendable {
             }
         }
         let loader = FileLoader(limits: configuration.limits, maxFileSize: configuration.maxFileSize)
-        // Each glob's literal head (up to its first `*`, `?` or `[`) must start the path: a cheap
-        // test first, so that a thousand accounts times a thousand files stays fast.
-        let accountGlobs = configuration.accounts.map { account in
-            account.paths.map { glob in (glob, Array(glob.prefix { $0 != "*" && $0 != "?" && $0 != "[" })) }
-        }
         // Without accounts in the configuration no file belongs to one: skip the per-file path work.
-        let accounts = configuration.accounts.isEmpty ? [String?](repeating: nil, count: files.count) : files.map { file -> String? in
-            let path = relative(file)
-            let characters = Array(path)
-            return zip(configuration.accounts, accountGlobs).first { _, globs in
-                globs.contains { glob, head in characters.starts(with: head) && Glob.matches(glob, path) }
-            }?.0.id
+        let accounts: [String?]
+        if configuration.accounts.isEmpty {
+            accounts = [String?](repeating: nil, count: files.count)
+        } else {
+            let assignment = AccountAssignment(configuration.accounts)
+            accounts = files.map { assignment.account(of: relative($0)) }
         }
         let outcomes = timings.stage("load (parse, read resources)") { loadAll(files, accounts: accounts, loader: loader) }
         var fragments: [GraphFragment] = []
