@@ -13,7 +13,12 @@ public struct AdminRoleWithoutMFA: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         let administrators = graph.administrators
-        for (index, role) in graph.principals.enumerated() where administrators[index] && role.kind == .role && role.implicitOrigin == nil {
+        let kinds = graph.principalFacts.kinds
+        // By position: the principal (a reference to its storage) is read only for the
+        // administrator roles, not copied for every principal of the graph.
+        for index in kinds.indices where administrators[index] && kinds[index] == .role {
+            let role = graph.principals[index]
+            guard role.implicitOrigin == nil else { continue }
             guard let trust = role.trustPolicy, let admin = graph.adminGrant(index) else { continue }
             if graph.enforcesMFAByPolicy(index) { continue }
             let trustDeniesWithoutMFA = trust.statements.contains { $0.deniesWithoutMFA && $0.coversAssumeRole }

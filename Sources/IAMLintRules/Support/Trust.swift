@@ -101,8 +101,16 @@ extension ConditionClause {
     /// True when the clause pins the caller through one of `keys`. `allowIfExists` accepts the
     /// `IfExists` forms, for keys that every caller who matters sends (services that support
     /// `aws:SourceAccount` always send it).
+    /// False when `key` cannot be one of `keys` (lower-case ASCII texts) whatever its case: an
+    /// ASCII key keeps its length when lower-cased, so one of no member's length is none of them
+    /// (most clauses of a trust are told apart so, without a lower-cased copy of their key).
+    static func mayBeOne(of keys: Set<String>, _ key: String) -> Bool {
+        let length = key.utf8.count
+        return keys.contains { $0.utf8.count == length } || !key.isASCIIText
+    }
+
     func restricts(through keys: Set<String>, allowIfExists: Bool = false) -> Bool {
-        guard keys.contains(normalizedKey), pinsEveryValue else { return false }
+        guard Self.mayBeOne(of: keys, key), keys.contains(normalizedKey), pinsEveryValue else { return false }
         if isPositiveMatch() { return true }
         guard allowIfExists, ifExists, !values.isEmpty else { return false }
         let c = comparison
