@@ -46,7 +46,7 @@ extension IAMGraph {
         // (`RoleTrust.dependsOnlyOnCallerAccount`), read in place.
         var answered = [Bool](repeating: false, count: principals.count)
         var answeredAccount = [String?](repeating: nil, count: principals.count)
-        var answers = [(certainty: Certainty, first: Statement?, free: Statement?)](repeating: (.no, nil, nil), count: principals.count)
+        var answers = [TrustAnswer](repeating: TrustAnswer(certainty: .no, first: -1, free: -1), count: principals.count)
         for pair in pairs.pairs.indices {
             let from = Int(pairs.pairs[pair].from), to = Int(pairs.pairs[pair].to)
             var t = Int(trustOf[to])
@@ -60,7 +60,7 @@ extension IAMGraph {
                 trustOf[to] = Int32(t)
             }
             guard t >= 0 else { continue }
-            let admission: (certainty: Certainty, first: Statement?, free: Statement?)
+            let admission: TrustAnswer
             if trusts[t].dependsOnlyOnCallerAccount {
                 if answered[to], answeredAccount[to] == facts.knownAccounts[from] {
                     admission = answers[to]
@@ -73,23 +73,26 @@ extension IAMGraph {
             } else {
                 admission = trustAdmission(of: from, to: to, trust: trusts[t], facts: facts)
             }
-            guard admission.certainty == .yes, let firstTrust = admission.first else { continue }
-            var firstAssume: Statement?, freeAssume: Statement?
+            guard admission.certainty == .yes, admission.first >= 0 else { continue }
+            // The edges by position, their statements read in place: a statement is copied
+            // once, into the step.
+            var firstAssume = -1, freeAssume = -1
             var position = pairs.pairs[pair].firstEdge
             while position >= 0 {
-                let statement = edges[Int(position)].statement
-                if firstAssume == nil { firstAssume = statement }
-                if !statement.requiresMFA {
-                    freeAssume = statement
+                if firstAssume < 0 { firstAssume = Int(position) }
+                if !edges[Int(position)].statement.requiresMFA {
+                    freeAssume = Int(position)
                     break
                 }
                 position = pairs.nextEdge[Int(position)]
             }
-            guard let firstAssume else { continue }
+            guard firstAssume >= 0 else { continue }
             if callerDenies[from] == 0 { callerDenies[from] = deniesAssumeWithoutMFA(from) ? 2 : 1 }
+            let trustPosition = Int(admission.free >= 0 ? admission.free : admission.first)
             steps.append(AssumeStep(
-                from: from, to: to, assumeStatement: freeAssume ?? firstAssume, trustStatement: admission.free ?? firstTrust,
-                requiresMFA: freeAssume == nil || admission.free == nil || callerDenies[from] == 2 || trusts[t].deniesAssumeWithoutMFA))
+                from: from, to: to, assumeStatement: edges[freeAssume >= 0 ? freeAssume : firstAssume].statement,
+                trustStatement: trusts[t].allows[trustPosition].statement,
+                requiresMFA: freeAssume < 0 || admission.free < 0 || callerDenies[from] == 2 || trusts[t].deniesAssumeWithoutMFA))
         }
         return steps
     }

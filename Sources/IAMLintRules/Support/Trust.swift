@@ -362,6 +362,15 @@ struct TrustStatementFacts {
     }
 }
 
+/// What a role's trust (`RoleTrust`) answers for one caller: the certainty, and the positions in
+/// its `allows` of the first statement that surely admits the caller and of the first such one
+/// that does not require MFA (-1 for none).
+struct TrustAnswer {
+    var certainty: Certainty
+    var first: Int32
+    var free: Int32
+}
+
 /// A role's trust policy as `assumeSteps()` weighs it for each caller: the Allow statements with
 /// their `TrustStatementFacts`, and what the Deny statements say of every caller.
 struct RoleTrust {
@@ -494,7 +503,10 @@ extension IAMGraph {
             return (arn, candidates)
         }
         var result = Certainty.yes
-        for clause in statement.conditions where TrustConditionKeys.mayWeighCaller(clause.key) {
+        // By position: a clause (its texts and values) is copied only when its key may weigh the caller.
+        let conditions = statement.conditions
+        for position in conditions.indices where TrustConditionKeys.mayWeighCaller(conditions[position].key) {
+            let clause = conditions[position]
             let key = clause.normalizedKey
             switch key {
             case "aws:principalarn":
@@ -583,21 +595,24 @@ extension IAMGraph {
         return false
     }
 
-    /// `trustAdmission(of:to:)` for the assume steps: the certainty, the first statement that
-    /// surely admits `x` and the first such statement that does not require MFA.
-    func trustAdmission(of x: Int, to role: Int, trust: RoleTrust, facts: PrincipalFacts) -> (certainty: Certainty, first: Statement?, free: Statement?) {
-        var certainty = Certainty.no
-        var first: Statement?, free: Statement?
-        for (statement, statementFacts) in trust.allows where statementFacts.coversAssumeRole {
-            let c = admitsAllow(statement, principal: x, role: role, facts: facts, weighsCaller: statementFacts.weighsCaller)
+    /// `trustAdmission(of:to:)` for the assume steps: the certainty, and the positions in
+    /// `trust.allows` of the first statement that surely admits `x` and of the first such
+    /// statement that does not require MFA (-1 for none). Positions rather than statements: the
+    /// steps copy a statement only for the pairs they keep.
+    func trustAdmission(of x: Int, to role: Int, trust: RoleTrust, facts: PrincipalFacts) -> TrustAnswer {
+        var answer = TrustAnswer(certainty: .no, first: -1, free: -1)
+        // By position: a copy of each allow (its statement) cost more than reading it.
+        let allows = trust.allows
+        for position in allows.indices where allows[position].facts.coversAssumeRole {
+            let c = admitsAllow(allows[position].statement, principal: x, role: role, facts: facts, weighsCaller: allows[position].facts.weighsCaller)
             if c == .yes {
-                if first == nil { first = statement }
-                if free == nil, !statementFacts.requiresMFA { free = statement }
+                if answer.first < 0 { answer.first = Int32(position) }
+                if answer.free < 0, !allows[position].facts.requiresMFA { answer.free = Int32(position) }
             }
-            certainty = max(certainty, c)
+            answer.certainty = max(answer.certainty, c)
         }
-        if certainty == .yes, trust.deniesOutsideCallers { certainty = .maybe }
-        return (certainty, first, free)
+        if answer.certainty == .yes, trust.deniesOutsideCallers { answer.certainty = .maybe }
+        return answer
     }
 }
 

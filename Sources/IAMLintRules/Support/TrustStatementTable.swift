@@ -37,13 +37,15 @@ struct TrustStatementTable: Sendable {
 
     init(_ graph: IAMGraph) {
         let kinds = graph.principalFacts.kinds
-        for index in kinds.indices where kinds[index] == .role {
-            let role = graph.principals[index]
-            guard role.implicitOrigin == nil, let trust = role.trustPolicy else { continue }
-            for statement in trust.statements {
+        // By position: the role is read in place (not copied), and each statement is copied
+        // once, into the table.
+        for index in kinds.indices where kinds[index] == .role && graph.principals[index].implicitOrigin == nil {
+            guard let trust = graph.principals[index].trustPolicy else { continue }
+            let trustStatements = trust.statements
+            for position in trustStatements.indices {
                 roles.append(index)
-                statements.append(statement)
-                traits.append(Self.traits(of: statement))
+                statements.append(trustStatements[position])
+                traits.append(Self.traits(of: trustStatements[position]))
             }
         }
     }
@@ -53,21 +55,23 @@ struct TrustStatementTable: Sendable {
         if statement.effect == .allow { traits.insert(.allow) }
         if statement.isNotPrincipal { traits.insert(.notPrincipal) }
         if statement.isNotAction { traits.insert(.notAction) }
-        for entry in statement.principals {
-            switch entry.kind {
+        // By position: a copy of each entry (its text and identity) cost more than the tests.
+        let entries = statement.principals
+        for position in entries.indices {
+            switch entries[position].kind {
             case .service:
                 traits.insert(.service)
             case .federated:
                 traits.insert(.federated)
             case .aws:
-                switch entry.identity {
+                switch entries[position].identity {
                 case .account, .other: traits.insert(.mayNameAccount)
                 default: break
                 }
             case .canonicalUser, .anyone:
                 break
             }
-            if case .anyone = entry.identity { traits.insert(.anyone) }
+            if case .anyone = entries[position].identity { traits.insert(.anyone) }
         }
         if statement.actions.contains(where: { hasWildcard($0.value) }) { traits.insert(.wildcardAction) }
         return traits
