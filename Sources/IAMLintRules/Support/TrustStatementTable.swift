@@ -28,6 +28,9 @@ struct TrustStatementTable: Sendable {
         static let mayNameAccount = Traits(rawValue: 1 << 6)
         /// An action (or `NotAction`) text with `*` or `?` in it.
         static let wildcardAction = Traits(rawValue: 1 << 7)
+        /// `requiresMFA`: asked here, while the statement is at hand, rather than by a rule
+        /// that would reach the statement's conditions again through memory long since left.
+        static let requiresMFA = Traits(rawValue: 1 << 8)
     }
 
     /// Per statement: the principal index of its role.
@@ -74,6 +77,7 @@ struct TrustStatementTable: Sendable {
             if case .anyone = entries[position].identity { traits.insert(.anyone) }
         }
         if statement.actions.contains(where: { hasWildcard($0.value) }) { traits.insert(.wildcardAction) }
+        if statement.requiresMFA { traits.insert(.requiresMFA) }
         return traits
     }
 
