@@ -101,7 +101,7 @@ public struct PrivilegeEscalationAction: Rule {
         var findings: [Finding] = []
         let administrators = graph.administrators
         let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices where !administrators[index] && [.user, .group, .role].contains(kinds[index]) {
+        for index in kinds.indices where !administrators[index] && (kinds[index] == .user || kinds[index] == .group || kinds[index] == .role) {
             var found = reader.escalations(of: index, graph)
             guard !found.isEmpty else { continue }
             if kinds[index] == .user {
