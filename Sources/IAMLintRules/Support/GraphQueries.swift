@@ -31,6 +31,7 @@ extension IAMGraph {
 
     private func computeAssumeSteps() -> [AssumeStep] {
         let facts = principalFacts
+        let table = trustStatementTable
         let gate = TrustGate(self, facts: facts)
         let edges = assumeEdges
         let pairs = AssumePairs(edges, principalCount: principals.count) { gate.mayAdmit($0, role: $1) }
@@ -51,7 +52,12 @@ extension IAMGraph {
             let from = Int(pairs.pairs[pair].from), to = Int(pairs.pairs[pair].to)
             var t = Int(trustOf[to])
             if t == -1 {
-                if let document = principals[to].trustPolicy {
+                // From the table's rows, with their traits, when it has the role's statements.
+                let rows = table.rows(of: to)
+                if !rows.isEmpty {
+                    t = trusts.count
+                    trusts.append(RoleTrust(rows: rows, of: table))
+                } else if let document = principals[to].trustPolicy {
                     t = trusts.count
                     trusts.append(RoleTrust(document))
                 } else {
@@ -189,18 +195,19 @@ struct TrustGate {
         anyone = Array(repeating: false, count: count)
         symbolic = Array(repeating: false, count: count)
         offsets = Array(repeating: 0, count: count + 1)
+        // The trust statements of every role from the graph's table: no walk through each
+        // role's storage and trust document to reach them.
+        let table = graph.trustStatementTable
         for r in 0..<count {
             offsets[r] = Int32(keys.count)
-            guard facts.kinds[r] == .role, let trust = graph.principals[r].trustPolicy else { continue }
             let start = keys.count
             func add(_ key: UInt64) {
                 if !keys[start...].contains(key) { keys.append(key) }
             }
             // By position: a copy of each statement's entries (texts, identities, ranges) cost
             // more than reading the identities.
-            let statements = trust.statements
-            for s in statements.indices where statements[s].effect == .allow && !statements[s].isNotPrincipal {
-                let entries = statements[s].principals
+            for s in table.rows(of: r) where table.traits[s].contains(.allow) && !table.traits[s].contains(.notPrincipal) {
+                let entries = table.statements[s].principals
                 for e in entries.indices {
                     switch entries[e].identity {
                     case .anyone:

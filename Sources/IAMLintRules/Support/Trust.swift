@@ -344,9 +344,10 @@ struct TrustStatementFacts {
     /// `conditionCertainty` is then `.yes` for everyone.
     var weighsCaller: Bool
 
-    init(_ s: Statement) {
+    /// `requiresMFA`: the statement's, asked by the caller (the table's traits know it).
+    init(_ s: Statement, requiresMFA: Bool) {
         coversAssumeRole = s.covers(action: "sts:AssumeRole")
-        requiresMFA = s.requiresMFA
+        self.requiresMFA = requiresMFA
         weighsCaller = s.conditions.contains { clause in
             guard TrustConditionKeys.mayWeighCaller(clause.key) else { return false }
             let key = clause.normalizedKey
@@ -386,8 +387,21 @@ struct RoleTrust {
     var dependsOnlyOnCallerAccount: Bool
 
     init(_ document: PolicyDocument) {
-        // One pass, one list: the statements are read once for the allows and the two denies.
         let statements = document.statements
+        self.init(statements, requiresMFA: { statements[$0].requiresMFA })
+    }
+
+    /// The trust of the role whose statements are rows `rows` of `table`, each statement's
+    /// `requiresMFA` read from the table's traits.
+    init(rows: Range<Int>, of table: TrustStatementTable) {
+        let traits = table.traits
+        self.init(table.statements[rows], requiresMFA: { traits[$0].contains(.requiresMFA) })
+    }
+
+    private init<Statements: RandomAccessCollection>(
+        _ statements: Statements, requiresMFA: (Statements.Index) -> Bool
+    ) where Statements.Element == Statement {
+        // One pass, one list: the statements are read once for the allows and the two denies.
         allows = []
         allows.reserveCapacity(statements.count)
         deniesOutsideCallers = false
@@ -396,7 +410,7 @@ struct RoleTrust {
         for position in statements.indices {
             let statement = statements[position]
             if statement.effect == .allow {
-                let facts = TrustStatementFacts(statement)
+                let facts = TrustStatementFacts(statement, requiresMFA: requiresMFA(position))
                 allows.append((statement, facts))
                 if dependsOnlyOnCallerAccount, facts.coversAssumeRole, !Self.dependsOnlyOnCallerAccount(statement, facts) {
                     dependsOnlyOnCallerAccount = false
