@@ -36,6 +36,9 @@ extension IAMGraph {
         let edges = assumeEdges
         let pairs = AssumePairs(edges, principalCount: principals.count) { gate.mayAdmit($0, role: $1) }
         var steps: [AssumeStep] = []
+        // Room for a step per pair at once: nearly every pair kept by the gate is admitted, and
+        // growing the list (some ten megabytes at 100,000 principals) copied it again and again.
+        steps.reserveCapacity(pairs.pairs.count)
         // Whether each caller's own policies deny assuming without MFA: 0 not yet asked, 1 no, 2 yes.
         var callerDenies = [UInt8](repeating: 0, count: principals.count)
         // Each role's trust, read once for all its callers: its position in `trusts`, -1 when
