@@ -13,15 +13,28 @@ public struct AdminRoleWithoutMFA: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         let administrators = graph.administrators
-        for (index, role) in graph.principals.enumerated() where administrators[index] && role.kind == .role && role.implicitOrigin == nil {
-            guard let trust = role.trustPolicy, let admin = graph.adminGrant(index) else { continue }
+        let kinds = graph.principalFacts.kinds
+        // By position: the principal (a reference to its storage) is read only for the
+        // administrator roles, not copied for every principal of the graph.
+        roles: for index in kinds.indices where administrators[index] && kinds[index] == .role {
+            guard graph.principals[index].implicitOrigin == nil, let trust = graph.principals[index].trustPolicy else { continue }
             if graph.enforcesMFAByPolicy(index) { continue }
-            let trustDeniesWithoutMFA = trust.statements.contains { $0.deniesWithoutMFA && $0.coversAssumeRole }
+            // By position: a trust statement is copied only when it admits a credential holder
+            // without MFA.
+            let statements = trust.statements
+            let trustDeniesWithoutMFA = statements.contains { $0.deniesWithoutMFA && $0.coversAssumeRole }
             if trustDeniesWithoutMFA { continue }
-            for statement in trust.statements where statement.effect == .allow && !statement.isNotPrincipal && statement.coversAssumeRole {
-                if statement.requiresMFA || statement.restrictsToRoles { continue }
+            // The role's administrator grant names it in the message: looked up at the first
+            // finding (most administrator roles have none); without one, the role has none.
+            var adminGrant: Grant??
+            for s in statements.indices where statements[s].effect == .allow && !statements[s].isNotPrincipal && statements[s].coversAssumeRole {
+                if statements[s].requiresMFA || statements[s].restrictsToRoles { continue }
+                let statement = statements[s]
                 let names = Self.credentialHolders(statement, inFile: trust.provenance.file, graph: graph)
                 guard !names.isEmpty else { continue }
+                if adminGrant == nil { adminGrant = .some(graph.adminGrant(index)) }
+                guard case .some(.some(let admin)) = adminGrant else { continue roles }
+                let role = graph.principals[index]
                 findings.append(context.finding(
                     Message.assumableWithoutMFA(role: role.displayName, policy: admin.label, principals: names),
                     at: statement.provenance, subject: role.displayName,

@@ -9,8 +9,14 @@ public struct AllowWithNotAction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
-            for statement in ref.document.statements where statement.effect == .allow {
+        // By position: each document reference and statement is read in place, and copied
+        // (with the list of its two elements) only for the few Allows with a negated element.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            for s in statements.indices where statements[s].effect == .allow && (statements[s].isNotAction || statements[s].isNotResource) {
+                let ref = documents[d]
+                let statement = statements[s]
                 for (element, isNegated, texts, keyRange) in [
                     ("NotAction", statement.isNotAction, statement.actions, statement.notActionKeyRange),
                     ("NotResource", statement.isNotResource, statement.resources, statement.notResourceKeyRange),

@@ -11,7 +11,10 @@ public struct ConsoleAdminWithoutMFA: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         let administrators = graph.administrators
-        for (index, user) in graph.principals.enumerated() where user.kind == .user && user.hasLoginProfile {
+        let kinds = graph.principalFacts.kinds
+        // By position: only users with a console password are read (not a copy of every principal).
+        for index in kinds.indices where kinds[index] == .user && graph.principals[index].hasLoginProfile {
+            let user = graph.principals[index]
             guard let admin = graph.adminGrantWithoutMFA(index, administrators: administrators), !graph.enforcesMFA(index), !deniesConsoleWithoutMFA(index, graph) else { continue }
             let via = admin.viaGroup.map { " through \(graph.describe($0))" } ?? ""
             findings.append(context.finding(

@@ -38,14 +38,23 @@ public struct CredentialsExposureAction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
-            let denied = ActionSets.deniedEverywhere(in: [ref.document])
-            for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
-                guard ResourceScope.wildcardResource(statement) != nil, !PermissionScope.coversEveryAction(statement),
-                      ResourceScope.scopingCondition(statement) == nil
+        // By position: document references and statements are read in place, and copied only
+        // for a statement that may expose credentials.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
+            // The document's unconditional denies, read when a statement first needs them.
+            var deniedInDocument: ActionSet?
+            let statements = documents[d].document.statements
+            for s in statements.indices where ResourceScope.isIdentityAllow(statements[s]) {
+                guard ResourceScope.wildcardResource(statements[s]) != nil, !PermissionScope.coversEveryAction(statements[s]),
+                      ResourceScope.scopingCondition(statements[s]) == nil
                 else { continue }
+                let statement = statements[s]
                 let all = ActionSets.covered(by: statement)
                 guard all.intersects(Self.exposingActions) else { continue }
+                let ref = documents[d]
+                let denied = deniedInDocument ?? ActionSets.deniedEverywhere(in: [ref.document])
+                deniedInDocument = denied
                 var found = all.intersection(Self.exposingActions).subtracting(denied)
                 if ResourceScope.isWiderGrant(statement, covered: all) { found = found.subtracting(ActionSets.iam) }
                 guard !found.isEmpty else { continue }

@@ -17,10 +17,10 @@ public struct CrossAccountTrustWithoutExternalID: Rule {
         let table = graph.trustStatementTable
         // Only `AWS` entries read as an account or not understood (a parameter) can be an
         // account (`mayNameAccount`): statements without one are not read.
-        for position in table.positions(with: [.allow, .mayNameAccount], without: .notPrincipal) {
+        // The tests are independent: the one that rules out most trusts (MFA, a trait of the
+        // table) comes first, before the statement is read.
+        for position in table.positions(with: [.allow, .mayNameAccount], without: [.notPrincipal, .requiresMFA]) {
             let statement = table.statements[position]
-            // The tests are independent: the one that rules out most trusts (MFA) comes first.
-            if statement.requiresMFA { continue }
             let index = table.roles[position]
             let role = graph.principals[index]
             guard let trust = role.trustPolicy, statement.coversAssumeRole, !trust.deniesAssumeWithoutMFA else { continue }

@@ -20,10 +20,15 @@ public struct ElevatedManagedPolicy: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        for (index, principal) in graph.principals.enumerated() {
+        // By position: each principal's ARNs are read in place, and the principal is copied
+        // only for a finding.
+        for index in graph.principals.indices {
             var reported = Set<String>()
-            for (i, arn) in principal.managedPolicyArns.enumerated() {
-                guard let (name, reason) = Self.match(arn), reported.insert(name).inserted else { continue }
+            let arns = graph.principals[index].managedPolicyArns
+            for i in arns.indices {
+                guard let (name, reason) = Self.match(arns[i]), reported.insert(name).inserted else { continue }
+                let arn = arns[i]
+                let principal = graph.principals[index]
                 let at = principal.provenance.child("\(principal.managedPolicyArnsPath)[\(i)]", range: arn.range)
                 findings.append(context.finding(
                     Message.attached(holder: graph.describe(index), policy: name, reason: reason), at: at, subject: "\(principal.displayName) \(name)"))

@@ -9,8 +9,11 @@ public struct FullAdminPolicy: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
-            for statement in PermissionScope.unconditionalFullAdmin(in: ref.document) {
+        // By position: a document reference is copied only for a finding.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
+            for statement in PermissionScope.unconditionalFullAdmin(in: documents[d].document) {
+                let ref = documents[d]
                 let action = statement.isNotAction ? "NotAction []" : "'\(statement.actions.first(where: PermissionScope.matchesEveryAction)?.value ?? "*")'"
                 findings.append(context.finding(
                     Message.allowsEverything(policy: ref.label, action: action), at: statement.provenance, subject: ref.label))

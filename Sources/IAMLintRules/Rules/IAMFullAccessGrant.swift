@@ -10,10 +10,15 @@ public struct IAMFullAccessGrant: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
-            if ref.document.statements.contains(where: PermissionScope.deniesEverything) { continue }
-            for statement in ref.document.statements {
-                guard PermissionScope.isIdentityAllow(statement), statement.conditions.isEmpty,
+        // By position: document references and statements are read in place, and copied only
+        // for a statement the rule looks at closely.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            if statements.contains(where: PermissionScope.deniesEverything) { continue }
+            for s in statements.indices where PermissionScope.isIdentityAllow(statements[s]) {
+                let statement = statements[s]
+                guard statement.conditions.isEmpty,
                       !PermissionScope.coversEveryAction(statement), Self.coversEveryIAMResource(statement),
                       PermissionScope.coversEveryIAMAction(statement)
                 else { continue }
@@ -22,7 +27,7 @@ public struct IAMFullAccessGrant: Rule {
                     : statement.actions.first(where: Self.isIAMWildcard).map { "'\($0.value)'" }
                         ?? statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
                 findings.append(context.finding(
-                    Message.allowsAllOfIAM(policy: ref.label, written: written), at: statement.provenance, subject: ref.label))
+                    Message.allowsAllOfIAM(policy: documents[d].label, written: written), at: statement.provenance, subject: documents[d].label))
             }
         }
         return findings

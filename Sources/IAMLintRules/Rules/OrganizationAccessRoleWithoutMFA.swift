@@ -12,7 +12,9 @@ public struct OrganizationAccessRoleWithoutMFA: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        for (index, role) in graph.principals.enumerated() {
+        // By position: only the few implicit roles are copied (not every principal).
+        for index in graph.principals.indices where graph.principals[index].implicitOrigin != nil {
+            let role = graph.principals[index]
             guard let origin = role.implicitOrigin, let name = role.explicitName?.value else { continue }
             let account = graph.accountID(of: index)
             let redefined = graph.principals.indices.contains { other in

@@ -27,11 +27,12 @@ public struct PassRoleEscalation: Rule {
             let kind = kinds[index]
             guard kind == .user || kind == .role || kind == .group, !administrators[index] else { continue }
             if kind == .user {
-                for group in graph.groups(ofUser: index) where !administrators[group] {
+                for group in graph.groups(ofUser: index) where !administrators[group] && reader.mayEscalate(grants, viaGroup: group) {
                     if reader.escalation(grants.filter { $0.viaGroup == group }.compactMap(\.document)) != nil { continue principals }
                 }
             }
-            guard let found = reader.escalation(grants.compactMap(\.document)) else { continue }
+            // The documents are listed only when one of them may escalate (few principals).
+            guard reader.mayEscalate(grants), let found = reader.escalation(grants.compactMap(\.document)) else { continue }
             findings.append(finding(context, found, holder: graph.describe(index), subject: graph.principals[index].displayName))
         }
         for (index, policy) in graph.policies.enumerated() where !attached.contains(index) && !policy.document.grantsFullAdmin {
@@ -55,18 +56,27 @@ public struct PassRoleEscalation: Rule {
         var passesEveryRole: [ObjectIdentifier: Bool] = [:]
 
         mutating func mayEscalate(_ documents: [PolicyDocument]) -> Bool {
-            for document in documents {
-                let key = document.copyIdentity
-                let found: Bool
-                if let known = passesEveryRole[key] {
-                    found = known
-                } else {
-                    found = document.statements.contains { passFilter.mayAllow($0) && ResourceScope.coversEvery("role", $0) }
-                    passesEveryRole[key] = found
-                }
-                if found { return true }
+            for document in documents where mayEscalate(document) { return true }
+            return false
+        }
+
+        /// `mayEscalate` of the documents of `grants` (only those through `group`, when given),
+        /// read in place without a list of them.
+        mutating func mayEscalate(_ grants: [Grant], viaGroup group: Int? = nil) -> Bool {
+            for position in grants.indices {
+                if let group, grants[position].viaGroup != group { continue }
+                guard let document = grants[position].document else { continue }
+                if mayEscalate(document) { return true }
             }
             return false
+        }
+
+        mutating func mayEscalate(_ document: PolicyDocument) -> Bool {
+            let key = document.copyIdentity
+            if let known = passesEveryRole[key] { return known }
+            let found = document.statements.contains { passFilter.mayAllow($0) && ResourceScope.coversEvery("role", $0) }
+            passesEveryRole[key] = found
+            return found
         }
 
         mutating func escalation(_ documents: [PolicyDocument]) -> (pass: Statement, compute: PassRoleAnalysis.ComputeGrant)? {

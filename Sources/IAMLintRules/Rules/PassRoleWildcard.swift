@@ -11,11 +11,15 @@ public struct PassRoleWildcard: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
-            let document = ref.document
-            if document.statements.contains(where: PermissionScope.deniesEverything) { continue }
-            for statement in document.statements {
-                guard PermissionScope.isIdentityAllow(statement), statement.covers(action: "iam:PassRole"),
+        // By position: document references and statements are read in place, and copied only
+        // for a statement the rule looks at closely.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            if statements.contains(where: PermissionScope.deniesEverything) { continue }
+            for s in statements.indices where PermissionScope.isIdentityAllow(statements[s]) {
+                let statement = statements[s]
+                guard statement.covers(action: "iam:PassRole"),
                       PermissionScope.coversEveryRole(statement, anyAccount: false),
                       !PermissionScope.restricts(statement, keys: ["iam:passedtoservice"])
                 else { continue }
@@ -24,8 +28,8 @@ public struct PassRoleWildcard: Rule {
                     if IAMFullAccessGrant.coversEveryIAMResource(statement), PermissionScope.coversEveryIAMAction(statement) { continue }
                 }
                 findings.append(context.finding(
-                    Message.passAny(policy: ref.label, action: Self.action(statement), resource: Self.resource(statement)),
-                    at: statement.provenance, subject: ref.label))
+                    Message.passAny(policy: documents[d].label, action: Self.action(statement), resource: Self.resource(statement)),
+                    at: statement.provenance, subject: documents[d].label))
             }
         }
         return findings

@@ -11,8 +11,11 @@ public struct PolicyOnUser: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var findings: [Finding] = []
-        for (index, user) in graph.principals.enumerated() where user.kind == .user {
+        let kinds = graph.principalFacts.kinds
+        // By position: a user is read only for a finding (not a copy of every principal).
+        for index in kinds.indices where kinds[index] == .user {
             for grant in graph.grants[index] where grant.viaGroup == nil && Self.mayAllow(grant.document) {
+                let user = graph.principals[index]
                 let label: String
                 if case .arn = grant.source { label = "managed policy '\(grant.policyName)'" } else { label = grant.label }
                 findings.append(context.finding(

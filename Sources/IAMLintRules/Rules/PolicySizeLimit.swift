@@ -24,10 +24,16 @@ public struct PolicySizeLimit: Rule {
         var findings: [Finding] = []
         var oversized = Set<String>()
 
-        for (index, principal) in graph.principals.enumerated() {
-            let limit = Self.inlineLimit(principal.kind)
-            for policy in principal.inlinePolicies {
-                guard let size = PolicySize.measure(policy.document), size.count > limit else { continue }
+        let kinds = graph.principalFacts.kinds
+        // By position: each principal's inline policies are read in place, and a policy (its
+        // name and document) is copied only for a finding.
+        for index in kinds.indices {
+            let limit = Self.inlineLimit(kinds[index])
+            let inline = graph.principals[index].inlinePolicies
+            for position in inline.indices {
+                guard let size = PolicySize.measure(inline[position].document), size.count > limit else { continue }
+                let policy = inline[position]
+                let principal = graph.principals[index]
                 oversized.insert(Self.key(policy.document))
                 findings.append(context.finding(
                     Message.inlineTooLarge(policy: "inline policy '\(policy.name)' of \(graph.describe(index))", size: size, limit: limit, holder: principal.kind),
@@ -44,20 +50,27 @@ public struct PolicySizeLimit: Rule {
                 continue
             }
             let targets: [(kind: EntityKind, refs: [Reference])] = [(.user, policy.users), (.group, policy.groups), (.role, policy.roles)]
-            let kinds = targets.filter { !$0.refs.isEmpty }.map(\.kind)
-            guard let kind = kinds.first, size.count > Self.inlineLimit(kind) else { continue }
+            let holders = targets.filter { !$0.refs.isEmpty }.map(\.kind)
+            guard let kind = holders.first, size.count > Self.inlineLimit(kind) else { continue }
             oversized.insert(Self.key(policy.document))
             findings.append(context.finding(
                 Message.inlineTooLarge(policy: "policy '\(policy.displayName)'", size: size, limit: Self.inlineLimit(kind), holder: kind),
                 at: policy.document.provenance, subject: policy.displayName))
         }
 
-        for index in graph.principals.indices {
+        for index in kinds.indices {
+            // The documents are counted first: most principals hold at most one of their own,
+            // and no list is made for them.
+            let inline = graph.principals[index].inlinePolicies
+            let grants = graph.grants[index]
+            var held = inline.count
+            for position in grants.indices where grants[position].viaGroup == nil {
+                if case .standalone(let i) = grants[position].source, grants[position].document != nil, !graph.policies[i].isManaged { held += 1 }
+            }
+            guard held > 1 else { continue }
             let principal = graph.principals[index]
             // The documents first; their labels are spelt only for a finding.
-            let inline = principal.inlinePolicies
             var documents = inline.map(\.document)
-            let grants = graph.grants[index]
             var standalone: [Int] = []
             for position in grants.indices where grants[position].viaGroup == nil {
                 if case .standalone(let i) = grants[position].source, !graph.policies[i].isManaged, let document = grants[position].document {
@@ -68,7 +81,7 @@ public struct PolicySizeLimit: Rule {
             guard documents.count > 1, oversized.isEmpty || !documents.contains(where: { oversized.contains(Self.key($0)) }) else { continue }
             let sizes = documents.compactMap { PolicySize.measure($0) }
             let total = PolicySize(count: sizes.reduce(0) { $0 + $1.count }, estimated: sizes.contains(where: \.estimated))
-            let limit = Self.inlineLimit(principal.kind)
+            let limit = Self.inlineLimit(kinds[index])
             guard total.count > limit else { continue }
             let labels = inline.map { "inline policy '\($0.name)'" } + standalone.map { grants[$0].label }
             findings.append(context.finding(

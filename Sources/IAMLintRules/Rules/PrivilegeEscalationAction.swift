@@ -41,11 +41,18 @@ public struct PrivilegeEscalationAction: Rule {
         var findings: [Finding] = []
         // A document that cannot allow an escalation action is not read statement by statement.
         var filter = PolicySets.ActionFilter(Self.escalationActions)
-        for ref in PermissionScope.identityDocuments(context.graph) where filter.mayAllow(ref.document) {
-            let denied = ActionSets.deniedEverywhere(in: [ref.document])
+        // By position: document references are read in place, and copied only for a document
+        // that may allow an escalation action.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices where filter.mayAllow(documents[d].document) {
+            let ref = documents[d]
+            // The document's unconditional denies, read when a statement first needs them.
+            var deniedInDocument: ActionSet?
             for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
                 let all = ActionSets.covered(by: statement)
                 guard all.intersects(Self.escalationActions) else { continue }
+                let denied = deniedInDocument ?? ActionSets.deniedEverywhere(in: [ref.document])
+                deniedInDocument = denied
                 let covered = all.intersection(Self.escalationActions).subtracting(denied)
                 guard !covered.isEmpty, !ResourceScope.isWiderGrant(statement, covered: all),
                       ResourceScope.scopingCondition(statement) == nil
@@ -94,7 +101,7 @@ public struct PrivilegeEscalationAction: Rule {
         var findings: [Finding] = []
         let administrators = graph.administrators
         let kinds = graph.principalFacts.kinds
-        for index in graph.principals.indices where !administrators[index] && [.user, .group, .role].contains(kinds[index]) {
+        for index in kinds.indices where !administrators[index] && (kinds[index] == .user || kinds[index] == .group || kinds[index] == .role) {
             var found = reader.escalations(of: index, graph)
             guard !found.isEmpty else { continue }
             if kinds[index] == .user {

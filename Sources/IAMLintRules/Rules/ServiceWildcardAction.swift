@@ -9,12 +9,20 @@ public struct ServiceWildcardAction: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
-            for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) && !statement.isNotAction {
-                for text in statement.actions {
-                    guard let service = Self.wildcardService(text), service != "iam",
+        // By position: document references, statements and action texts are read in place,
+        // and copied only for a finding.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            for s in statements.indices where ResourceScope.isIdentityAllow(statements[s]) && !statements[s].isNotAction {
+                let actions = statements[s].actions
+                for a in actions.indices {
+                    guard let service = Self.wildcardService(actions[a]), service != "iam",
                           ActionSets.catalog.isKnownService(service)
                     else { continue }
+                    let ref = documents[d]
+                    let statement = statements[s]
+                    let text = actions[a]
                     findings.append(context.finding(
                         Message.everyAction(policy: ref.label, service: service, written: text.value),
                         at: ActionSets.provenance(of: text, in: statement), subject: "\(ref.label) \(text.value)"))

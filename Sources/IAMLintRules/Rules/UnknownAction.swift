@@ -15,23 +15,31 @@ public struct UnknownAction: Rule {
         // The verdict of each text as written, once its lower-cased key has one: a repeated
         // text (nearly all) is answered without a lower-cased copy.
         var verdictsOfText: [String: Verdict?] = [:]
-        for ref in PermissionScope.identityDocuments(context.graph) {
-            for statement in ref.document.statements {
-                for text in statement.actions where !text.isSymbolic && !text.value.containsUTF8("${") {
+        // By position: document references, statements and action texts are read in place,
+        // and copied only for a finding.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            for s in statements.indices {
+                let actions = statements[s].actions
+                for a in actions.indices where !actions[a].isSymbolic && !actions[a].value.containsUTF8("${") {
                     let verdict: Verdict?
-                    if let known = verdictsOfText[text.value] {
+                    if let known = verdictsOfText[actions[a].value] {
                         verdict = known
                     } else {
-                        let key = text.value.lowercased()
+                        let key = actions[a].value.lowercased()
                         if let known = verdicts[key] {
                             verdict = known
                         } else {
-                            verdict = Self.verdict(text.value)
+                            verdict = Self.verdict(actions[a].value)
                             verdicts[key] = verdict
                         }
-                        verdictsOfText[text.value] = verdict
+                        verdictsOfText[actions[a].value] = verdict
                     }
                     guard let verdict else { continue }
+                    let ref = documents[d]
+                    let statement = statements[s]
+                    let text = actions[a]
                     let message: String
                     if statement.isNotAction {
                         message = Message.spares(policy: ref.label, action: text.value, verdict: verdict)

@@ -13,10 +13,13 @@ public struct UserOutsideIdentityAccount: Rule {
         let graph = context.graph
         guard let identity = graph.identityAccount else { return [] }
         var findings: [Finding] = []
-        for (index, user) in graph.principals.enumerated() where user.kind == .user && user.implicitOrigin == nil {
+        let kinds = graph.principalFacts.kinds
+        // By position: the user is read only for a finding (not a copy of every principal).
+        for index in kinds.indices where kinds[index] == .user && graph.principals[index].implicitOrigin == nil {
             guard let account = graph.accountID(of: index), account != identity.id,
                   ARN.isAccountID(account)  // twelve numbers, decided on bytes for ASCII
             else { continue }
+            let user = graph.principals[index]
             findings.append(context.finding(
                 Message.outside(user.displayName, account: graph.describeAccount(account), identity: graph.describeAccount(identity.id)),
                 at: user.provenance, subject: user.displayName))

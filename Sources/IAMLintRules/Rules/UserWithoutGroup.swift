@@ -13,7 +13,8 @@ public struct UserWithoutGroup: Rule {
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
         var groupScopes = Set<String>()
-        for i in graph.principals.indices where graph.principals[i].kind == .group { groupScopes.insert(scope(of: i, graph)) }
+        let kinds = graph.principalFacts.kinds
+        for i in kinds.indices where kinds[i] == .group { groupScopes.insert(scope(of: i, graph)) }
         guard !groupScopes.isEmpty else { return [] }
         var member = Set<Int>()
         var uncertainFiles = Set<String>()
@@ -26,9 +27,12 @@ public struct UserWithoutGroup: Rule {
             }
         }
         var findings: [Finding] = []
-        for (index, user) in graph.principals.enumerated() where user.kind == .user {
-            guard user.groups.isEmpty, !member.contains(index), !uncertainFiles.contains(user.provenance.file),
+        // By position: a user is copied only for a finding (not every principal).
+        for index in kinds.indices where kinds[index] == .user {
+            guard graph.principals[index].groups.isEmpty, !member.contains(index),
+                  !uncertainFiles.contains(graph.principals[index].provenance.file),
                   groupScopes.contains(scope(of: index, graph)) else { continue }
+            let user = graph.principals[index]
             findings.append(context.finding(Message.noGroup(user.displayName), at: user.provenance, subject: user.displayName))
         }
         return findings

@@ -30,17 +30,22 @@ public struct WildcardResourceWrite: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        for ref in PermissionScope.identityDocuments(context.graph) {
+        // By position: document references and statements are read in place, and copied only
+        // for a statement the rule looks at closely.
+        let documents = PermissionScope.identityDocuments(context.graph)
+        for d in documents.indices {
             // The document's unconditional denies, read when a statement first needs them.
             var deniedInDocument: ActionSet?
-            for statement in ref.document.statements where ResourceScope.isIdentityAllow(statement) {
-                guard let star = ResourceScope.wildcardResource(statement),
-                      !PermissionScope.coversEveryAction(statement),
-                      ResourceScope.scopingCondition(statement) == nil
+            let statements = documents[d].document.statements
+            for s in statements.indices where ResourceScope.isIdentityAllow(statements[s]) {
+                guard let star = ResourceScope.wildcardResource(statements[s]),
+                      !PermissionScope.coversEveryAction(statements[s]),
+                      ResourceScope.scopingCondition(statements[s]) == nil
                 else { continue }
+                let statement = statements[s]
                 let all = ActionSets.covered(by: statement)
                 guard all.intersects(Self.candidates) else { continue }
-                let denied = deniedInDocument ?? ActionSets.deniedEverywhere(in: [ref.document])
+                let denied = deniedInDocument ?? ActionSets.deniedEverywhere(in: [documents[d].document])
                 deniedInDocument = denied
                 var covered = all.subtracting(denied)
                 if ResourceScope.isWiderGrant(statement, covered: all) { covered = covered.subtracting(ActionSets.iam) }
@@ -51,8 +56,8 @@ public struct WildcardResourceWrite: Rule {
                 let rest = ActionSets.names(of: writes.subtracting(management), in: statement, limit: 3 - first.count)
                 let kind = management.isEmpty ? "write" : management == writes ? "permissions-management" : "write and permissions-management"
                 findings.append(context.finding(
-                    Message.writesEverywhere(policy: ref.label, kind: kind, names: first + rest, count: writes.count),
-                    at: statement.provenance.child("Resource", range: star.range), subject: ref.label))
+                    Message.writesEverywhere(policy: documents[d].label, kind: kind, names: first + rest, count: writes.count),
+                    at: statement.provenance.child("Resource", range: star.range), subject: documents[d].label))
             }
         }
         return findings

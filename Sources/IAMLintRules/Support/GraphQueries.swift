@@ -31,10 +31,14 @@ extension IAMGraph {
 
     private func computeAssumeSteps() -> [AssumeStep] {
         let facts = principalFacts
+        let table = trustStatementTable
         let gate = TrustGate(self, facts: facts)
         let edges = assumeEdges
         let pairs = AssumePairs(edges, principalCount: principals.count) { gate.mayAdmit($0, role: $1) }
         var steps: [AssumeStep] = []
+        // Room for a step per pair at once: nearly every pair kept by the gate is admitted, and
+        // growing the list (some ten megabytes at 100,000 principals) copied it again and again.
+        steps.reserveCapacity(pairs.pairs.count)
         // Whether each caller's own policies deny assuming without MFA: 0 not yet asked, 1 no, 2 yes.
         var callerDenies = [UInt8](repeating: 0, count: principals.count)
         // Each role's trust, read once for all its callers: its position in `trusts`, -1 when
@@ -46,12 +50,17 @@ extension IAMGraph {
         // (`RoleTrust.dependsOnlyOnCallerAccount`), read in place.
         var answered = [Bool](repeating: false, count: principals.count)
         var answeredAccount = [String?](repeating: nil, count: principals.count)
-        var answers = [(certainty: Certainty, first: Statement?, free: Statement?)](repeating: (.no, nil, nil), count: principals.count)
+        var answers = [TrustAnswer](repeating: TrustAnswer(certainty: .no, first: -1, free: -1), count: principals.count)
         for pair in pairs.pairs.indices {
             let from = Int(pairs.pairs[pair].from), to = Int(pairs.pairs[pair].to)
             var t = Int(trustOf[to])
             if t == -1 {
-                if let document = principals[to].trustPolicy {
+                // From the table's rows, with their traits, when it has the role's statements.
+                let rows = table.rows(of: to)
+                if !rows.isEmpty {
+                    t = trusts.count
+                    trusts.append(RoleTrust(rows: rows, of: table))
+                } else if let document = principals[to].trustPolicy {
                     t = trusts.count
                     trusts.append(RoleTrust(document))
                 } else {
@@ -60,7 +69,7 @@ extension IAMGraph {
                 trustOf[to] = Int32(t)
             }
             guard t >= 0 else { continue }
-            let admission: (certainty: Certainty, first: Statement?, free: Statement?)
+            let admission: TrustAnswer
             if trusts[t].dependsOnlyOnCallerAccount {
                 if answered[to], answeredAccount[to] == facts.knownAccounts[from] {
                     admission = answers[to]
@@ -73,23 +82,26 @@ extension IAMGraph {
             } else {
                 admission = trustAdmission(of: from, to: to, trust: trusts[t], facts: facts)
             }
-            guard admission.certainty == .yes, let firstTrust = admission.first else { continue }
-            var firstAssume: Statement?, freeAssume: Statement?
+            guard admission.certainty == .yes, admission.first >= 0 else { continue }
+            // The edges by position, their statements read in place: a statement is copied
+            // once, into the step.
+            var firstAssume = -1, freeAssume = -1
             var position = pairs.pairs[pair].firstEdge
             while position >= 0 {
-                let statement = edges[Int(position)].statement
-                if firstAssume == nil { firstAssume = statement }
-                if !statement.requiresMFA {
-                    freeAssume = statement
+                if firstAssume < 0 { firstAssume = Int(position) }
+                if !edges[Int(position)].statement.requiresMFA {
+                    freeAssume = Int(position)
                     break
                 }
                 position = pairs.nextEdge[Int(position)]
             }
-            guard let firstAssume else { continue }
+            guard firstAssume >= 0 else { continue }
             if callerDenies[from] == 0 { callerDenies[from] = deniesAssumeWithoutMFA(from) ? 2 : 1 }
+            let trustPosition = Int(admission.free >= 0 ? admission.free : admission.first)
             steps.append(AssumeStep(
-                from: from, to: to, assumeStatement: freeAssume ?? firstAssume, trustStatement: admission.free ?? firstTrust,
-                requiresMFA: freeAssume == nil || admission.free == nil || callerDenies[from] == 2 || trusts[t].deniesAssumeWithoutMFA))
+                from: from, to: to, assumeStatement: edges[freeAssume >= 0 ? freeAssume : firstAssume].statement,
+                trustStatement: trusts[t].allows[trustPosition].statement,
+                requiresMFA: freeAssume < 0 || admission.free < 0 || callerDenies[from] == 2 || trusts[t].deniesAssumeWithoutMFA))
         }
         return steps
     }
@@ -186,18 +198,19 @@ struct TrustGate {
         anyone = Array(repeating: false, count: count)
         symbolic = Array(repeating: false, count: count)
         offsets = Array(repeating: 0, count: count + 1)
+        // The trust statements of every role from the graph's table: no walk through each
+        // role's storage and trust document to reach them.
+        let table = graph.trustStatementTable
         for r in 0..<count {
             offsets[r] = Int32(keys.count)
-            guard facts.kinds[r] == .role, let trust = graph.principals[r].trustPolicy else { continue }
             let start = keys.count
             func add(_ key: UInt64) {
                 if !keys[start...].contains(key) { keys.append(key) }
             }
             // By position: a copy of each statement's entries (texts, identities, ranges) cost
             // more than reading the identities.
-            let statements = trust.statements
-            for s in statements.indices where statements[s].effect == .allow && !statements[s].isNotPrincipal {
-                let entries = statements[s].principals
+            for s in table.rows(of: r) where table.traits[s].contains(.allow) && !table.traits[s].contains(.notPrincipal) {
+                let entries = table.statements[s].principals
                 for e in entries.indices {
                     switch entries[e].identity {
                     case .anyone:

@@ -101,14 +101,16 @@ enum PolicySets {
         mutating func mayAllow(_ statement: Statement) -> Bool {
             guard ResourceScope.isIdentityAllow(statement) else { return false }
             if statement.isNotAction { return true }
-            for text in statement.actions {
-                if !mayMeet(text.value) { continue }
-                if let hit = known[text.value] {
+            // By position: an action text is read in place, not copied.
+            let texts = statement.actions
+            for position in texts.indices {
+                if !mayMeet(texts[position].value) { continue }
+                if let hit = known[texts[position].value] {
                     if hit { return true }
                     continue
                 }
-                let hit = ActionSets.expand(text).intersects(actions)
-                if !text.isSymbolic { known[text.value] = hit }
+                let hit = ActionSets.expand(texts[position]).intersects(actions)
+                if !texts[position].isSymbolic { known[texts[position].value] = hit }
                 if hit { return true }
             }
             return false

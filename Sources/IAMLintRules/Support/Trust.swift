@@ -101,8 +101,16 @@ extension ConditionClause {
     /// True when the clause pins the caller through one of `keys`. `allowIfExists` accepts the
     /// `IfExists` forms, for keys that every caller who matters sends (services that support
     /// `aws:SourceAccount` always send it).
+    /// False when `key` cannot be one of `keys` (lower-case ASCII texts) whatever its case: an
+    /// ASCII key keeps its length when lower-cased, so one of no member's length is none of them
+    /// (most clauses of a trust are told apart so, without a lower-cased copy of their key).
+    static func mayBeOne(of keys: Set<String>, _ key: String) -> Bool {
+        let length = key.utf8.count
+        return keys.contains { $0.utf8.count == length } || !key.isASCIIText
+    }
+
     func restricts(through keys: Set<String>, allowIfExists: Bool = false) -> Bool {
-        guard keys.contains(normalizedKey), pinsEveryValue else { return false }
+        guard Self.mayBeOne(of: keys, key), keys.contains(normalizedKey), pinsEveryValue else { return false }
         if isPositiveMatch() { return true }
         guard allowIfExists, ifExists, !values.isEmpty else { return false }
         let c = comparison
@@ -336,9 +344,10 @@ struct TrustStatementFacts {
     /// `conditionCertainty` is then `.yes` for everyone.
     var weighsCaller: Bool
 
-    init(_ s: Statement) {
+    /// `requiresMFA`: the statement's, asked by the caller (the table's traits know it).
+    init(_ s: Statement, requiresMFA: Bool) {
         coversAssumeRole = s.covers(action: "sts:AssumeRole")
-        requiresMFA = s.requiresMFA
+        self.requiresMFA = requiresMFA
         weighsCaller = s.conditions.contains { clause in
             guard TrustConditionKeys.mayWeighCaller(clause.key) else { return false }
             let key = clause.normalizedKey
@@ -352,6 +361,15 @@ struct TrustStatementFacts {
             }
         }
     }
+}
+
+/// What a role's trust (`RoleTrust`) answers for one caller: the certainty, and the positions in
+/// its `allows` of the first statement that surely admits the caller and of the first such one
+/// that does not require MFA (-1 for none).
+struct TrustAnswer {
+    var certainty: Certainty
+    var first: Int32
+    var free: Int32
 }
 
 /// A role's trust policy as `assumeSteps()` weighs it for each caller: the Allow statements with
@@ -369,8 +387,21 @@ struct RoleTrust {
     var dependsOnlyOnCallerAccount: Bool
 
     init(_ document: PolicyDocument) {
-        // One pass, one list: the statements are read once for the allows and the two denies.
         let statements = document.statements
+        self.init(statements, requiresMFA: { statements[$0].requiresMFA })
+    }
+
+    /// The trust of the role whose statements are rows `rows` of `table`, each statement's
+    /// `requiresMFA` read from the table's traits.
+    init(rows: Range<Int>, of table: TrustStatementTable) {
+        let traits = table.traits
+        self.init(table.statements[rows], requiresMFA: { traits[$0].contains(.requiresMFA) })
+    }
+
+    private init<Statements: RandomAccessCollection>(
+        _ statements: Statements, requiresMFA: (Statements.Index) -> Bool
+    ) where Statements.Element == Statement {
+        // One pass, one list: the statements are read once for the allows and the two denies.
         allows = []
         allows.reserveCapacity(statements.count)
         deniesOutsideCallers = false
@@ -379,7 +410,7 @@ struct RoleTrust {
         for position in statements.indices {
             let statement = statements[position]
             if statement.effect == .allow {
-                let facts = TrustStatementFacts(statement)
+                let facts = TrustStatementFacts(statement, requiresMFA: requiresMFA(position))
                 allows.append((statement, facts))
                 if dependsOnlyOnCallerAccount, facts.coversAssumeRole, !Self.dependsOnlyOnCallerAccount(statement, facts) {
                     dependsOnlyOnCallerAccount = false
@@ -486,7 +517,10 @@ extension IAMGraph {
             return (arn, candidates)
         }
         var result = Certainty.yes
-        for clause in statement.conditions where TrustConditionKeys.mayWeighCaller(clause.key) {
+        // By position: a clause (its texts and values) is copied only when its key may weigh the caller.
+        let conditions = statement.conditions
+        for position in conditions.indices where TrustConditionKeys.mayWeighCaller(conditions[position].key) {
+            let clause = conditions[position]
             let key = clause.normalizedKey
             switch key {
             case "aws:principalarn":
@@ -575,21 +609,24 @@ extension IAMGraph {
         return false
     }
 
-    /// `trustAdmission(of:to:)` for the assume steps: the certainty, the first statement that
-    /// surely admits `x` and the first such statement that does not require MFA.
-    func trustAdmission(of x: Int, to role: Int, trust: RoleTrust, facts: PrincipalFacts) -> (certainty: Certainty, first: Statement?, free: Statement?) {
-        var certainty = Certainty.no
-        var first: Statement?, free: Statement?
-        for (statement, statementFacts) in trust.allows where statementFacts.coversAssumeRole {
-            let c = admitsAllow(statement, principal: x, role: role, facts: facts, weighsCaller: statementFacts.weighsCaller)
+    /// `trustAdmission(of:to:)` for the assume steps: the certainty, and the positions in
+    /// `trust.allows` of the first statement that surely admits `x` and of the first such
+    /// statement that does not require MFA (-1 for none). Positions rather than statements: the
+    /// steps copy a statement only for the pairs they keep.
+    func trustAdmission(of x: Int, to role: Int, trust: RoleTrust, facts: PrincipalFacts) -> TrustAnswer {
+        var answer = TrustAnswer(certainty: .no, first: -1, free: -1)
+        // By position: a copy of each allow (its statement) cost more than reading it.
+        let allows = trust.allows
+        for position in allows.indices where allows[position].facts.coversAssumeRole {
+            let c = admitsAllow(allows[position].statement, principal: x, role: role, facts: facts, weighsCaller: allows[position].facts.weighsCaller)
             if c == .yes {
-                if first == nil { first = statement }
-                if free == nil, !statementFacts.requiresMFA { free = statement }
+                if answer.first < 0 { answer.first = Int32(position) }
+                if answer.free < 0, !allows[position].facts.requiresMFA { answer.free = Int32(position) }
             }
-            certainty = max(certainty, c)
+            answer.certainty = max(answer.certainty, c)
         }
-        if certainty == .yes, trust.deniesOutsideCallers { certainty = .maybe }
-        return (certainty, first, free)
+        if answer.certainty == .yes, trust.deniesOutsideCallers { answer.certainty = .maybe }
+        return answer
     }
 }
 
