@@ -4,29 +4,34 @@ import IAMLintCore
 ///
 /// The logical path is kept as a chain of shared steps (`LogicalPath`): `child` adds one step to
 /// its parent's chain instead of spelling a new string, and `logicalPath` spells the text when it
-/// is read (for messages, baselines and the few rules that compare paths). A large organisation's
+/// is read (for messages, baselines and the few rules that compare paths). The file is kept in
+/// the chain's first step, so a provenance holds one reference (28 bytes; with the file beside
+/// the path, 44 bytes and two references, both retained by every copy). A large organisation's
 /// model holds a provenance for every statement, document and grant.
 public struct Provenance: Sendable, Hashable {
-    public var file: String
     private var path: LogicalPath
     public var range: SourceRange
 
     public init(file: String, logicalPath: String, range: SourceRange) {
-        self.file = file
-        self.path = LogicalPath(logicalPath)
+        self.path = LogicalPath(file: file, text: logicalPath)
         self.range = range
     }
 
-    private init(file: String, path: LogicalPath, range: SourceRange) {
-        self.file = file
+    private init(path: LogicalPath, range: SourceRange) {
         self.path = path
         self.range = range
+    }
+
+    /// The file, as written by the loader that made the provenance (read from the path's first step).
+    public var file: String {
+        get { path.file }
+        set { path = LogicalPath(file: newValue, text: path.text) }
     }
 
     /// The logical path inside the file: `Resources.Admin.Properties.Policies[0].PolicyDocument`.
     public var logicalPath: String {
         get { path.text }
-        set { path = LogicalPath(newValue) }
+        set { path = LogicalPath(file: path.file, text: newValue) }
     }
 
     public var location: SourceLocation { SourceLocation(file: file, range: range) }
@@ -34,16 +39,19 @@ public struct Provenance: Sendable, Hashable {
     /// The same file, a deeper logical path and another range: the path is `logicalPath.path`, or
     /// `path` alone when `logicalPath` is empty.
     public func child(_ path: String, range: SourceRange) -> Provenance {
-        Provenance(file: file, path: self.path.appending(path, index: nil), range: range)
+        Provenance(path: self.path.appending(path, index: nil), range: range)
     }
 
     /// `child("\(key)[\(index)]", range:)`, without spelling the step.
     public func child(_ key: String, index: Int, range: SourceRange) -> Provenance {
-        Provenance(file: file, path: path.appending(key, index: index), range: range)
+        Provenance(path: path.appending(key, index: index), range: range)
     }
 
     public static func == (a: Provenance, b: Provenance) -> Bool {
-        a.file == b.file && a.range == b.range && a.path == b.path
+        guard a.range == b.range else { return false }
+        // The same chain is the same file and path.
+        if a.path.isSameChain(as: b.path) { return true }
+        return a.file == b.file && a.path == b.path
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -53,8 +61,9 @@ public struct Provenance: Sendable, Hashable {
     }
 }
 
-/// A logical path as a chain of steps shared with the paths it was made from. Equality and
-/// hashing are those of the spelled text.
+/// A logical path as a chain of steps shared with the paths it was made from, and the file it is
+/// in (kept in the chain's first step). Equality and hashing are those of the spelled text; the
+/// file takes no part in them.
 struct LogicalPath: Sendable, Hashable {
     /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
     /// `[index]` when there is one (`IndexedStep`).
@@ -64,15 +73,30 @@ struct LogicalPath: Sendable, Hashable {
     /// no index or one spelled into a key short enough to be stored inline (`Policies[3]`). A
     /// statement's own step is not a `Step` (`statementIndex`).
     private class Step: @unchecked Sendable {
-        let parent: Step?
+        /// The parent step, retained by this step and released by `deinit`: kept unmanaged so
+        /// that walks up the chain (the file, spelling) read it without reference counting.
+        let parentLink: Unmanaged<Step>?
         let key: String
 
         init(parent: Step?, key: String) {
-            self.parent = parent
+            parentLink = parent.map { Unmanaged.passRetained($0) }
             self.key = key
         }
 
+        deinit { parentLink?.release() }
+
         var index: Int32? { nil }
+    }
+
+    /// The first step of every chain (the only one without a parent): the file, and the text
+    /// the path was made with (often empty). 56 bytes, one per `Provenance(file:logicalPath:)`.
+    private final class RootStep: Step, @unchecked Sendable {
+        let file: String
+
+        init(file: String, key: String) {
+            self.file = file
+            super.init(parent: nil, key: key)
+        }
     }
 
     /// A step whose `key[index]` is too long to be spelled into an inline key.
@@ -87,25 +111,41 @@ struct LogicalPath: Sendable, Hashable {
         override var index: Int32? { storedIndex }
     }
 
-    /// Nil for the empty path.
-    private let last: Step?
+    /// The last step: the root (`RootStep`) for a path made from text.
+    private let last: Step
     /// When not negative, the path ends with one more step, `Statement[statementIndex]`, kept
     /// here rather than in a `Step` of its own: every statement of a document has such a path,
     /// and a step is an allocation (48 bytes) while this fits beside `last`.
     private let statementIndex: Int32
 
-    init(_ text: String) {
-        last = text.isEmpty ? nil : Step(parent: nil, key: text)
+    init(file: String, text: String) {
+        last = RootStep(file: file, key: text)
         statementIndex = -1
     }
 
-    private init(last: Step?, statementIndex: Int32 = -1) {
+    private init(last: Step, statementIndex: Int32 = -1) {
         self.last = last
         self.statementIndex = statementIndex
     }
 
+    /// The file, from the chain's first step (read without reference counting on the way up:
+    /// `last` keeps the chain alive).
+    var file: String {
+        withExtendedLifetime(last) {
+            var current = Unmanaged.passUnretained(last)
+            while let parent = current._withUnsafeGuaranteedRef({ $0.parentLink }) { current = parent }
+            // Every chain starts at a `RootStep`: only `init(file:text:)` makes a step without a parent.
+            return current._withUnsafeGuaranteedRef { unsafeDowncast($0, to: RootStep.self).file }
+        }
+    }
+
+    /// Whether both paths are the same steps (so the same file and text).
+    func isSameChain(as other: LogicalPath) -> Bool {
+        last === other.last && statementIndex == other.statementIndex
+    }
+
     /// The last step as a `Step`: `last`, or a new step for `Statement[statementIndex]`.
-    private var chain: Step? {
+    private var chain: Step {
         guard statementIndex >= 0 else { return last }
         return Self.step(parent: last, key: "Statement", index: statementIndex)
     }
@@ -123,7 +163,7 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     /// The step `key[index]` after `parent`: the index spelled into an inline key when it fits.
-    private static func step(parent: Step?, key: String, index: Int32) -> Step {
+    private static func step(parent: Step, key: String, index: Int32) -> Step {
         if let spelled = inlineSpelling(key, Int(index)) { return Step(parent: parent, key: spelled) }
         return IndexedStep(parent: parent, key: key, index: index)
     }
@@ -168,8 +208,12 @@ struct LogicalPath: Sendable, Hashable {
     /// One walk up the chain sums the bytes, and a second writes them back to front into a
     /// string of exactly that size (appending step by step grew the string several times).
     var text: String {
-        // A path of one step without an index is its key (shared, not copied).
-        if statementIndex < 0, let last, last.parent == nil, last.index == nil { return last.key }
+        // A path whose only text is one step's key without an index is that key (shared, not
+        // copied): the root's, or that of the step after a root without text.
+        if statementIndex < 0, last.index == nil {
+            guard let parent = last.parentLink else { return last.key }
+            if parent._withUnsafeGuaranteedRef({ $0.parentLink == nil && $0.key.isEmpty }) { return last.key }
+        }
         // The walks hold no reference of their own: `last` keeps the chain alive.
         return withExtendedLifetime(last) { Self.spell(last, statementIndex: statementIndex) }
     }
@@ -177,10 +221,10 @@ struct LogicalPath: Sendable, Hashable {
     /// The text of the chain ending at `last`, then the step `Statement[statementIndex]` when
     /// that is not negative. A step is preceded by `.` when the text before it is not empty:
     /// every step below the highest one with text of its own.
-    private static func spell(_ last: Step?, statementIndex: Int32) -> String {
+    private static func spell(_ last: Step, statementIndex: Int32) -> String {
         var count = 0
         var dots = 0
-        if let last {
+        do {
             var depth = 0
             unowned(unsafe) var current = last
             while true {
@@ -188,8 +232,8 @@ struct LogicalPath: Sendable, Hashable {
                 if own > 0 { dots = depth }
                 count += own
                 depth += 1
-                guard let parent = current.parent else { break }
-                current = parent
+                guard let parent = current.parentLink else { break }
+                current = parent.takeUnretainedValue()
             }
         }
         count += dots
@@ -207,7 +251,6 @@ struct LogicalPath: Sendable, Hashable {
                     buffer[end] = UInt8(ascii: ".")
                 }
             }
-            guard let last else { return count }
             unowned(unsafe) var current = last
             while true {
                 end = spell(key: current.key, index: current.index, endingAt: end, into: buffer)
@@ -215,8 +258,8 @@ struct LogicalPath: Sendable, Hashable {
                     end -= 1
                     buffer[end] = UInt8(ascii: ".")
                 }
-                guard let parent = current.parent else { break }
-                current = parent
+                guard let parent = current.parentLink else { break }
+                current = parent.takeUnretainedValue()
             }
             return count
         }
@@ -265,7 +308,7 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     static func == (a: LogicalPath, b: LogicalPath) -> Bool {
-        if a.last === b.last && a.statementIndex == b.statementIndex { return true }
+        if a.isSameChain(as: b) { return true }
         return a.text == b.text
     }
 

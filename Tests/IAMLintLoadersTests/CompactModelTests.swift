@@ -73,6 +73,28 @@ final class CompactModelTests: XCTestCase {
     }
 
     /// The item walks of a policy tree visit what `listItems` and `ownItems` list.
+    /// The file is kept in the path's first step: every provenance made from one reads it, a
+    /// provenance holds one reference, and the file still takes part in equality.
+    func testProvenanceKeepsItsFileInItsPath() {
+        let base = Provenance(file: "accounts/0001-100000007919/iam.json", logicalPath: "", range: range)
+        let deep = base.child("Resources", range: range).child("Admin", range: range)
+            .child("Statement", index: 3, range: range).child("Condition", range: range)
+        XCTAssertEqual(deep.file, "accounts/0001-100000007919/iam.json")
+        XCTAssertEqual(deep.logicalPath, "Resources.Admin.Statement[3].Condition")
+        XCTAssertEqual(base.child("Resources", range: range).logicalPath, "Resources")
+        var moved = deep
+        moved.file = "other.json"
+        XCTAssertEqual(moved.file, "other.json")
+        XCTAssertEqual(moved.logicalPath, deep.logicalPath)
+        XCTAssertEqual(deep.file, "accounts/0001-100000007919/iam.json")
+        XCTAssertNotEqual(moved, deep)
+        var renamed = deep
+        renamed.logicalPath = "Outputs"
+        XCTAssertEqual(renamed.file, deep.file)
+        XCTAssertNotEqual(Provenance(file: "a", logicalPath: "p", range: range), Provenance(file: "b", logicalPath: "p", range: range))
+        XCTAssertLessThanOrEqual(MemoryLayout<Provenance>.size, 28)
+    }
+
     func testPolicyTreeItemWalksMatchTheItemLists() {
         let r = range
         let values: [Value] = [
