@@ -95,6 +95,28 @@ final class CompactModelTests: XCTestCase {
         XCTAssertLessThanOrEqual(MemoryLayout<Provenance>.size, 28)
     }
 
+    /// A statement's `Sid` and `NotAction`/`NotResource` key ranges share one side object:
+    /// changing one keeps the others, and copies keep what they had.
+    func testStatementSidAndNegatedKeysAreKeptTogether() {
+        let at = SourceRange(start: SourcePosition(line: 2, column: 3), end: SourcePosition(line: 2, column: 12))
+        var statement = Statement(sid: "First", effect: .allow, actions: [], provenance: Provenance(file: "t.json", logicalPath: "", range: range))
+        statement.setNegatedElementKeys(notAction: at, notResource: nil)
+        XCTAssertEqual(statement.sid, "First")
+        XCTAssertEqual(statement.notActionKeyRange, at)
+        XCTAssertNil(statement.notResourceKeyRange)
+        let copy = statement
+        statement.sid = nil
+        XCTAssertNil(statement.sid)
+        XCTAssertEqual(statement.notActionKeyRange, at)
+        XCTAssertEqual(copy.sid, "First")
+        statement.setNegatedElementKeys(notAction: nil, notResource: nil)
+        XCTAssertNil(statement.notActionKeyRange)
+        XCTAssertEqual(copy.notActionKeyRange, at)
+        statement.sid = "Again"
+        XCTAssertEqual(statement.sid, "Again")
+        XCTAssertNil(Statement(effect: .deny, actions: [], provenance: copy.provenance).sid)
+    }
+
     func testPolicyTreeItemWalksMatchTheItemLists() {
         let r = range
         let values: [Value] = [
