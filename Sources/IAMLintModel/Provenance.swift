@@ -69,9 +69,9 @@ struct LogicalPath: Sendable, Hashable {
     /// `[index]` when there is one (`IndexedStep`).
     ///
     /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
-    /// large organisation's model holds a step for every resource and document, and most have
-    /// no index or one spelled into a key short enough to be stored inline (`Policies[3]`). A
-    /// statement's own step is not a `Step` (`statementIndex`).
+    /// large organisation's model holds a step for every resource and inline policy, and most
+    /// have no index or one spelled into a key short enough to be stored inline (`Policies[3]`).
+    /// A document's own step and a statement's are not `Step`s (`tail`).
     private class Step: @unchecked Sendable {
         /// The parent step, retained by this step and released by `deinit`: kept unmanaged so
         /// that walks up the chain (the file, spelling) read it without reference counting.
@@ -113,20 +113,36 @@ struct LogicalPath: Sendable, Hashable {
 
     /// The last step: the root (`RootStep`) for a path made from text.
     private let last: Step
-    /// When not negative, the path ends with one more step, `Statement[statementIndex]`, kept
-    /// here rather than in a `Step` of its own: every statement of a document has such a path,
-    /// and a step is an allocation (48 bytes) while this fits beside `last`.
-    private let statementIndex: Int32
+    /// Up to two more steps after `last`, kept here rather than in `Step`s of their own: every
+    /// policy document and every statement has such a path, and a step is an allocation (48
+    /// bytes) while these fit beside `last`. The high byte: 0, or one more than the position in
+    /// `documentKeys` of a document's key (`documentKey`); the low 24 bits: 0, or one more than
+    /// the index of a `Statement[index]` step after it (`statementIndex`).
+    private let tail: UInt32
+
+    /// The keys under which the loaders find policy documents.
+    private static let documentKeys = ["Properties.AssumeRolePolicyDocument", "Properties.PolicyDocument", "PolicyDocument"]
+    /// One more than the largest statement index kept in `tail`.
+    private static let statementLimit = (1 << 24) - 1
 
     init(file: String, text: String) {
         last = RootStep(file: file, key: text)
-        statementIndex = -1
+        tail = 0
     }
 
-    private init(last: Step, statementIndex: Int32 = -1) {
+    private init(last: Step, tail: UInt32 = 0) {
         self.last = last
-        self.statementIndex = statementIndex
+        self.tail = tail
     }
+
+    /// The document key kept in `tail`, if any.
+    private var documentKey: String? {
+        let id = Int(tail >> 24)
+        return id == 0 ? nil : Self.documentKeys[id - 1]
+    }
+
+    /// The index of the statement step kept in `tail`; -1 when there is none.
+    private var statementIndex: Int32 { Int32(tail & 0xFF_FFFF) - 1 }
 
     /// The file, from the chain's first step (read without reference counting on the way up:
     /// `last` keeps the chain alive).
@@ -141,19 +157,27 @@ struct LogicalPath: Sendable, Hashable {
 
     /// Whether both paths are the same steps (so the same file and text).
     func isSameChain(as other: LogicalPath) -> Bool {
-        last === other.last && statementIndex == other.statementIndex
+        last === other.last && tail == other.tail
     }
 
-    /// The last step as a `Step`: `last`, or a new step for `Statement[statementIndex]`.
+    /// The last step as a `Step`: `last`, then new steps for those kept in `tail`.
     private var chain: Step {
-        guard statementIndex >= 0 else { return last }
-        return Self.step(parent: last, key: "Statement", index: statementIndex)
+        guard tail != 0 else { return last }
+        var step = last
+        if let documentKey { step = Step(parent: step, key: documentKey) }
+        let index = statementIndex
+        if index >= 0 { step = Self.step(parent: step, key: "Statement", index: index) }
+        return step
     }
 
     func appending(_ key: String, index: Int?) -> LogicalPath {
-        // A statement's step is kept inline (the first step after it makes it a `Step`).
-        if statementIndex < 0, let index, index >= 0, let small = Int32(exactly: index), key == "Statement" {
-            return LogicalPath(last: last, statementIndex: small)
+        // A document's step and then a statement's are kept inline (the first step after them
+        // makes them `Step`s).
+        if tail == 0, index == nil, let id = Self.documentKeys.firstIndex(of: key) {
+            return LogicalPath(last: last, tail: UInt32(id + 1) << 24)
+        }
+        if tail & 0xFF_FFFF == 0, let index, index >= 0, index < Self.statementLimit, key == "Statement" {
+            return LogicalPath(last: last, tail: tail | UInt32(index + 1))
         }
         let parent = chain
         // An index that does not fit 32 bits is spelled into the key instead, and so is one
@@ -210,18 +234,19 @@ struct LogicalPath: Sendable, Hashable {
     var text: String {
         // A path whose only text is one step's key without an index is that key (shared, not
         // copied): the root's, or that of the step after a root without text.
-        if statementIndex < 0, last.index == nil {
+        if tail == 0, last.index == nil {
             guard let parent = last.parentLink else { return last.key }
             if parent._withUnsafeGuaranteedRef({ $0.parentLink == nil && $0.key.isEmpty }) { return last.key }
         }
         // The walks hold no reference of their own: `last` keeps the chain alive.
-        return withExtendedLifetime(last) { Self.spell(last, statementIndex: statementIndex) }
+        return withExtendedLifetime(last) { Self.spell(last, documentKey: documentKey, statementIndex: statementIndex) }
     }
 
-    /// The text of the chain ending at `last`, then the step `Statement[statementIndex]` when
-    /// that is not negative. A step is preceded by `.` when the text before it is not empty:
-    /// every step below the highest one with text of its own.
-    private static func spell(_ last: Step, statementIndex: Int32) -> String {
+    /// The text of the chain ending at `last`, then the step `documentKey` when there is one,
+    /// then the step `Statement[statementIndex]` when that is not negative. A step is preceded
+    /// by `.` when the text before it is not empty: every step below the highest one with text
+    /// of its own.
+    private static func spell(_ last: Step, documentKey: String?, statementIndex: Int32) -> String {
         var count = 0
         var dots = 0
         do {
@@ -237,16 +262,26 @@ struct LogicalPath: Sendable, Hashable {
             }
         }
         count += dots
-        let chainCount = count
+        // Each step kept inline has text, preceded by `.` when there is text before it.
+        if let documentKey {
+            count += componentCount(key: documentKey, index: nil) + (count > 0 ? 1 : 0)
+        }
         if statementIndex >= 0 {
-            count += componentCount(key: "Statement", index: statementIndex) + (chainCount > 0 ? 1 : 0)
+            count += componentCount(key: "Statement", index: statementIndex) + (count > 0 ? 1 : 0)
         }
         guard count > 0 else { return "" }
         return String(unsafeUninitializedCapacity: count) { buffer in
             var end = count
             if statementIndex >= 0 {
                 end = spell(key: "Statement", index: statementIndex, endingAt: end, into: buffer)
-                if chainCount > 0 {
+                if end > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+            }
+            if let documentKey {
+                end = spell(key: documentKey, index: nil, endingAt: end, into: buffer)
+                if end > 0 {
                     end -= 1
                     buffer[end] = UInt8(ascii: ".")
                 }

@@ -73,6 +73,32 @@ final class CompactModelTests: XCTestCase {
     }
 
     /// The item walks of a policy tree visit what `listItems` and `ownItems` list.
+    /// A document's step (and a statement's after it) is kept beside the path's last step, not
+    /// as a step of its own: it must compare and spell as the step would, and any step after it
+    /// must follow it.
+    func testDocumentStepsReadAsSteps() {
+        for base in ["", "Resources.A", "Resources.A.Properties.Policies[2]"] {
+            for key in ["Properties.AssumeRolePolicyDocument", "Properties.PolicyDocument", "PolicyDocument"] {
+                let document = Provenance(file: "t.json", logicalPath: base, range: range).child(key, range: range)
+                let prefix = spelled(base, key)
+                XCTAssertEqual(document.logicalPath, prefix)
+                XCTAssertEqual(document.file, "t.json")
+                XCTAssertEqual(document, Provenance(file: "t.json", logicalPath: prefix, range: range))
+                for index in [0, 15, 16, (1 << 24) - 2, (1 << 24) - 1, Int(Int32.max), Int(Int32.max) + 1] {
+                    let statement = document.child("Statement", index: index, range: range)
+                    XCTAssertEqual(statement.logicalPath, "\(prefix).Statement[\(index)]")
+                    XCTAssertEqual(statement, Provenance(file: "t.json", logicalPath: "\(prefix).Statement[\(index)]", range: range))
+                    let deeper = statement.child("Condition", range: range).child("Statement", index: 1, range: range)
+                    XCTAssertEqual(deeper.logicalPath, "\(prefix).Statement[\(index)].Condition.Statement[1]")
+                    XCTAssertEqual(deeper.file, "t.json")
+                }
+                XCTAssertEqual(document.child("PolicyDocument", range: range).logicalPath, "\(prefix).PolicyDocument")
+                XCTAssertEqual(document.child("Statement", range: range).logicalPath, "\(prefix).Statement")
+                XCTAssertEqual(document.child("", range: range).child("Statement", index: 3, range: range).logicalPath, spelled(spelled(prefix, ""), "Statement[3]"))
+            }
+        }
+    }
+
     /// The file is kept in the path's first step: every provenance made from one reads it, a
     /// provenance holds one reference, and the file still takes part in equality.
     func testProvenanceKeepsItsFileInItsPath() {
