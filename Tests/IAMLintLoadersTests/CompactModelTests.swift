@@ -121,6 +121,28 @@ final class CompactModelTests: XCTestCase {
         XCTAssertLessThanOrEqual(MemoryLayout<Provenance>.size, 28)
     }
 
+    /// A principal entry keeps its text as parts: it must read, change and compare as the text.
+    func testPrincipalEntriesKeepTheirText() {
+        let at = SourceRange(start: SourcePosition(line: 4, column: 9), end: SourcePosition(line: 4, column: 40))
+        var entry = PrincipalEntry(kind: .aws, text: PolicyText("arn:aws:iam::123456789012:role/Admin", range: at))
+        XCTAssertEqual(entry.text, PolicyText("arn:aws:iam::123456789012:role/Admin", range: at))
+        XCTAssertEqual(entry.identity, .role(account: "123456789012", name: "Admin"))
+        let copy = entry
+        entry.text.value = "123456789012"
+        XCTAssertEqual(entry.identity, .account("123456789012"))
+        XCTAssertEqual(entry.text.range, at)
+        XCTAssertNotEqual(entry, copy)
+        entry.text = PolicyText("${Other}", range: range, isSymbolic: true)
+        XCTAssertTrue(entry.text.isSymbolic)
+        XCTAssertEqual(entry.text.range, range)
+        entry.kind = .service
+        XCTAssertEqual(entry.identity, .service("${Other}"))
+        let same = PrincipalEntry(kind: .service, text: PolicyText("${Other}", range: range, isSymbolic: true))
+        XCTAssertEqual(entry, same)
+        XCTAssertEqual(entry.hashValue, same.hashValue)
+        XCTAssertLessThanOrEqual(MemoryLayout<PrincipalEntry>.stride, 72)
+    }
+
     /// A statement's `Sid` and `NotAction`/`NotResource` key ranges share one side object:
     /// changing one keeps the others, and copies keep what they had.
     func testStatementSidAndNegatedKeysAreKeptTogether() {
