@@ -19,8 +19,8 @@ public struct Principal: Sendable {
     private var storage: Storage
 
     // The one-byte fields are declared right after `explicitName`, in the padding its 33 bytes
-    // leave before the next 8-byte boundary (152 bytes an object, which malloc rounds to 160;
-    // declared last they made 154, rounded to 176), and the ones few principals set are kept
+    // leave before the next 8-byte boundary (144 bytes an object, which malloc rounds to 160;
+    // declared last they made 146), and the ones few principals set are kept
     // apart in `Rare`: an organisation holds hundreds of thousands.
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
     // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on

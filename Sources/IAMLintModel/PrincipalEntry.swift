@@ -11,23 +11,50 @@ public struct PrincipalEntry: Sendable, Hashable {
         case anyone = "*"
     }
 
-    public var text: PolicyText {
-        didSet { identity = Self.identity(kind, text.value) }
-    }
+    // The text is stored as its parts, so that its one-byte flag packs with `kind` after
+    // `identity`: 67 bytes, 72 an entry in an array (a `PolicyText` stored whole leaves 7 bytes
+    // of padding after its flag: 80 an entry). A trust statement's entries are one array each.
+    private var value: String
+    private var range: SourceRange
 
     /// What the entry names, once ARNs and account ids are understood: worked out once, when the
     /// entry is made (trust rules ask it of every entry for every caller).
     public private(set) var identity: PrincipalIdentity
 
-    // Declared last: the one-byte field packs after the others (80 bytes an entry, not 88).
+    private var isSymbolic: Bool
+
+    // Declared last: the one-byte fields pack after the others.
     public var kind: Kind {
-        didSet { identity = Self.identity(kind, text.value) }
+        didSet { identity = Self.identity(kind, value) }
+    }
+
+    public var text: PolicyText {
+        get { PolicyText(value, range: range, isSymbolic: isSymbolic) }
+        set {
+            value = newValue.value
+            range = newValue.range
+            isSymbolic = newValue.isSymbolic
+            identity = Self.identity(kind, value)
+        }
     }
 
     public init(kind: Kind, text: PolicyText) {
         self.kind = kind
-        self.text = text
+        value = text.value
+        range = text.range
+        isSymbolic = text.isSymbolic
         identity = Self.identity(kind, text.value)
+    }
+
+    // Equality and hashing as when the text was stored whole: the text, the identity, the kind.
+    public static func == (a: PrincipalEntry, b: PrincipalEntry) -> Bool {
+        a.value == b.value && a.range == b.range && a.isSymbolic == b.isSymbolic && a.identity == b.identity && a.kind == b.kind
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(text)
+        hasher.combine(identity)
+        hasher.combine(kind)
     }
 
     static func identity(_ kind: Kind, _ value: String) -> PrincipalIdentity {

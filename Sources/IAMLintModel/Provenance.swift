@@ -4,29 +4,34 @@ import IAMLintCore
 ///
 /// The logical path is kept as a chain of shared steps (`LogicalPath`): `child` adds one step to
 /// its parent's chain instead of spelling a new string, and `logicalPath` spells the text when it
-/// is read (for messages, baselines and the few rules that compare paths). A large organisation's
+/// is read (for messages, baselines and the few rules that compare paths). The file is kept in
+/// the chain's first step, so a provenance holds one reference (28 bytes; with the file beside
+/// the path, 44 bytes and two references, both retained by every copy). A large organisation's
 /// model holds a provenance for every statement, document and grant.
 public struct Provenance: Sendable, Hashable {
-    public var file: String
     private var path: LogicalPath
     public var range: SourceRange
 
     public init(file: String, logicalPath: String, range: SourceRange) {
-        self.file = file
-        self.path = LogicalPath(logicalPath)
+        self.path = LogicalPath(file: file, text: logicalPath)
         self.range = range
     }
 
-    private init(file: String, path: LogicalPath, range: SourceRange) {
-        self.file = file
+    private init(path: LogicalPath, range: SourceRange) {
         self.path = path
         self.range = range
+    }
+
+    /// The file, as written by the loader that made the provenance (read from the path's first step).
+    public var file: String {
+        get { path.file }
+        set { path = LogicalPath(file: newValue, text: path.text) }
     }
 
     /// The logical path inside the file: `Resources.Admin.Properties.Policies[0].PolicyDocument`.
     public var logicalPath: String {
         get { path.text }
-        set { path = LogicalPath(newValue) }
+        set { path = LogicalPath(file: path.file, text: newValue) }
     }
 
     public var location: SourceLocation { SourceLocation(file: file, range: range) }
@@ -34,16 +39,19 @@ public struct Provenance: Sendable, Hashable {
     /// The same file, a deeper logical path and another range: the path is `logicalPath.path`, or
     /// `path` alone when `logicalPath` is empty.
     public func child(_ path: String, range: SourceRange) -> Provenance {
-        Provenance(file: file, path: self.path.appending(path, index: nil), range: range)
+        Provenance(path: self.path.appending(path, index: nil), range: range)
     }
 
     /// `child("\(key)[\(index)]", range:)`, without spelling the step.
     public func child(_ key: String, index: Int, range: SourceRange) -> Provenance {
-        Provenance(file: file, path: path.appending(key, index: index), range: range)
+        Provenance(path: path.appending(key, index: index), range: range)
     }
 
     public static func == (a: Provenance, b: Provenance) -> Bool {
-        a.file == b.file && a.range == b.range && a.path == b.path
+        guard a.range == b.range else { return false }
+        // The same chain is the same file and path.
+        if a.path.isSameChain(as: b.path) { return true }
+        return a.file == b.file && a.path == b.path
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -53,26 +61,42 @@ public struct Provenance: Sendable, Hashable {
     }
 }
 
-/// A logical path as a chain of steps shared with the paths it was made from. Equality and
-/// hashing are those of the spelled text.
+/// A logical path as a chain of steps shared with the paths it was made from, and the file it is
+/// in (kept in the chain's first step). Equality and hashing are those of the spelled text; the
+/// file takes no part in them.
 struct LogicalPath: Sendable, Hashable {
     /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
     /// `[index]` when there is one (`IndexedStep`).
     ///
     /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
-    /// large organisation's model holds a step for every resource and document, and most have
-    /// no index or one spelled into a key short enough to be stored inline (`Policies[3]`). A
-    /// statement's own step is not a `Step` (`statementIndex`).
+    /// large organisation's model holds a step for every resource and inline policy, and most
+    /// have no index or one spelled into a key short enough to be stored inline (`Policies[3]`).
+    /// A document's own step and a statement's are not `Step`s (`tail`).
     private class Step: @unchecked Sendable {
-        let parent: Step?
+        /// The parent step, retained by this step and released by `deinit`: kept unmanaged so
+        /// that walks up the chain (the file, spelling) read it without reference counting.
+        let parentLink: Unmanaged<Step>?
         let key: String
 
         init(parent: Step?, key: String) {
-            self.parent = parent
+            parentLink = parent.map { Unmanaged.passRetained($0) }
             self.key = key
         }
 
+        deinit { parentLink?.release() }
+
         var index: Int32? { nil }
+    }
+
+    /// The first step of every chain (the only one without a parent): the file, and the text
+    /// the path was made with (often empty). 56 bytes, one per `Provenance(file:logicalPath:)`.
+    private final class RootStep: Step, @unchecked Sendable {
+        let file: String
+
+        init(file: String, key: String) {
+            self.file = file
+            super.init(parent: nil, key: key)
+        }
     }
 
     /// A step whose `key[index]` is too long to be spelled into an inline key.
@@ -87,33 +111,73 @@ struct LogicalPath: Sendable, Hashable {
         override var index: Int32? { storedIndex }
     }
 
-    /// Nil for the empty path.
-    private let last: Step?
-    /// When not negative, the path ends with one more step, `Statement[statementIndex]`, kept
-    /// here rather than in a `Step` of its own: every statement of a document has such a path,
-    /// and a step is an allocation (48 bytes) while this fits beside `last`.
-    private let statementIndex: Int32
+    /// The last step: the root (`RootStep`) for a path made from text.
+    private let last: Step
+    /// Up to two more steps after `last`, kept here rather than in `Step`s of their own: every
+    /// policy document and every statement has such a path, and a step is an allocation (48
+    /// bytes) while these fit beside `last`. The high byte: 0, or one more than the position in
+    /// `documentKeys` of a document's key (`documentKey`); the low 24 bits: 0, or one more than
+    /// the index of a `Statement[index]` step after it (`statementIndex`).
+    private let tail: UInt32
 
-    init(_ text: String) {
-        last = text.isEmpty ? nil : Step(parent: nil, key: text)
-        statementIndex = -1
+    /// The keys under which the loaders find policy documents.
+    private static let documentKeys = ["Properties.AssumeRolePolicyDocument", "Properties.PolicyDocument", "PolicyDocument"]
+    /// One more than the largest statement index kept in `tail`.
+    private static let statementLimit = (1 << 24) - 1
+
+    init(file: String, text: String) {
+        last = RootStep(file: file, key: text)
+        tail = 0
     }
 
-    private init(last: Step?, statementIndex: Int32 = -1) {
+    private init(last: Step, tail: UInt32 = 0) {
         self.last = last
-        self.statementIndex = statementIndex
+        self.tail = tail
     }
 
-    /// The last step as a `Step`: `last`, or a new step for `Statement[statementIndex]`.
-    private var chain: Step? {
-        guard statementIndex >= 0 else { return last }
-        return Self.step(parent: last, key: "Statement", index: statementIndex)
+    /// The document key kept in `tail`, if any.
+    private var documentKey: String? {
+        let id = Int(tail >> 24)
+        return id == 0 ? nil : Self.documentKeys[id - 1]
+    }
+
+    /// The index of the statement step kept in `tail`; -1 when there is none.
+    private var statementIndex: Int32 { Int32(tail & 0xFF_FFFF) - 1 }
+
+    /// The file, from the chain's first step (read without reference counting on the way up:
+    /// `last` keeps the chain alive).
+    var file: String {
+        withExtendedLifetime(last) {
+            var current = Unmanaged.passUnretained(last)
+            while let parent = current._withUnsafeGuaranteedRef({ $0.parentLink }) { current = parent }
+            // Every chain starts at a `RootStep`: only `init(file:text:)` makes a step without a parent.
+            return current._withUnsafeGuaranteedRef { unsafeDowncast($0, to: RootStep.self).file }
+        }
+    }
+
+    /// Whether both paths are the same steps (so the same file and text).
+    func isSameChain(as other: LogicalPath) -> Bool {
+        last === other.last && tail == other.tail
+    }
+
+    /// The last step as a `Step`: `last`, then new steps for those kept in `tail`.
+    private var chain: Step {
+        guard tail != 0 else { return last }
+        var step = last
+        if let documentKey { step = Step(parent: step, key: documentKey) }
+        let index = statementIndex
+        if index >= 0 { step = Self.step(parent: step, key: "Statement", index: index) }
+        return step
     }
 
     func appending(_ key: String, index: Int?) -> LogicalPath {
-        // A statement's step is kept inline (the first step after it makes it a `Step`).
-        if statementIndex < 0, let index, index >= 0, let small = Int32(exactly: index), key == "Statement" {
-            return LogicalPath(last: last, statementIndex: small)
+        // A document's step and then a statement's are kept inline (the first step after them
+        // makes them `Step`s).
+        if tail == 0, index == nil, let id = Self.documentKeys.firstIndex(of: key) {
+            return LogicalPath(last: last, tail: UInt32(id + 1) << 24)
+        }
+        if tail & 0xFF_FFFF == 0, let index, index >= 0, index < Self.statementLimit, key == "Statement" {
+            return LogicalPath(last: last, tail: tail | UInt32(index + 1))
         }
         let parent = chain
         // An index that does not fit 32 bits is spelled into the key instead, and so is one
@@ -123,7 +187,7 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     /// The step `key[index]` after `parent`: the index spelled into an inline key when it fits.
-    private static func step(parent: Step?, key: String, index: Int32) -> Step {
+    private static func step(parent: Step, key: String, index: Int32) -> Step {
         if let spelled = inlineSpelling(key, Int(index)) { return Step(parent: parent, key: spelled) }
         return IndexedStep(parent: parent, key: key, index: index)
     }
@@ -168,19 +232,24 @@ struct LogicalPath: Sendable, Hashable {
     /// One walk up the chain sums the bytes, and a second writes them back to front into a
     /// string of exactly that size (appending step by step grew the string several times).
     var text: String {
-        // A path of one step without an index is its key (shared, not copied).
-        if statementIndex < 0, let last, last.parent == nil, last.index == nil { return last.key }
+        // A path whose only text is one step's key without an index is that key (shared, not
+        // copied): the root's, or that of the step after a root without text.
+        if tail == 0, last.index == nil {
+            guard let parent = last.parentLink else { return last.key }
+            if parent._withUnsafeGuaranteedRef({ $0.parentLink == nil && $0.key.isEmpty }) { return last.key }
+        }
         // The walks hold no reference of their own: `last` keeps the chain alive.
-        return withExtendedLifetime(last) { Self.spell(last, statementIndex: statementIndex) }
+        return withExtendedLifetime(last) { Self.spell(last, documentKey: documentKey, statementIndex: statementIndex) }
     }
 
-    /// The text of the chain ending at `last`, then the step `Statement[statementIndex]` when
-    /// that is not negative. A step is preceded by `.` when the text before it is not empty:
-    /// every step below the highest one with text of its own.
-    private static func spell(_ last: Step?, statementIndex: Int32) -> String {
+    /// The text of the chain ending at `last`, then the step `documentKey` when there is one,
+    /// then the step `Statement[statementIndex]` when that is not negative. A step is preceded
+    /// by `.` when the text before it is not empty: every step below the highest one with text
+    /// of its own.
+    private static func spell(_ last: Step, documentKey: String?, statementIndex: Int32) -> String {
         var count = 0
         var dots = 0
-        if let last {
+        do {
             var depth = 0
             unowned(unsafe) var current = last
             while true {
@@ -188,26 +257,35 @@ struct LogicalPath: Sendable, Hashable {
                 if own > 0 { dots = depth }
                 count += own
                 depth += 1
-                guard let parent = current.parent else { break }
-                current = parent
+                guard let parent = current.parentLink else { break }
+                current = parent.takeUnretainedValue()
             }
         }
         count += dots
-        let chainCount = count
+        // Each step kept inline has text, preceded by `.` when there is text before it.
+        if let documentKey {
+            count += componentCount(key: documentKey, index: nil) + (count > 0 ? 1 : 0)
+        }
         if statementIndex >= 0 {
-            count += componentCount(key: "Statement", index: statementIndex) + (chainCount > 0 ? 1 : 0)
+            count += componentCount(key: "Statement", index: statementIndex) + (count > 0 ? 1 : 0)
         }
         guard count > 0 else { return "" }
         return String(unsafeUninitializedCapacity: count) { buffer in
             var end = count
             if statementIndex >= 0 {
                 end = spell(key: "Statement", index: statementIndex, endingAt: end, into: buffer)
-                if chainCount > 0 {
+                if end > 0 {
                     end -= 1
                     buffer[end] = UInt8(ascii: ".")
                 }
             }
-            guard let last else { return count }
+            if let documentKey {
+                end = spell(key: documentKey, index: nil, endingAt: end, into: buffer)
+                if end > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+            }
             unowned(unsafe) var current = last
             while true {
                 end = spell(key: current.key, index: current.index, endingAt: end, into: buffer)
@@ -215,8 +293,8 @@ struct LogicalPath: Sendable, Hashable {
                     end -= 1
                     buffer[end] = UInt8(ascii: ".")
                 }
-                guard let parent = current.parent else { break }
-                current = parent
+                guard let parent = current.parentLink else { break }
+                current = parent.takeUnretainedValue()
             }
             return count
         }
@@ -265,7 +343,7 @@ struct LogicalPath: Sendable, Hashable {
     }
 
     static func == (a: LogicalPath, b: LogicalPath) -> Bool {
-        if a.last === b.last && a.statementIndex == b.statementIndex { return true }
+        if a.isSameChain(as: b) { return true }
         return a.text == b.text
     }
 

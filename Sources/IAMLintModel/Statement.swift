@@ -9,18 +9,19 @@ public struct Statement: Sendable {
     // The fields are read far more often than anything else in a scan, and a field is written
     // only through `unique()`, when no other copy (so no other thread) can see the storage:
     // the runtime's exclusivity check on every read (it costs more than the read) is left out.
-    // The one-byte fields are declared last, so that they pack together at the end.
+    // The one-byte fields are declared last, so that they pack together at the end: 96 bytes,
+    // which malloc rounds to 112 (with the `Sid` stored here, 112 rounded to 128).
     private final class Storage: @unchecked Sendable {
-        @exclusivity(unchecked) var sid: String?
         @exclusivity(unchecked) var actions: [PolicyText]
         @exclusivity(unchecked) var resources: [PolicyText]
         @exclusivity(unchecked) var principals: [PrincipalEntry]
         @exclusivity(unchecked) var conditions: [ConditionClause]
-        @exclusivity(unchecked) var negatedElementKeys: NegatedElementKeys? = nil
+        /// The `Sid` and where the `NotAction`/`NotResource` keys are: nil when there are none.
+        @exclusivity(unchecked) var rare: Rare? = nil
         /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
         /// written under `StatementFacts.lock`, emptied by any change, never copied.
         @exclusivity(unchecked) var facts: [ObjectIdentifier: Any] = [:]
-        // 44 bytes whose last 28 need only 4-byte alignment: the one-byte fields pack after it.
+        // 28 bytes whose last 20 need only 4-byte alignment: the one-byte fields pack after it.
         @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var effect: Effect
         @exclusivity(unchecked) var isNotAction: Bool
@@ -32,7 +33,7 @@ public struct Statement: Sendable {
             isNotResource: Bool, principals: [PrincipalEntry], isNotPrincipal: Bool,
             conditions: [ConditionClause], provenance: Provenance
         ) {
-            self.sid = sid
+            self.rare = sid.map { Rare(sid: $0, notAction: nil, notResource: nil) }
             self.effect = effect
             self.actions = actions
             self.isNotAction = isNotAction
@@ -46,24 +47,32 @@ public struct Statement: Sendable {
 
         func copy() -> Storage {
             let copy = Storage(
-                sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
+                sid: nil, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
                 isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
                 conditions: conditions, provenance: provenance
             )
-            copy.negatedElementKeys = negatedElementKeys
+            copy.rare = rare
             return copy
         }
     }
 
-    /// Where the `NotAction` and `NotResource` keys are written, kept apart from `Storage`
-    /// (few statements have either). Never changed once made.
-    private final class NegatedElementKeys: Sendable {
+    /// The `Sid` and where the `NotAction` and `NotResource` keys are written, kept apart from
+    /// `Storage` (a large organisation's statements have none of them). Never changed once made:
+    /// a change makes a new one.
+    private final class Rare: Sendable {
+        let sid: String?
         let notAction: SourceRange?
         let notResource: SourceRange?
 
-        init(notAction: SourceRange?, notResource: SourceRange?) {
+        init(sid: String?, notAction: SourceRange?, notResource: SourceRange?) {
+            self.sid = sid
             self.notAction = notAction
             self.notResource = notResource
+        }
+
+        /// `Rare(…)`, or nil when every part is nil.
+        static func make(sid: String?, notAction: SourceRange?, notResource: SourceRange?) -> Rare? {
+            sid == nil && notAction == nil && notResource == nil ? nil : Rare(sid: sid, notAction: notAction, notResource: notResource)
         }
     }
 
@@ -101,9 +110,11 @@ public struct Statement: Sendable {
     }
 
     public var sid: String? {
-        get { storage.sid }
-        set { unique().sid = newValue }
-        _modify { yield &unique().sid }
+        get { storage.rare?.sid }
+        set {
+            let rare = storage.rare
+            unique().rare = Rare.make(sid: newValue, notAction: rare?.notAction, notResource: rare?.notResource)
+        }
     }
 
     public var effect: Effect {
@@ -162,16 +173,17 @@ public struct Statement: Sendable {
 
     /// Where the `NotAction` key is written, when the parser read the statement's actions from
     /// one (`isNotAction`); nil for statements built in code.
-    public var notActionKeyRange: SourceRange? { storage.negatedElementKeys?.notAction }
+    public var notActionKeyRange: SourceRange? { storage.rare?.notAction }
 
     /// Where the `NotResource` key is written, when the parser read the statement's resources
     /// from one (`isNotResource`); nil for statements built in code.
-    public var notResourceKeyRange: SourceRange? { storage.negatedElementKeys?.notResource }
+    public var notResourceKeyRange: SourceRange? { storage.rare?.notResource }
 
     /// Records where the parser found the `NotAction` and `NotResource` keys.
     mutating func setNegatedElementKeys(notAction: SourceRange?, notResource: SourceRange?) {
-        guard notAction != nil || notResource != nil || storage.negatedElementKeys != nil else { return }
-        unique().negatedElementKeys = notAction == nil && notResource == nil ? nil : NegatedElementKeys(notAction: notAction, notResource: notResource)
+        let rare = storage.rare
+        guard notAction != nil || notResource != nil || rare?.notAction != nil || rare?.notResource != nil else { return }
+        unique().rare = Rare.make(sid: rare?.sid, notAction: notAction, notResource: notResource)
     }
 
     public init(

@@ -73,6 +73,98 @@ final class CompactModelTests: XCTestCase {
     }
 
     /// The item walks of a policy tree visit what `listItems` and `ownItems` list.
+    /// A document's step (and a statement's after it) is kept beside the path's last step, not
+    /// as a step of its own: it must compare and spell as the step would, and any step after it
+    /// must follow it.
+    func testDocumentStepsReadAsSteps() {
+        for base in ["", "Resources.A", "Resources.A.Properties.Policies[2]"] {
+            for key in ["Properties.AssumeRolePolicyDocument", "Properties.PolicyDocument", "PolicyDocument"] {
+                let document = Provenance(file: "t.json", logicalPath: base, range: range).child(key, range: range)
+                let prefix = spelled(base, key)
+                XCTAssertEqual(document.logicalPath, prefix)
+                XCTAssertEqual(document.file, "t.json")
+                XCTAssertEqual(document, Provenance(file: "t.json", logicalPath: prefix, range: range))
+                for index in [0, 15, 16, (1 << 24) - 2, (1 << 24) - 1, Int(Int32.max), Int(Int32.max) + 1] {
+                    let statement = document.child("Statement", index: index, range: range)
+                    XCTAssertEqual(statement.logicalPath, "\(prefix).Statement[\(index)]")
+                    XCTAssertEqual(statement, Provenance(file: "t.json", logicalPath: "\(prefix).Statement[\(index)]", range: range))
+                    let deeper = statement.child("Condition", range: range).child("Statement", index: 1, range: range)
+                    XCTAssertEqual(deeper.logicalPath, "\(prefix).Statement[\(index)].Condition.Statement[1]")
+                    XCTAssertEqual(deeper.file, "t.json")
+                }
+                XCTAssertEqual(document.child("PolicyDocument", range: range).logicalPath, "\(prefix).PolicyDocument")
+                XCTAssertEqual(document.child("Statement", range: range).logicalPath, "\(prefix).Statement")
+                XCTAssertEqual(document.child("", range: range).child("Statement", index: 3, range: range).logicalPath, spelled(spelled(prefix, ""), "Statement[3]"))
+            }
+        }
+    }
+
+    /// The file is kept in the path's first step: every provenance made from one reads it, a
+    /// provenance holds one reference, and the file still takes part in equality.
+    func testProvenanceKeepsItsFileInItsPath() {
+        let base = Provenance(file: "accounts/0001-100000007919/iam.json", logicalPath: "", range: range)
+        let deep = base.child("Resources", range: range).child("Admin", range: range)
+            .child("Statement", index: 3, range: range).child("Condition", range: range)
+        XCTAssertEqual(deep.file, "accounts/0001-100000007919/iam.json")
+        XCTAssertEqual(deep.logicalPath, "Resources.Admin.Statement[3].Condition")
+        XCTAssertEqual(base.child("Resources", range: range).logicalPath, "Resources")
+        var moved = deep
+        moved.file = "other.json"
+        XCTAssertEqual(moved.file, "other.json")
+        XCTAssertEqual(moved.logicalPath, deep.logicalPath)
+        XCTAssertEqual(deep.file, "accounts/0001-100000007919/iam.json")
+        XCTAssertNotEqual(moved, deep)
+        var renamed = deep
+        renamed.logicalPath = "Outputs"
+        XCTAssertEqual(renamed.file, deep.file)
+        XCTAssertNotEqual(Provenance(file: "a", logicalPath: "p", range: range), Provenance(file: "b", logicalPath: "p", range: range))
+        XCTAssertLessThanOrEqual(MemoryLayout<Provenance>.size, 28)
+    }
+
+    /// A principal entry keeps its text as parts: it must read, change and compare as the text.
+    func testPrincipalEntriesKeepTheirText() {
+        let at = SourceRange(start: SourcePosition(line: 4, column: 9), end: SourcePosition(line: 4, column: 40))
+        var entry = PrincipalEntry(kind: .aws, text: PolicyText("arn:aws:iam::123456789012:role/Admin", range: at))
+        XCTAssertEqual(entry.text, PolicyText("arn:aws:iam::123456789012:role/Admin", range: at))
+        XCTAssertEqual(entry.identity, .role(account: "123456789012", name: "Admin"))
+        let copy = entry
+        entry.text.value = "123456789012"
+        XCTAssertEqual(entry.identity, .account("123456789012"))
+        XCTAssertEqual(entry.text.range, at)
+        XCTAssertNotEqual(entry, copy)
+        entry.text = PolicyText("${Other}", range: range, isSymbolic: true)
+        XCTAssertTrue(entry.text.isSymbolic)
+        XCTAssertEqual(entry.text.range, range)
+        entry.kind = .service
+        XCTAssertEqual(entry.identity, .service("${Other}"))
+        let same = PrincipalEntry(kind: .service, text: PolicyText("${Other}", range: range, isSymbolic: true))
+        XCTAssertEqual(entry, same)
+        XCTAssertEqual(entry.hashValue, same.hashValue)
+        XCTAssertLessThanOrEqual(MemoryLayout<PrincipalEntry>.stride, 72)
+    }
+
+    /// A statement's `Sid` and `NotAction`/`NotResource` key ranges share one side object:
+    /// changing one keeps the others, and copies keep what they had.
+    func testStatementSidAndNegatedKeysAreKeptTogether() {
+        let at = SourceRange(start: SourcePosition(line: 2, column: 3), end: SourcePosition(line: 2, column: 12))
+        var statement = Statement(sid: "First", effect: .allow, actions: [], provenance: Provenance(file: "t.json", logicalPath: "", range: range))
+        statement.setNegatedElementKeys(notAction: at, notResource: nil)
+        XCTAssertEqual(statement.sid, "First")
+        XCTAssertEqual(statement.notActionKeyRange, at)
+        XCTAssertNil(statement.notResourceKeyRange)
+        let copy = statement
+        statement.sid = nil
+        XCTAssertNil(statement.sid)
+        XCTAssertEqual(statement.notActionKeyRange, at)
+        XCTAssertEqual(copy.sid, "First")
+        statement.setNegatedElementKeys(notAction: nil, notResource: nil)
+        XCTAssertNil(statement.notActionKeyRange)
+        XCTAssertEqual(copy.notActionKeyRange, at)
+        statement.sid = "Again"
+        XCTAssertEqual(statement.sid, "Again")
+        XCTAssertNil(Statement(effect: .deny, actions: [], provenance: copy.provenance).sid)
+    }
+
     func testPolicyTreeItemWalksMatchTheItemLists() {
         let r = range
         let values: [Value] = [
