@@ -146,7 +146,10 @@ public final class IAMGraph: @unchecked Sendable {
         var fileAccounts: [String: String] = [:]
         for fragment in ordered { if let account = fragment.account { fileAccounts[fragment.file] = account } }
         self.fileAccounts = fileAccounts
-        principals = ordered.flatMap(\.principals) + Self.implicitRoles(ordered)
+        // Appended to, not joined with `+` (a second list of every principal, each retained again).
+        var principals = ordered.flatMap(\.principals)
+        principals += Self.implicitRoles(ordered)
+        self.principals = principals
         policies = ordered.flatMap(\.policies)
         attachments = ordered.flatMap(\.attachments)
         memberships = ordered.flatMap(\.memberships)
@@ -172,10 +175,7 @@ public final class IAMGraph: @unchecked Sendable {
         }
         for p in principals.dropFirst(principalAccounts.count) { principalAccounts.append(p.account ?? fileAccounts[p.provenance.file]) }
         self.principalAccounts = principalAccounts
-        managedPolicyIndex = ManagedPolicyIndex(policies)
         link(threads: threads)
-        documents = collectDocuments()
-        indexEdges()
     }
 
     // MARK: Indexes for rules: use these rather than filtering every edge or principal per item.
@@ -236,18 +236,26 @@ public final class IAMGraph: @unchecked Sendable {
         parametersByFile[file]?[name].map { parameters[$0] }
     }
 
-    private func indexEdges() {
-        let count = principals.count
+    /// `trustEdgesByRole`, from the trust edges in role order.
+    private static func trustIndex(_ trustEdges: [TrustEdge], count: Int) -> RunIndex {
         // Keys read through the buffers: an edge copied out of its array would retain its statement.
-        trustEdgesByRole = trustEdges.withUnsafeBufferPointer { edges in
-            RunIndex(keys: edges.map { $0.role }, keyCount: count)
+        trustEdges.withUnsafeBufferPointer { edges in RunIndex(keys: edges.map { $0.role }, keyCount: count) }
+    }
+
+    /// `assumeEdgesByPrincipal` and `assumeEdgesByRole`, side by side when `parallel`.
+    private static func assumeIndexes(_ assumeEdges: [AssumeEdge], count: Int, parallel: Bool) -> (RunIndex, PositionIndex) {
+        assumeEdges.withUnsafeBufferPointer { edges in
+            Parallel.both(
+                parallel, { RunIndex(keys: edges.map { $0.from }, keyCount: count) },
+                { PositionIndex(keys: edges.map { $0.role }, keyCount: count) })
         }
-        let (from, role) = assumeEdges.withUnsafeBufferPointer { edges in (edges.map { $0.from }, edges.map { $0.role }) }
-        assumeEdgesByPrincipal = RunIndex(keys: from, keyCount: count)
-        assumeEdgesByRole = PositionIndex(keys: role, keyCount: count)
-        // Built in a local dictionary (a stored property of the class is checked for exclusive
-        // access at every use), one dictionary update per run of principals of one account: a
-        // file's principals are consecutive and mostly share their account.
+    }
+
+    /// The principals of each account (`byAccount`).
+    private static func principalsByAccount(_ principalAccounts: [String?]) -> [String?: [Int]] {
+        // One dictionary update per run of principals of one account: a file's principals are
+        // consecutive and mostly share their account.
+        let count = principalAccounts.count
         var byAccount: [String?: [Int]] = [:]
         var start = 0
         while start < count {
@@ -257,7 +265,7 @@ public final class IAMGraph: @unchecked Sendable {
             byAccount[account, default: []].append(contentsOf: start..<end)
             start = end
         }
-        self.byAccount = byAccount
+        return byAccount
     }
 
     /// The principals of `kind` that `reference`, written in `file`, names.
@@ -413,34 +421,61 @@ public final class IAMGraph: @unchecked Sendable {
         return index
     }
 
-    /// Links the graph: grants, trust edges, assume edges. With `threads` above one, the grants
-    /// and the trust edges with the role index are built side by side, then the assume edges of
-    /// contiguous ranges of principals; the results are joined in principal order, so the graph
-    /// is the same for any thread count.
+    /// Links the graph: grants, trust edges, assume edges, documents and the indexes of them.
+    /// With `threads` above one, what needs references resolved (the name indexes, then the
+    /// grants) is built beside what does not (the trust edges, the role index, the documents,
+    /// the principals by account), then the assume edges of contiguous ranges of principals side
+    /// by side; the results are joined in principal order, so the graph is the same for any
+    /// thread count.
     private func link(threads: Int) {
-        let (direct, (trust, roles)) = Parallel.both(threads > 1, {
-            // The name indexes and group memberships that resolving references needs, then the grants.
+        let parallel = threads > 1
+        let count = principals.count
+        let (grants, (trust, trustIndex, roles, documents, byAccount)) = Parallel.both(parallel, {
+            // The name indexes, group memberships and managed policies that resolving references
+            // needs, then the grants.
             self.indexNames()
             self.membershipGroups = Self.membershipIndex(self)
-            return self.directGrants()
-        }, { (self.trustEdgesOfRoles(), RoleIndex(self)) })
-        // Joined in a local array: a stored property of the class is checked for exclusive access
-        // at every use.
-        var all = direct
+            self.managedPolicyIndex = ManagedPolicyIndex(self.policies)
+            var grants = self.directGrants()
+            self.addGroupGrants(to: &grants)
+            return grants
+        }, {
+            let trust = self.trustEdgesOfRoles()
+            return (trust, Self.trustIndex(trust, count: count), RoleIndexHolder(RoleIndex(self)), self.collectDocuments(), Self.principalsByAccount(self.principalAccounts))
+        })
+        // Kept in locals until the end: a stored property of the class is checked for exclusive
+        // access at every use.
+        self.grants = grants
+        trustEdges = trust
+        trustEdgesByRole = trustIndex
+        self.documents = documents
+        self.byAccount = byAccount
+        let assume = assumeEdges(roles: roles.index!, threads: threads)
+        // The role index (an ARN per role) is freed beside the assume-edge indexes.
+        let ((byPrincipal, byRole), _) = Parallel.both(parallel, {
+            Self.assumeIndexes(assume, count: count, parallel: false)
+        }, { roles.index = nil })
+        assumeEdges = assume
+        assumeEdgesByPrincipal = byPrincipal
+        assumeEdgesByRole = byRole
+    }
+
+    /// Appends to each user's grants those of its groups (`viaGroup` set), in group order.
+    private func addGroupGrants(to grants: inout [[Grant]]) {
         for index in principals.indices where principals[index].kind == .user {
             let groups = groups(ofUser: index)
             guard !groups.isEmpty else { continue }
-            all[index].reserveCapacity(all[index].count + groups.reduce(0) { $0 + direct[$1].count })
+            // A group's list is read from `grants` itself: groups are not users, so theirs are
+            // the direct ones still.
+            grants[index].reserveCapacity(grants[index].count + groups.reduce(0) { $0 + grants[$1].count })
             for g in groups {
-                for var grant in direct[g] {
+                let inherited = grants[g]
+                for var grant in inherited {
                     grant.viaGroup = g
-                    all[index].append(grant)
+                    grants[index].append(grant)
                 }
             }
         }
-        grants = all
-        trustEdges = trust
-        assumeEdges = assumeEdges(roles: roles, threads: threads)
     }
 
     /// `byName` and `byNameInAccount`: every principal by its lower-cased name.
@@ -576,11 +611,27 @@ public final class IAMGraph: @unchecked Sendable {
         // by `resourceIndexKey`.
         var coveredByResource: [HashedText: [Int]] = [:]
         var coveredByResources: [HashedText: [Int]] = [:]
+        // A document many principals hold (a group's, a standalone policy): its `sts:AssumeRole`
+        // statements with the roles each may name, found once (by the document's storage).
+        var byDocument: [ObjectIdentifier: [(statement: Statement, roles: [Int])]] = [:]
         let grants = self.grants
         for index in range where principals[index].kind != .group {
             // By position: iterating the grants would copy each (a retain of each of its references).
             for g in grants[index].indices {
                 guard let document = grants[index][g].document else { continue }
+                var isShared = true
+                if case .inline = grants[index][g].source, grants[index][g].viaGroup == nil { isShared = false }
+                if isShared, let known = byDocument[document.copyIdentity] {
+                    for k in known.indices {
+                        let statement = known[k].statement
+                        for role in known[k].roles where role != index
+                            && (roles.isNamed[role] || principals[role].provenance.file == statement.provenance.file) {
+                            edges.append(AssumeEdge(from: index, role: role, statement: statement))
+                        }
+                    }
+                    continue
+                }
+                var found: [(statement: Statement, roles: [Int])] = []
                 for statement in document.statements where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
                     let resources = statement.resources
                     let literal = resources.count == 1 && !statement.isNotResource && !resources[0].isSymbolic ? resources[0].value : nil
@@ -590,12 +641,14 @@ public final class IAMGraph: @unchecked Sendable {
                         if literal != nil { coveredByResource[key] = found } else { coveredByResources[key] = found }
                         return found
                     }()
+                    if isShared { found.append((statement, covered)) }
                     // A generated role name (`${Logical}`) is only meaningful inside its own template.
                     for role in covered where role != index
                         && (roles.isNamed[role] || principals[role].provenance.file == statement.provenance.file) {
                         edges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }
+                if isShared { byDocument[document.copyIdentity] = found }
             }
         }
         return edges
@@ -708,45 +761,74 @@ struct RunIndex {
     }
 }
 
-/// A list built in chunks of at most `size` items and joined once into a list of exactly its
-/// length, each chunk released as it is copied.
+/// A list built in blocks (the first small, each next twice as large up to `size` items) and
+/// moved once into a list of exactly its length: a large organisation has a million edges, and
+/// one list growing by doubling would hold up to three times their size at once, beside the role
+/// index. Moving the edges (not copying them) spares a retain and a release of each edge's
+/// statement.
 private struct AssumeEdgeChunks: @unchecked Sendable {
     static let size = 1 << 16
-    /// Full chunks, then the one being filled.
-    private var full: [[AssumeEdge]] = []
-    private var current: [AssumeEdge] = []
-
-    var count: Int { full.count * Self.size + current.count }
+    private var blocks: [AssumeEdgeBlock] = []
+    private var current: AssumeEdgeBlock?
+    private(set) var count = 0
 
     mutating func append(_ edge: AssumeEdge) {
-        if current.count == Self.size {
-            full.append(current)
-            current = []
-            current.reserveCapacity(Self.size)
+        if current == nil || current!.isFull {
+            let block = AssumeEdgeBlock(capacity: current.map { min(2 * $0.capacity, Self.size) } ?? 1024)
+            blocks.append(block)
+            current = block
         }
-        current.append(edge)
+        current!.append(edge)
+        count += 1
     }
 
-    /// The edges of `lists`, in order, in one list of their number (a list grown by appending has
-    /// up to twice the room it needs, kept as long as the graph).
+    /// The edges of `lists`, in order, in one list of their number; the lists are left empty.
     static func joined(_ lists: [AssumeEdgeChunks]) -> [AssumeEdge] {
-        // One list in one chunk with little room to spare (a fraction of what copying it costs:
-        // a retain and a release of each edge's statement) is the result as it is.
-        if lists.count == 1, lists[0].full.isEmpty, 4 * (lists[0].current.capacity - lists[0].current.count) <= lists[0].current.count {
-            return lists[0].current
-        }
-        var lists = lists
-        var all: [AssumeEdge] = []
-        all.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        for l in lists.indices {
-            for i in lists[l].full.indices {
-                all += lists[l].full[i]
-                lists[l].full[i] = []
+        let total = lists.reduce(0) { $0 + $1.count }
+        return [AssumeEdge](unsafeUninitializedCapacity: total) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            for list in lists {
+                for block in list.blocks {
+                    initialized += block.move(to: base + initialized)
+                }
             }
-            all += lists[l].current
-            lists[l].current = []
         }
-        return all
+    }
+}
+
+/// Room for a fixed number of assume edges, filled in order; its edges can be moved out.
+private final class AssumeEdgeBlock {
+    let capacity: Int
+    private let items: UnsafeMutablePointer<AssumeEdge>
+    private var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        items = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        items.deinitialize(count: count)
+        items.deallocate()
+    }
+
+    var isFull: Bool { count == capacity }
+
+    /// Adds `edge` after the others; the block must not be full.
+    func append(_ edge: AssumeEdge) {
+        precondition(count < capacity, "AssumeEdgeBlock full")
+        (items + count).initialize(to: edge)
+        count += 1
+    }
+
+    /// Moves the edges to `target` (uninitialised room for them) and returns how many; the
+    /// block is empty after.
+    func move(to target: UnsafeMutablePointer<AssumeEdge>) -> Int {
+        let moved = count
+        target.moveInitialize(from: items, count: moved)
+        count = 0
+        return moved
     }
 }
 
@@ -1060,6 +1142,13 @@ private struct RoleIndex {
         }
         return found
     }
+}
+
+/// A role index that one thread builds and another frees (`IAMGraph.link`).
+private final class RoleIndexHolder: @unchecked Sendable {
+    var index: RoleIndex?
+
+    init(_ index: RoleIndex) { self.index = index }
 }
 
 /// Lists of principal indexes by a 64-bit key, for an index with many keys of one or a few
