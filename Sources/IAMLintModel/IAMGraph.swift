@@ -423,25 +423,25 @@ public final class IAMGraph: @unchecked Sendable {
 
     /// Links the graph: grants, trust edges, assume edges, documents and the indexes of them.
     /// With `threads` above one, what needs references resolved (the name indexes, then the
-    /// grants) is built beside what does not (the trust edges, the role index, the documents,
-    /// the principals by account), then the assume edges of contiguous ranges of principals side
+    /// grants; then the documents) is built beside what does not (the trust edges, the role
+    /// index, the principals by account), then the assume edges of contiguous ranges of principals side
     /// by side; the results are joined in principal order, so the graph is the same for any
     /// thread count.
     private func link(threads: Int) {
         let parallel = threads > 1
         let count = principals.count
-        let (grants, (trust, trustIndex, roles, documents, byAccount)) = Parallel.both(parallel, {
+        let ((grants, documents), (trust, trustIndex, roles, byAccount)) = Parallel.both(parallel, {
             // The name indexes, group memberships and managed policies that resolving references
-            // needs, then the grants.
+            // needs, then the grants; then the documents (here, as the other side costs more).
             self.indexNames()
             self.membershipGroups = Self.membershipIndex(self)
             self.managedPolicyIndex = ManagedPolicyIndex(self.policies)
             var grants = self.directGrants()
             self.addGroupGrants(to: &grants)
-            return grants
+            return (grants, self.collectDocuments())
         }, {
             let trust = self.trustEdgesOfRoles()
-            return (trust, Self.trustIndex(trust, count: count), RoleIndexHolder(RoleIndex(self)), self.collectDocuments(), Self.principalsByAccount(self.principalAccounts))
+            return (trust, Self.trustIndex(trust, count: count), RoleIndexHolder(RoleIndex(self)), Self.principalsByAccount(self.principalAccounts))
         })
         // Kept in locals until the end: a stored property of the class is checked for exclusive
         // access at every use.
@@ -573,11 +573,15 @@ public final class IAMGraph: @unchecked Sendable {
     /// lets it assume the role.
     private func trustEdgesOfRoles() -> [TrustEdge] {
         var trustEdges: [TrustEdge] = []
-        for (index, p) in principals.enumerated() where p.kind == .role {
-            for statement in p.trustPolicy?.statements ?? [] where statement.effect == .allow && statement.coversAssumeRole {
-                guard !statement.isNotPrincipal else { continue }
-                for principal in statement.principals.indices {
-                    trustEdges.append(TrustEdge(role: index, statement: statement, principalIndex: principal))
+        // By position: iterating the principals and statements would copy each (a retain of
+        // each of its references).
+        for index in principals.indices where principals[index].kind == .role {
+            guard let trust = principals[index].trustPolicy else { continue }
+            let statements = trust.statements
+            for s in statements.indices where statements[s].effect == .allow && statements[s].coversAssumeRole {
+                guard !statements[s].isNotPrincipal else { continue }
+                for principal in 0..<statements[s].principals.count {
+                    trustEdges.append(TrustEdge(role: index, statement: statements[s], principalIndex: principal))
                 }
             }
         }
@@ -772,6 +776,7 @@ private struct AssumeEdgeChunks: @unchecked Sendable {
     private var current: AssumeEdgeBlock?
     private(set) var count = 0
 
+    @inline(__always)
     mutating func append(_ edge: AssumeEdge) {
         if current == nil || current!.isFull {
             let block = AssumeEdgeBlock(capacity: current.map { min(2 * $0.capacity, Self.size) } ?? 1024)
@@ -1350,18 +1355,29 @@ public struct DocumentRef: Sendable {
 extension IAMGraph {
     /// Every policy document in the graph, trust policies included, in a stable order.
     func collectDocuments() -> [DocumentRef] {
+        // By position: iterating the principals and policies would copy each (a retain of each
+        // of its references; a standalone policy has a dozen).
+        var count = policies.count
+        for index in principals.indices {
+            count += (principals[index].trustPolicy == nil ? 0 : 1) + principals[index].inlinePolicies.count
+        }
         var result: [DocumentRef] = []
-        result.reserveCapacity(principals.reduce(policies.count) { $0 + ($1.trustPolicy == nil ? 0 : 1) + $1.inlinePolicies.count })
-        for (index, p) in principals.enumerated() {
-            if let trust = p.trustPolicy {
-                result.append(DocumentRef(trust: trust, principal: index, roleName: p.displayName))
+        result.reserveCapacity(count)
+        for index in principals.indices {
+            let trust = principals[index].trustPolicy
+            let inline = principals[index].inlinePolicies
+            guard trust != nil || !inline.isEmpty else { continue }
+            let name = principals[index].displayName
+            if let trust {
+                result.append(DocumentRef(trust: trust, principal: index, roleName: name))
             }
-            for named in p.inlinePolicies {
-                result.append(DocumentRef(inline: named.document, name: named.name, principal: index, ownerKind: p.kind, ownerName: p.displayName))
+            let kind = principals[index].kind
+            for i in inline.indices {
+                result.append(DocumentRef(inline: inline[i].document, name: inline[i].name, principal: index, ownerKind: kind, ownerName: name))
             }
         }
-        for (index, policy) in policies.enumerated() {
-            result.append(DocumentRef(standalone: policy.document, policy: index, name: policy.displayName, isManaged: policy.isManaged))
+        for index in policies.indices {
+            result.append(DocumentRef(standalone: policies[index].document, policy: index, name: policies[index].displayName, isManaged: policies[index].isManaged))
         }
         return result
     }
