@@ -424,9 +424,9 @@ public final class IAMGraph: @unchecked Sendable {
     /// Links the graph: grants, trust edges, assume edges, documents and the indexes of them.
     /// With `threads` above one, what needs references resolved (the name indexes, then the
     /// grants; then the documents) is built beside what does not (the trust edges, the role
-    /// index, the principals by account), then the assume edges of contiguous ranges of principals side
-    /// by side; the results are joined in principal order, so the graph is the same for any
-    /// thread count.
+    /// index, the principals by account), then the assume edges of contiguous ranges of
+    /// principals side by side; the results are joined in principal order, so the graph is the
+    /// same for any thread count.
     private func link(threads: Int) {
         let parallel = threads > 1
         let count = principals.count
@@ -443,8 +443,8 @@ public final class IAMGraph: @unchecked Sendable {
             let trust = self.trustEdgesOfRoles()
             return (trust, Self.trustIndex(trust, count: count), RoleIndexHolder(RoleIndex(self)), Self.principalsByAccount(self.principalAccounts))
         })
-        // Kept in locals until the end: a stored property of the class is checked for exclusive
-        // access at every use.
+        // Each part built in locals (a stored property of the class is checked for exclusive
+        // access at every use), then stored once.
         self.grants = grants
         trustEdges = trust
         trustEdgesByRole = trustIndex
