@@ -156,12 +156,16 @@ public final class IAMGraph: @unchecked Sendable {
         trustEdges.withUnsafeBufferPointer { edges in RunIndex(keys: edges.map { $0.role }, keyCount: count) }
     }
 
-    /// `assumeEdgesByPrincipal` and `assumeEdgesByRole`, side by side when `parallel`.
-    private static func assumeIndexes(_ assumeEdges: [AssumeEdge], count: Int, parallel: Bool) -> (RunIndex, PositionIndex) {
+    /// `assumeEdgesByPrincipal` and `assumeEdgesByRole`, side by side when `parallel`; `beside`
+    /// runs before the first, on its thread (the second costs more).
+    private static func assumeIndexes(
+        _ assumeEdges: [AssumeEdge], count: Int, parallel: Bool, beside: () -> Void
+    ) -> (RunIndex, PositionIndex) {
         assumeEdges.withUnsafeBufferPointer { edges in
-            Parallel.both(
-                parallel, { RunIndex(keys: edges.map { $0.from }, keyCount: count) },
-                { PositionIndex(keys: edges.map { $0.role }, keyCount: count) })
+            Parallel.both(parallel, {
+                beside()
+                return RunIndex(keys: edges.map { $0.from }, keyCount: count)
+            }, { PositionIndex(keys: edges.map { $0.role }, keyCount: count) })
         }
     }
 
@@ -366,9 +370,7 @@ public final class IAMGraph: @unchecked Sendable {
         self.byAccount = byAccount
         let assume = assumeEdges(roles: roles.index!, threads: threads)
         // The role index (an ARN per role) is freed beside the assume-edge indexes.
-        let ((byPrincipal, byRole), _) = Parallel.both(parallel, {
-            Self.assumeIndexes(assume, count: count, parallel: false)
-        }, { roles.index = nil })
+        let (byPrincipal, byRole) = Self.assumeIndexes(assume, count: count, parallel: parallel) { roles.index = nil }
         assumeEdges = assume
         assumeEdgesByPrincipal = byPrincipal
         assumeEdgesByRole = byRole
