@@ -1,91 +1,5 @@
 import IAMLintCore
 
-/// A policy that applies to a principal, and where the grant is written.
-public struct Grant: Sendable {
-    public enum Source: Sendable {
-        /// Written into the principal (`Policies`).
-        case inline(name: String)
-        /// A policy declared on its own and attached to the principal.
-        case standalone(index: Int)
-        /// An AWS-managed or otherwise unknown policy attached by ARN.
-        case arn(PolicyText)
-    }
-
-    public var source: Source
-    public var document: PolicyDocument?
-    /// Where the grant is stated: the inline policy, the attachment list entry or the ARN entry.
-    public var provenance: Provenance
-    /// Set when the grant reaches a user through a group.
-    public var viaGroup: Int?
-    /// The policy's own name.
-    public var policyName: String
-
-    /// How messages name the policy: `AdministratorAccess`, `inline policy 'root'`, `policy 'Admin'`.
-    public var label: String {
-        switch source {
-        case .arn: return policyName
-        case .inline: return "inline policy '\(policyName)'"
-        case .standalone: return "policy '\(policyName)'"
-        }
-    }
-
-    /// True for `AdministratorAccess` or a document that allows `*` on `*`.
-    public var isAdministratorEquivalent: Bool {
-        if case .arn(let arn) = source, ARN.isAdministratorAccess(arn.value) { return true }
-        return document?.grantsFullAdmin ?? false
-    }
-}
-
-/// A trust statement's admission of one principal to a role.
-///
-/// 16 bytes: indexes are stored in 32 bits and the principal is read from the statement (an
-/// organisation has hundreds of thousands of edges).
-public struct TrustEdge: Sendable {
-    private var storedRole: Int32
-    private var principalIndex: Int32
-    public var statement: Statement
-
-    /// `principalIndex` is the position of the admitted entry in `statement.principals`.
-    init(role: Int, statement: Statement, principalIndex: Int) {
-        storedRole = Int32(truncatingIfNeeded: role)
-        self.principalIndex = Int32(truncatingIfNeeded: principalIndex)
-        self.statement = statement
-    }
-
-    public var role: Int {
-        get { Int(storedRole) }
-        set { storedRole = Int32(truncatingIfNeeded: newValue) }
-    }
-
-    /// The principal entry of `statement` that the edge admits.
-    public var principal: PrincipalEntry { statement.principals[Int(principalIndex)] }
-}
-
-/// A principal's identity policy that allows `sts:AssumeRole` on a role of the graph.
-///
-/// 16 bytes: indexes are stored in 32 bits (an organisation has hundreds of thousands of edges).
-public struct AssumeEdge: Sendable {
-    private var storedFrom: Int32
-    private var storedRole: Int32
-    public var statement: Statement
-
-    init(from: Int, role: Int, statement: Statement) {
-        storedFrom = Int32(truncatingIfNeeded: from)
-        storedRole = Int32(truncatingIfNeeded: role)
-        self.statement = statement
-    }
-
-    public var from: Int {
-        get { Int(storedFrom) }
-        set { storedFrom = Int32(truncatingIfNeeded: newValue) }
-    }
-
-    public var role: Int {
-        get { Int(storedRole) }
-        set { storedRole = Int32(truncatingIfNeeded: newValue) }
-    }
-}
-
 /// One graph of principals and trusts across every scanned file.
 ///
 /// Until accounts are configured, everything scanned counts as one account. References between
@@ -146,7 +60,10 @@ public final class IAMGraph: @unchecked Sendable {
         var fileAccounts: [String: String] = [:]
         for fragment in ordered { if let account = fragment.account { fileAccounts[fragment.file] = account } }
         self.fileAccounts = fileAccounts
-        principals = ordered.flatMap(\.principals) + Self.implicitRoles(ordered)
+        // Appended to, not joined with `+` (a second list of every principal, each retained again).
+        var principals = ordered.flatMap(\.principals)
+        principals += Self.implicitRoles(ordered)
+        self.principals = principals
         policies = ordered.flatMap(\.policies)
         attachments = ordered.flatMap(\.attachments)
         memberships = ordered.flatMap(\.memberships)
@@ -172,10 +89,7 @@ public final class IAMGraph: @unchecked Sendable {
         }
         for p in principals.dropFirst(principalAccounts.count) { principalAccounts.append(p.account ?? fileAccounts[p.provenance.file]) }
         self.principalAccounts = principalAccounts
-        managedPolicyIndex = ManagedPolicyIndex(policies)
         link(threads: threads)
-        documents = collectDocuments()
-        indexEdges()
     }
 
     // MARK: Indexes for rules: use these rather than filtering every edge or principal per item.
@@ -236,18 +150,30 @@ public final class IAMGraph: @unchecked Sendable {
         parametersByFile[file]?[name].map { parameters[$0] }
     }
 
-    private func indexEdges() {
-        let count = principals.count
+    /// `trustEdgesByRole`, from the trust edges in role order.
+    private static func trustIndex(_ trustEdges: [TrustEdge], count: Int) -> RunIndex {
         // Keys read through the buffers: an edge copied out of its array would retain its statement.
-        trustEdgesByRole = trustEdges.withUnsafeBufferPointer { edges in
-            RunIndex(keys: edges.map { $0.role }, keyCount: count)
+        trustEdges.withUnsafeBufferPointer { edges in RunIndex(keys: edges.map { $0.role }, keyCount: count) }
+    }
+
+    /// `assumeEdgesByPrincipal` and `assumeEdgesByRole`, side by side when `parallel`; `beside`
+    /// runs before the first, on its thread (the second costs more).
+    private static func assumeIndexes(
+        _ assumeEdges: [AssumeEdge], count: Int, parallel: Bool, beside: () -> Void
+    ) -> (RunIndex, PositionIndex) {
+        assumeEdges.withUnsafeBufferPointer { edges in
+            Parallel.both(parallel, {
+                beside()
+                return RunIndex(keys: edges.map { $0.from }, keyCount: count)
+            }, { PositionIndex(keys: edges.map { $0.role }, keyCount: count) })
         }
-        let (from, role) = assumeEdges.withUnsafeBufferPointer { edges in (edges.map { $0.from }, edges.map { $0.role }) }
-        assumeEdgesByPrincipal = RunIndex(keys: from, keyCount: count)
-        assumeEdgesByRole = PositionIndex(keys: role, keyCount: count)
-        // Built in a local dictionary (a stored property of the class is checked for exclusive
-        // access at every use), one dictionary update per run of principals of one account: a
-        // file's principals are consecutive and mostly share their account.
+    }
+
+    /// The principals of each account (`byAccount`).
+    private static func principalsByAccount(_ principalAccounts: [String?]) -> [String?: [Int]] {
+        // One dictionary update per run of principals of one account: a file's principals are
+        // consecutive and mostly share their account.
+        let count = principalAccounts.count
         var byAccount: [String?: [Int]] = [:]
         var start = 0
         while start < count {
@@ -257,7 +183,7 @@ public final class IAMGraph: @unchecked Sendable {
             byAccount[account, default: []].append(contentsOf: start..<end)
             start = end
         }
-        self.byAccount = byAccount
+        return byAccount
     }
 
     /// The principals of `kind` that `reference`, written in `file`, names.
@@ -413,34 +339,59 @@ public final class IAMGraph: @unchecked Sendable {
         return index
     }
 
-    /// Links the graph: grants, trust edges, assume edges. With `threads` above one, the grants
-    /// and the trust edges with the role index are built side by side, then the assume edges of
-    /// contiguous ranges of principals; the results are joined in principal order, so the graph
-    /// is the same for any thread count.
+    /// Links the graph: grants, trust edges, assume edges, documents and the indexes of them.
+    /// With `threads` above one, what needs references resolved (the name indexes, then the
+    /// grants; then the documents) is built beside what does not (the trust edges, the role
+    /// index, the principals by account), then the assume edges of contiguous ranges of
+    /// principals side by side; the results are joined in principal order, so the graph is the
+    /// same for any thread count.
     private func link(threads: Int) {
-        let (direct, (trust, roles)) = Parallel.both(threads > 1, {
-            // The name indexes and group memberships that resolving references needs, then the grants.
+        let parallel = threads > 1
+        let count = principals.count
+        let ((grants, documents), (trust, trustIndex, roles, byAccount)) = Parallel.both(parallel, {
+            // The name indexes, group memberships and managed policies that resolving references
+            // needs, then the grants; then the documents (here, as the other side costs more).
             self.indexNames()
             self.membershipGroups = Self.membershipIndex(self)
-            return self.directGrants()
-        }, { (self.trustEdgesOfRoles(), RoleIndex(self)) })
-        // Joined in a local array: a stored property of the class is checked for exclusive access
-        // at every use.
-        var all = direct
+            self.managedPolicyIndex = ManagedPolicyIndex(self.policies)
+            var grants = self.directGrants()
+            self.addGroupGrants(to: &grants)
+            return (grants, self.collectDocuments())
+        }, {
+            let trust = self.trustEdgesOfRoles()
+            return (trust, Self.trustIndex(trust, count: count), RoleIndexHolder(RoleIndex(self)), Self.principalsByAccount(self.principalAccounts))
+        })
+        // Each part built in locals (a stored property of the class is checked for exclusive
+        // access at every use), then stored once.
+        self.grants = grants
+        trustEdges = trust
+        trustEdgesByRole = trustIndex
+        self.documents = documents
+        self.byAccount = byAccount
+        let assume = assumeEdges(roles: roles.index!, threads: threads)
+        // The role index (an ARN per role) is freed beside the assume-edge indexes.
+        let (byPrincipal, byRole) = Self.assumeIndexes(assume, count: count, parallel: parallel) { roles.index = nil }
+        assumeEdges = assume
+        assumeEdgesByPrincipal = byPrincipal
+        assumeEdgesByRole = byRole
+    }
+
+    /// Appends to each user's grants those of its groups (`viaGroup` set), in group order.
+    private func addGroupGrants(to grants: inout [[Grant]]) {
         for index in principals.indices where principals[index].kind == .user {
             let groups = groups(ofUser: index)
             guard !groups.isEmpty else { continue }
-            all[index].reserveCapacity(all[index].count + groups.reduce(0) { $0 + direct[$1].count })
+            // A group's list is read from `grants` itself: groups are not users, so theirs are
+            // the direct ones still.
+            grants[index].reserveCapacity(grants[index].count + groups.reduce(0) { $0 + grants[$1].count })
             for g in groups {
-                for var grant in direct[g] {
+                let inherited = grants[g]
+                for var grant in inherited {
                     grant.viaGroup = g
-                    all[index].append(grant)
+                    grants[index].append(grant)
                 }
             }
         }
-        grants = all
-        trustEdges = trust
-        assumeEdges = assumeEdges(roles: roles, threads: threads)
     }
 
     /// `byName` and `byNameInAccount`: every principal by its lower-cased name.
@@ -538,11 +489,15 @@ public final class IAMGraph: @unchecked Sendable {
     /// lets it assume the role.
     private func trustEdgesOfRoles() -> [TrustEdge] {
         var trustEdges: [TrustEdge] = []
-        for (index, p) in principals.enumerated() where p.kind == .role {
-            for statement in p.trustPolicy?.statements ?? [] where statement.effect == .allow && statement.coversAssumeRole {
-                guard !statement.isNotPrincipal else { continue }
-                for principal in statement.principals.indices {
-                    trustEdges.append(TrustEdge(role: index, statement: statement, principalIndex: principal))
+        // By position: iterating the principals and statements would copy each (a retain of
+        // each of its references).
+        for index in principals.indices where principals[index].kind == .role {
+            guard let trust = principals[index].trustPolicy else { continue }
+            let statements = trust.statements
+            for s in statements.indices where statements[s].effect == .allow && statements[s].coversAssumeRole {
+                guard !statements[s].isNotPrincipal else { continue }
+                for principal in 0..<statements[s].principals.count {
+                    trustEdges.append(TrustEdge(role: index, statement: statements[s], principalIndex: principal))
                 }
             }
         }
@@ -576,11 +531,27 @@ public final class IAMGraph: @unchecked Sendable {
         // by `resourceIndexKey`.
         var coveredByResource: [HashedText: [Int]] = [:]
         var coveredByResources: [HashedText: [Int]] = [:]
+        // A document many principals hold (a group's, a standalone policy): its `sts:AssumeRole`
+        // statements with the roles each may name, found once (by the document's storage).
+        var byDocument: [ObjectIdentifier: [(statement: Statement, roles: [Int])]] = [:]
         let grants = self.grants
         for index in range where principals[index].kind != .group {
             // By position: iterating the grants would copy each (a retain of each of its references).
             for g in grants[index].indices {
                 guard let document = grants[index][g].document else { continue }
+                var isShared = true
+                if case .inline = grants[index][g].source, grants[index][g].viaGroup == nil { isShared = false }
+                if isShared, let known = byDocument[document.copyIdentity] {
+                    for k in known.indices {
+                        let statement = known[k].statement
+                        for role in known[k].roles where role != index
+                            && (roles.isNamed[role] || principals[role].provenance.file == statement.provenance.file) {
+                            edges.append(AssumeEdge(from: index, role: role, statement: statement))
+                        }
+                    }
+                    continue
+                }
+                var found: [(statement: Statement, roles: [Int])] = []
                 for statement in document.statements where statement.effect == .allow && statement.covers(action: "sts:AssumeRole") {
                     let resources = statement.resources
                     let literal = resources.count == 1 && !statement.isNotResource && !resources[0].isSymbolic ? resources[0].value : nil
@@ -590,12 +561,14 @@ public final class IAMGraph: @unchecked Sendable {
                         if literal != nil { coveredByResource[key] = found } else { coveredByResources[key] = found }
                         return found
                     }()
+                    if isShared { found.append((statement, covered)) }
                     // A generated role name (`${Logical}`) is only meaningful inside its own template.
                     for role in covered where role != index
                         && (roles.isNamed[role] || principals[role].provenance.file == statement.provenance.file) {
                         edges.append(AssumeEdge(from: index, role: role, statement: statement))
                     }
                 }
+                if isShared { byDocument[document.copyIdentity] = found }
             }
         }
         return edges
@@ -621,533 +594,6 @@ public final class IAMGraph: @unchecked Sendable {
             }
             return false
         }
-    }
-}
-
-/// The positions of a list's items grouped by a small integer key (a principal index), in
-/// list order: one flat array and one offset per key, built by counting, instead of a
-/// dictionary of arrays (two allocations in all, 32-bit positions).
-struct PositionIndex {
-    /// `positions[offsets[k]..<offsets[k + 1]]` are the positions whose key is `k`.
-    private var offsets: [Int32] = []
-    private var positions: [Int32] = []
-
-    init() {}
-
-    /// `keys[i]` is the key of position `i`; every key is in `0..<keyCount`.
-    init(keys: [Int], keyCount: Int) {
-        let offsets = Self.offsets(keys: keys, keyCount: keyCount)
-        var next = offsets
-        var positions = [Int32](repeating: 0, count: keys.count)
-        for (i, key) in keys.enumerated() {
-            positions[Int(next[key])] = Int32(truncatingIfNeeded: i)
-            next[key] += 1
-        }
-        self.offsets = offsets
-        self.positions = positions
-    }
-
-    /// Where each key's positions start, for keys `0..<keyCount` and one past the last: the
-    /// running count of the keys below it.
-    static func offsets(keys: [Int], keyCount: Int) -> [Int32] {
-        var offsets = [Int32](repeating: 0, count: keyCount + 1)
-        for key in keys { offsets[key + 1] += 1 }
-        for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
-        return offsets
-    }
-
-    /// The positions whose key is `key`, in order; empty for a key out of range.
-    subscript(key: Int) -> ArraySlice<Int32> {
-        guard key >= 0, key + 1 < offsets.count else { return [] }
-        return positions[Int(offsets[key])..<Int(offsets[key + 1])]
-    }
-}
-
-/// A text as a dictionary key hashed by its 64-bit FNV-1a (eight bytes at a time), which the
-/// dictionary hashes as a number: hashing a long text (an ARN) with the dictionary's own hasher
-/// cost several hundred instructions a lookup. Equal when the texts are.
-private struct HashedText: Hashable {
-    let hash: UInt64
-    let text: String
-
-    init(_ text: String) {
-        var text = text
-        hash = text.withUTF8 { bytes in
-            var hash = FNV1a()
-            hash.mixWords(bytes)
-            return hash.value
-        }
-        self.text = text
-    }
-
-    static func == (a: HashedText, b: HashedText) -> Bool { a.hash == b.hash && a.text == b.text }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-}
-
-/// The positions of a list's items by a small integer key (a principal index) when the list is in
-/// key order (`trustEdges` by role, `assumeEdges` by principal): a key's positions are one run,
-/// so only the runs' starts are kept (32-bit), not a position per item.
-struct RunIndex {
-    /// The positions whose key is `k` are `offsets[k]..<offsets[k + 1]`.
-    private var offsets: [Int32] = []
-
-    init() {}
-
-    /// `keys[i]` is the key of position `i`, in increasing order; every key is in `0..<keyCount`.
-    init(keys: [Int], keyCount: Int) {
-        let offsets = PositionIndex.offsets(keys: keys, keyCount: keyCount)
-        precondition(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "RunIndex keys out of order")
-        self.offsets = offsets
-    }
-
-    /// The positions whose key is `key`, in order; empty for a key out of range.
-    subscript(key: Int) -> Range<Int> {
-        guard key >= 0, key + 1 < offsets.count else { return 0..<0 }
-        return Int(offsets[key])..<Int(offsets[key + 1])
-    }
-}
-
-/// A list built in chunks of at most `size` items and joined once into a list of exactly its
-/// length, each chunk released as it is copied.
-private struct AssumeEdgeChunks: @unchecked Sendable {
-    static let size = 1 << 16
-    /// Full chunks, then the one being filled.
-    private var full: [[AssumeEdge]] = []
-    private var current: [AssumeEdge] = []
-
-    var count: Int { full.count * Self.size + current.count }
-
-    mutating func append(_ edge: AssumeEdge) {
-        if current.count == Self.size {
-            full.append(current)
-            current = []
-            current.reserveCapacity(Self.size)
-        }
-        current.append(edge)
-    }
-
-    /// The edges of `lists`, in order, in one list of their number (a list grown by appending has
-    /// up to twice the room it needs, kept as long as the graph).
-    static func joined(_ lists: [AssumeEdgeChunks]) -> [AssumeEdge] {
-        // One list in one chunk with little room to spare (a fraction of what copying it costs:
-        // a retain and a release of each edge's statement) is the result as it is.
-        if lists.count == 1, lists[0].full.isEmpty, 4 * (lists[0].current.capacity - lists[0].current.count) <= lists[0].current.count {
-            return lists[0].current
-        }
-        var lists = lists
-        var all: [AssumeEdge] = []
-        all.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        for l in lists.indices {
-            for i in lists[l].full.indices {
-                all += lists[l].full[i]
-                lists[l].full[i] = []
-            }
-            all += lists[l].current
-            lists[l].current = []
-        }
-        return all
-    }
-}
-
-/// Principal indexes grouped by a key (`NameInAccount`), each group in increasing order, found by
-/// a 64-bit hash of the key (`NameInAccount.hash64`): an open-addressing table of hashes and
-/// group numbers, and the groups one after the other in one array of 32-bit positions. A
-/// dictionary of arrays hashed each key's texts again and allocated an array per key (an
-/// organisation has a hundred thousand names); a hash shared by two keys only makes a lookup
-/// check the next slot (`isKey` tells them apart).
-private struct NameLists {
-    /// The table: a power of two in size, at most three quarters full; `groups[i]` is 0 in an
-    /// empty slot, else its group's number plus one.
-    private var hashes: [UInt64] = []
-    private var groups: [Int32] = []
-    /// The positions of group `g` are `positions[offsets[g]..<offsets[g + 1]]`.
-    private var offsets: [Int32] = [0]
-    private var positions: [Int32] = []
-
-    init() {}
-
-    /// The positions of the group whose key has `hash` and whose first position `isKey`
-    /// accepts, in increasing order: a slice of the lists' storage, not a copy (a name can be
-    /// shared by a principal in each of a thousand accounts).
-    func positions(hash: UInt64, isKey: (Int) -> Bool) -> ArraySlice<Int32> {
-        guard !groups.isEmpty else { return [] }
-        let mask = groups.count - 1
-        var i = Self.start(hash, mask)
-        while groups[i] != 0 {
-            if hashes[i] == hash {
-                let g = Int(groups[i] - 1)
-                let run = Int(offsets[g])..<Int(offsets[g + 1])
-                if isKey(Int(positions[run.lowerBound])) { return positions[run] }
-            }
-            i = (i + 1) & mask
-        }
-        return []
-    }
-
-    fileprivate static func start(_ hash: UInt64, _ mask: Int) -> Int {
-        Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
-    }
-
-    /// The keys of positions 0, 1, 2, … in turn, each as its hash and a test of whether an
-    /// earlier position has the same key.
-    struct Builder {
-        private var hashes: [UInt64]
-        private var groups: [Int32]
-        /// The first position of each group, and the group of each position added.
-        private var firsts: [Int32] = []
-        private var groupOf: [Int32] = []
-
-        init(expected: Int) {
-            var size = 16
-            while 3 * size < 4 * expected { size *= 2 }
-            hashes = Array(repeating: 0, count: size)
-            groups = Array(repeating: 0, count: size)
-            groupOf.reserveCapacity(expected)
-        }
-
-        /// The next position, its key's `hash`; `sameKey(p)` tells whether position `p` has its key.
-        mutating func add(hash: UInt64, sameKey: (Int) -> Bool) {
-            if 4 * (firsts.count + 1) > 3 * groups.count { grow() }
-            let mask = groups.count - 1
-            var i = NameLists.start(hash, mask)
-            while groups[i] != 0 {
-                if hashes[i] == hash {
-                    let g = groups[i] - 1
-                    if sameKey(Int(firsts[Int(g)])) {
-                        groupOf.append(g)
-                        return
-                    }
-                }
-                i = (i + 1) & mask
-            }
-            let g = Int32(truncatingIfNeeded: firsts.count)
-            hashes[i] = hash
-            groups[i] = g + 1
-            firsts.append(Int32(truncatingIfNeeded: groupOf.count))
-            groupOf.append(g)
-        }
-
-        /// The table twice as large.
-        private mutating func grow() {
-            let oldHashes = hashes, oldGroups = groups
-            hashes = Array(repeating: 0, count: 2 * oldHashes.count)
-            groups = Array(repeating: 0, count: 2 * oldGroups.count)
-            let mask = groups.count - 1
-            for k in oldGroups.indices where oldGroups[k] != 0 {
-                var i = NameLists.start(oldHashes[k], mask)
-                while groups[i] != 0 { i = (i + 1) & mask }
-                hashes[i] = oldHashes[k]
-                groups[i] = oldGroups[k]
-            }
-        }
-
-        /// The lists: the positions counted by group, then placed (in increasing order).
-        func lists() -> NameLists {
-            var lists = NameLists()
-            var offsets = [Int32](repeating: 0, count: firsts.count + 1)
-            for g in groupOf { offsets[Int(g) + 1] += 1 }
-            for g in 0..<firsts.count { offsets[g + 1] += offsets[g] }
-            var next = offsets
-            var positions = [Int32](repeating: 0, count: groupOf.count)
-            for (i, g) in groupOf.enumerated() {
-                positions[Int(next[Int(g)])] = Int32(truncatingIfNeeded: i)
-                next[Int(g)] += 1
-            }
-            lists.hashes = hashes
-            lists.groups = groups
-            lists.offsets = offsets
-            lists.positions = positions
-            return lists
-        }
-    }
-}
-
-/// The key of `IAMGraph.byName` (without account) and `byNameInAccount`: kind, lower-cased name,
-/// account.
-private struct NameInAccount {
-    var kind: EntityKind
-    var name: String
-    var account: String?
-
-    /// FNV-1a of the kind's position, the name and (for `byNameInAccount`) the account:
-    /// `withAccount` false hashes the key as `byName` has it, whatever `account` is.
-    func hash64(withAccount: Bool) -> UInt64 {
-        var hash = FNV1a()
-        hash.mix(UInt8(truncatingIfNeeded: kind.position))
-        hash.mix(name)
-        guard withAccount else { return hash.value }
-        if let account {
-            hash.mix(0x1F)
-            hash.mix(account)
-        } else {
-            hash.mix(0x1E)
-        }
-        return hash.value
-    }
-}
-
-extension EntityKind {
-    /// The kind's position among the kinds (hashed instead of its raw text).
-    fileprivate var position: Int {
-        switch self {
-        case .user: return 0
-        case .group: return 1
-        case .role: return 2
-        case .managedPolicy: return 3
-        case .instanceProfile: return 4
-        }
-    }
-}
-
-extension String {
-    /// `lowercased()`, without a new string when the text is lower-case ASCII already.
-    fileprivate var lowercasedName: String {
-        let isLower = utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
-        }
-        return isLower == true ? self : lowercased()
-    }
-}
-
-/// Managed policies by the keys `localManagedPolicy` compares (ARN, `${LogicalName}`, literal
-/// name), so that a lookup visits only the policies that can match, lowest index first.
-private struct ManagedPolicyIndex {
-    var byKey: [String: [Int]] = [:]
-    var byLiteralName: [String: [Int]] = [:]
-
-    init(_ policies: [StandalonePolicy]) {
-        for (i, policy) in policies.enumerated() where policy.isManaged {
-            byKey[policy.arn, default: []].append(i)
-            let logical = "${\(policy.logicalName)}"
-            if logical != policy.arn { byKey[logical, default: []].append(i) }
-            if let name = policy.explicitName, !name.isSymbolic { byLiteralName[name.value, default: []].append(i) }
-        }
-    }
-
-    func candidates(_ arn: String, literalName: String?) -> [Int] {
-        let byArn = byKey[arn] ?? []
-        guard let literalName, let named = byLiteralName[literalName] else { return byArn }
-        if byArn.isEmpty { return named }
-        return Array(Set(byArn).union(named)).sorted()
-    }
-}
-
-/// The roles of the graph indexed by their ARNs, so that an `sts:AssumeRole` statement is matched
-/// against the roles its resource patterns can name rather than against every role. Keys are
-/// hashes of the lower-cased text (a superset for case-sensitive matching, and a hash collision
-/// only adds a candidate); the candidates are always checked with `Statement.mayCover(roleArn:)`,
-/// so the index changes speed, never the result.
-private struct RoleIndex {
-    /// The ARN of each role (`IAMGraph.arn(of:)`), by principal index; nil for users and groups.
-    var arns: [String?]
-    /// Whether each role has an explicit name (`RoleName`), by principal index.
-    var isNamed: [Bool]
-    var all: [Int] = []
-    /// Roles by each form of their ARN.
-    var byARN: KeyedLists
-    /// Roles by the last `/` segment of each form of their ARN (the role name).
-    var byName: KeyedLists
-    /// Roles by the ARN up to and including the fifth colon (`arn:aws:iam::123456789012:`).
-    var byAccountPrefix = KeyedLists()
-
-    init(_ graph: IAMGraph) {
-        byARN = KeyedLists(expectedKeys: graph.principals.count)
-        byName = KeyedLists(expectedKeys: graph.principals.count)
-        arns = Array(repeating: nil, count: graph.principals.count)
-        isNamed = Array(repeating: false, count: graph.principals.count)
-        let placeholder: [UInt8] = Array("arn:${aws::partition}:".utf8)
-        let partition: [UInt8] = Array("arn:aws:".utf8)
-        for index in graph.principals.indices where graph.principals[index].kind == .role {
-            var arn = graph.arn(of: index)
-            all.append(index)
-            isNamed[index] = graph.principals[index].explicitName != nil
-            arn.withUTF8 { bytes in
-                let name = Self.key(bytes, Self.lastSegment(bytes, 0..<bytes.count))
-                let prefix = Self.accountPrefix(bytes, 0..<bytes.count).map { Self.key(bytes, $0) }
-                byARN.add(Self.key(bytes, 0..<bytes.count), index)
-                byName.add(name, index)
-                if let prefix { byAccountPrefix.add(prefix, index) }
-                // The ARN with `arn:aws:` for the partition placeholder, as patterns spell it:
-                // its name is the same, its account prefix may differ (an `add` of a value that
-                // ends the key's list already is skipped).
-                guard Self.hasPrefix(bytes, placeholder) else { return }
-                (partition + bytes[placeholder.count...]).withUnsafeBufferPointer { bytes in
-                    byARN.add(Self.key(bytes, 0..<bytes.count), index)
-                    if let other = Self.accountPrefix(bytes, 0..<bytes.count).map({ Self.key(bytes, $0) }), other != prefix {
-                        byAccountPrefix.add(other, index)
-                    }
-                }
-            }
-            arns[index] = arn
-        }
-    }
-
-    /// A hash of `bytes[range]` lower-cased (ASCII): FNV-1a's constants over eight bytes at a
-    /// time (lower-cased together), then the last bytes one by one; enough for an index whose
-    /// matches are checked anyway. Equal texts have equal keys wherever they start.
-    static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
-        var hash = FNV1a()
-        hash.mixWords(UnsafeBufferPointer(rebasing: bytes[range]), lowercased: true)
-        return hash.value
-    }
-
-    /// Whether `bytes` lower-cased (ASCII) starts with `prefix` (lower-case).
-    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
-        bytes.count >= prefix.count && prefix.indices.allSatisfy { ASCII.lower(bytes[$0]) == prefix[$0] }
-    }
-
-    /// Characters after which the index cannot say what a pattern matches: wildcards, and
-    /// placeholders (`${…}`) in case they are ever matched as wildcards. All of them, and the
-    /// `/` and `:` the index cuts at, are ASCII: cutting the UTF-8 bytes cuts the scalars
-    /// `Wildcard` compares.
-    static func isOpen(_ c: UInt8) -> Bool {
-        c == UInt8(ascii: "*") || c == UInt8(ascii: "?") || c == UInt8(ascii: "$") || c == UInt8(ascii: "{") || c == UInt8(ascii: "}")
-    }
-
-    /// The part of `range` after its last `/` (all of it without one). Cut at ASCII bytes of
-    /// UTF-8, so at scalar boundaries.
-    static func lastSegment(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
-        var start = range.upperBound
-        while start > range.lowerBound, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
-        return start..<range.upperBound
-    }
-
-    /// The part of `range` up to and including its fifth `:`, or nil with fewer.
-    static func accountPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int>? {
-        var colons = 0
-        for i in range where bytes[i] == UInt8(ascii: ":") {
-            colons += 1
-            if colons == 5 { return range.lowerBound..<(i + 1) }
-        }
-        return nil
-    }
-
-    /// The roles, in index order, whose ARN one of the statement's resource patterns may match.
-    func candidates(for statement: Statement) -> [Int] {
-        if statement.isNotResource { return all }
-        var found: [Int]? = nil
-        var more = Set<Int>()
-        for resource in statement.resources {
-            var pattern = resource.value
-            let roles: [Int]? = pattern.withUTF8 { bytes in
-                // A match ends with the text after the last wildcard and starts with the text before
-                // the first: when those fix the role name or the account, look only there.
-                guard let open = bytes.lastIndex(where: Self.isOpen) else {
-                    // No wildcard: the pattern names one ARN.
-                    return byARN.values(Self.key(bytes, 0..<bytes.count))
-                }
-                let tail = (open + 1)..<bytes.count
-                let head = 0..<(bytes.firstIndex(where: Self.isOpen) ?? bytes.count)
-                let named = bytes[tail].contains(UInt8(ascii: "/")) ? byName.list(Self.key(bytes, Self.lastSegment(bytes, tail))) : nil
-                let inAccount = Self.accountPrefix(bytes, head).map { byAccountPrefix.list(Self.key(bytes, $0)) }
-                switch (named, inAccount) {
-                case let (named?, inAccount?):
-                    return named.count <= inAccount.count ? byName.values(named) : byAccountPrefix.values(inAccount)
-                case let (named?, nil): return byName.values(named)
-                case let (nil, inAccount?): return byAccountPrefix.values(inAccount)
-                case (nil, nil): return nil
-                }
-            }
-            guard let roles else { return all }
-            // One pattern (the usual case): its list, already in index order.
-            if found == nil { found = roles } else { more.formUnion(roles) }
-        }
-        guard var found else { return [] }
-        if !more.isEmpty {
-            more.formUnion(found)
-            found = more.sorted()
-        }
-        return found
-    }
-}
-
-/// Lists of principal indexes by a 64-bit key, for an index with many keys of one or a few
-/// values each: a table of list ends and one shared array of links, instead of an array
-/// allocated per key. The keys are hashes already, so the table is an open-addressing one that
-/// uses them as they are (a `Dictionary` hashed each of them again, the larger part of the
-/// index's cost).
-private struct KeyedLists {
-    /// A list: its last link and how many values it has (0 in an empty slot of the table).
-    struct List {
-        var last: Int32
-        var count: Int32
-    }
-
-    /// The table, linear probing; its size is a power of two, at most half full.
-    private var keys: [UInt64]
-    private var lists: [List]
-    private var used = 0
-    /// `values[i]` and the link before it in the same list (`-1` at the list's start).
-    private var links: [(value: Int32, previous: Int32)] = []
-
-    /// A table with room for `expectedKeys` keys before it grows.
-    init(expectedKeys: Int = 8) {
-        var size = 16
-        while size < 2 * expectedKeys { size *= 2 }
-        keys = Array(repeating: 0, count: size)
-        lists = Array(repeating: List(last: -1, count: 0), count: size)
-    }
-
-    /// The slot of `key`: where it is, or the empty slot where it would go.
-    private func slot(_ key: UInt64) -> Int {
-        let mask = keys.count - 1
-        var i = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
-        while lists[i].count != 0 && keys[i] != key { i = (i + 1) & mask }
-        return i
-    }
-
-    /// Adds `value` to the end of `key`'s list, unless it ends the list already (values are
-    /// added in increasing order: a value's two forms can share a key).
-    mutating func add(_ key: UInt64, _ value: Int) {
-        if 2 * (used + 1) > keys.count { grow() }
-        let i = slot(key)
-        let position = Int32(links.count)
-        let end = lists[i]
-        if end.count != 0 {
-            if links[Int(end.last)].value == Int32(truncatingIfNeeded: value) { return }
-            links.append((Int32(truncatingIfNeeded: value), end.last))
-            lists[i] = List(last: position, count: end.count + 1)
-        } else {
-            links.append((Int32(truncatingIfNeeded: value), -1))
-            keys[i] = key
-            lists[i] = List(last: position, count: 1)
-            used += 1
-        }
-    }
-
-    /// The table twice as large, every list in it.
-    private mutating func grow() {
-        let oldKeys = keys, oldLists = lists
-        keys = Array(repeating: 0, count: 2 * oldKeys.count)
-        lists = Array(repeating: List(last: -1, count: 0), count: 2 * oldKeys.count)
-        for i in oldKeys.indices where oldLists[i].count != 0 {
-            let j = slot(oldKeys[i])
-            keys[j] = oldKeys[i]
-            lists[j] = oldLists[i]
-        }
-    }
-
-    /// The list of `key` (empty when there is none).
-    func list(_ key: UInt64) -> List {
-        let i = slot(key)
-        return lists[i].count != 0 ? lists[i] : List(last: -1, count: 0)
-    }
-
-    /// The values of `key`'s list, in the order they were added.
-    func values(_ key: UInt64) -> [Int] { values(list(key)) }
-
-    /// The values of `list` (one of this index's), in the order they were added.
-    func values(_ list: List) -> [Int] {
-        var result = [Int](repeating: 0, count: Int(list.count))
-        var position = list.last
-        var i = result.count
-        while position >= 0, i > 0 {
-            i -= 1
-            result[i] = Int(links[Int(position)].value)
-            position = links[Int(position)].previous
-        }
-        return result
     }
 }
 
@@ -1182,97 +628,42 @@ extension Statement {
     }
 }
 
-/// A policy document of the graph with what it belongs to, for rules that look at statements.
-///
-/// 56 bytes: the owner's position in 32 bits, the label's parts without tuples of texts (an
-/// organisation has a document or more per principal, and rules keep lists of them).
-public struct DocumentRef: Sendable {
-    public enum Kind: Sendable, Equatable {
-        /// A role's trust (assume-role) policy.
-        case trust
-        /// An identity policy written into a principal (`Policies`, `inline_policy`).
-        case inline
-        /// A policy declared on its own (managed or not).
-        case standalone
-    }
-
-    public var document: PolicyDocument
-    /// What `label` is made of, kept apart so that the text is built only for the documents a
-    /// message names: the policy's name (inline and standalone) or the role's (trust), and the
-    /// owner's name and kind (inline).
-    private let labelName: String
-    private let labelOwner: String
-    /// The principal index for trust and inline documents, the standalone policy index for
-    /// standalone ones.
-    private var owner: Int32
-    public var kind: Kind
-    private let ownerKind: EntityKind
-    private let isManaged: Bool
-
-    /// A trust document of role `principal`, named `roleName` in messages.
-    init(trust document: PolicyDocument, principal: Int, roleName: String) {
-        self.document = document
-        labelName = roleName
-        labelOwner = ""
-        owner = Int32(truncatingIfNeeded: principal)
-        kind = .trust
-        ownerKind = .role
-        isManaged = false
-    }
-
-    /// An inline policy `name` of `principal`, of kind `ownerKind` and named `ownerName` in messages.
-    init(inline document: PolicyDocument, name: String, principal: Int, ownerKind: EntityKind, ownerName: String) {
-        self.document = document
-        labelName = name
-        labelOwner = ownerName
-        owner = Int32(truncatingIfNeeded: principal)
-        kind = .inline
-        self.ownerKind = ownerKind
-        isManaged = false
-    }
-
-    /// The document of standalone policy `policy`, named `name` in messages.
-    init(standalone document: PolicyDocument, policy: Int, name: String, isManaged: Bool) {
-        self.document = document
-        labelName = name
-        labelOwner = ""
-        owner = Int32(truncatingIfNeeded: policy)
-        kind = .standalone
-        ownerKind = .managedPolicy
-        self.isManaged = isManaged
-    }
-
-    /// The principal index for trust and inline documents.
-    public var principal: Int? { kind == .standalone ? nil : Int(owner) }
-
-    /// The standalone policy index for standalone documents.
-    public var policy: Int? { kind == .standalone ? Int(owner) : nil }
-
-    /// How messages name the document: `trust policy of role 'Admin'`, `policy 'deploy'`.
-    public var label: String {
-        switch kind {
-        case .trust: return "trust policy of role '\(labelName)'"
-        case .inline: return "inline policy '\(labelName)' of \(ownerKind.rawValue) '\(labelOwner)'"
-        case .standalone: return "\(isManaged ? "managed policy" : "policy") '\(labelName)'"
+extension String {
+    /// `lowercased()`, without a new string when the text is lower-case ASCII already.
+    fileprivate var lowercasedName: String {
+        let isLower = utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
         }
+        return isLower == true ? self : lowercased()
     }
 }
 
 extension IAMGraph {
     /// Every policy document in the graph, trust policies included, in a stable order.
     func collectDocuments() -> [DocumentRef] {
+        // By position: iterating the principals and policies would copy each (a retain of each
+        // of its references; a standalone policy has a dozen).
+        var count = policies.count
+        for index in principals.indices {
+            count += (principals[index].trustPolicy == nil ? 0 : 1) + principals[index].inlinePolicies.count
+        }
         var result: [DocumentRef] = []
-        result.reserveCapacity(principals.reduce(policies.count) { $0 + ($1.trustPolicy == nil ? 0 : 1) + $1.inlinePolicies.count })
-        for (index, p) in principals.enumerated() {
-            if let trust = p.trustPolicy {
-                result.append(DocumentRef(trust: trust, principal: index, roleName: p.displayName))
+        result.reserveCapacity(count)
+        for index in principals.indices {
+            let trust = principals[index].trustPolicy
+            let inline = principals[index].inlinePolicies
+            guard trust != nil || !inline.isEmpty else { continue }
+            let name = principals[index].displayName
+            if let trust {
+                result.append(DocumentRef(trust: trust, principal: index, roleName: name))
             }
-            for named in p.inlinePolicies {
-                result.append(DocumentRef(inline: named.document, name: named.name, principal: index, ownerKind: p.kind, ownerName: p.displayName))
+            let kind = principals[index].kind
+            for i in inline.indices {
+                result.append(DocumentRef(inline: inline[i].document, name: inline[i].name, principal: index, ownerKind: kind, ownerName: name))
             }
         }
-        for (index, policy) in policies.enumerated() {
-            result.append(DocumentRef(standalone: policy.document, policy: index, name: policy.displayName, isManaged: policy.isManaged))
+        for index in policies.indices {
+            result.append(DocumentRef(standalone: policies[index].document, policy: index, name: policies[index].displayName, isManaged: policies[index].isManaged))
         }
         return result
     }

@@ -1,0 +1,163 @@
+import IAMLintCore
+
+/// A policy that applies to a principal, and where the grant is written.
+public struct Grant: Sendable {
+    public enum Source: Sendable {
+        /// Written into the principal (`Policies`).
+        case inline(name: String)
+        /// A policy declared on its own and attached to the principal.
+        case standalone(index: Int)
+        /// An AWS-managed or otherwise unknown policy attached by ARN.
+        case arn(PolicyText)
+    }
+
+    public var source: Source
+    public var document: PolicyDocument?
+    /// Where the grant is stated: the inline policy, the attachment list entry or the ARN entry.
+    public var provenance: Provenance
+    /// Set when the grant reaches a user through a group.
+    public var viaGroup: Int?
+    /// The policy's own name.
+    public var policyName: String
+
+    /// How messages name the policy: `AdministratorAccess`, `inline policy 'root'`, `policy 'Admin'`.
+    public var label: String {
+        switch source {
+        case .arn: return policyName
+        case .inline: return "inline policy '\(policyName)'"
+        case .standalone: return "policy '\(policyName)'"
+        }
+    }
+
+    /// True for `AdministratorAccess` or a document that allows `*` on `*`.
+    public var isAdministratorEquivalent: Bool {
+        if case .arn(let arn) = source, ARN.isAdministratorAccess(arn.value) { return true }
+        return document?.grantsFullAdmin ?? false
+    }
+}
+
+/// A trust statement's admission of one principal to a role.
+///
+/// 16 bytes: indexes are stored in 32 bits and the principal is read from the statement (an
+/// organisation has hundreds of thousands of edges).
+public struct TrustEdge: Sendable {
+    private var storedRole: Int32
+    private var principalIndex: Int32
+    public var statement: Statement
+
+    /// `principalIndex` is the position of the admitted entry in `statement.principals`.
+    init(role: Int, statement: Statement, principalIndex: Int) {
+        storedRole = Int32(truncatingIfNeeded: role)
+        self.principalIndex = Int32(truncatingIfNeeded: principalIndex)
+        self.statement = statement
+    }
+
+    public var role: Int {
+        get { Int(storedRole) }
+        set { storedRole = Int32(truncatingIfNeeded: newValue) }
+    }
+
+    /// The principal entry of `statement` that the edge admits.
+    public var principal: PrincipalEntry { statement.principals[Int(principalIndex)] }
+}
+
+/// A principal's identity policy that allows `sts:AssumeRole` on a role of the graph.
+///
+/// 16 bytes: indexes are stored in 32 bits (an organisation has hundreds of thousands of edges).
+public struct AssumeEdge: Sendable {
+    private var storedFrom: Int32
+    private var storedRole: Int32
+    public var statement: Statement
+
+    init(from: Int, role: Int, statement: Statement) {
+        storedFrom = Int32(truncatingIfNeeded: from)
+        storedRole = Int32(truncatingIfNeeded: role)
+        self.statement = statement
+    }
+
+    public var from: Int {
+        get { Int(storedFrom) }
+        set { storedFrom = Int32(truncatingIfNeeded: newValue) }
+    }
+
+    public var role: Int {
+        get { Int(storedRole) }
+        set { storedRole = Int32(truncatingIfNeeded: newValue) }
+    }
+}
+
+/// A policy document of the graph with what it belongs to, for rules that look at statements.
+///
+/// 48 bytes: the owner's position in 32 bits, the label's parts without tuples of texts (an
+/// organisation has a document or more per principal, and rules keep lists of them).
+public struct DocumentRef: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// A role's trust (assume-role) policy.
+        case trust
+        /// An identity policy written into a principal (`Policies`, `inline_policy`).
+        case inline
+        /// A policy declared on its own (managed or not).
+        case standalone
+    }
+
+    public var document: PolicyDocument
+    /// What `label` is made of, kept apart so that the text is built only for the documents a
+    /// message names: the policy's name (inline and standalone) or the role's (trust), and the
+    /// owner's name and kind (inline).
+    private let labelName: String
+    private let labelOwner: String
+    /// The principal index for trust and inline documents, the standalone policy index for
+    /// standalone ones.
+    private var owner: Int32
+    public var kind: Kind
+    private let ownerKind: EntityKind
+    private let isManaged: Bool
+
+    /// A trust document of role `principal`, named `roleName` in messages.
+    init(trust document: PolicyDocument, principal: Int, roleName: String) {
+        self.document = document
+        labelName = roleName
+        labelOwner = ""
+        owner = Int32(truncatingIfNeeded: principal)
+        kind = .trust
+        ownerKind = .role
+        isManaged = false
+    }
+
+    /// An inline policy `name` of `principal`, of kind `ownerKind` and named `ownerName` in messages.
+    init(inline document: PolicyDocument, name: String, principal: Int, ownerKind: EntityKind, ownerName: String) {
+        self.document = document
+        labelName = name
+        labelOwner = ownerName
+        owner = Int32(truncatingIfNeeded: principal)
+        kind = .inline
+        self.ownerKind = ownerKind
+        isManaged = false
+    }
+
+    /// The document of standalone policy `policy`, named `name` in messages.
+    init(standalone document: PolicyDocument, policy: Int, name: String, isManaged: Bool) {
+        self.document = document
+        labelName = name
+        labelOwner = ""
+        owner = Int32(truncatingIfNeeded: policy)
+        kind = .standalone
+        ownerKind = .managedPolicy
+        self.isManaged = isManaged
+    }
+
+    /// The principal index for trust and inline documents.
+    public var principal: Int? { kind == .standalone ? nil : Int(owner) }
+
+    /// The standalone policy index for standalone documents.
+    public var policy: Int? { kind == .standalone ? Int(owner) : nil }
+
+    /// How messages name the document: `trust policy of role 'Admin'`, `policy 'deploy'`.
+    public var label: String {
+        switch kind {
+        case .trust: return "trust policy of role '\(labelName)'"
+        case .inline: return "inline policy '\(labelName)' of \(ownerKind.rawValue) '\(labelOwner)'"
+        case .standalone: return "\(isManaged ? "managed policy" : "policy") '\(labelName)'"
+        }
+    }
+}
