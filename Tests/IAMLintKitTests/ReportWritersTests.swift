@@ -117,4 +117,21 @@ final class ReportWritersTests: XCTestCase {
         }
         return result
     }
+
+    /// Blocks written on several threads reach `emit` in order, the same bytes as on one thread,
+    /// for counts around the block size and across many more blocks than slots.
+    func testReportBlocksEmitInOrderOnAnyNumberOfThreads() {
+        for count in [0, 1, ReportBlocks.size - 1, ReportBlocks.size, ReportBlocks.size + 1, 37 * ReportBlocks.size + 5] {
+            func written(threads: Int) -> [UInt8] {
+                var bytes: [UInt8] = []
+                ReportBlocks.write(count: count, threads: threads, emit: { bytes += $0 }) { k, out in
+                    out += "item \(k)\n".utf8
+                }
+                return bytes
+            }
+            let one = written(threads: 1)
+            XCTAssertEqual(one, Array((0..<count).map { "item \($0)\n" }.joined().utf8), "\(count) items")
+            for threads in [2, 3, 8] { XCTAssertEqual(written(threads: threads), one, "\(count) items, \(threads) threads") }
+        }
+    }
 }
