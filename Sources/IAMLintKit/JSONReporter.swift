@@ -56,14 +56,7 @@ public struct JSONReporter: Reporter {
                      ("subject", .string(key.subject)), ("count", .int(result.staleBaseline[key] ?? 0)), ("fingerprint", .string(key.fingerprint))])
         }))))
         // Counted in one pass, without grouping the findings into arrays per severity.
-        var errors = 0, warnings = 0, notes = 0
-        for finding in findings {
-            switch finding.severity {
-            case .error: errors += 1
-            case .warning: warnings += 1
-            case .note: notes += 1
-            }
-        }
+        let (errors, warnings, notes) = result.severityCounts()
         members.append(("summary", .value(.object([
             ("findings", .int(result.findings.count)),
             ("errors", .int(errors)),

@@ -55,10 +55,10 @@ public struct TextReporter: Reporter {
 
     /// One line that counts findings by severity, for the end of a run.
     public static func summary(_ result: LintResult) -> String {
-        // Counted in one pass, without grouping copies of the findings.
-        var counts: [Severity: Int] = [:]
-        for finding in result.findings { counts[finding.severity, default: 0] += 1 }
-        let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
+        // Counted in one pass, without copies of the findings.
+        let (errors, warnings, notes) = result.severityCounts()
+        let counts: [(Severity, Int)] = [(.error, errors), (.warning, warnings), (.note, notes)]
+        let parts = counts.filter { $0.1 > 0 }.map { s, count in "\(count) \(s.rawValue)\(count == 1 ? "" : "s")" }
         var tail = "\(result.scannedFiles.count) file\(result.scannedFiles.count == 1 ? "" : "s") checked"
         if !result.suppressed.isEmpty { tail += "; \(result.suppressed.count) suppressed" }
         let stale = result.staleBaseline.values.reduce(0, +)
