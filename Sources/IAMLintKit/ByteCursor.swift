@@ -1,3 +1,5 @@
+import IAMLintCore
+
 /// Writes bytes through a pointer into room reserved at the end of a byte array (see
 /// `Array.appendWritten(atMost:_:)`): one bounds check per piece written, where appending to the
 /// array checks its capacity and uniqueness byte after byte. The JSON report writes each finding
@@ -130,6 +132,20 @@ struct ByteCursor {
             var value = value
             value.withUTF8 { escaped($0) }
         }
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// A finding's message as a JSON string literal, its parts escaped one after another
+    /// (escaping goes byte by byte, so the parts escape as their concatenation would).
+    mutating func string(_ message: MessageText) {
+        byte(UInt8(ascii: "\""))
+        escaped(message.headUTF8)
+        let text = message.text
+        if text.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            var text = text
+            text.withUTF8 { escaped($0) }
+        }
+        escaped(message.tailUTF8)
         byte(UInt8(ascii: "\""))
     }
 

@@ -56,14 +56,7 @@ public struct JSONReporter: Reporter {
                      ("subject", .string(key.subject)), ("count", .int(result.staleBaseline[key] ?? 0)), ("fingerprint", .string(key.fingerprint))])
         }))))
         // Counted in one pass, without grouping the findings into arrays per severity.
-        var errors = 0, warnings = 0, notes = 0
-        for finding in findings {
-            switch finding.severity {
-            case .error: errors += 1
-            case .warning: warnings += 1
-            case .note: notes += 1
-            }
-        }
+        let (errors, warnings, notes) = result.severityCounts()
         members.append(("summary", .value(.object([
             ("findings", .int(result.findings.count)),
             ("errors", .int(errors)),
@@ -91,7 +84,7 @@ public struct JSONReporter: Reporter {
         let related = f.related
         // 13 members, 4 numbers, the fingerprint, `[]` and the closing brace, then the texts.
         var bound = 13 * ByteCursor.memberBound(indent: indent) + 4 * ByteCursor.intBound + 18 + 2 + 2 + 2 * indent
-        let texts = f.rule.code.utf8.count + f.rule.slug.utf8.count + f.severity.rawValue.utf8.count + f.message.utf8.count
+        let texts = f.rule.code.utf8.count + f.rule.slug.utf8.count + f.severity.rawValue.utf8.count + f.messageText.utf8Count
             + f.location.file.utf8.count + f.logicalLocation.utf8.count + f.subject.utf8.count
         bound += 7 * ByteCursor.stringBound(0) + ByteCursor.stringBound(texts) - ByteCursor.stringBound(0)
         for r in related {
@@ -113,7 +106,7 @@ public struct JSONReporter: Reporter {
             case .note: cursor.bytes("\"note\"")
             }
             cursor.literal(",\n      \"message\": ")
-            cursor.string(f.message)
+            cursor.string(f.messageText)
             cursor.literal(",\n      \"file\": ")
             cursor.string(f.location.file)
             cursor.literal(",\n      \"line\": ")

@@ -36,7 +36,8 @@ indirect enum JSONStream {
     /// Writes `document` at indentation level 0 into `out`, calling `flush` after each item of an
     /// `.items` array (or each block of them), which may take the bytes written so far out of `out`.
     /// With `threads` above one, the items of a long array are written in blocks side by side and
-    /// joined in order (`item` must then be safe to call from several threads at once).
+    /// joined in order (`item` must then be safe to call from several threads at once; `out` and
+    /// `flush` are used by whichever thread emits the next block, one thread at a time).
     static func write(_ document: JSONStream, threads: Int = 1, into out: inout [UInt8], flush: (inout [UInt8]) -> Void) {
         write(document, indent: 0, threads: threads, into: &out, flush: flush)
     }

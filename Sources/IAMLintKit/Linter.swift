@@ -45,6 +45,21 @@ public struct LintResult: Sendable {
     /// root, or where the baseline lives), so they do not depend on where iamlint runs.
     public var keyRoot: String = ""
 
+    /// How many findings there are of each severity, counted in one pass that reads each
+    /// finding's severity where it lies (`for finding in findings` copies each finding,
+    /// retaining and releasing every one of its texts).
+    func severityCounts() -> (errors: Int, warnings: Int, notes: Int) {
+        var errors = 0, warnings = 0, notes = 0
+        for index in findings.indices {
+            switch findings[index].severity {
+            case .error: errors += 1
+            case .warning: warnings += 1
+            case .note: notes += 1
+            }
+        }
+        return (errors, warnings, notes)
+    }
+
     /// The line-independent key of a finding, its file relative to `keyRoot`.
     public func key(_ finding: Finding) -> FindingKey {
         var key = FindingKey(finding)

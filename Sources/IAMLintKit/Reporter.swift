@@ -1,3 +1,4 @@
+import Dispatch
 import IAMLintCore
 
 /// Renders a scan's findings in one output format. One small type per format.
@@ -54,22 +55,10 @@ public struct TextReporter: Reporter {
 
     /// One line that counts findings by severity, for the end of a run.
     public static func summary(_ result: LintResult) -> String {
-        // Counted in one pass that reads each finding's severity in place: a `for finding in`
-        // loop copies every finding (a retain and a release of each of its texts, a cold cache
-        // line each in an organisation's hundred thousand findings), and a dictionary keyed by
-        // severity hashes its name for every finding.
-        var notes = 0, warnings = 0, errors = 0
-        let findings = result.findings
-        for index in findings.indices {
-            switch findings[index].severity {
-            case .note: notes += 1
-            case .warning: warnings += 1
-            case .error: errors += 1
-            }
-        }
-        let parts = [(errors, Severity.error), (warnings, .warning), (notes, .note)].compactMap { count, s in
-            count == 0 ? nil : "\(count) \(s.rawValue)\(count == 1 ? "" : "s")"
-        }
+        // Counted in one pass, without copies of the findings.
+        let (errors, warnings, notes) = result.severityCounts()
+        let counts: [(Severity, Int)] = [(.error, errors), (.warning, warnings), (.note, notes)]
+        let parts = counts.filter { $0.1 > 0 }.map { s, count in "\(count) \(s.rawValue)\(count == 1 ? "" : "s")" }
         var tail = "\(result.scannedFiles.count) file\(result.scannedFiles.count == 1 ? "" : "s") checked"
         if !result.suppressed.isEmpty { tail += "; \(result.suppressed.count) suppressed" }
         let stale = result.staleBaseline.values.reduce(0, +)
@@ -81,22 +70,122 @@ public struct TextReporter: Reporter {
     }
 }
 
-/// A report's items written in blocks of `size`, on `threads` threads a round of one block per
-/// thread at a time, so that a large report is never held whole; each block's bytes are passed to
-/// `emit` in order, so the report is the same for any number of threads.
+/// A report's items written in blocks of `size` on up to `threads` threads, each block's bytes
+/// passed to `emit` in order, so that the report is the same for any number of threads.
+///
+/// The blocks are a pipeline: each thread takes the next block as it becomes free, and whichever
+/// thread finishes the block that is due emits it (and any finished ones after it) while the
+/// others go on writing. At most `slots` blocks are written or waiting at a time (a thread
+/// waits for a slot before it starts a block), so a large report is never held whole; each
+/// slot's buffer is reused from block to block.
 enum ReportBlocks {
     static let size = 512
 
     static func write(count: Int, threads: Int, emit: ([UInt8]) -> Void, item: (Int, inout [UInt8]) -> Void) {
-        let blocks = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
-        let width = max(1, threads)
-        for round in stride(from: 0, to: blocks.count, by: width) {
-            let texts = Parallel.map(blocks[round..<min(round + width, blocks.count)], threads: threads) { block -> [UInt8] in
+        let blocks = (count + size - 1) / size
+        guard threads > 1 && blocks > 1 else {
+            var text: [UInt8] = []
+            for start in stride(from: 0, to: count, by: size) {
+                for k in start..<min(start + size, count) { item(k, &text) }
+                emit(text)
+                text.removeAll(keepingCapacity: true)
+            }
+            return
+        }
+        let pipeline = Pipeline(blocks: blocks, slots: 2 * threads)
+        DispatchQueue.concurrentPerform(iterations: min(threads, blocks)) { _ in
+            while let block = pipeline.take() {
+                var text = pipeline.buffer(for: block)
+                for k in block * size..<min((block + 1) * size, count) { item(k, &text) }
+                pipeline.finish(block, &text, emit: emit)
+            }
+        }
+    }
+
+    /// The blocks' order and slots, shared by the writing threads.
+    private final class Pipeline: @unchecked Sendable {
+        private let lock = Lock()
+        private let blocks: Int
+        private let slots: Int
+        /// The next block to take and the next to emit.
+        private var nextToTake = 0
+        private var nextToEmit = 0
+        /// Whether a thread is emitting (only one does at a time, in block order).
+        private var emitting = false
+        /// Slot `b % slots`: block `b`'s bytes once written, and a buffer to reuse before.
+        private var texts: [[UInt8]]
+        private var written: [Bool]
+        /// The free slots: taken before a block is (so block `b` is taken only once block
+        /// `b - slots`, which used its slot, is emitted), given back when a block is emitted.
+        /// Back at its starting value when the last block is emitted.
+        private let free: DispatchSemaphore
+
+        init(blocks: Int, slots: Int) {
+            self.blocks = blocks
+            self.slots = slots
+            texts = Array(repeating: [], count: slots)
+            written = Array(repeating: false, count: slots)
+            free = DispatchSemaphore(value: slots)
+        }
+
+        /// The next block to write, once a slot is free; nil when every block is taken.
+        func take() -> Int? {
+            // A slot first, then the block: of blocks `0...b`, each taken with a slot, at most
+            // `slots` are not emitted yet, so `b - slots` is (a semaphore a slot, waited for
+            // after taking the block, could wake a later block's thread first).
+            free.wait()
+            let block: Int? = lock.withLock {
+                guard nextToTake < blocks else { return nil }
+                defer { nextToTake += 1 }
+                return nextToTake
+            }
+            if block == nil { free.signal() }
+            return block
+        }
+
+        /// The slot's buffer, emptied, its capacity kept.
+        func buffer(for block: Int) -> [UInt8] {
+            lock.withLock {
                 var text: [UInt8] = []
-                for k in block { item(k, &text) }
+                swap(&text, &texts[block % slots])
+                text.removeAll(keepingCapacity: true)
                 return text
             }
-            for text in texts { emit(text) }
+        }
+
+        /// Takes `block`'s bytes into its slot (`text` is left empty, so that the slot's buffer
+        /// is not shared when it is reused); emits every written block that is due, unless
+        /// another thread is emitting.
+        func finish(_ block: Int, _ text: inout [UInt8], emit: ([UInt8]) -> Void) {
+            let mine: Bool = lock.withLock {
+                swap(&texts[block % slots], &text)
+                written[block % slots] = true
+                guard !emitting else { return false }
+                emitting = true
+                return true
+            }
+            guard mine else { return }
+            while true {
+                let due: Int? = lock.withLock {
+                    guard nextToEmit < blocks, written[nextToEmit % slots] else {
+                        emitting = false
+                        return nil
+                    }
+                    return nextToEmit
+                }
+                guard let due else { return }
+                // Outside the lock, so the other threads go on; the slot is not written to
+                // until it is freed below, and this copy is gone by then (the buffer is reused).
+                do {
+                    let text = lock.withLock { texts[due % slots] }
+                    emit(text)
+                }
+                lock.withLock {
+                    written[due % slots] = false
+                    nextToEmit += 1
+                }
+                free.signal()
+            }
         }
     }
 }

@@ -150,7 +150,7 @@ public struct SARIFReporter: Reporter {
         // and the fixed texts, then the texts of the finding.
         var bound = 30 * member + 3 * close + 13 * close + 5 * ByteCursor.intBound + 18 + 10 + 11 + 12
         bound += ByteCursor.stringBound(f.rule.code.utf8.count) + ByteCursor.stringBound(f.severity.rawValue.utf8.count)
-            + ByteCursor.stringBound(f.message.utf8.count) + ByteCursor.stringBound(fullyQualifiedName.utf8.count)
+            + ByteCursor.stringBound(f.messageText.utf8Count) + ByteCursor.stringBound(fullyQualifiedName.utf8.count)
             + ByteCursor.stringBound(kind.utf8.count) + 2 + LineHash.Value.spelledBound
             + ByteCursor.stringBound(baseline?.utf8CodeUnitCount ?? 0)
             + ByteCursor.stringBound(suppression.map { $0.kind.rawValue.utf8.count + $0.justification.utf8.count } ?? 0)
@@ -172,7 +172,7 @@ public struct SARIFReporter: Reporter {
             cursor.string(f.severity.rawValue)
             cursor.member("message", first: false, indent: level)
             cursor.member("text", first: true, indent: level + 1)
-            cursor.string(f.message)
+            cursor.string(f.messageText)
             cursor.close(UInt8(ascii: "}"), indent: level + 1)
             cursor.member("locations", first: false, indent: level)
             cursor.item(first: true, indent: level + 1)

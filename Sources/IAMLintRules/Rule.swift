@@ -69,7 +69,15 @@ public struct RuleContext: Sendable {
             rule: ruleID, severity: metadata.severity, message: message, location: location,
             logicalLocation: logicalPath, subject: subject, related: related)
     }
-}
+
+
+    /// `finding(_:at:logicalPath:subject:related:)` with a message kept in parts (see
+    /// `MessageText`): for a rule that reports nearly every resource of an organisation.
+    public func finding(_ message: MessageText, at location: SourceLocation, logicalPath: String, subject: String, related: [RelatedLocation] = []) -> Finding {
+        Finding(
+            rule: ruleID, severity: metadata.severity, message: message, location: location,
+            logicalLocation: logicalPath, subject: subject, related: related)
+    }}
 
 /// A rule's metadata, generated from its `rule.yml`.
 public struct RuleMetadata: Sendable, Hashable {

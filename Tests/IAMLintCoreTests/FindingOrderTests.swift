@@ -29,11 +29,12 @@ final class FindingOrderTests: XCTestCase {
         }
     }
 
-    /// A finding is 104 bytes (an organisation's scan keeps a hundred thousand): the rule's code
-    /// and slug behind one reference, the one-byte severity where it needs no padding.
+    /// A finding is 120 bytes (an organisation's scan keeps a hundred thousand): the rule's code
+    /// and slug behind one reference, the message's fixed parts as two pointers, the one-byte
+    /// severity where it needs no padding.
     func testFindingLayout() {
         XCTAssertEqual(MemoryLayout<RuleID>.size, 8)
-        XCTAssertLessThanOrEqual(MemoryLayout<Finding>.stride, 104)
+        XCTAssertLessThanOrEqual(MemoryLayout<Finding>.stride, 120)
         let id = RuleID(code: "IAM101", slug: "admin-role-without-mfa")
         var renamed = id
         renamed.slug = "other"
@@ -41,5 +42,33 @@ final class FindingOrderTests: XCTestCase {
         XCTAssertNotEqual(id, renamed)
         XCTAssertEqual(id, RuleID(code: "IAM101", slug: "admin-role-without-mfa"))
         XCTAssertEqual(Set([id, RuleID(code: "IAM101", slug: "admin-role-without-mfa")]).count, 1)
+    }
+
+    /// A message kept in parts reads, compares and hashes as the string it spells, and its parts
+    /// are that string's bytes in order.
+    func testMessageTextInPartsIsItsString() {
+        let parts = MessageText("role '", "admin-é", "' has a fixed RoleName")
+        let plain = MessageText("role 'admin-é' has a fixed RoleName")
+        XCTAssertEqual(parts.string, "role 'admin-é' has a fixed RoleName")
+        XCTAssertEqual(parts.utf8Count, plain.string.utf8.count)
+        XCTAssertEqual(parts, plain)
+        XCTAssertEqual(parts.hashValue, plain.hashValue)
+        XCTAssertEqual(MessageText("", "x", ""), MessageText("x"))
+        var bytes: [UInt8] = []
+        parts.forEachPart { bytes += $0 }
+        XCTAssertEqual(bytes, Array(plain.string.utf8))
+        XCTAssertTrue(MessageText("a ", "b", " c") < MessageText("a b d"))
+        XCTAssertFalse(parts < plain)
+        XCTAssertFalse(plain < parts)
+        var finding = Finding(
+            rule: RuleID(code: "IAM402", slug: "slug"), severity: .note, message: parts,
+            location: SourceLocation(file: "a.yaml", range: SourceRange(start: SourcePosition(line: 1, column: 1), end: SourcePosition(line: 1, column: 2))),
+            logicalLocation: "Resources.R", subject: "role admin-é")
+        XCTAssertEqual(finding.message, plain.string)
+        var same = finding
+        same.message = plain.string
+        XCTAssertEqual(finding, same)
+        finding.message = "other"
+        XCTAssertEqual(finding.messageText, MessageText("other"))
     }
 }

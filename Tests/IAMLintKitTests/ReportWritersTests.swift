@@ -1,4 +1,6 @@
 @testable import IAMLintKit
+import IAMLintModel
+@testable import IAMLintRules
 import XCTest
 
 /// The byte-level writers behind the reports, against what the string-based ones they replaced
@@ -116,5 +118,32 @@ final class ReportWritersTests: XCTestCase {
             update(0)
         }
         return result
+    }
+
+    /// Blocks written on several threads reach `emit` in order, the same bytes as on one thread,
+    /// for counts around the block size and across many more blocks than slots.
+    func testReportBlocksEmitInOrderOnAnyNumberOfThreads() {
+        for count in [0, 1, ReportBlocks.size - 1, ReportBlocks.size, ReportBlocks.size + 1, 37 * ReportBlocks.size + 5] {
+            func written(threads: Int) -> [UInt8] {
+                var bytes: [UInt8] = []
+                ReportBlocks.write(count: count, threads: threads, emit: { bytes += $0 }) { k, out in
+                    out += "item \(k)\n".utf8
+                }
+                return bytes
+            }
+            let one = written(threads: 1)
+            XCTAssertEqual(one, Array((0..<count).map { "item \($0)\n" }.joined().utf8), "\(count) items")
+            for threads in [2, 3, 8] { XCTAssertEqual(written(threads: threads), one, "\(count) items, \(threads) threads") }
+        }
+    }
+
+    /// IAM402's message kept in parts spells what the rule's formula says, for every kind.
+    func testFixedNameMessagesSpellTheFormula() {
+        for kind in EntityKind.allCases {
+            let key = IAMNameRules.nameKey(kind, cloudFormation: true)
+            XCTAssertEqual(
+                HardcodedIAMName.Message.fixedName(kind: kind, name: "n-1").string,
+                "\(kind.rawValue) 'n-1' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
+        }
     }
 }

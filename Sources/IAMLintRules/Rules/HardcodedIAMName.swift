@@ -13,24 +13,31 @@ public struct HardcodedIAMName: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         let graph = context.graph
+        let principals = graph.principals
+        // Room for every named resource, the most it can report (nearly all of them, in an
+        // organisation): the list is not grown by doubling, which left a quarter of it unused.
+        var named = 0
+        for index in principals.indices where principals[index].implicitOrigin == nil && principals[index].explicitName != nil { named += 1 }
+        let policies = graph.policies, profiles = graph.instanceProfiles
+        for index in policies.indices where policies[index].isManaged && policies[index].explicitName != nil { named += 1 }
+        for index in profiles.indices where profiles[index].explicitName != nil { named += 1 }
         var findings: [Finding] = []
+        findings.reserveCapacity(named)
         // Each element's logical path is spelt once: to tell template resources apart, and then
         // as the head of the finding's path (`provenance.child(namePath)` spells `path.namePath`).
         func report(_ kind: EntityKind, _ name: PolicyText, _ provenance: Provenance) {
             guard Self.isWrittenLiterally(name), !IAMNameRules.hasDynamicReference(name.value) else { return }
             let path = provenance.logicalPath
             guard Self.isTemplateResource(path) else { return }
-            let kindText = kind.rawValue
             let nameText = name.value
             findings.append(context.finding(
-                Message.fixedName(kind: kindText, name: nameText, key: IAMNameRules.nameKey(kind, cloudFormation: true)),
+                Message.fixedName(kind: kind, name: nameText),
                 at: SourceLocation(file: provenance.file, range: name.range),
                 logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)),
-                subject: Spelling.joined(kindText, " ", nameText)))
+                subject: Spelling.joined(kind.rawValue, " ", nameText)))
         }
         // By position: a copy of each principal's fields cost more than the tests that rule
         // most of them out.
-        let principals = graph.principals
         for index in principals.indices where principals[index].implicitOrigin == nil {
             guard let name = principals[index].explicitName else { continue }
             report(principals[index].kind, name, principals[index].provenance)
@@ -80,10 +87,23 @@ public struct HardcodedIAMName: Rule {
     }
 
     enum Message {
-        /// `"\(kind) '\(name)' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM"`,
-        /// spelt in one allocation (a note for nearly every named resource of an organisation).
-        static func fixedName(kind: String, name: String, key: String) -> String {
-            Spelling.joined(kind, " '", name, "' has a fixed ", key, ": the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
+        /// `"\(kind) '\(name)' has a fixed \(key): the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM"`
+        /// (`key` is `IAMNameRules.nameKey(kind, cloudFormation: true)`), kept as the name between
+        /// two literals: a note for nearly every named resource of an organisation, which then
+        /// spells no string of its own.
+        static func fixedName(kind: EntityKind, name: String) -> MessageText {
+            switch kind {
+            case .user:
+                return MessageText("user '", name, "' has a fixed UserName: the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
+            case .group:
+                return MessageText("group '", name, "' has a fixed GroupName: the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
+            case .role:
+                return MessageText("role '", name, "' has a fixed RoleName: the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
+            case .managedPolicy:
+                return MessageText("managed policy '", name, "' has a fixed ManagedPolicyName: the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
+            case .instanceProfile:
+                return MessageText("instance profile '", name, "' has a fixed InstanceProfileName: the stack cannot be deployed twice in one account, and it needs CAPABILITY_NAMED_IAM")
+            }
         }
     }
 }
