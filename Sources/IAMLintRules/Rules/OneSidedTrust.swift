@@ -25,6 +25,14 @@ public struct OneSidedTrust: Rule {
         var lastLiterals: [String] = []
         let facts = graph.principalFacts
         let edges = graph.assumeEdges
+        // Whether each role's trust may admit a caller, asked once per caller account where
+        // that is all the answer depends on (`RoleTrust.dependsOnlyOnCallerAccount`): 0 not yet
+        // known, 1 it does, 2 it does not. Callers come account by account, so each role keeps
+        // its latest account's answer.
+        var accountOnly = [UInt8](repeating: 0, count: graph.principals.count)
+        var answeredAccount = [String?](repeating: nil, count: graph.principals.count)
+        var answers = [UInt8](repeating: 0, count: graph.principals.count)
+        let table = graph.trustStatementTable
         // By position, the statement's identity read in place: most edges are ruled out by
         // their statement's literals without holding the statement.
         for position in edges.indices {
@@ -58,7 +66,18 @@ public struct OneSidedTrust: Rule {
             guard !seen.contains(pair) else { continue }
             // The admission depends only on the pair: one that the trust may admit has no
             // finding on any of its edges, and is not weighed again.
-            guard !graph.trustMayAdmit(from, to: to, facts: facts) else {
+            if accountOnly[to] == 0 { accountOnly[to] = Self.dependsOnlyOnCallerAccount(role: to, table: table) ? 1 : 2 }
+            let mayAdmit: Bool
+            if accountOnly[to] == 1 {
+                if answers[to] == 0 || answeredAccount[to] != facts.knownAccounts[from] {
+                    answers[to] = graph.trustMayAdmit(from, to: to, facts: facts) ? 1 : 2
+                    answeredAccount[to] = facts.knownAccounts[from]
+                }
+                mayAdmit = answers[to] == 1
+            } else {
+                mayAdmit = graph.trustMayAdmit(from, to: to, facts: facts)
+            }
+            guard !mayAdmit else {
                 seen.insert(pair)
                 continue
             }
@@ -70,6 +89,20 @@ public struct OneSidedTrust: Rule {
                 related: [RelatedLocation(location: trust.provenance.location, message: "trust policy of role '\(role.displayName)'")]))
         }
         return findings
+    }
+
+    /// Whether what role `role`'s trust admits depends on nothing but the caller's known
+    /// account (`RoleTrust.dependsOnlyOnCallerAccount`), its statements read from the table's
+    /// rows; false when the table has none of them.
+    static func dependsOnlyOnCallerAccount(role: Int, table: TrustStatementTable) -> Bool {
+        let rows = table.rows(of: role)
+        guard !rows.isEmpty else { return false }
+        let statements = table.statements, traits = table.traits
+        for row in rows where traits[row].contains(.allow) {
+            let statementFacts = TrustStatementFacts(statements[row], requiresMFA: traits[row].contains(.requiresMFA))
+            if statementFacts.coversAssumeRole, !RoleTrust.dependsOnlyOnCallerAccount(statements[row], statementFacts) { return false }
+        }
+        return true
     }
 
     /// The resource of the statement that names the role exactly: no wildcard, the role's ARN (a
