@@ -25,14 +25,14 @@ public struct OneSidedTrust: Rule {
         var lastLiterals: [String] = []
         let facts = graph.principalFacts
         let edges = graph.assumeEdges
-        // Whether each role's trust may admit a caller, asked once per caller account where
-        // that is all the answer depends on (`RoleTrust.dependsOnlyOnCallerAccount`): 0 not yet
-        // known, 1 it does, 2 it does not. Callers come account by account, so each role keeps
-        // its latest account's answer.
+        // Each role's latest answer (1 may admit, 2 does not, 0 none yet) and its caller's
+        // account. It answers a later caller of the same account when the trust depends on
+        // nothing but that account (`RoleTrust.dependsOnlyOnCallerAccount`; `accountOnly`: 0 not
+        // yet asked, 1 it does, 2 it does not). Callers come account by account; few roles are
+        // asked twice for one account, so whether the trust allows that is asked only then.
         var accountOnly = [UInt8](repeating: 0, count: graph.principals.count)
         var answeredAccount = [String?](repeating: nil, count: graph.principals.count)
         var answers = [UInt8](repeating: 0, count: graph.principals.count)
-        let table = graph.trustStatementTable
         // By position, the statement's identity read in place: most edges are ruled out by
         // their statement's literals without holding the statement.
         for position in edges.indices {
@@ -66,16 +66,14 @@ public struct OneSidedTrust: Rule {
             guard !seen.contains(pair) else { continue }
             // The admission depends only on the pair: one that the trust may admit has no
             // finding on any of its edges, and is not weighed again.
-            if accountOnly[to] == 0 { accountOnly[to] = Self.dependsOnlyOnCallerAccount(role: to, table: table) ? 1 : 2 }
             let mayAdmit: Bool
-            if accountOnly[to] == 1 {
-                if answers[to] == 0 || answeredAccount[to] != facts.knownAccounts[from] {
-                    answers[to] = graph.trustMayAdmit(from, to: to, facts: facts) ? 1 : 2
-                    answeredAccount[to] = facts.knownAccounts[from]
-                }
-                mayAdmit = answers[to] == 1
+            if answers[to] != 0, answeredAccount[to] == facts.knownAccounts[from] {
+                if accountOnly[to] == 0 { accountOnly[to] = Self.dependsOnlyOnCallerAccount(role: to, table: graph.trustStatementTable) ? 1 : 2 }
+                mayAdmit = accountOnly[to] == 1 ? answers[to] == 1 : graph.trustMayAdmit(from, to: to, facts: facts)
             } else {
                 mayAdmit = graph.trustMayAdmit(from, to: to, facts: facts)
+                answers[to] = mayAdmit ? 1 : 2
+                answeredAccount[to] = facts.knownAccounts[from]
             }
             guard !mayAdmit else {
                 seen.insert(pair)
