@@ -25,14 +25,6 @@ public struct OneSidedTrust: Rule {
         var lastLiterals: [String] = []
         let facts = graph.principalFacts
         let edges = graph.assumeEdges
-        // Each role's latest answer (1 may admit, 2 does not, 0 none yet) and its caller's
-        // account. It answers a later caller of the same account when the trust depends on
-        // nothing but that account (`RoleTrust.dependsOnlyOnCallerAccount`; `accountOnly`: 0 not
-        // yet asked, 1 it does, 2 it does not). Callers come account by account; few roles are
-        // asked twice for one account, so whether the trust allows that is asked only then.
-        var accountOnly = [UInt8](repeating: 0, count: graph.principals.count)
-        var answeredAccount = [String?](repeating: nil, count: graph.principals.count)
-        var answers = [UInt8](repeating: 0, count: graph.principals.count)
         // By position, the statement's identity read in place: most edges are ruled out by
         // their statement's literals without holding the statement.
         for position in edges.indices {
@@ -66,16 +58,7 @@ public struct OneSidedTrust: Rule {
             guard !seen.contains(pair) else { continue }
             // The admission depends only on the pair: one that the trust may admit has no
             // finding on any of its edges, and is not weighed again.
-            let mayAdmit: Bool
-            if answers[to] != 0, answeredAccount[to] == facts.knownAccounts[from] {
-                if accountOnly[to] == 0 { accountOnly[to] = Self.dependsOnlyOnCallerAccount(role: to, table: graph.trustStatementTable) ? 1 : 2 }
-                mayAdmit = accountOnly[to] == 1 ? answers[to] == 1 : graph.trustMayAdmit(from, to: to, facts: facts)
-            } else {
-                mayAdmit = graph.trustMayAdmit(from, to: to, facts: facts)
-                answers[to] = mayAdmit ? 1 : 2
-                answeredAccount[to] = facts.knownAccounts[from]
-            }
-            guard !mayAdmit else {
+            guard !graph.trustMayAdmit(from, to: to, facts: facts) else {
                 seen.insert(pair)
                 continue
             }
@@ -87,20 +70,6 @@ public struct OneSidedTrust: Rule {
                 related: [RelatedLocation(location: trust.provenance.location, message: "trust policy of role '\(role.displayName)'")]))
         }
         return findings
-    }
-
-    /// Whether what role `role`'s trust admits depends on nothing but the caller's known
-    /// account (`RoleTrust.dependsOnlyOnCallerAccount`), its statements read from the table's
-    /// rows; false when the table has none of them.
-    static func dependsOnlyOnCallerAccount(role: Int, table: TrustStatementTable) -> Bool {
-        let rows = table.rows(of: role)
-        guard !rows.isEmpty else { return false }
-        let statements = table.statements, traits = table.traits
-        for row in rows where traits[row].contains(.allow) {
-            let statementFacts = TrustStatementFacts(statements[row], requiresMFA: traits[row].contains(.requiresMFA))
-            if statementFacts.coversAssumeRole, !RoleTrust.dependsOnlyOnCallerAccount(statements[row], statementFacts) { return false }
-        }
-        return true
     }
 
     /// The resource of the statement that names the role exactly: no wildcard, the role's ARN (a
