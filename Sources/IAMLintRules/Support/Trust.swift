@@ -348,17 +348,27 @@ struct TrustStatementFacts {
     init(_ s: Statement, requiresMFA: Bool) {
         coversAssumeRole = s.covers(action: "sts:AssumeRole")
         self.requiresMFA = requiresMFA
-        weighsCaller = s.conditions.contains { clause in
-            guard TrustConditionKeys.mayWeighCaller(clause.key) else { return false }
-            let key = clause.normalizedKey
-            switch key {
-            case "aws:principalarn", "aws:principaltype":
-                return clause.isPositiveMatch()
-            case "aws:userid", "aws:username", "aws:principalservicename", "aws:principalisawsservice":
-                return true
-            default:
-                return key.hasPrefix("aws:principaltag/") || key.hasPrefix("iam:resourcetag/") || key.hasPrefix("aws:resourcetag/")
+        weighsCaller = false
+        // By position: a clause (its texts and values) is copied only when its key may weigh
+        // the caller (`contains` copied every clause, a retain of each of its references).
+        let conditions = s.conditions
+        for position in conditions.indices where TrustConditionKeys.mayWeighCaller(conditions[position].key) {
+            if Self.weighsCaller(conditions[position]) {
+                weighsCaller = true
+                break
             }
+        }
+    }
+
+    private static func weighsCaller(_ clause: ConditionClause) -> Bool {
+        let key = clause.normalizedKey
+        switch key {
+        case "aws:principalarn", "aws:principaltype":
+            return clause.isPositiveMatch()
+        case "aws:userid", "aws:username", "aws:principalservicename", "aws:principalisawsservice":
+            return true
+        default:
+            return key.hasPrefix("aws:principaltag/") || key.hasPrefix("iam:resourcetag/") || key.hasPrefix("aws:resourcetag/")
         }
     }
 }
