@@ -7,10 +7,10 @@ public struct DuplicateIAMName: Rule {
     public static let code = "IAM401"
     public init() {}
 
-    /// A named principal, managed policy or instance profile, by position in its graph list
-    /// (24 bytes: the name, provenance and account are read from the graph where they lie,
-    /// for the key hash and for a finding; copying them for every named resource held more
-    /// memory than the rest of the rule).
+    /// A named principal, managed policy or instance profile, by position in its graph list,
+    /// with its key's hash (32 bytes: the name, provenance and account are read from the graph
+    /// where they lie, for a finding; copying them for every named resource held more memory
+    /// than the rest of the rule).
     struct Named {
         enum Source: UInt8 { case principal, policy, profile }
         /// The rank of the entry's file among the files of the named entries, in string order.
@@ -20,6 +20,8 @@ public struct DuplicateIAMName: Rule {
         var kind: EntityKind
         /// The start of the name, line and column in one number (compared as the pair).
         var start: UInt64
+        /// `keyHash` of the entry's key (0 when the entries are not all ASCII).
+        var hash: UInt64
     }
 
     /// Names clash within one account, kind and scope (the file, for symbolic names), compared
@@ -34,25 +36,33 @@ public struct DuplicateIAMName: Rule {
     /// A 64-bit hash of a key's parts, when all of them are ASCII (where equal strings have equal
     /// bytes); nil otherwise. Hashing four strings into a dictionary for every named resource
     /// cost more than the rest of the rule; entries whose hashes meet are compared part by part.
-    static func keyHash(account: String, kind: EntityKind, scope: String, name: String) -> UInt64? {
+    /// This is its start: the hash of the account and kind (shared by runs of entries).
+    static func prefixHash(account: String, kind: EntityKind) -> FNV1a? {
         var hash = FNV1a()
-        // 0xFF never occurs in UTF-8: the parts cannot run into each other.
-        func mix(_ text: String, lowercased: Bool) -> Bool {
-            var text = text
-            return text.withUTF8 { bytes in
-                for byte in bytes {
-                    guard byte < 0x80 else { return false }
-                    // For ASCII text, the bytes of `lowercased()` are its bytes lower-cased one by one.
-                    hash.mix(lowercased ? ASCII.lower(byte) : byte)
-                }
-                hash.mix(0xFF)
-                return true
-            }
-        }
-        guard mix(account, lowercased: false), mix(kind.rawValue, lowercased: false), mix(scope, lowercased: false),
-              mix(name, lowercased: true)
-        else { return nil }
+        guard mix(account, lowercased: false, into: &hash), mix(kind.rawValue, lowercased: false, into: &hash) else { return nil }
+        return hash
+    }
+
+    /// The key's hash from the hash of its account and kind (`prefixHash`).
+    static func keyHash(prefix: FNV1a, scope: String, name: String) -> UInt64? {
+        var hash = prefix
+        guard mix(scope, lowercased: false, into: &hash), mix(name, lowercased: true, into: &hash) else { return nil }
         return hash.value
+    }
+
+    /// Mixes an ASCII text and a separator into `hash`; false when the text is not ASCII.
+    private static func mix(_ text: String, lowercased: Bool, into hash: inout FNV1a) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes {
+                guard byte < 0x80 else { return false }
+                // For ASCII text, the bytes of `lowercased()` are its bytes lower-cased one by one.
+                hash.mix(lowercased ? ASCII.lower(byte) : byte)
+            }
+            // 0xFF never occurs in UTF-8: the parts cannot run into each other.
+            hash.mix(0xFF)
+            return true
+        }
     }
 
     /// The named entries of a graph, with what a key and a finding read of each.
@@ -61,6 +71,8 @@ public struct DuplicateIAMName: Rule {
         var list: [Named] = []
         /// Each entry's file, by rank.
         var files: [String] = []
+        /// False when some key is not ASCII: keys are then compared as strings, not by `hash`.
+        var hashed = true
 
         init(_ graph: IAMGraph) {
             self.graph = graph
@@ -84,26 +96,47 @@ public struct DuplicateIAMName: Rule {
                 previous = (file, made)
                 return made
             }
-            func add(_ source: Named.Source, _ index: Int, kind: EntityKind, name: PolicyText, file: String) {
+            // Entries come in runs of one account and kind: the hash of the previous entry's
+            // account and kind is reused.
+            var prefix: (account: String, kind: EntityKind, hash: FNV1a?)?
+            func add(_ source: Named.Source, _ index: Int, kind: EntityKind, name: PolicyText, file: String, account: String) {
                 let start = UInt64(name.range.start.line) << 32 | UInt64(name.range.start.column)
-                list.append(Named(fileRank: number(of: file), index: Int32(index), source: source, kind: kind, start: start))
+                var hash: UInt64 = 0
+                if hashed {
+                    let accountAndKind: FNV1a?
+                    if let prefix, prefix.kind == kind, prefix.account == account {
+                        accountAndKind = prefix.hash
+                    } else {
+                        accountAndKind = DuplicateIAMName.prefixHash(account: account, kind: kind)
+                        prefix = (account, kind, accountAndKind)
+                    }
+                    if let accountAndKind, let made = DuplicateIAMName.keyHash(prefix: accountAndKind, scope: name.isSymbolic ? file : "", name: name.value) {
+                        hash = made
+                    } else {
+                        hashed = false
+                    }
+                }
+                list.append(Named(fileRank: number(of: file), index: Int32(index), source: source, kind: kind, start: start, hash: hash))
             }
             let principals = graph.principals
             for index in principals.indices where principals[index].implicitOrigin == nil {
                 if let name = principals[index].explicitName {
-                    add(.principal, index, kind: principals[index].kind, name: name, file: principals[index].provenance.file)
+                    add(.principal, index, kind: principals[index].kind, name: name, file: principals[index].provenance.file,
+                        account: graph.accountID(of: index) ?? "")
                 }
             }
             let policies = graph.policies
             for index in policies.indices where policies[index].isManaged {
                 if let name = policies[index].explicitName {
-                    add(.policy, index, kind: .managedPolicy, name: name, file: policies[index].provenance.file)
+                    let file = policies[index].provenance.file
+                    add(.policy, index, kind: .managedPolicy, name: name, file: file, account: graph.accountID(ofFile: file) ?? "")
                 }
             }
             let profiles = graph.instanceProfiles
             for index in profiles.indices {
                 if let name = profiles[index].explicitName {
-                    add(.profile, index, kind: .instanceProfile, name: name, file: profiles[index].provenance.file)
+                    let file = profiles[index].provenance.file
+                    add(.profile, index, kind: .instanceProfile, name: name, file: file, account: graph.accountID(ofFile: file) ?? "")
                 }
             }
             // Numbers by first appearance → ranks in string order.
@@ -157,11 +190,6 @@ public struct DuplicateIAMName: Rule {
             let name = name(entry)
             return Key(account: account(entry), kind: entry.kind, scope: scope(entry, name), name: name.value.lowercased())
         }
-
-        func keyHash(_ entry: Named) -> UInt64? {
-            let name = name(entry)
-            return DuplicateIAMName.keyHash(account: account(entry), kind: entry.kind, scope: scope(entry, name), name: name.value)
-        }
     }
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -175,24 +203,16 @@ public struct DuplicateIAMName: Rule {
         // then the first entries of other keys with that hash chained behind it. When a key is
         // not ASCII (strings may then be equal with different bytes), every key is compared as
         // strings instead, through a dictionary of keys.
-        var hashes: [UInt64]? = []
-        hashes?.reserveCapacity(named.count)
-        for position in named.indices {
-            guard let hash = entries.keyHash(named[position]) else {
-                hashes = nil
-                break
-            }
-            hashes?.append(hash)
-        }
+        let hashed = entries.hashed
         var first: [UInt64: Int32] = [:]
-        first.reserveCapacity(hashes == nil ? 0 : named.count)
-        var nextWithHash = [Int32](repeating: -1, count: hashes == nil ? 0 : named.count)
+        first.reserveCapacity(hashed ? named.count : 0)
+        var nextWithHash = [Int32](repeating: -1, count: hashed ? named.count : 0)
         var firstOfKey: [Key: Int] = [:]
         var findings: [Finding] = []
         for position in named.indices {
             let originalPosition: Int
-            if let hashes {
-                let hash = hashes[position]
+            if hashed {
+                let hash = named[position].hash
                 // One look-up for a name seen first (nearly all): the first entry is put back
                 // when the hash was taken.
                 guard let head = first.updateValue(Int32(position), forKey: hash) else { continue }
