@@ -122,15 +122,45 @@ public struct EscalationToAdminRole: Rule {
         /// allow a followed or compute action, or deny something); principals whose such
         /// policies are the same (a managed policy, a group's) share them.
         mutating func candidates(of index: Int, _ graph: IAMGraph) -> Candidates {
+            let grants = graph.grants[index]
             // Most principals hold no document that may allow a followed action: none then.
-            guard followed.mayAllow(graph.grants[index]) else { return .none }
-            let grants = graph.grants[index].filter { grant in grant.document.map { relevant.mayMatter($0) } ?? false }
-            let key = PolicySets.sharedKey(grants)
+            guard followed.mayAllow(grants) else { return .none }
+            let key = sharedKey(grants)
             if let key, let known = shared[key] { return known }
-            let documents = grants.compactMap(\.document)
+            var documents: [PolicyDocument] = []
+            for position in grants.indices {
+                if let document = grants[position].document, relevant.mayMatter(document) { documents.append(document) }
+            }
             let made = followed.mayAllow(documents) ? Candidates(documents) : .none
             if let key { shared[key] = made }
             return made
+        }
+
+        /// `PolicySets.sharedKey` of the grants whose documents may matter, read where they lie
+        /// (filtering them first copied every kept grant into a new list).
+        private mutating func sharedKey(_ grants: [Grant]) -> [Int]? {
+            var key: [Int] = []
+            var positionInGroup: [Int: Int] = [:]
+            for position in grants.indices {
+                guard let document = grants[position].document, relevant.mayMatter(document) else { continue }
+                let group = grants[position].viaGroup
+                var inGroup = 0
+                if let group {
+                    inGroup = positionInGroup[group, default: 0]
+                    positionInGroup[group] = inGroup + 1
+                }
+                switch grants[position].source {
+                case .standalone(let policy):
+                    key.append(policy)
+                case .inline:
+                    guard let group else { return nil }
+                    key.append(-1 - group)
+                    key.append(inGroup)
+                case .arn:
+                    continue
+                }
+            }
+            return key
         }
     }
 
