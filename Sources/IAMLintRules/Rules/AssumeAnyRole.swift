@@ -12,22 +12,14 @@ public struct AssumeAnyRole: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        // By position: document references and statements are read in place, and copied only
-        // for a statement the rule looks at closely.
-        let documents = PermissionScope.identityDocuments(context.graph)
-        for d in documents.indices {
-            let statements = documents[d].document.statements
-            if statements.contains(where: PermissionScope.deniesEverything) { continue }
-            for s in statements.indices where PermissionScope.isIdentityAllow(statements[s]) {
-                let statement = statements[s]
-                guard statement.covers(action: "sts:AssumeRole"),
-                      !(PermissionScope.isFullAdmin(statement) && statement.conditions.isEmpty),
-                      PermissionScope.coversEveryRole(statement, anyAccount: true),
-                      !PermissionScope.restricts(statement, keys: Self.targetKeys)
-                else { continue }
-                findings.append(context.finding(
-                    Message.assumeAny(policy: documents[d].label, resource: Self.written(statement)), at: statement.provenance, subject: documents[d].label))
-            }
+        PermissionScope.forEachIdentityAllow(context.graph) { document, statement in
+            guard statement.covers(action: "sts:AssumeRole"),
+                  !(PermissionScope.isFullAdmin(statement) && statement.conditions.isEmpty),
+                  PermissionScope.coversEveryRole(statement, anyAccount: true),
+                  !PermissionScope.restricts(statement, keys: Self.targetKeys)
+            else { return }
+            findings.append(context.finding(
+                Message.assumeAny(policy: document.label, resource: Self.written(statement)), at: statement.provenance, subject: document.label))
         }
         return findings
     }

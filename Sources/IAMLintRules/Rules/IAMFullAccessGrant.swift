@@ -10,25 +10,17 @@ public struct IAMFullAccessGrant: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        // By position: document references and statements are read in place, and copied only
-        // for a statement the rule looks at closely.
-        let documents = PermissionScope.identityDocuments(context.graph)
-        for d in documents.indices {
-            let statements = documents[d].document.statements
-            if statements.contains(where: PermissionScope.deniesEverything) { continue }
-            for s in statements.indices where PermissionScope.isIdentityAllow(statements[s]) {
-                let statement = statements[s]
-                guard statement.conditions.isEmpty,
-                      !PermissionScope.coversEveryAction(statement), Self.coversEveryIAMResource(statement),
-                      PermissionScope.coversEveryIAMAction(statement)
-                else { continue }
-                let written = statement.isNotAction
-                    ? "NotAction " + statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
-                    : statement.actions.first(where: Self.isIAMWildcard).map { "'\($0.value)'" }
-                        ?? statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
-                findings.append(context.finding(
-                    Message.allowsAllOfIAM(policy: documents[d].label, written: written), at: statement.provenance, subject: documents[d].label))
-            }
+        PermissionScope.forEachIdentityAllow(context.graph) { document, statement in
+            guard statement.conditions.isEmpty,
+                  !PermissionScope.coversEveryAction(statement), Self.coversEveryIAMResource(statement),
+                  PermissionScope.coversEveryIAMAction(statement)
+            else { return }
+            let written = statement.isNotAction
+                ? "NotAction " + statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
+                : statement.actions.first(where: Self.isIAMWildcard).map { "'\($0.value)'" }
+                    ?? statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
+            findings.append(context.finding(
+                Message.allowsAllOfIAM(policy: document.label, written: written), at: statement.provenance, subject: document.label))
         }
         return findings
     }

@@ -11,26 +11,18 @@ public struct PassRoleWildcard: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        // By position: document references and statements are read in place, and copied only
-        // for a statement the rule looks at closely.
-        let documents = PermissionScope.identityDocuments(context.graph)
-        for d in documents.indices {
-            let statements = documents[d].document.statements
-            if statements.contains(where: PermissionScope.deniesEverything) { continue }
-            for s in statements.indices where PermissionScope.isIdentityAllow(statements[s]) {
-                let statement = statements[s]
-                guard statement.covers(action: "iam:PassRole"),
-                      PermissionScope.coversEveryRole(statement, anyAccount: false),
-                      !PermissionScope.restricts(statement, keys: ["iam:passedtoservice"])
-                else { continue }
-                if statement.conditions.isEmpty {
-                    if PermissionScope.isFullAdmin(statement) { continue }
-                    if IAMFullAccessGrant.coversEveryIAMResource(statement), PermissionScope.coversEveryIAMAction(statement) { continue }
-                }
-                findings.append(context.finding(
-                    Message.passAny(policy: documents[d].label, action: Self.action(statement), resource: Self.resource(statement)),
-                    at: statement.provenance, subject: documents[d].label))
+        PermissionScope.forEachIdentityAllow(context.graph) { document, statement in
+            guard statement.covers(action: "iam:PassRole"),
+                  PermissionScope.coversEveryRole(statement, anyAccount: false),
+                  !PermissionScope.restricts(statement, keys: ["iam:passedtoservice"])
+            else { return }
+            if statement.conditions.isEmpty {
+                if PermissionScope.isFullAdmin(statement) { return }
+                if IAMFullAccessGrant.coversEveryIAMResource(statement), PermissionScope.coversEveryIAMAction(statement) { return }
             }
+            findings.append(context.finding(
+                Message.passAny(policy: document.label, action: Self.action(statement), resource: Self.resource(statement)),
+                at: statement.provenance, subject: document.label))
         }
         return findings
     }

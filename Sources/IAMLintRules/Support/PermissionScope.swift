@@ -12,6 +12,20 @@ enum PermissionScope {
 
     private enum IdentityDocuments: DerivedFact { typealias Value = [DocumentRef] }
 
+    /// Each Allow of an identity document that does not also deny everything, with the
+    /// document, in document order: the loop IAM206, IAM211 and IAM214 share. Documents and
+    /// statements are read in place; `body` is handed the Allows only.
+    static func forEachIdentityAllow(_ graph: IAMGraph, _ body: (_ document: DocumentRef, _ statement: Statement) -> Void) {
+        let documents = identityDocuments(graph)
+        for d in documents.indices {
+            let statements = documents[d].document.statements
+            if statements.contains(where: deniesEverything) { continue }
+            for s in statements.indices where isIdentityAllow(statements[s]) {
+                body(documents[d], statements[s])
+            }
+        }
+    }
+
     /// True for an action pattern that matches every action: `*`, `*:*`, `**`.
     static func matchesEveryAction(_ pattern: PolicyText) -> Bool {
         if pattern.value.isEmpty || pattern.isSymbolic { return false }
