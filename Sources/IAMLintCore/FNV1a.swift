@@ -42,6 +42,27 @@ public struct FNV1a {
     }
 
     /// Mixes a text's UTF-8 bytes (a native string lends them without a copy).
+    /// `mixWords` when every byte is ASCII, answering whether it is: false (the hash then
+    /// mixed anyway, to be thrown away) when a byte is 0x80 or above. For tables of texts whose
+    /// equal strings must have equal bytes, which only ASCII text guarantees.
+    @inlinable public mutating func mixASCIIWords(_ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool = false) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var high: UInt64 = 0
+        var i = 0
+        while i + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            high |= word
+            value = (value ^ (lowercased ? ASCII.lower(word: word) : word)) &* Self.prime
+            i += 8
+        }
+        while i < bytes.count {
+            high |= UInt64(base[i])
+            mix(lowercased ? ASCII.lower(base[i]) : base[i])
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
     @inlinable public mutating func mix(_ text: String) {
         if let mixed = text.utf8.withContiguousStorageIfAvailable({ bytes -> UInt64 in
             var hash = self

@@ -64,23 +64,9 @@ public final class SharedTexts {
 
     /// The hash of `count` bytes; nil when one is outside ASCII.
     private static func asciiHash(_ bytes: UnsafeRawPointer, _ count: Int) -> UInt32? {
-        var hash = FNV1a.offsetBasis
-        var high: UInt64 = 0
-        var k = 0
-        while k + 8 <= count {
-            let word = bytes.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            high |= word
-            hash = (hash ^ word) &* FNV1a.prime
-            k += 8
-        }
-        while k < count {
-            let byte = UInt64(bytes.load(fromByteOffset: k, as: UInt8.self))
-            high |= byte
-            hash = (hash ^ byte) &* FNV1a.prime
-            k += 1
-        }
-        guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
-        return UInt32(truncatingIfNeeded: hash ^ (hash >> 29))
+        var hash = FNV1a()
+        guard hash.mixASCIIWords(UnsafeBufferPointer(start: bytes.assumingMemoryBound(to: UInt8.self), count: count)) else { return nil }
+        return UInt32(truncatingIfNeeded: hash.value ^ (hash.value >> 29))
     }
 
     private func grow() {

@@ -63,4 +63,32 @@ final class FNV1aTests: XCTestCase {
             XCTAssertEqual(ASCII.lower(word: word), UInt64(ASCII.lower(byte)) * 0x0101_0101_0101_0101, "\(byte)")
         }
     }
+
+    /// The ASCII-checking variant mixes as `mixWords` does, and answers false exactly when some
+    /// byte of the part is 0x80 or above, at every length and starting offset.
+    func testASCIIWordsAgreeWithWordsAndFindEveryHighByte() {
+        let alphabet: [UInt8] = Array("@AZ[`az{09:/-*".utf8) + [0x00, 0x7F, 0x80, 0xC1, 0xDA, 0xFF]
+        let bytes: [UInt8] = (0..<40).map { alphabet[($0 * 7 + 3) % alphabet.count] }
+        var checked = 0, nonASCII = 0
+        bytes.withUnsafeBufferPointer { all in
+            for start in 0..<all.count {
+                for end in start...all.count {
+                    let part = UnsafeBufferPointer(rebasing: all[start..<end])
+                    for lowercased in [false, true] {
+                        var words = FNV1a(), ascii = FNV1a()
+                        words.mixWords(part, lowercased: lowercased)
+                        let isASCII = ascii.mixASCIIWords(part, lowercased: lowercased)
+                        XCTAssertEqual(isASCII, part.allSatisfy { $0 < 0x80 }, "\(start)..<\(end)")
+                        XCTAssertEqual(ascii.value, words.value, "\(start)..<\(end)")
+                        checked += 1
+                        if !isASCII { nonASCII += 1 }
+                    }
+                }
+            }
+        }
+        // Parts `start..<end` of 40 bytes, `end` from `start` to 40: 41 + 40 + … + 2 of them.
+        XCTAssertEqual(checked, 2 * (41 * 42 / 2 - 1))
+        XCTAssertGreaterThan(nonASCII, 0)
+        XCTAssertLessThan(nonASCII, checked)
+    }
 }

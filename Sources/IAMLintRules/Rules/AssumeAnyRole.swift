@@ -12,14 +12,15 @@ public struct AssumeAnyRole: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        PermissionScope.forEachIdentityAllow(context.graph) { document, statement in
+        let documents = PermissionScope.identityDocuments(context.graph)
+        PermissionScope.forEachIdentityAllow(in: documents) { d, statement in
             guard statement.covers(action: "sts:AssumeRole"),
                   !(PermissionScope.isFullAdmin(statement) && statement.conditions.isEmpty),
                   PermissionScope.coversEveryRole(statement, anyAccount: true),
                   !PermissionScope.restricts(statement, keys: Self.targetKeys)
             else { return }
             findings.append(context.finding(
-                Message.assumeAny(policy: document.label, resource: Self.written(statement)), at: statement.provenance, subject: document.label))
+                Message.assumeAny(policy: documents[d].label, resource: Self.written(statement)), at: statement.provenance, subject: documents[d].label))
         }
         return findings
     }

@@ -54,11 +54,8 @@ public struct DuplicateIAMName: Rule {
     private static func mix(_ text: String, lowercased: Bool, into hash: inout FNV1a) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            for byte in bytes {
-                guard byte < 0x80 else { return false }
-                // For ASCII text, the bytes of `lowercased()` are its bytes lower-cased one by one.
-                hash.mix(lowercased ? ASCII.lower(byte) : byte)
-            }
+            // For ASCII text, the bytes of `lowercased()` are its bytes lower-cased one by one.
+            guard hash.mixASCIIWords(bytes, lowercased: lowercased) else { return false }
             // 0xFF never occurs in UTF-8: the parts cannot run into each other.
             hash.mix(0xFF)
             return true
@@ -245,10 +242,9 @@ public struct DuplicateIAMName: Rule {
             let name = entries.name(entry), originalName = entries.name(original)
             let provenance = entries.provenance(entry)
             let originalFile = entries.file(original)
-            let at = Provenance(file: provenance.file, logicalPath: provenance.logicalPath, range: name.range)
             findings.append(context.finding(
                 Message.duplicate(kind: entry.kind, name: name.value, original: originalName.value, file: originalFile),
-                at: at, subject: "\(entry.kind.rawValue) \(name.value.lowercased())",
+                at: SourceLocation(file: provenance.file, range: name.range), logicalPath: provenance.logicalPath, subject: "\(entry.kind.rawValue) \(name.value.lowercased())",
                 related: [RelatedLocation(
                     location: SourceLocation(file: originalFile, range: originalName.range),
                     message: "\(entry.kind.rawValue) '\(originalName.value)' first defined here")]))

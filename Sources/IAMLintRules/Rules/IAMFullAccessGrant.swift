@@ -10,7 +10,8 @@ public struct IAMFullAccessGrant: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        PermissionScope.forEachIdentityAllow(context.graph) { document, statement in
+        let documents = PermissionScope.identityDocuments(context.graph)
+        PermissionScope.forEachIdentityAllow(in: documents) { d, statement in
             guard statement.conditions.isEmpty,
                   !PermissionScope.coversEveryAction(statement), Self.coversEveryIAMResource(statement),
                   PermissionScope.coversEveryIAMAction(statement)
@@ -20,7 +21,7 @@ public struct IAMFullAccessGrant: Rule {
                 : statement.actions.first(where: Self.isIAMWildcard).map { "'\($0.value)'" }
                     ?? statement.actions.map { "'\($0.value)'" }.joined(separator: ", ")
             findings.append(context.finding(
-                Message.allowsAllOfIAM(policy: document.label, written: written), at: statement.provenance, subject: document.label))
+                Message.allowsAllOfIAM(policy: documents[d].label, written: written), at: statement.provenance, subject: documents[d].label))
         }
         return findings
     }

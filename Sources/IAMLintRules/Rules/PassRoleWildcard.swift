@@ -11,7 +11,8 @@ public struct PassRoleWildcard: Rule {
 
     public func check(_ context: RuleContext) -> [Finding] {
         var findings: [Finding] = []
-        PermissionScope.forEachIdentityAllow(context.graph) { document, statement in
+        let documents = PermissionScope.identityDocuments(context.graph)
+        PermissionScope.forEachIdentityAllow(in: documents) { d, statement in
             guard statement.covers(action: "iam:PassRole"),
                   PermissionScope.coversEveryRole(statement, anyAccount: false),
                   !PermissionScope.restricts(statement, keys: ["iam:passedtoservice"])
@@ -21,8 +22,8 @@ public struct PassRoleWildcard: Rule {
                 if IAMFullAccessGrant.coversEveryIAMResource(statement), PermissionScope.coversEveryIAMAction(statement) { return }
             }
             findings.append(context.finding(
-                Message.passAny(policy: document.label, action: Self.action(statement), resource: Self.resource(statement)),
-                at: statement.provenance, subject: document.label))
+                Message.passAny(policy: documents[d].label, action: Self.action(statement), resource: Self.resource(statement)),
+                at: statement.provenance, subject: documents[d].label))
         }
         return findings
     }

@@ -12,16 +12,16 @@ enum PermissionScope {
 
     private enum IdentityDocuments: DerivedFact { typealias Value = [DocumentRef] }
 
-    /// Each Allow of an identity document that does not also deny everything, with the
-    /// document, in document order: the loop IAM206, IAM211 and IAM214 share. Documents and
-    /// statements are read in place; `body` is handed the Allows only.
-    static func forEachIdentityAllow(_ graph: IAMGraph, _ body: (_ document: DocumentRef, _ statement: Statement) -> Void) {
-        let documents = identityDocuments(graph)
+    /// Each Allow of `documents` (`identityDocuments`) in a document that does not also deny
+    /// everything, with the document's position, in order: the loop IAM206, IAM211 and IAM214
+    /// share. Documents are read in place (a reference is three references to retain, and a
+    /// rule needs one only for a finding); `body` is handed the Allows only.
+    static func forEachIdentityAllow(in documents: [DocumentRef], _ body: (_ document: Int, _ statement: Statement) -> Void) {
         for d in documents.indices {
             let statements = documents[d].document.statements
             if statements.contains(where: deniesEverything) { continue }
             for s in statements.indices where isIdentityAllow(statements[s]) {
-                body(documents[d], statements[s])
+                body(d, statements[s])
             }
         }
     }
