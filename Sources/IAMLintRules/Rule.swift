@@ -77,7 +77,16 @@ public struct RuleContext: Sendable {
         Finding(
             rule: ruleID, severity: metadata.severity, message: message, location: location,
             logicalLocation: logicalPath, subject: subject, related: related)
-    }}
+    }
+
+    /// A finding whose message and logical path are both kept in parts (see `MessageText`): a
+    /// rule that reports nearly every resource of an organisation then spells no text of its own.
+    public func finding(_ message: MessageText, at location: SourceLocation, logicalPath: MessageText, subject: String, related: [RelatedLocation] = []) -> Finding {
+        Finding(
+            rule: ruleID, severity: metadata.severity, message: message, location: location,
+            logicalLocation: logicalPath, subject: subject, related: related)
+    }
+}
 
 /// A rule's metadata, generated from its `rule.yml`.
 public struct RuleMetadata: Sendable, Hashable {

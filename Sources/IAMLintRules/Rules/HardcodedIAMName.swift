@@ -23,32 +23,40 @@ public struct HardcodedIAMName: Rule {
         for index in profiles.indices where profiles[index].explicitName != nil { named += 1 }
         var findings: [Finding] = []
         findings.reserveCapacity(named)
-        // Each element's logical path is spelt once: to tell template resources apart, and then
-        // as the head of the finding's path (`provenance.child(namePath)` spells `path.namePath`).
-        func report(_ kind: EntityKind, _ name: PolicyText, _ provenance: Provenance) {
+        // Each element's logical path is spelt once, to tell template resources apart; the
+        // finding's path (`path.namePath`) is kept as the resource's logical name between two
+        // literals when the path is `Resources.<logical name>` (every template resource's),
+        // so that a finding spells no path of its own.
+        func report(_ kind: EntityKind, _ name: PolicyText, _ provenance: Provenance, _ logicalName: String) {
             guard Self.isWrittenLiterally(name), !IAMNameRules.hasDynamicReference(name.value) else { return }
             let path = provenance.logicalPath
             guard Self.isTemplateResource(path) else { return }
             let nameText = name.value
-            findings.append(context.finding(
-                Message.fixedName(kind: kind, name: nameText),
-                at: SourceLocation(file: provenance.file, range: name.range),
-                logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)),
-                subject: Spelling.joined(kind.rawValue, " ", nameText)))
+            let location = SourceLocation(file: provenance.file, range: name.range)
+            let subject = Spelling.joined(kind.rawValue, " ", nameText)
+            if Self.isResourcePath(path, of: logicalName) {
+                findings.append(context.finding(
+                    Message.fixedName(kind: kind, name: nameText), at: location,
+                    logicalPath: Self.namePath(kind, resource: logicalName), subject: subject))
+            } else {
+                findings.append(context.finding(
+                    Message.fixedName(kind: kind, name: nameText), at: location,
+                    logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)), subject: subject))
+            }
         }
         // By position: a copy of each principal's fields cost more than the tests that rule
         // most of them out.
         for index in principals.indices where principals[index].implicitOrigin == nil {
             guard let name = principals[index].explicitName else { continue }
-            report(principals[index].kind, name, principals[index].provenance)
+            report(principals[index].kind, name, principals[index].provenance, principals[index].logicalName)
         }
         for policy in graph.policies where policy.isManaged {
             guard let name = policy.explicitName else { continue }
-            report(.managedPolicy, name, policy.provenance)
+            report(.managedPolicy, name, policy.provenance, policy.logicalName)
         }
         for profile in graph.instanceProfiles {
             guard let name = profile.explicitName else { continue }
-            report(.instanceProfile, name, profile.provenance)
+            report(.instanceProfile, name, profile.provenance, profile.logicalName)
         }
         return findings
     }
@@ -67,6 +75,26 @@ public struct HardcodedIAMName: Rule {
         }
         if case .some(.some(let answer)) = decided { return answer }
         return path.hasPrefix("Resources.")
+    }
+
+    /// True when `path` is `Resources.<logicalName>` (compared on the bytes: equal bytes are
+    /// equal strings; `isTemplateResource` has tested the prefix).
+    static func isResourcePath(_ path: String, of logicalName: String) -> Bool {
+        let prefixCount = 10  // "Resources."
+        guard path.utf8.count == prefixCount + logicalName.utf8.count, path.utf8.starts(with: "Resources.".utf8) else { return false }
+        return path.utf8.dropFirst(prefixCount).elementsEqual(logicalName.utf8)
+    }
+
+    /// `Resources.<resource>.<cloudFormationNamePath(kind)>`, the resource's logical name between
+    /// two literals.
+    static func namePath(_ kind: EntityKind, resource: String) -> MessageText {
+        switch kind {
+        case .role: return MessageText("Resources.", resource, ".Properties.RoleName")
+        case .user: return MessageText("Resources.", resource, ".Properties.UserName")
+        case .group: return MessageText("Resources.", resource, ".Properties.GroupName")
+        case .managedPolicy: return MessageText("Resources.", resource, ".Properties.ManagedPolicyName")
+        case .instanceProfile: return MessageText("Resources.", resource, ".Properties.InstanceProfileName")
+        }
     }
 
     /// True for a name written as a plain or quoted scalar. A name computed by an intrinsic
