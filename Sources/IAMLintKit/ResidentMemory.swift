@@ -15,7 +15,26 @@ enum ResidentMemory {
         #endif
     }
 
+    /// Has glibc map every allocation of a megabyte or more on its own (`mallopt(M_MMAP_THRESHOLD)`),
+    /// so that freeing one gives its pages back at once. By default glibc raises that threshold
+    /// each time such a block is freed (up to 32 MB), after which the large arrays of a scan
+    /// (the lists and tables the loaders, the graph and the rules grow by doubling) come from
+    /// the heap, and each one outgrown leaves a hole there that stays resident: about 13 MB of
+    /// the peak at 100,000 principals. A no-op elsewhere.
+    static func mapLargeAllocations() {
+        #if canImport(Glibc)
+        // M_MMAP_THRESHOLD; a fixed threshold also keeps glibc from adjusting it.
+        _ = mallopt?(-3, 1 << 20)
+        #endif
+    }
+
     #if canImport(Glibc)
+    /// `mallopt`, looked up once (its header is not part of the `Glibc` module).
+    private static let mallopt: (@convention(c) (Int32, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    }()
+
     /// `malloc_trim`, looked up once (its header is not part of the `Glibc` module).
     private static let trim: (@convention(c) (Int) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }

@@ -77,12 +77,23 @@ public struct HardcodedIAMName: Rule {
         return path.hasPrefix("Resources.")
     }
 
-    /// True when `path` is `Resources.<logicalName>` (compared on the bytes: equal bytes are
-    /// equal strings; `isTemplateResource` has tested the prefix).
+    /// True when `path` is `Resources.<logicalName>`, compared on the bytes (equal bytes are equal
+    /// strings; a generic comparison of the two views cost more than the rest of the rule).
     static func isResourcePath(_ path: String, of logicalName: String) -> Bool {
-        let prefixCount = 10  // "Resources."
-        guard path.utf8.count == prefixCount + logicalName.utf8.count, path.utf8.starts(with: "Resources.".utf8) else { return false }
-        return path.utf8.dropFirst(prefixCount).elementsEqual(logicalName.utf8)
+        let prefix: StaticString = "Resources."
+        let decided: Bool?? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            logicalName.utf8.withContiguousStorageIfAvailable { name in
+                prefix.withUTF8Buffer { head in
+                    guard bytes.count == head.count + name.count else { return false }
+                    for i in head.indices where bytes[i] != head[i] { return false }
+                    for i in name.indices where bytes[head.count + i] != name[i] { return false }
+                    return true
+                }
+            }
+        }
+        if case .some(.some(let answer)) = decided { return answer }
+        // Not native UTF-8 (never from the loaders): the path is kept as spelled.
+        return false
     }
 
     /// `Resources.<resource>.<cloudFormationNamePath(kind)>`, the resource's logical name between
