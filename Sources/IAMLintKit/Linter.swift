@@ -269,17 +269,28 @@ public struct Linter: Sendable {
     }
 
     /// Runs the graph rules, on up to `threads` threads (rules only read the graph), and returns
-    /// their findings in rule order, as a sequential run gives them.
+    /// their findings in rule order, as a sequential run gives them. The rules that ask for no
+    /// derived facts (`Rule.asksDerivedFacts`) run last, once the facts are released.
     private func runGraphRules(_ rules: [(metadata: RuleMetadata, rule: any Rule)], _ graph: IAMGraph) -> [Finding] {
-        var lists = Parallel.map(rules, threads: threads) { run($0.rule, $0.metadata, RuleContext(graph: graph, metadata: $0.metadata)) }
+        var lists = [[Finding]](repeating: [], count: rules.count)
+        func runAll(_ positions: [Int]) {
+            let found = Parallel.map(positions, threads: threads) { position in
+                run(rules[position].rule, rules[position].metadata, RuleContext(graph: graph, metadata: rules[position].metadata))
+            }
+            for (position, findings) in zip(positions, found) { lists[position] = findings }
+        }
+        runAll(rules.indices.filter { type(of: rules[$0].rule).asksDerivedFacts })
         // What the rules derived from the graph (the assume steps, trust tables, per-principal
-        // facts: megabytes for an organisation) is released before the findings are joined and
-        // reported, the moment a scan's memory peaked. A later question computes a fact again.
-        // Their pages are given back before the join makes a list as large as the rules' lists
-        // together, and the lists' own pages after it (about 20 MB each at 100,000 principals,
-        // which stayed resident to the end of the report).
+        // facts: megabytes for an organisation) is released before the remaining rules add their
+        // findings and the findings are joined and reported: the moment a scan's memory peaked.
+        // A later question computes a fact again (and it is released below). The pages are given
+        // back before the join makes a list as large as the rules' lists together, and the
+        // lists' own pages after it (about 20 MB each at 100,000 principals, which stayed
+        // resident to the end of the report).
         graph.derived.removeAll()
         ResidentMemory.releaseFreePages()
+        runAll(rules.indices.filter { !type(of: rules[$0].rule).asksDerivedFacts })
+        graph.derived.removeAll()
         let findings = Self.joined(&lists)
         ResidentMemory.releaseFreePages()
         return findings

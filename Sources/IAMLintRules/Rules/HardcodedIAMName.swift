@@ -9,6 +9,7 @@ import IAMLintModel
 /// names its resources, so only templates are checked.
 public struct HardcodedIAMName: Rule {
     public static let code = "IAM402"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
