@@ -301,15 +301,30 @@ public struct Linter: Sendable {
     /// taken off its end, and each list released once it is empty. `lists` is left empty.
     static func joined(_ lists: inout [[Finding]]) -> [Finding] {
         let total = lists.reduce(0) { $0 + $1.count }
+        // The findings moved between two releases of a list's emptied pages: about a megabyte.
+        let batch = max(1, (1 << 20) / MemoryLayout<Finding>.stride)
         let joined = [Finding](unsafeUninitializedCapacity: total) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             var end = total
             for i in lists.indices.reversed() {
                 var list: [Finding] = []
                 swap(&list, &lists[i])
+                // A large list's pages are given back as it empties (its slots past `count` hold
+                // nothing), so that the joined list does not grow beside the whole of it: IAM402's
+                // is 13 MB at 100,000 principals. `popLast` neither moves nor shrinks the storage
+                // once it is the list's own (the first call makes it so), so the slots
+                // `count..<emptiedFrom` of the storage read after a call are empty.
+                var emptiedFrom = list.count
                 while let finding = list.popLast() {
                     end -= 1
                     (base + end).initialize(to: finding)
+                    guard emptiedFrom - list.count >= batch else { continue }
+                    let count = list.count, upTo = min(emptiedFrom, list.capacity)
+                    list.withUnsafeBufferPointer { kept in
+                        guard let start = kept.baseAddress else { return }
+                        ResidentMemory.releasePages(UnsafeRawPointer(start + count), UnsafeRawPointer(start + upTo))
+                    }
+                    emptiedFrom = count
                 }
             }
             initialized = total
