@@ -71,45 +71,89 @@ public struct RelatedLocation: Hashable, Sendable {
     }
 }
 
-/// A finding's message as it is kept: a text between a fixed head and a fixed tail (`role '`, the
-/// role's name, `' has a fixed RoleName: …`), so that a rule that reports nearly every resource of
-/// an organisation keeps only the part that varies (often a string of the model, shared) instead
-/// of spelling a hundred bytes a finding. Reports write the three parts one after another;
-/// `string` spells them as one.
+/// A finding's text as it is kept (its message, its logical location): a text between a fixed
+/// head and a fixed tail (`role '`, the role's name, `' has a fixed RoleName: …`), so that a rule
+/// that reports nearly every resource of an organisation keeps only the part that varies (often a
+/// string of the model, shared) instead of spelling a hundred bytes a finding. Reports write the
+/// three parts one after another; `string` spells them as one.
+///
+/// 32 bytes: the head and the tail are each kept as one word, the literal's address and its
+/// length packed together (a finding holds two such texts and stays at 128 bytes).
 public struct MessageText: Hashable, Comparable, @unchecked Sendable, CustomStringConvertible {
     /// The part between the head and the tail; the whole message when they are empty.
     public private(set) var text: String
     // The head and tail: static text (string literals), never freed or changed, hence
-    // `@unchecked Sendable`. Counts of 16 bits keep a finding at 120 bytes.
-    private var headStart: UnsafePointer<UInt8>?
-    private var tailStart: UnsafePointer<UInt8>?
-    private var headCount: UInt16 = 0
-    private var tailCount: UInt16 = 0
+    // `@unchecked Sendable`. Each word is `address << 16 | count << 2 | spare`: user-space
+    // addresses take at most 48 bits, and a part is at most 16,383 bytes. The two spare bits
+    // of `tail` are `spare` (a finding keeps its severity there).
+    private var head: UInt64 = 0
+    private var tail: UInt64 = 0
+
+    /// The longest head or tail kept as a literal.
+    private static let partLimit = (1 << 14) - 1
 
     /// A message that is `text` alone.
     public init(_ text: String) {
         self.text = text
     }
 
-    /// The message `head + text + tail`. Each of `head` and `tail` must be a literal of fewer
-    /// than 65,536 bytes.
+    /// The message `head + text + tail`. Each of `head` and `tail` must be a literal (a part
+    /// that cannot be kept as one is spelled into the text).
     public init(_ head: StaticString, _ text: String, _ tail: StaticString) {
+        guard let headWord = Self.word(head), let tailWord = Self.word(tail) else {
+            self.text = Self.spelled(head, text, tail)
+            return
+        }
         self.text = text
-        (headStart, headCount) = Self.part(head)
-        (tailStart, tailCount) = Self.part(tail)
+        self.head = headWord
+        self.tail = tailWord
     }
 
-    private static func part(_ literal: StaticString) -> (UnsafePointer<UInt8>?, UInt16) {
-        precondition(literal.hasPointerRepresentation && literal.utf8CodeUnitCount <= Int(UInt16.max), "a message part must be a literal of at most 65,535 bytes")
-        guard literal.utf8CodeUnitCount > 0 else { return (nil, 0) }
-        return (literal.utf8Start, UInt16(literal.utf8CodeUnitCount))
+    /// A literal's packed word (0 for an empty one); nil when it cannot be packed.
+    private static func word(_ literal: StaticString) -> UInt64? {
+        precondition(literal.hasPointerRepresentation, "a message part must be a string literal")
+        let count = literal.utf8CodeUnitCount
+        guard count > 0 else { return 0 }
+        let address = UInt64(UInt(bitPattern: literal.utf8Start))
+        guard count <= partLimit, address >> 48 == 0 else { return nil }
+        return address << 16 | UInt64(count) << 2
+    }
+
+    private static func spelled(_ head: StaticString, _ text: String, _ tail: StaticString) -> String {
+        var whole = ""
+        head.withUTF8Buffer { whole += String(decoding: $0, as: UTF8.self) }
+        whole += text
+        tail.withUTF8Buffer { whole += String(decoding: $0, as: UTF8.self) }
+        return whole
+    }
+
+    private static func count(_ word: UInt64) -> Int { Int(truncatingIfNeeded: word >> 2) & partLimit }
+
+    private static func bytes(_ word: UInt64) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafePointer(bitPattern: UInt(truncatingIfNeeded: word >> 16)), count: count(word))
+    }
+
+    /// Two bits kept with the text that take no part in its value (a finding's severity).
+    var spare: UInt8 {
+        get { UInt8(truncatingIfNeeded: tail & 3) }
+        set { tail = tail & ~3 | UInt64(newValue & 3) }
+    }
+
+    /// The same text without `spare`.
+    var withoutSpare: MessageText {
+        var copy = self
+        copy.spare = 0
+        return copy
     }
 
     /// True when the message is `text` alone.
-    private var isPlain: Bool { headCount == 0 && tailCount == 0 }
+    private var isPlain: Bool { head == 0 && tail >> 2 == 0 }
 
     /// The message's UTF-8 length.
-    public var utf8Count: Int { Int(headCount) + text.utf8.count + Int(tailCount) }
+    public var utf8Count: Int { Self.count(head) + text.utf8.count + Self.count(tail) }
+
+    /// True when the message is empty.
+    public var isEmpty: Bool { isPlain && text.isEmpty }
 
     /// The message spelt out (a new string unless it is `text` alone).
     public var string: String {
@@ -128,15 +172,15 @@ public struct MessageText: Hashable, Comparable, @unchecked Sendable, CustomStri
     public var description: String { string }
 
     /// The UTF-8 of the head (empty for a message that is `text` alone).
-    public var headUTF8: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: headStart, count: Int(headCount)) }
+    public var headUTF8: UnsafeBufferPointer<UInt8> { Self.bytes(head) }
 
     /// The UTF-8 of the tail (empty for a message that is `text` alone).
-    public var tailUTF8: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: tailStart, count: Int(tailCount)) }
+    public var tailUTF8: UnsafeBufferPointer<UInt8> { Self.bytes(tail) }
 
     /// Calls `body` with the UTF-8 of the head, the text and the tail in turn (the empty ones
     /// left out): their concatenation is `string`.
     public func forEachPart(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        if headCount > 0 { body(headUTF8) }
+        if Self.count(head) > 0 { body(headUTF8) }
         if !text.isEmpty {
             // Native strings lend their bytes without a copy.
             if text.utf8.withContiguousStorageIfAvailable(body) == nil {
@@ -144,7 +188,7 @@ public struct MessageText: Hashable, Comparable, @unchecked Sendable, CustomStri
                 copy.withUTF8(body)
             }
         }
-        if tailCount > 0 { body(tailUTF8) }
+        if Self.count(tail) > 0 { body(tailUTF8) }
     }
 
     /// Equal when the messages spelt out are equal (as strings compare), however they are split.
@@ -165,23 +209,57 @@ public struct MessageText: Hashable, Comparable, @unchecked Sendable, CustomStri
 
 /// One problem found by a rule, pointing at an exact place and naming the entity it is about.
 ///
-/// The one-byte `severity` is stored last, after the message's part counts, where it needs no
-/// padding (120 bytes a finding).
+/// 128 bytes, with no allocation of its own for a finding whose texts are kept in parts: the
+/// logical location and the message are `MessageText`s (a rule that reports nearly every
+/// resource of an organisation keeps the resource's logical name between two literals instead of
+/// a spelled path), and the severity is kept in the message's spare bits.
 public struct Finding: Hashable, Sendable {
     public var rule: RuleID
     public var location: SourceLocation
-    /// Where in the document: `Resources.Admin.Properties.AssumeRolePolicyDocument.Statement[0]`, `profile dev`.
-    public var logicalLocation: String
+    /// The logical location as it is kept; `logicalLocation` spells it.
+    public var logicalLocationText: MessageText
     /// The entity the finding is about (a role name, a profile name); part of the baseline key.
     public var subject: String
     public var related: [RelatedLocation]
+    /// The message, its `spare` bits the severity's rank.
+    private var storedMessage: MessageText
+
+    /// Where in the document: `Resources.Admin.Properties.AssumeRolePolicyDocument.Statement[0]`, `profile dev`.
+    public var logicalLocation: String {
+        get { logicalLocationText.string }
+        set { logicalLocationText = MessageText(newValue) }
+    }
+
     /// The message as it is kept; `message` spells it.
-    public var messageText: MessageText
-    public var severity: Severity
+    public var messageText: MessageText {
+        get { storedMessage.withoutSpare }
+        set {
+            let rank = storedMessage.spare
+            storedMessage = newValue
+            storedMessage.spare = rank
+        }
+    }
+
+    public var severity: Severity {
+        get {
+            switch storedMessage.spare {
+            case 0: return .note
+            case 1: return .warning
+            default: return .error
+            }
+        }
+        set {
+            switch newValue {
+            case .note: storedMessage.spare = 0
+            case .warning: storedMessage.spare = 1
+            case .error: storedMessage.spare = 2
+            }
+        }
+    }
 
     /// Lower-case, no trailing period, names the entity and the fact.
     public var message: String {
-        get { messageText.string }
+        get { storedMessage.string }
         set { messageText = MessageText(newValue) }
     }
 
@@ -191,7 +269,7 @@ public struct Finding: Hashable, Sendable {
     ) {
         self.init(
             rule: rule, severity: severity, message: MessageText(message), location: location,
-            logicalLocation: logicalLocation, subject: subject, related: related)
+            logicalLocation: MessageText(logicalLocation), subject: subject, related: related)
     }
 
     /// A finding whose message is kept in parts (see `MessageText`).
@@ -199,13 +277,38 @@ public struct Finding: Hashable, Sendable {
         rule: RuleID, severity: Severity, message: MessageText, location: SourceLocation,
         logicalLocation: String, subject: String, related: [RelatedLocation] = []
     ) {
+        self.init(
+            rule: rule, severity: severity, message: message, location: location,
+            logicalLocation: MessageText(logicalLocation), subject: subject, related: related)
+    }
+
+    /// A finding whose message and logical location are kept in parts (see `MessageText`).
+    public init(
+        rule: RuleID, severity: Severity, message: MessageText, location: SourceLocation,
+        logicalLocation: MessageText, subject: String, related: [RelatedLocation] = []
+    ) {
         self.rule = rule
-        self.severity = severity
-        self.messageText = message
+        self.storedMessage = message.withoutSpare
         self.location = location
-        self.logicalLocation = logicalLocation
+        self.logicalLocationText = logicalLocation
         self.subject = subject
         self.related = related
+        self.severity = severity
+    }
+
+    public static func == (a: Finding, b: Finding) -> Bool {
+        a.rule == b.rule && a.severity == b.severity && a.location == b.location && a.logicalLocationText == b.logicalLocationText
+            && a.subject == b.subject && a.related == b.related && a.messageText == b.messageText
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rule)
+        hasher.combine(location)
+        hasher.combine(logicalLocationText)
+        hasher.combine(subject)
+        hasher.combine(related)
+        hasher.combine(messageText)
+        hasher.combine(severity)
     }
 
     /// Sorts `findings` by `outputOrder`, stably (as `sort(by: outputOrder)`): the positions are
@@ -242,7 +345,7 @@ public struct Finding: Hashable, Sendable {
         if a.location.file != b.location.file { return a.location.file < b.location.file }
         if a.location.range.start != b.location.range.start { return a.location.range.start < b.location.range.start }
         if a.rule.code != b.rule.code { return a.rule.code < b.rule.code }
-        if a.logicalLocation != b.logicalLocation { return a.logicalLocation < b.logicalLocation }
-        return a.messageText < b.messageText
+        if a.logicalLocationText != b.logicalLocationText { return a.logicalLocationText < b.logicalLocationText }
+        return a.storedMessage.withoutSpare < b.storedMessage.withoutSpare
     }
 }

@@ -54,6 +54,18 @@ public struct FindingKey: Hashable, Sendable, Comparable {
         return hash.value
     }
 
+    /// `fingerprintHash(rule:file:location:subject:)` of a location kept in parts, mixed part by
+    /// part without spelling it.
+    static func fingerprintHash(rule: String, file: String, location: MessageText, subject: String) -> UInt64 {
+        var hash = FNV1a()
+        hash.mixPart(rule)
+        hash.mixPart(file)
+        location.forEachPart { hash.mix($0) }
+        hash.mix(0x1F)
+        hash.mixPart(subject)
+        return hash.value
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 

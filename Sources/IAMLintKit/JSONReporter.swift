@@ -80,12 +80,14 @@ public struct JSONReporter: Reporter {
         // The indentation of an item of the report's lists: the members' starts below are
         // written for it.
         let indent = 2
-        let fingerprint = FindingKey.fingerprintHash(rule: f.rule.code, file: keyFile, location: f.logicalLocation, subject: f.subject)
+        // Each text read out of the finding once (a read is a copy, which retains it).
+        let logicalLocation = f.logicalLocationText, message = f.messageText
+        let fingerprint = FindingKey.fingerprintHash(rule: f.rule.code, file: keyFile, location: logicalLocation, subject: f.subject)
         let related = f.related
         // 13 members, 4 numbers, the fingerprint, `[]` and the closing brace, then the texts.
         var bound = 13 * ByteCursor.memberBound(indent: indent) + 4 * ByteCursor.intBound + 18 + 2 + 2 + 2 * indent
-        let texts = f.rule.code.utf8.count + f.rule.slug.utf8.count + f.severity.rawValue.utf8.count + f.messageText.utf8Count
-            + f.location.file.utf8.count + f.logicalLocation.utf8.count + f.subject.utf8.count
+        let texts = f.rule.code.utf8.count + f.rule.slug.utf8.count + f.severity.rawValue.utf8.count + message.utf8Count
+            + f.location.file.utf8.count + logicalLocation.utf8Count + f.subject.utf8.count
         bound += 7 * ByteCursor.stringBound(0) + ByteCursor.stringBound(texts) - ByteCursor.stringBound(0)
         for r in related {
             // `,`, a newline and the indentation, 4 members, 2 numbers, the closing brace; `]` once.
@@ -106,7 +108,7 @@ public struct JSONReporter: Reporter {
             case .note: cursor.bytes("\"note\"")
             }
             cursor.literal(",\n      \"message\": ")
-            cursor.string(f.messageText)
+            cursor.string(message)
             cursor.literal(",\n      \"file\": ")
             cursor.string(f.location.file)
             cursor.literal(",\n      \"line\": ")
@@ -118,7 +120,7 @@ public struct JSONReporter: Reporter {
             cursor.literal(",\n      \"endColumn\": ")
             cursor.int(f.location.range.end.column)
             cursor.literal(",\n      \"logicalLocation\": ")
-            cursor.string(f.logicalLocation)
+            cursor.string(logicalLocation)
             cursor.literal(",\n      \"subject\": ")
             cursor.string(f.subject)
             cursor.literal(",\n      \"fingerprint\": ")

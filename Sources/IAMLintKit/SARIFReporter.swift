@@ -59,7 +59,7 @@ public struct SARIFReporter: Reporter {
             }
             let fingerprint = FindingKey.fingerprintHash(
                 rule: finding.rule.code, file: result.keyFile(of: finding, shownPathsAreKeys: shownPathsAreKeys),
-                location: finding.logicalLocation, subject: finding.subject)
+                location: finding.logicalLocationText, subject: finding.subject)
             Self.writeResult(
                 finding, fingerprint: fingerprint, ruleIndex: ruleIndex[finding.rule.code], lineHash: lineHashes.hash(finding.location),
                 baseline: baseline, suppression: suppression, indent: indent, into: &out)
@@ -140,8 +140,10 @@ public struct SARIFReporter: Reporter {
         suppression: SuppressedFinding?, indent: Int, into out: inout [UInt8]
     ) {
         let level = indent
-        let fullyQualifiedName = f.logicalLocation.isEmpty ? f.location.file : f.logicalLocation
-        let kind = logicalKind(f.logicalLocation)
+        // Spelled once (the finding may keep it in parts).
+        let logicalLocation = f.logicalLocation
+        let fullyQualifiedName = logicalLocation.isEmpty ? f.location.file : logicalLocation
+        let kind = logicalKind(logicalLocation)
         let related = f.related
         // Every member, item start, closing bracket and number at most as long as the deepest.
         let member = ByteCursor.memberBound(indent: level + 4)

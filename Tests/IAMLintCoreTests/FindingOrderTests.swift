@@ -29,12 +29,12 @@ final class FindingOrderTests: XCTestCase {
         }
     }
 
-    /// A finding is 120 bytes (an organisation's scan keeps a hundred thousand): the rule's code
-    /// and slug behind one reference, the message's fixed parts as two pointers, the one-byte
-    /// severity where it needs no padding.
+    /// A finding is 128 bytes (an organisation's scan keeps a hundred thousand): the rule's code
+    /// and slug behind one reference, the message's and the logical location's fixed parts as
+    /// one word each, the severity in the message's spare bits.
     func testFindingLayout() {
         XCTAssertEqual(MemoryLayout<RuleID>.size, 8)
-        XCTAssertLessThanOrEqual(MemoryLayout<Finding>.stride, 120)
+        XCTAssertLessThanOrEqual(MemoryLayout<Finding>.stride, 128)
         let id = RuleID(code: "IAM101", slug: "admin-role-without-mfa")
         var renamed = id
         renamed.slug = "other"
@@ -70,5 +70,50 @@ final class FindingOrderTests: XCTestCase {
         XCTAssertEqual(finding, same)
         finding.message = "other"
         XCTAssertEqual(finding.messageText, MessageText("other"))
+    }
+
+    /// The severity is kept in the message's spare bits: setting either leaves the other, and
+    /// neither shows in the message's value.
+    func testSeverityBesideTheMessage() {
+        let parts = MessageText("role '", "admin", "' has a fixed RoleName")
+        var finding = Finding(
+            rule: RuleID(code: "IAM402", slug: "slug"), severity: .error, message: parts,
+            location: SourceLocation(file: "a.yaml", range: SourceRange(.start)),
+            logicalLocation: MessageText("Resources.", "Admin", ".Properties.RoleName"), subject: "role admin")
+        XCTAssertEqual(finding.severity, .error)
+        XCTAssertEqual(finding.messageText, parts)
+        XCTAssertEqual(finding.message, "role 'admin' has a fixed RoleName")
+        for severity in Severity.allCases {
+            finding.severity = severity
+            XCTAssertEqual(finding.severity, severity)
+            XCTAssertEqual(finding.message, "role 'admin' has a fixed RoleName")
+        }
+        finding.message = "plain"
+        XCTAssertEqual(finding.severity, .error)
+        XCTAssertEqual(finding.message, "plain")
+        finding.severity = .warning
+        finding.messageText = parts
+        XCTAssertEqual(finding.severity, .warning)
+        XCTAssertEqual(finding.messageText, parts)
+    }
+
+    /// A logical location kept in parts reads, compares and hashes as the path it spells.
+    func testLogicalLocationInParts() {
+        let location = SourceLocation(file: "a.yaml", range: SourceRange(.start))
+        let rule = RuleID(code: "IAM402", slug: "slug")
+        var parts = Finding(
+            rule: rule, severity: .note, message: MessageText("m"), location: location,
+            logicalLocation: MessageText("Resources.", "Admin", ".Properties.RoleName"), subject: "s")
+        let plain = Finding(
+            rule: rule, severity: .note, message: "m", location: location,
+            logicalLocation: "Resources.Admin.Properties.RoleName", subject: "s")
+        XCTAssertEqual(parts.logicalLocation, plain.logicalLocation)
+        XCTAssertEqual(parts, plain)
+        XCTAssertEqual(parts.hashValue, plain.hashValue)
+        XCTAssertFalse(Finding.outputOrder(parts, plain))
+        XCTAssertFalse(Finding.outputOrder(plain, parts))
+        parts.logicalLocation = "Resources.Other"
+        XCTAssertEqual(parts.logicalLocationText, MessageText("Resources.Other"))
+        XCTAssertTrue(Finding.outputOrder(plain, parts))
     }
 }

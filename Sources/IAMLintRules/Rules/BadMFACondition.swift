@@ -7,6 +7,7 @@ import IAMLintModel
 /// grants access only to sessions without MFA.
 public struct BadMFACondition: Rule {
     public static let code = "IAM113"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

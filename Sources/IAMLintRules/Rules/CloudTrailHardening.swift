@@ -8,6 +8,7 @@ import IAMLintModel
 /// Values unknown until deployment are not guessed; `Fn::If` branches are checked each.
 public struct CloudTrailHardening: Rule {
     public static let code = "IAM602"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -11,6 +11,7 @@ import IAMLintModel
 /// at the first principal; trails that fall short are related locations.
 public struct CloudTrailMissing: Rule {
     public static let code = "IAM601"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -7,6 +7,7 @@ import IAMLintModel
 /// shown; the key id only masked. `aws_iam_access_key` secrets in Terraform state are IAM504's.
 public struct CommittedAccessKey: Rule {
     public static let code = "IAM501"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

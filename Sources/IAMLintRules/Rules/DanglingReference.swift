@@ -14,6 +14,7 @@ import IAMLintModel
 /// (they may live in another stack) and AWS's own roles (service-linked, SSO).
 public struct DanglingReference: Rule {
     public static let code = "IAM403"
+    public static let asksDerivedFacts = false
     public init() {}
 
     struct Site {

@@ -5,6 +5,7 @@ import IAMLintModel
 /// `source_profile`: any command run without `--profile` silently acts with it.
 public struct DefaultProfile: Rule {
     public static let code = "IAM301"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -5,6 +5,7 @@ import IAMLintModel
 /// one account. IAM names are unique per account and compared ignoring case.
 public struct DuplicateIAMName: Rule {
     public static let code = "IAM401"
+    public static let asksDerivedFacts = false
     public init() {}
 
     /// A named principal, managed policy or instance profile, by position in its graph list,

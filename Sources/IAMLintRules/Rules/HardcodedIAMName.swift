@@ -9,6 +9,7 @@ import IAMLintModel
 /// names its resources, so only templates are checked.
 public struct HardcodedIAMName: Rule {
     public static let code = "IAM402"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
@@ -23,32 +24,40 @@ public struct HardcodedIAMName: Rule {
         for index in profiles.indices where profiles[index].explicitName != nil { named += 1 }
         var findings: [Finding] = []
         findings.reserveCapacity(named)
-        // Each element's logical path is spelt once: to tell template resources apart, and then
-        // as the head of the finding's path (`provenance.child(namePath)` spells `path.namePath`).
-        func report(_ kind: EntityKind, _ name: PolicyText, _ provenance: Provenance) {
+        // Each element's logical path is spelt once, to tell template resources apart; the
+        // finding's path (`path.namePath`) is kept as the resource's logical name between two
+        // literals when the path is `Resources.<logical name>` (every template resource's),
+        // so that a finding spells no path of its own.
+        func report(_ kind: EntityKind, _ name: PolicyText, _ provenance: Provenance, _ logicalName: String) {
             guard Self.isWrittenLiterally(name), !IAMNameRules.hasDynamicReference(name.value) else { return }
             let path = provenance.logicalPath
             guard Self.isTemplateResource(path) else { return }
             let nameText = name.value
-            findings.append(context.finding(
-                Message.fixedName(kind: kind, name: nameText),
-                at: SourceLocation(file: provenance.file, range: name.range),
-                logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)),
-                subject: Spelling.joined(kind.rawValue, " ", nameText)))
+            let location = SourceLocation(file: provenance.file, range: name.range)
+            let subject = Spelling.joined(kind.rawValue, " ", nameText)
+            if Self.isResourcePath(path, of: logicalName) {
+                findings.append(context.finding(
+                    Message.fixedName(kind: kind, name: nameText), at: location,
+                    logicalPath: Self.namePath(kind, resource: logicalName), subject: subject))
+            } else {
+                findings.append(context.finding(
+                    Message.fixedName(kind: kind, name: nameText), at: location,
+                    logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)), subject: subject))
+            }
         }
         // By position: a copy of each principal's fields cost more than the tests that rule
         // most of them out.
         for index in principals.indices where principals[index].implicitOrigin == nil {
             guard let name = principals[index].explicitName else { continue }
-            report(principals[index].kind, name, principals[index].provenance)
+            report(principals[index].kind, name, principals[index].provenance, principals[index].logicalName)
         }
         for policy in graph.policies where policy.isManaged {
             guard let name = policy.explicitName else { continue }
-            report(.managedPolicy, name, policy.provenance)
+            report(.managedPolicy, name, policy.provenance, policy.logicalName)
         }
         for profile in graph.instanceProfiles {
             guard let name = profile.explicitName else { continue }
-            report(.instanceProfile, name, profile.provenance)
+            report(.instanceProfile, name, profile.provenance, profile.logicalName)
         }
         return findings
     }
@@ -67,6 +76,37 @@ public struct HardcodedIAMName: Rule {
         }
         if case .some(.some(let answer)) = decided { return answer }
         return path.hasPrefix("Resources.")
+    }
+
+    /// True when `path` is `Resources.<logicalName>`, compared on the bytes (equal bytes are equal
+    /// strings; a generic comparison of the two views cost more than the rest of the rule).
+    static func isResourcePath(_ path: String, of logicalName: String) -> Bool {
+        let prefix: StaticString = "Resources."
+        let decided: Bool?? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            logicalName.utf8.withContiguousStorageIfAvailable { name in
+                prefix.withUTF8Buffer { head in
+                    guard bytes.count == head.count + name.count else { return false }
+                    for i in head.indices where bytes[i] != head[i] { return false }
+                    for i in name.indices where bytes[head.count + i] != name[i] { return false }
+                    return true
+                }
+            }
+        }
+        if case .some(.some(let answer)) = decided { return answer }
+        // Not native UTF-8 (never from the loaders): the path is kept as spelled.
+        return false
+    }
+
+    /// `Resources.<resource>.<cloudFormationNamePath(kind)>`, the resource's logical name between
+    /// two literals.
+    static func namePath(_ kind: EntityKind, resource: String) -> MessageText {
+        switch kind {
+        case .role: return MessageText("Resources.", resource, ".Properties.RoleName")
+        case .user: return MessageText("Resources.", resource, ".Properties.UserName")
+        case .group: return MessageText("Resources.", resource, ".Properties.GroupName")
+        case .managedPolicy: return MessageText("Resources.", resource, ".Properties.ManagedPolicyName")
+        case .instanceProfile: return MessageText("Resources.", resource, ".Properties.InstanceProfileName")
+        }
     }
 
     /// True for a name written as a plain or quoted scalar. A name computed by an intrinsic

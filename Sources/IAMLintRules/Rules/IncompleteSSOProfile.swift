@@ -10,6 +10,7 @@ import IAMLintModel
 /// A profile with `sso_session` alone is a token-only profile (for bearer-token services) and fine.
 public struct IncompleteSSOProfile: Rule {
     public static let code = "IAM308"
+    public static let asksDerivedFacts = false
     public init() {}
 
     static let legacyKeys = ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"]

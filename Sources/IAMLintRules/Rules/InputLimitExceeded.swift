@@ -6,6 +6,7 @@ import IAMLintModel
 /// the limit allows; the finding names the limit and how to raise it.
 public struct InputLimitExceeded: Rule {
     public static let code = "IAM004"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

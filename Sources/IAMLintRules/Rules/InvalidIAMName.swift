@@ -7,6 +7,7 @@ import IAMLintModel
 /// printable ASCII. Names with deployment-time parts are not checked.
 public struct InvalidIAMName: Rule {
     public static let code = "IAM404"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -6,6 +6,7 @@ import IAMLintModel
 /// `…:u2f/…`) nor a hardware token serial number. STS refuses both at the first call.
 public struct MalformedRoleARN: Rule {
     public static let code = "IAM307"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

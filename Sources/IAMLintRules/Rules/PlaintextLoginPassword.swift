@@ -7,6 +7,7 @@ import IAMLintModel
 /// are fine; unresolved values are not guessed. The password is never shown.
 public struct PlaintextLoginPassword: Rule {
     public static let code = "IAM502"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -8,6 +8,7 @@ import IAMLintModel
 /// device's seed). PGP-encrypted values (`encrypted_*`) are not plain text and are not reported.
 public struct SecretInOutputsOrState: Rule {
     public static let code = "IAM504"
+    public static let asksDerivedFacts = false
     public init() {}
 
     /// Terraform attributes that hold a secret in plain text, by resource type, with how messages name them.

@@ -6,6 +6,7 @@ import IAMLintModel
 /// Terraform state or plan. The key is never shown.
 public struct ServerCertificatePrivateKey: Rule {
     public static let code = "IAM503"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -7,6 +7,7 @@ import IAMLintModel
 /// are committed at all is IAM501's business.
 public struct StaticKeysInConfig: Rule {
     public static let code = "IAM306"
+    public static let asksDerivedFacts = false
     public init() {}
 
     static let keys = ["aws_access_key_id", "aws_secret_access_key", "aws_session_token"]

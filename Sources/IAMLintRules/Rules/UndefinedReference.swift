@@ -6,6 +6,7 @@ import IAMLintModel
 /// iamlint keeps the value symbolic, so the rules cannot see what it was meant to be.
 public struct UndefinedReference: Rule {
     public static let code = "IAM005"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

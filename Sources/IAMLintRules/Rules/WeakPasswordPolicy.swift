@@ -8,6 +8,7 @@ import IAMLintModel
 /// until apply are not guessed. CloudFormation has no password policy resource.
 public struct WeakPasswordPolicy: Rule {
     public static let code = "IAM603"
+    public static let asksDerivedFacts = false
     public init() {}
 
     static let minimumLength = 14
