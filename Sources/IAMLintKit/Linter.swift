@@ -138,7 +138,6 @@ public struct Linter: Sendable {
 
     /// Scans `paths` (files or folders); finding paths are shown relative to `displayBase`.
     public func lint(_ paths: [String], displayBase: String = FileManager.default.currentDirectoryPath, root: String? = nil) -> LintResult {
-        ResidentMemory.mapLargeAllocations()
         let base = FileDiscovery.absolute(displayBase)
         let discovery = FileDiscovery(displayBase: base)
         let keyRoot = root.map(FileDiscovery.absolute) ?? base

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// The process's resident memory, given back where a scan frees much at once.
-enum ResidentMemory {
+public enum ResidentMemory {
     /// Returns the whole free pages of the heap to the operating system (glibc's `malloc_trim`).
     /// glibc keeps memory freed in the middle of its heap resident, for later allocations; a scan
     /// frees megabytes at a time (the facts the rules derived, the rules' lists once joined),
@@ -21,7 +21,10 @@ enum ResidentMemory {
     /// (the lists and tables the loaders, the graph and the rules grow by doubling) come from
     /// the heap, and each one outgrown leaves a hole there that stays resident: about 13 MB of
     /// the peak at 100,000 principals. A no-op elsewhere.
-    static func mapLargeAllocations() {
+    ///
+    /// A process-wide setting: the command-line tool makes it when it starts, a library user
+    /// decides for its own process.
+    public static func mapLargeAllocations() {
         #if canImport(Glibc)
         // M_MMAP_THRESHOLD; a fixed threshold also keeps glibc from adjusting it.
         _ = mallopt?(-3, 1 << 20)

@@ -123,6 +123,8 @@ struct ScanOptions: ParsableArguments {
         // Baseline keys and fingerprints are relative to the folder the baseline lives in.
         var linter = Linter(configuration: try configuration())
         linter.timings = Self.timings
+        // Large arrays mapped on their own, so that freeing one gives its pages back.
+        ResidentMemory.mapLargeAllocations()
         let result = linter.lint(paths, root: PathText.parent(baselinePath))
         if verbose {
             for skip in result.skipped {
