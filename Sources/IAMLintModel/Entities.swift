@@ -19,9 +19,11 @@ public struct Principal: Sendable {
     private var storage: Storage
 
     // The one-byte fields are declared right after `explicitName`, in the padding its 33 bytes
-    // leave before the next 8-byte boundary (144 bytes an object, which malloc rounds to 160;
-    // declared last they made 146), and the ones few principals set are kept
-    // apart in `Rare`: an organisation holds hundreds of thousands.
+    // leave before the next 8-byte boundary, and the ones few principals set are kept apart in
+    // `Rare`: an organisation holds hundreds of thousands. The logical name is not kept when it
+    // is the key of the provenance's last step (a CloudFormation resource's path is
+    // `Resources.<logical id>`), and the groups (users only) are rare: 120 bytes an object,
+    // which malloc rounds to 128 (with both here, 144 rounded to 160).
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
     // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on
     // the reads (see `Statement`'s storage in Statement.swift).
@@ -29,35 +31,29 @@ public struct Principal: Sendable {
         @exclusivity(unchecked) var explicitName: PolicyText?
         @exclusivity(unchecked) var kind: EntityKind
         @exclusivity(unchecked) var hasLoginProfile: Bool
-        @exclusivity(unchecked) var logicalName: String
         @exclusivity(unchecked) var provenance: Provenance
         @exclusivity(unchecked) var trustPolicy: PolicyDocument?
         @exclusivity(unchecked) var inlinePolicies: [NamedPolicy]
         @exclusivity(unchecked) var managedPolicyArns: [PolicyText]
-        @exclusivity(unchecked) var groups: [Reference]
         @exclusivity(unchecked) var rare: Rare? = nil
 
         init(
-            kind: EntityKind, explicitName: PolicyText?, logicalName: String,
-            provenance: Provenance, trustPolicy: PolicyDocument?, inlinePolicies: [NamedPolicy],
-            managedPolicyArns: [PolicyText], groups: [Reference], hasLoginProfile: Bool
+            kind: EntityKind, explicitName: PolicyText?, provenance: Provenance, trustPolicy: PolicyDocument?,
+            inlinePolicies: [NamedPolicy], managedPolicyArns: [PolicyText], hasLoginProfile: Bool
         ) {
             self.kind = kind
             self.explicitName = explicitName
-            self.logicalName = logicalName
             self.provenance = provenance
             self.trustPolicy = trustPolicy
             self.inlinePolicies = inlinePolicies
             self.managedPolicyArns = managedPolicyArns
-            self.groups = groups
             self.hasLoginProfile = hasLoginProfile
         }
 
         func copy() -> Storage {
             let copy = Storage(
-                kind: kind, explicitName: explicitName, logicalName: logicalName,
-                provenance: provenance, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies,
-                managedPolicyArns: managedPolicyArns, groups: groups, hasLoginProfile: hasLoginProfile
+                kind: kind, explicitName: explicitName, provenance: provenance, trustPolicy: trustPolicy,
+                inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns, hasLoginProfile: hasLoginProfile
             )
             copy.rare = rare
             return copy
@@ -78,7 +74,8 @@ public struct Principal: Sendable {
     }
 
     /// The fields few principals set (IAM paths other than `/`, Terraform paths, stated
-    /// accounts, implicit roles, permissions boundaries), copied on write like `Storage`.
+    /// accounts, implicit roles, permissions boundaries, groups, a logical name that is not the
+    /// provenance's last key), copied on write like `Storage`.
     private final class Rare: @unchecked Sendable {
         static let defaultManagedPolicyArnsPath = "Properties.ManagedPolicyArns"
         static let defaultPath = "/"
@@ -88,6 +85,9 @@ public struct Principal: Sendable {
         @exclusivity(unchecked) var account: String? = nil
         @exclusivity(unchecked) var implicitOrigin: String? = nil
         @exclusivity(unchecked) var permissionsBoundary: PolicyText? = nil
+        @exclusivity(unchecked) var groups: [Reference] = []
+        /// The logical name when it is not `provenance`'s last key.
+        @exclusivity(unchecked) var logicalName: String? = nil
 
         func copy() -> Rare {
             let copy = Rare()
@@ -96,6 +96,8 @@ public struct Principal: Sendable {
             copy.account = account
             copy.implicitOrigin = implicitOrigin
             copy.permissionsBoundary = permissionsBoundary
+            copy.groups = groups
+            copy.logicalName = logicalName
             return copy
         }
     }
@@ -120,9 +122,22 @@ public struct Principal: Sendable {
 
     /// The resource's own name in its file: a CloudFormation logical id or a Terraform address.
     public var logicalName: String {
-        get { storage.logicalName }
-        set { unique().logicalName = newValue }
-        _modify { yield &unique().logicalName }
+        get {
+            if let rare = storage.rare, let name = rare.logicalName { return name }
+            return storage.provenance.lastKey ?? ""
+        }
+        set { keep(logicalName: newValue, provenance: storage.provenance) }
+    }
+
+    /// Keeps `name` as the logical name of a principal whose provenance is `provenance`: in
+    /// `Rare` unless it is the provenance's last key.
+    private mutating func keep(logicalName name: String, provenance: Provenance) {
+        if provenance.lastKey == name {
+            guard let rare = storage.rare, rare.logicalName != nil else { return }
+            unique().rareForWriting().logicalName = nil
+        } else {
+            unique().rareForWriting().logicalName = name
+        }
     }
 
     /// The IAM path (`/`, `/division/`).
@@ -136,8 +151,11 @@ public struct Principal: Sendable {
 
     public var provenance: Provenance {
         get { storage.provenance }
-        set { unique().provenance = newValue }
-        _modify { yield &unique().provenance }
+        set {
+            let name = logicalName
+            unique().provenance = newValue
+            keep(logicalName: name, provenance: newValue)
+        }
     }
 
     /// Roles only: the trust (assume-role) policy.
@@ -172,9 +190,11 @@ public struct Principal: Sendable {
 
     /// Users only: `Groups` entries.
     public var groups: [Reference] {
-        get { storage.groups }
-        set { unique().groups = newValue }
-        _modify { yield &unique().groups }
+        get { storage.rare?.groups ?? [] }
+        set {
+            if storage.rare == nil, newValue.isEmpty { return }
+            unique().rareForWriting().groups = newValue
+        }
     }
 
     /// Users only: whether a console password (`LoginProfile`) is set.
@@ -220,10 +240,11 @@ public struct Principal: Sendable {
         managedPolicyArns: [PolicyText] = [], groups: [Reference] = [], hasLoginProfile: Bool = false
     ) {
         storage = Storage(
-            kind: kind, explicitName: explicitName, logicalName: logicalName, provenance: provenance,
-            trustPolicy: trustPolicy, inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns,
-            groups: groups, hasLoginProfile: hasLoginProfile)
+            kind: kind, explicitName: explicitName, provenance: provenance, trustPolicy: trustPolicy,
+            inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns, hasLoginProfile: hasLoginProfile)
+        keep(logicalName: logicalName, provenance: provenance)
         self.path = path
+        self.groups = groups
     }
 
     /// The key references use: the explicit name, or `${LogicalName}` when the deployment generates one.
