@@ -62,10 +62,12 @@ public enum CloudFormationLoader {
         resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
-        // `Resources.<logical id>` as a step of one shared `Resources` path: the id is usually
-        // short enough to be stored inline, where the spelled path would be a string of its own.
-        let resources = Provenance(file: file, logicalPath: "Resources", range: root.range)
-        for entry in root["Resources"]?.entries ?? .empty {
+        // `Resources.<logical id>` as a child of one shared `Resources` path that holds the
+        // logical ids: a resource's provenance is its position there, without a step of its own.
+        let resourceEntries = root["Resources"]?.entries ?? .empty
+        let logicalIDs = resourceEntries.map(\.key)
+        let resources = Provenance(file: file, logicalPath: "Resources", children: logicalIDs, range: root.range)
+        for (position, entry) in resourceEntries.enumerated() {
             let type: String
             switch Self.resourceType(entry.value["Type"]) {
             case .missing:
@@ -79,14 +81,14 @@ public enum CloudFormationLoader {
                 if entry.value.entry("Metadata") != nil {
                     fragment.suppressions += metadataSuppressions(
                         entry.value, lines: lines,
-                        base: resources.child(entry.key, range: entry.keyRange))
+                        base: resources.child(at: position, range: entry.keyRange))
                 }
                 continue
             case .read(let name):
                 type = name
             }
-            let logicalID = entry.key
-            let base = resources.child(logicalID, range: entry.keyRange)
+            let logicalID = logicalIDs[position]
+            let base = resources.child(at: position, range: entry.keyRange)
             let lines = Self.lines(of: entry)
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
