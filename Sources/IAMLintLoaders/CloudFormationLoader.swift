@@ -136,6 +136,7 @@ public enum CloudFormationLoader {
         fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
         undefined.add(resolver.takeUndefinedReferences(), logicalPath: "Outputs")
         fragment.problems += undefined.problems
+        Principal.shareLists(&fragment.principals)
         fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation, source: source)
         return fragment
     }
@@ -280,8 +281,8 @@ private struct ResourceReader {
             principal.trustPolicy = PolicyParser.parse(
                 trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range), purpose: .trust)
         }
-        principal.inlinePolicies = inlinePolicies()
-        principal.managedPolicyArns = properties["ManagedPolicyArns"]?.texts ?? []
+        principal.inlinePolicies = SharedList(inlinePolicies())
+        principal.managedPolicyArns = SharedList(properties["ManagedPolicyArns"]?.texts ?? [])
         principal.groups = properties["Groups"]?.texts ?? []
         principal.hasLoginProfile = properties.entry("LoginProfile") != nil
         principal.permissionsBoundary = properties["PermissionsBoundary"]?.text

@@ -18,12 +18,16 @@ public struct Principal: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
-    // The one-byte fields are declared right after `explicitName`, in the padding its 33 bytes
-    // leave before the next 8-byte boundary, and the ones few principals set are kept apart in
-    // `Rare`: an organisation holds hundreds of thousands. The logical name is not kept when it
-    // is the key of the provenance's last step (a CloudFormation resource's path is
+    // The one-byte fields and a list's run are declared right after `explicitName`, in the
+    // padding its 33 bytes leave before the next 8-byte boundary, the other run after the
+    // provenance's 28 bytes, and the fields few principals set are kept apart in `Rare`: an
+    // organisation holds hundreds of thousands. The logical name is not kept when it is the
+    // key of the provenance's last step (a CloudFormation resource's path is
     // `Resources.<logical id>`), and the groups (users only) are rare: 120 bytes an object,
-    // which malloc rounds to 128 (with both here, 144 rounded to 160).
+    // which malloc rounds to 128 (with both here, 144 rounded to 160). The inline policies and
+    // managed policy ARNs are runs of lists the principals of a file share (`shareLists`): an
+    // array of its own per principal was 32 bytes of header and 16 of malloc overhead, more
+    // than its one or two elements.
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
     // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on
     // the reads (see `Statement`'s storage in Statement.swift).
@@ -31,23 +35,37 @@ public struct Principal: Sendable {
         @exclusivity(unchecked) var explicitName: PolicyText?
         @exclusivity(unchecked) var kind: EntityKind
         @exclusivity(unchecked) var hasLoginProfile: Bool
+        /// The run of `inlinePolicyList` that is this principal's (`SharedList.packedRun`).
+        @exclusivity(unchecked) var inlinePolicyRun: UInt32
         @exclusivity(unchecked) var provenance: Provenance
+        /// The run of `managedPolicyArnList` that is this principal's.
+        @exclusivity(unchecked) var managedPolicyArnRun: UInt32
         @exclusivity(unchecked) var trustPolicy: PolicyDocument?
-        @exclusivity(unchecked) var inlinePolicies: [NamedPolicy]
-        @exclusivity(unchecked) var managedPolicyArns: [PolicyText]
+        @exclusivity(unchecked) var managedPolicyArnList: [PolicyText]
+        @exclusivity(unchecked) var inlinePolicyList: [NamedPolicy]
         @exclusivity(unchecked) var rare: Rare? = nil
 
         init(
             kind: EntityKind, explicitName: PolicyText?, provenance: Provenance, trustPolicy: PolicyDocument?,
-            inlinePolicies: [NamedPolicy], managedPolicyArns: [PolicyText], hasLoginProfile: Bool
+            inlinePolicies: SharedList<NamedPolicy>, managedPolicyArns: SharedList<PolicyText>, hasLoginProfile: Bool
         ) {
             self.kind = kind
             self.explicitName = explicitName
             self.provenance = provenance
             self.trustPolicy = trustPolicy
-            self.inlinePolicies = inlinePolicies
-            self.managedPolicyArns = managedPolicyArns
+            (inlinePolicyList, inlinePolicyRun) = inlinePolicies.packed
+            (managedPolicyArnList, managedPolicyArnRun) = managedPolicyArns.packed
             self.hasLoginProfile = hasLoginProfile
+        }
+
+        var inlinePolicies: SharedList<NamedPolicy> {
+            get { SharedList(list: inlinePolicyList, packedRun: inlinePolicyRun) }
+            set { (inlinePolicyList, inlinePolicyRun) = newValue.packed }
+        }
+
+        var managedPolicyArns: SharedList<PolicyText> {
+            get { SharedList(list: managedPolicyArnList, packedRun: managedPolicyArnRun) }
+            set { (managedPolicyArnList, managedPolicyArnRun) = newValue.packed }
         }
 
         func copy() -> Storage {
@@ -166,17 +184,46 @@ public struct Principal: Sendable {
     }
 
     /// Policies written into the principal itself (`Policies`).
-    public var inlinePolicies: [NamedPolicy] {
+    public var inlinePolicies: SharedList<NamedPolicy> {
         get { storage.inlinePolicies }
         set { unique().inlinePolicies = newValue }
-        _modify { yield &unique().inlinePolicies }
     }
 
     /// `ManagedPolicyArns` entries.
-    public var managedPolicyArns: [PolicyText] {
+    public var managedPolicyArns: SharedList<PolicyText> {
         get { storage.managedPolicyArns }
         set { unique().managedPolicyArns = newValue }
-        _modify { yield &unique().managedPolicyArns }
+    }
+
+    /// Makes the inline policies and the managed policy ARNs of `principals` runs of one list
+    /// of each that they share (principals of one file, just loaded): an array per principal
+    /// costs more in header and malloc overhead than its one or two elements.
+    public static func shareLists(_ principals: inout [Principal]) {
+        var policyCount = 0
+        var arnCount = 0
+        for principal in principals {
+            policyCount += principal.storage.inlinePolicies.count
+            arnCount += principal.storage.managedPolicyArns.count
+        }
+        var policies: [NamedPolicy] = []
+        policies.reserveCapacity(policyCount)
+        var arns: [PolicyText] = []
+        arns.reserveCapacity(arnCount)
+        for principal in principals {
+            policies.append(contentsOf: principal.storage.inlinePolicies)
+            arns.append(contentsOf: principal.storage.managedPolicyArns)
+        }
+        var policyStart = 0
+        var arnStart = 0
+        for i in principals.indices {
+            let storage = principals[i].unique()
+            let policyRun = storage.inlinePolicies.count
+            let arnRun = storage.managedPolicyArns.count
+            storage.inlinePolicies = SharedList(list: policies, start: policyStart, count: policyRun)
+            storage.managedPolicyArns = SharedList(list: arns, start: arnStart, count: arnRun)
+            policyStart += policyRun
+            arnStart += arnRun
+        }
     }
 
     /// The logical path of the managed-policy list inside the resource (`Properties.ManagedPolicyArns`).
@@ -236,8 +283,8 @@ public struct Principal: Sendable {
 
     public init(
         kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String = "/",
-        provenance: Provenance, trustPolicy: PolicyDocument? = nil, inlinePolicies: [NamedPolicy] = [],
-        managedPolicyArns: [PolicyText] = [], groups: [Reference] = [], hasLoginProfile: Bool = false
+        provenance: Provenance, trustPolicy: PolicyDocument? = nil, inlinePolicies: SharedList<NamedPolicy> = [],
+        managedPolicyArns: SharedList<PolicyText> = [], groups: [Reference] = [], hasLoginProfile: Bool = false
     ) {
         storage = Storage(
             kind: kind, explicitName: explicitName, provenance: provenance, trustPolicy: trustPolicy,
@@ -260,6 +307,57 @@ public struct Principal: Sendable {
     public var arn: String {
         let type = kind == .role ? "role" : kind == .user ? "user" : "group"
         return "arn:${AWS::Partition}:iam::${AWS::AccountId}:\(type)\(path)\(referenceKey)"
+    }
+}
+
+/// A principal's inline policies or managed policy ARNs, indexed from 0: a run of a list the
+/// principals of one file share (`Principal.shareLists`), or a list of its own.
+public struct SharedList<Element: Sendable>: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
+    let list: [Element]
+    let start: Int
+    public let count: Int
+
+    public init(_ elements: [Element]) {
+        list = elements
+        start = 0
+        count = elements.count
+    }
+
+    public init(arrayLiteral elements: Element...) {
+        self.init(elements)
+    }
+
+    init(list: [Element], start: Int, count: Int) {
+        self.list = list
+        self.start = start
+        self.count = count
+    }
+
+    /// The run `packedRun` of `list` (`packed`).
+    init(list: [Element], packedRun: UInt32) {
+        self.list = list
+        start = Int(packedRun & 0xFF_FFFF)
+        let stored = Int(packedRun >> 24)
+        count = stored == 0xFF ? list.count - start : stored
+    }
+
+    /// The list and the run as 32 bits: the start in the low 24, the count in the high 8 (all
+    /// ones: the rest of the list). A run that does not fit is copied into a list of its own.
+    var packed: ([Element], UInt32) {
+        if start < 1 << 24, count < 0xFF { return (list, UInt32(count) << 24 | UInt32(start)) }
+        return (Array(self), 0xFF << 24)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(position: Int) -> Element {
+        precondition(position >= 0 && position < count, "SharedList index out of range")
+        return list[start + position]
+    }
+
+    public mutating func removeAll(where shouldBeRemoved: (Element) throws -> Bool) rethrows {
+        self = SharedList(try filter { try !shouldBeRemoved($0) })
     }
 }
 
