@@ -67,6 +67,7 @@ public enum CloudFormationLoader {
         let resourceEntries = root["Resources"]?.entries ?? .empty
         let logicalIDs = resourceEntries.map(\.key)
         let resources = Provenance(file: file, logicalPath: "Resources", children: logicalIDs, range: root.range)
+        var lists = PrincipalLists()
         for (position, entry) in resourceEntries.enumerated() {
             let type: String
             switch Self.resourceType(entry.value["Type"]) {
@@ -98,11 +99,11 @@ public enum CloudFormationLoader {
             let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base, plain: plain, texts: resolver.texts)
             switch type {
             case "AWS::IAM::Role":
-                fragment.principals.append(reader.principal(.role, nameKey: "RoleName"))
+                fragment.principals.append(reader.principal(.role, nameKey: "RoleName", lists: &lists))
             case "AWS::IAM::User":
-                fragment.principals.append(reader.principal(.user, nameKey: "UserName"))
+                fragment.principals.append(reader.principal(.user, nameKey: "UserName", lists: &lists))
             case "AWS::IAM::Group":
-                fragment.principals.append(reader.principal(.group, nameKey: "GroupName"))
+                fragment.principals.append(reader.principal(.group, nameKey: "GroupName", lists: &lists))
             case "AWS::IAM::ManagedPolicy":
                 fragment.policies.append(reader.standalonePolicy(managed: true, nameKey: "ManagedPolicyName"))
             case "AWS::IAM::Policy":
@@ -136,7 +137,7 @@ public enum CloudFormationLoader {
         fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
         undefined.add(resolver.takeUndefinedReferences(), logicalPath: "Outputs")
         fragment.problems += undefined.problems
-        Principal.shareLists(&fragment.principals)
+        lists.share(with: &fragment.principals)
         fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation, source: source)
         return fragment
     }
@@ -269,7 +270,8 @@ private struct ResourceReader {
     let plain: PlainDocuments
     let texts: SharedTexts
 
-    func principal(_ kind: EntityKind, nameKey: String) -> Principal {
+    /// The principal, its inline policies and managed policy ARNs appended to `lists`.
+    func principal(_ kind: EntityKind, nameKey: String, lists: inout PrincipalLists) -> Principal {
         var principal = Principal(
             kind: kind, explicitName: properties[nameKey]?.text, logicalName: logicalID,
             path: properties["Path"]?.text?.value ?? "/", provenance: provenance)
@@ -281,8 +283,11 @@ private struct ResourceReader {
             principal.trustPolicy = PolicyParser.parse(
                 trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range), purpose: .trust)
         }
-        principal.inlinePolicies = SharedList(inlinePolicies())
-        principal.managedPolicyArns = SharedList(properties["ManagedPolicyArns"]?.texts ?? [])
+        let policyStart = lists.policies.count
+        appendInlinePolicies(to: &lists.policies)
+        let arnStart = lists.arns.count
+        properties["ManagedPolicyArns"]?.forEachText { lists.arns.append($0) }
+        lists.runs.append((policyStart..<lists.policies.count, arnStart..<lists.arns.count))
         principal.groups = properties["Groups"]?.texts ?? []
         principal.hasLoginProfile = properties.entry("LoginProfile") != nil
         principal.permissionsBoundary = properties["PermissionsBoundary"]?.text
@@ -319,17 +324,15 @@ private struct ResourceReader {
         return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range), purpose: .identity)
     }
 
-    private func inlinePolicies() -> [NamedPolicy] {
-        guard let list = properties.entry("Policies")?.value else { return [] }
-        var result: [NamedPolicy] = []
+    private func appendInlinePolicies(to result: inout [NamedPolicy]) {
+        guard let list = properties.entry("Policies")?.value else { return }
         let items = list.listItems
-        result.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             let plainDocument = index < plain.inline.count ? plain.inline[index] : nil
             let doc = plainDocument == nil ? item["PolicyDocument"] : nil
             guard let range = plainDocument?.range ?? doc?.range else { continue }
             let name = item["PolicyName"]?.text?.value ?? "Policies[\(index)]"
-            // `Properties.Policies[index].PolicyDocument`, as two shared steps.
+            // `Properties.Policies[index].PolicyDocument`, kept in the path's tail (no step of its own).
             let prov = provenance.child("Properties.Policies", index: index, range: item.range).child("PolicyDocument", range: range)
             let document = if let plainDocument {
                 PolicyParser.parse(plain: plainDocument, texts: texts, provenance: prov, purpose: .identity)
@@ -338,7 +341,32 @@ private struct ResourceReader {
             }
             result.append(NamedPolicy(name: name, document: document))
         }
-        return result
+    }
+}
+
+/// The inline policies and managed policy ARNs of a template's principals, in one list of each
+/// that the principals share (`SharedList`): an array per principal costs more in header and
+/// malloc overhead than its one or two elements.
+struct PrincipalLists {
+    var policies: [NamedPolicy] = []
+    var arns: [PolicyText] = []
+    /// Each principal's runs of `policies` and `arns`, in the order the principals were read.
+    var runs: [(policies: Range<Int>, arns: Range<Int>)] = []
+
+    /// Sets the lists of `principals`, the principals read, in order (the lists are copied
+    /// once to their exact size when appending left much unused room).
+    func share(with principals: inout [Principal]) {
+        let sharedPolicies = Self.trimmed(policies)
+        let sharedArns = Self.trimmed(arns)
+        for (index, run) in zip(principals.indices, runs) {
+            if !run.policies.isEmpty { principals[index].inlinePolicies = SharedList(sharedPolicies, run: run.policies) }
+            if !run.arns.isEmpty { principals[index].managedPolicyArns = SharedList(sharedArns, run: run.arns) }
+        }
+    }
+
+    private static func trimmed<Element>(_ list: [Element]) -> [Element] {
+        guard list.capacity - list.count > list.count / 8 else { return list }
+        return list.withUnsafeBufferPointer { Array($0) }
     }
 }
 

@@ -25,7 +25,7 @@ public struct Principal: Sendable {
     // key of the provenance's last step (a CloudFormation resource's path is
     // `Resources.<logical id>`), and the groups (users only) are rare: 120 bytes an object,
     // which malloc rounds to 128 (with both here, 144 rounded to 160). The inline policies and
-    // managed policy ARNs are runs of lists the principals of a file share (`shareLists`): an
+    // managed policy ARNs are runs of lists the principals of a file share (`SharedList`): an
     // array of its own per principal was 32 bytes of header and 16 of malloc overhead, more
     // than its one or two elements.
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
@@ -195,37 +195,6 @@ public struct Principal: Sendable {
         set { unique().managedPolicyArns = newValue }
     }
 
-    /// Makes the inline policies and the managed policy ARNs of `principals` runs of one list
-    /// of each that they share (principals of one file, just loaded): an array per principal
-    /// costs more in header and malloc overhead than its one or two elements.
-    public static func shareLists(_ principals: inout [Principal]) {
-        var policyCount = 0
-        var arnCount = 0
-        for principal in principals {
-            policyCount += principal.storage.inlinePolicies.count
-            arnCount += principal.storage.managedPolicyArns.count
-        }
-        var policies: [NamedPolicy] = []
-        policies.reserveCapacity(policyCount)
-        var arns: [PolicyText] = []
-        arns.reserveCapacity(arnCount)
-        for principal in principals {
-            policies.append(contentsOf: principal.storage.inlinePolicies)
-            arns.append(contentsOf: principal.storage.managedPolicyArns)
-        }
-        var policyStart = 0
-        var arnStart = 0
-        for i in principals.indices {
-            let storage = principals[i].unique()
-            let policyRun = storage.inlinePolicies.count
-            let arnRun = storage.managedPolicyArns.count
-            storage.inlinePolicies = SharedList(list: policies, start: policyStart, count: policyRun)
-            storage.managedPolicyArns = SharedList(list: arns, start: arnStart, count: arnRun)
-            policyStart += policyRun
-            arnStart += arnRun
-        }
-    }
-
     /// The logical path of the managed-policy list inside the resource (`Properties.ManagedPolicyArns`).
     public var managedPolicyArnsPath: String {
         get { storage.rare?.managedPolicyArnsPath ?? Rare.defaultManagedPolicyArnsPath }
@@ -311,7 +280,7 @@ public struct Principal: Sendable {
 }
 
 /// A principal's inline policies or managed policy ARNs, indexed from 0: a run of a list the
-/// principals of one file share (`Principal.shareLists`), or a list of its own.
+/// principals of one file share (the CloudFormation loader's), or a list of its own.
 public struct SharedList<Element: Sendable>: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
     let list: [Element]
     let start: Int
@@ -327,10 +296,12 @@ public struct SharedList<Element: Sendable>: RandomAccessCollection, Sendable, E
         self.init(elements)
     }
 
-    init(list: [Element], start: Int, count: Int) {
+    /// The elements of `list` in `run`.
+    public init(_ list: [Element], run: Range<Int>) {
+        precondition(run.lowerBound >= 0 && run.upperBound <= list.count, "SharedList run out of range")
         self.list = list
-        self.start = start
-        self.count = count
+        start = run.lowerBound
+        count = run.count
     }
 
     /// The run `packedRun` of `list` (`packed`).
