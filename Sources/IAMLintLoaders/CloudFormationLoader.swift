@@ -62,15 +62,22 @@ public enum CloudFormationLoader {
         resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
-        // `Resources.<logical id>` as a child of one shared `Resources` path that holds the
-        // logical ids: a resource's provenance is its position there, without a step of its own.
+        // A resource read below is a child of one shared `Resources` path that holds the
+        // logical ids of those resources: its provenance is its position there, without a step
+        // of its own. The others' ids are not kept (nor spelled, but for a suppression).
         let resourceEntries = root["Resources"]?.entries ?? .empty
-        let logicalIDs = resourceEntries.map(\.key)
+        let resourceTypes = resourceEntries.map { Self.resourceType($0.value["Type"]) }
+        var logicalIDs: [String] = []
+        logicalIDs.reserveCapacity(resourceTypes.count { if case .read = $0 { true } else { false } })
+        for index in resourceTypes.indices {
+            if case .read = resourceTypes[index] { logicalIDs.append(resourceEntries[index].key) }
+        }
         let resources = Provenance(file: file, logicalPath: "Resources", children: logicalIDs, range: root.range)
+        var readCount = 0
         var lists = PrincipalLists()
-        for (position, entry) in resourceEntries.enumerated() {
+        for (index, entry) in resourceEntries.enumerated() {
             let type: String
-            switch Self.resourceType(entry.value["Type"]) {
+            switch resourceTypes[index] {
             case .missing:
                 continue
             case .other:
@@ -82,12 +89,14 @@ public enum CloudFormationLoader {
                 if entry.value.entry("Metadata") != nil {
                     fragment.suppressions += metadataSuppressions(
                         entry.value, lines: lines,
-                        base: resources.child(at: position, range: entry.keyRange))
+                        base: resources.child(entry.key, range: entry.keyRange))
                 }
                 continue
             case .read(let name):
                 type = name
             }
+            let position = readCount
+            readCount += 1
             let logicalID = logicalIDs[position]
             let base = resources.child(at: position, range: entry.keyRange)
             let lines = Self.lines(of: entry)
