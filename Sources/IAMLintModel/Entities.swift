@@ -259,8 +259,8 @@ public struct Principal: Sendable {
             kind: kind, explicitName: explicitName, provenance: provenance, trustPolicy: trustPolicy,
             inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns, hasLoginProfile: hasLoginProfile)
         keep(logicalName: logicalName, provenance: provenance)
-        self.path = path
-        self.groups = groups
+        if path != Rare.defaultPath { self.path = path }
+        if !groups.isEmpty { self.groups = groups }
     }
 
     /// The key references use: the explicit name, or `${LogicalName}` when the deployment generates one.
