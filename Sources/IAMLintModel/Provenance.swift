@@ -86,11 +86,12 @@ struct LogicalPath: Sendable, Hashable {
     /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
     /// `[index]` when there is one (`IndexedStep`).
     ///
-    /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
-    /// large organisation's model holds a step for every resource and inline policy, and most
-    /// have no index or one spelled into a key short enough to be stored inline (`Policies[3]`).
-    /// A document's own step and a statement's, and the steps of an inline policy or a managed
-    /// policy ARN under a resource, are not `Step`s (`tail`).
+    /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64):
+    /// most steps have no index or one spelled into a key short enough to be stored inline
+    /// (`Policies[3]`). The steps a large organisation's model holds one of per resource,
+    /// document, statement and grant are not `Step`s but kept in the path's `tail`: a
+    /// CloudFormation resource's (its position among a `TableRootStep`'s children), a
+    /// document's, an inline policy's, a managed policy ARN's and a statement's.
     private class Step: @unchecked Sendable {
         /// The parent step, retained by this step and released by `deinit`: kept unmanaged so
         /// that walks up the chain (the file, spelling) read it without reference counting.
