@@ -62,12 +62,22 @@ public enum CloudFormationLoader {
         resolver.recordsUndefinedReferences = Self.declaresEveryName(root)
         var undefined = UndefinedReferences(file: file)
         let inventory = CloudFormationInventory(template: root)
-        // `Resources.<logical id>` as a step of one shared `Resources` path: the id is usually
-        // short enough to be stored inline, where the spelled path would be a string of its own.
-        let resources = Provenance(file: file, logicalPath: "Resources", range: root.range)
-        for entry in root["Resources"]?.entries ?? .empty {
+        // A resource read below is a child of one shared `Resources` path that holds the
+        // logical ids of those resources: its provenance is its position there, without a step
+        // of its own. The others' ids are not kept (nor spelled, but for a suppression).
+        let resourceEntries = root["Resources"]?.entries ?? .empty
+        let resourceTypes = resourceEntries.map { Self.resourceType($0.value["Type"]) }
+        var logicalIDs: [String] = []
+        logicalIDs.reserveCapacity(resourceTypes.count { if case .read = $0 { true } else { false } })
+        for index in resourceTypes.indices {
+            if case .read = resourceTypes[index] { logicalIDs.append(resourceEntries[index].key) }
+        }
+        let resources = Provenance(file: file, logicalPath: "Resources", children: logicalIDs, range: root.range)
+        var readCount = 0
+        var lists = PrincipalLists()
+        for (index, entry) in resourceEntries.enumerated() {
             let type: String
-            switch Self.resourceType(entry.value["Type"]) {
+            switch resourceTypes[index] {
             case .missing:
                 continue
             case .other:
@@ -85,8 +95,10 @@ public enum CloudFormationLoader {
             case .read(let name):
                 type = name
             }
-            let logicalID = entry.key
-            let base = resources.child(logicalID, range: entry.keyRange)
+            let position = readCount
+            readCount += 1
+            let logicalID = logicalIDs[position]
+            let base = resources.child(at: position, range: entry.keyRange)
             let lines = Self.lines(of: entry)
             fragment.entityLines.append(lines)
             fragment.suppressions += metadataSuppressions(entry.value, lines: lines, base: base)
@@ -96,11 +108,11 @@ public enum CloudFormationLoader {
             let reader = ResourceReader(logicalID: logicalID, properties: properties, provenance: base, plain: plain, texts: resolver.texts)
             switch type {
             case "AWS::IAM::Role":
-                fragment.principals.append(reader.principal(.role, nameKey: "RoleName"))
+                fragment.principals.append(reader.principal(.role, nameKey: "RoleName", lists: &lists))
             case "AWS::IAM::User":
-                fragment.principals.append(reader.principal(.user, nameKey: "UserName"))
+                fragment.principals.append(reader.principal(.user, nameKey: "UserName", lists: &lists))
             case "AWS::IAM::Group":
-                fragment.principals.append(reader.principal(.group, nameKey: "GroupName"))
+                fragment.principals.append(reader.principal(.group, nameKey: "GroupName", lists: &lists))
             case "AWS::IAM::ManagedPolicy":
                 fragment.policies.append(reader.standalonePolicy(managed: true, nameKey: "ManagedPolicyName"))
             case "AWS::IAM::Policy":
@@ -134,6 +146,7 @@ public enum CloudFormationLoader {
         fragment.inventory += inventory.outputs(root, file: file, resolver: &resolver)
         undefined.add(resolver.takeUndefinedReferences(), logicalPath: "Outputs")
         fragment.problems += undefined.problems
+        lists.share(with: &fragment.principals)
         fragment.inventory += CommittedKeyScanner.scan(root, file: file, format: .cloudFormation, source: source)
         return fragment
     }
@@ -266,7 +279,8 @@ private struct ResourceReader {
     let plain: PlainDocuments
     let texts: SharedTexts
 
-    func principal(_ kind: EntityKind, nameKey: String) -> Principal {
+    /// The principal, its inline policies and managed policy ARNs appended to `lists`.
+    func principal(_ kind: EntityKind, nameKey: String, lists: inout PrincipalLists) -> Principal {
         var principal = Principal(
             kind: kind, explicitName: properties[nameKey]?.text, logicalName: logicalID,
             path: properties["Path"]?.text?.value ?? "/", provenance: provenance)
@@ -278,8 +292,11 @@ private struct ResourceReader {
             principal.trustPolicy = PolicyParser.parse(
                 trust.value, provenance: provenance.child("Properties.AssumeRolePolicyDocument", range: trust.value.range), purpose: .trust)
         }
-        principal.inlinePolicies = inlinePolicies()
-        principal.managedPolicyArns = properties["ManagedPolicyArns"]?.texts ?? []
+        let policyStart = lists.policies.count
+        appendInlinePolicies(to: &lists.policies)
+        let arnStart = lists.arns.count
+        properties["ManagedPolicyArns"]?.forEachText { lists.arns.append($0) }
+        lists.runs.append((policyStart..<lists.policies.count, arnStart..<lists.arns.count))
         principal.groups = properties["Groups"]?.texts ?? []
         principal.hasLoginProfile = properties.entry("LoginProfile") != nil
         principal.permissionsBoundary = properties["PermissionsBoundary"]?.text
@@ -316,17 +333,15 @@ private struct ResourceReader {
         return PolicyParser.parse(value, provenance: provenance.child("Properties.PolicyDocument", range: value.range), purpose: .identity)
     }
 
-    private func inlinePolicies() -> [NamedPolicy] {
-        guard let list = properties.entry("Policies")?.value else { return [] }
-        var result: [NamedPolicy] = []
+    private func appendInlinePolicies(to result: inout [NamedPolicy]) {
+        guard let list = properties.entry("Policies")?.value else { return }
         let items = list.listItems
-        result.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             let plainDocument = index < plain.inline.count ? plain.inline[index] : nil
             let doc = plainDocument == nil ? item["PolicyDocument"] : nil
             guard let range = plainDocument?.range ?? doc?.range else { continue }
             let name = item["PolicyName"]?.text?.value ?? "Policies[\(index)]"
-            // `Properties.Policies[index].PolicyDocument`, as two shared steps.
+            // `Properties.Policies[index].PolicyDocument`, kept in the path's tail (no step of its own).
             let prov = provenance.child("Properties.Policies", index: index, range: item.range).child("PolicyDocument", range: range)
             let document = if let plainDocument {
                 PolicyParser.parse(plain: plainDocument, texts: texts, provenance: prov, purpose: .identity)
@@ -335,7 +350,32 @@ private struct ResourceReader {
             }
             result.append(NamedPolicy(name: name, document: document))
         }
-        return result
+    }
+}
+
+/// The inline policies and managed policy ARNs of a template's principals, in one list of each
+/// that the principals share (`SharedList`): an array per principal costs more in header and
+/// malloc overhead than its one or two elements.
+struct PrincipalLists {
+    var policies: [NamedPolicy] = []
+    var arns: [PolicyText] = []
+    /// Each principal's runs of `policies` and `arns`, in the order the principals were read.
+    var runs: [(policies: Range<Int>, arns: Range<Int>)] = []
+
+    /// Sets the lists of `principals`, the principals read, in order (the lists are copied
+    /// once to their exact size when appending left much unused room).
+    func share(with principals: inout [Principal]) {
+        let sharedPolicies = Self.trimmed(policies)
+        let sharedArns = Self.trimmed(arns)
+        for (index, run) in zip(principals.indices, runs) {
+            if !run.policies.isEmpty { principals[index].inlinePolicies = SharedList(sharedPolicies, run: run.policies) }
+            if !run.arns.isEmpty { principals[index].managedPolicyArns = SharedList(sharedArns, run: run.arns) }
+        }
+    }
+
+    private static func trimmed<Element>(_ list: [Element]) -> [Element] {
+        guard list.capacity - list.count > list.count / 8 else { return list }
+        return list.withUnsafeBufferPointer { Array($0) }
     }
 }
 

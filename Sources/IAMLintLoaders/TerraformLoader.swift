@@ -478,8 +478,8 @@ private struct TerraformFragmentBuilder {
         case "aws_iam_role":
             var role = principal(r, .role, base)
             if let trust = policyDocument(r, "assume_role_policy", purpose: .trust) { role.trustPolicy = trust }
-            role.inlinePolicies = inlinePolicies(r)
-            role.managedPolicyArns = managedPolicyArns(r)
+            role.inlinePolicies = SharedList(inlinePolicies(r))
+            role.managedPolicyArns = SharedList(managedPolicyArns(r))
             role.managedPolicyArnsPath = "managed_policy_arns"
             fragment.principals.append(role)
         case "aws_iam_user":

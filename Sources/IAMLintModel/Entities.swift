@@ -18,10 +18,16 @@ public struct Principal: Sendable {
     // freely, and each copy is one reference.
     private var storage: Storage
 
-    // The one-byte fields are declared right after `explicitName`, in the padding its 33 bytes
-    // leave before the next 8-byte boundary (144 bytes an object, which malloc rounds to 160;
-    // declared last they made 146), and the ones few principals set are kept
-    // apart in `Rare`: an organisation holds hundreds of thousands.
+    // The one-byte fields and a list's run are declared right after `explicitName`, in the
+    // padding its 33 bytes leave before the next 8-byte boundary, the other run after the
+    // provenance's 28 bytes, and the fields few principals set are kept apart in `Rare`: an
+    // organisation holds hundreds of thousands. The logical name is not kept when it is the
+    // key of the provenance's last step (a CloudFormation resource's path is
+    // `Resources.<logical id>`), and the groups (users only) are rare: 120 bytes an object,
+    // which malloc rounds to 128 (with both here, 144 rounded to 160). The inline policies and
+    // managed policy ARNs are runs of lists the principals of a file share (`SharedList`): an
+    // array of its own per principal was 32 bytes of header and 16 of malloc overhead, more
+    // than its one or two elements.
     // Read-mostly, written only through `unique()` (and `rare`'s fields only through
     // `rareForWriting()`, on a `Rare` no other storage holds): no runtime exclusivity check on
     // the reads (see `Statement`'s storage in Statement.swift).
@@ -29,35 +35,43 @@ public struct Principal: Sendable {
         @exclusivity(unchecked) var explicitName: PolicyText?
         @exclusivity(unchecked) var kind: EntityKind
         @exclusivity(unchecked) var hasLoginProfile: Bool
-        @exclusivity(unchecked) var logicalName: String
+        /// The run of `inlinePolicyList` that is this principal's (`SharedList.packedRun`).
+        @exclusivity(unchecked) var inlinePolicyRun: UInt32
         @exclusivity(unchecked) var provenance: Provenance
+        /// The run of `managedPolicyArnList` that is this principal's.
+        @exclusivity(unchecked) var managedPolicyArnRun: UInt32
         @exclusivity(unchecked) var trustPolicy: PolicyDocument?
-        @exclusivity(unchecked) var inlinePolicies: [NamedPolicy]
-        @exclusivity(unchecked) var managedPolicyArns: [PolicyText]
-        @exclusivity(unchecked) var groups: [Reference]
+        @exclusivity(unchecked) var managedPolicyArnList: [PolicyText]
+        @exclusivity(unchecked) var inlinePolicyList: [NamedPolicy]
         @exclusivity(unchecked) var rare: Rare? = nil
 
         init(
-            kind: EntityKind, explicitName: PolicyText?, logicalName: String,
-            provenance: Provenance, trustPolicy: PolicyDocument?, inlinePolicies: [NamedPolicy],
-            managedPolicyArns: [PolicyText], groups: [Reference], hasLoginProfile: Bool
+            kind: EntityKind, explicitName: PolicyText?, provenance: Provenance, trustPolicy: PolicyDocument?,
+            inlinePolicies: SharedList<NamedPolicy>, managedPolicyArns: SharedList<PolicyText>, hasLoginProfile: Bool
         ) {
             self.kind = kind
             self.explicitName = explicitName
-            self.logicalName = logicalName
             self.provenance = provenance
             self.trustPolicy = trustPolicy
-            self.inlinePolicies = inlinePolicies
-            self.managedPolicyArns = managedPolicyArns
-            self.groups = groups
+            (inlinePolicyList, inlinePolicyRun) = inlinePolicies.packed
+            (managedPolicyArnList, managedPolicyArnRun) = managedPolicyArns.packed
             self.hasLoginProfile = hasLoginProfile
+        }
+
+        var inlinePolicies: SharedList<NamedPolicy> {
+            get { SharedList(list: inlinePolicyList, packedRun: inlinePolicyRun) }
+            set { (inlinePolicyList, inlinePolicyRun) = newValue.packed }
+        }
+
+        var managedPolicyArns: SharedList<PolicyText> {
+            get { SharedList(list: managedPolicyArnList, packedRun: managedPolicyArnRun) }
+            set { (managedPolicyArnList, managedPolicyArnRun) = newValue.packed }
         }
 
         func copy() -> Storage {
             let copy = Storage(
-                kind: kind, explicitName: explicitName, logicalName: logicalName,
-                provenance: provenance, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies,
-                managedPolicyArns: managedPolicyArns, groups: groups, hasLoginProfile: hasLoginProfile
+                kind: kind, explicitName: explicitName, provenance: provenance, trustPolicy: trustPolicy,
+                inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns, hasLoginProfile: hasLoginProfile
             )
             copy.rare = rare
             return copy
@@ -78,7 +92,8 @@ public struct Principal: Sendable {
     }
 
     /// The fields few principals set (IAM paths other than `/`, Terraform paths, stated
-    /// accounts, implicit roles, permissions boundaries), copied on write like `Storage`.
+    /// accounts, implicit roles, permissions boundaries, groups, a logical name that is not the
+    /// provenance's last key), copied on write like `Storage`.
     private final class Rare: @unchecked Sendable {
         static let defaultManagedPolicyArnsPath = "Properties.ManagedPolicyArns"
         static let defaultPath = "/"
@@ -88,6 +103,9 @@ public struct Principal: Sendable {
         @exclusivity(unchecked) var account: String? = nil
         @exclusivity(unchecked) var implicitOrigin: String? = nil
         @exclusivity(unchecked) var permissionsBoundary: PolicyText? = nil
+        @exclusivity(unchecked) var groups: [Reference] = []
+        /// The logical name when it is not `provenance`'s last key.
+        @exclusivity(unchecked) var logicalName: String? = nil
 
         func copy() -> Rare {
             let copy = Rare()
@@ -96,6 +114,8 @@ public struct Principal: Sendable {
             copy.account = account
             copy.implicitOrigin = implicitOrigin
             copy.permissionsBoundary = permissionsBoundary
+            copy.groups = groups
+            copy.logicalName = logicalName
             return copy
         }
     }
@@ -120,9 +140,22 @@ public struct Principal: Sendable {
 
     /// The resource's own name in its file: a CloudFormation logical id or a Terraform address.
     public var logicalName: String {
-        get { storage.logicalName }
-        set { unique().logicalName = newValue }
-        _modify { yield &unique().logicalName }
+        get {
+            if let rare = storage.rare, let name = rare.logicalName { return name }
+            return storage.provenance.lastKey ?? ""
+        }
+        set { keep(logicalName: newValue, provenance: storage.provenance) }
+    }
+
+    /// Keeps `name` as the logical name of a principal whose provenance is `provenance`: in
+    /// `Rare` unless it is the provenance's last key.
+    private mutating func keep(logicalName name: String, provenance: Provenance) {
+        if provenance.lastKey == name {
+            guard let rare = storage.rare, rare.logicalName != nil else { return }
+            unique().rareForWriting().logicalName = nil
+        } else {
+            unique().rareForWriting().logicalName = name
+        }
     }
 
     /// The IAM path (`/`, `/division/`).
@@ -136,8 +169,11 @@ public struct Principal: Sendable {
 
     public var provenance: Provenance {
         get { storage.provenance }
-        set { unique().provenance = newValue }
-        _modify { yield &unique().provenance }
+        set {
+            let name = logicalName
+            unique().provenance = newValue
+            keep(logicalName: name, provenance: newValue)
+        }
     }
 
     /// Roles only: the trust (assume-role) policy.
@@ -148,17 +184,15 @@ public struct Principal: Sendable {
     }
 
     /// Policies written into the principal itself (`Policies`).
-    public var inlinePolicies: [NamedPolicy] {
+    public var inlinePolicies: SharedList<NamedPolicy> {
         get { storage.inlinePolicies }
         set { unique().inlinePolicies = newValue }
-        _modify { yield &unique().inlinePolicies }
     }
 
     /// `ManagedPolicyArns` entries.
-    public var managedPolicyArns: [PolicyText] {
+    public var managedPolicyArns: SharedList<PolicyText> {
         get { storage.managedPolicyArns }
         set { unique().managedPolicyArns = newValue }
-        _modify { yield &unique().managedPolicyArns }
     }
 
     /// The logical path of the managed-policy list inside the resource (`Properties.ManagedPolicyArns`).
@@ -172,9 +206,11 @@ public struct Principal: Sendable {
 
     /// Users only: `Groups` entries.
     public var groups: [Reference] {
-        get { storage.groups }
-        set { unique().groups = newValue }
-        _modify { yield &unique().groups }
+        get { storage.rare?.groups ?? [] }
+        set {
+            if storage.rare == nil, newValue.isEmpty { return }
+            unique().rareForWriting().groups = newValue
+        }
     }
 
     /// Users only: whether a console password (`LoginProfile`) is set.
@@ -216,14 +252,15 @@ public struct Principal: Sendable {
 
     public init(
         kind: EntityKind, explicitName: PolicyText?, logicalName: String, path: String = "/",
-        provenance: Provenance, trustPolicy: PolicyDocument? = nil, inlinePolicies: [NamedPolicy] = [],
-        managedPolicyArns: [PolicyText] = [], groups: [Reference] = [], hasLoginProfile: Bool = false
+        provenance: Provenance, trustPolicy: PolicyDocument? = nil, inlinePolicies: SharedList<NamedPolicy> = [],
+        managedPolicyArns: SharedList<PolicyText> = [], groups: [Reference] = [], hasLoginProfile: Bool = false
     ) {
         storage = Storage(
-            kind: kind, explicitName: explicitName, logicalName: logicalName, provenance: provenance,
-            trustPolicy: trustPolicy, inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns,
-            groups: groups, hasLoginProfile: hasLoginProfile)
-        self.path = path
+            kind: kind, explicitName: explicitName, provenance: provenance, trustPolicy: trustPolicy,
+            inlinePolicies: inlinePolicies, managedPolicyArns: managedPolicyArns, hasLoginProfile: hasLoginProfile)
+        keep(logicalName: logicalName, provenance: provenance)
+        if path != Rare.defaultPath { self.path = path }
+        if !groups.isEmpty { self.groups = groups }
     }
 
     /// The key references use: the explicit name, or `${LogicalName}` when the deployment generates one.
@@ -239,6 +276,59 @@ public struct Principal: Sendable {
     public var arn: String {
         let type = kind == .role ? "role" : kind == .user ? "user" : "group"
         return "arn:${AWS::Partition}:iam::${AWS::AccountId}:\(type)\(path)\(referenceKey)"
+    }
+}
+
+/// A principal's inline policies or managed policy ARNs, indexed from 0: a run of a list the
+/// principals of one file share (the CloudFormation loader's), or a list of its own.
+public struct SharedList<Element: Sendable>: RandomAccessCollection, Sendable, ExpressibleByArrayLiteral {
+    let list: [Element]
+    let start: Int
+    public let count: Int
+
+    public init(_ elements: [Element]) {
+        list = elements
+        start = 0
+        count = elements.count
+    }
+
+    public init(arrayLiteral elements: Element...) {
+        self.init(elements)
+    }
+
+    /// The elements of `list` in `run`.
+    public init(_ list: [Element], run: Range<Int>) {
+        precondition(run.lowerBound >= 0 && run.upperBound <= list.count, "SharedList run out of range")
+        self.list = list
+        start = run.lowerBound
+        count = run.count
+    }
+
+    /// The run `packedRun` of `list` (`packed`).
+    init(list: [Element], packedRun: UInt32) {
+        self.list = list
+        start = Int(packedRun & 0xFF_FFFF)
+        let stored = Int(packedRun >> 24)
+        count = stored == 0xFF ? list.count - start : stored
+    }
+
+    /// The list and the run as 32 bits: the start in the low 24, the count in the high 8 (all
+    /// ones: the rest of the list). A run that does not fit is copied into a list of its own.
+    var packed: ([Element], UInt32) {
+        if start < 1 << 24, count < 0xFF { return (list, UInt32(count) << 24 | UInt32(start)) }
+        return (Array(self), 0xFF << 24)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(position: Int) -> Element {
+        precondition(position >= 0 && position < count, "SharedList index out of range")
+        return list[start + position]
+    }
+
+    public mutating func removeAll(where shouldBeRemoved: (Element) throws -> Bool) rethrows {
+        self = SharedList(try filter { try !shouldBeRemoved($0) })
     }
 }
 

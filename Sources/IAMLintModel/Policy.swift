@@ -11,43 +11,79 @@ public struct PolicyDocument: Sendable {
     // copy documents freely, and each copy is one reference.
     private var storage: Storage
 
-    // Read-mostly, written only through `unique()`: no runtime exclusivity check (see `Statement`).
+    // Read-mostly, written only through `unique()` and `uniqueExtra()`: no runtime exclusivity
+    // check (see `Statement`).
     //
-    // The size is kept as its count and a one-byte state declared after the provenance (28
-    // bytes, 4-byte aligned at its end): 69 bytes, which malloc rounds to 80, where an optional
-    // `PolicyDocumentSize` after the provenance took 73, rounded to 96.
-    private final class Storage: @unchecked Sendable {
-        @exclusivity(unchecked) var statements: [Statement]
-        @exclusivity(unchecked) var grammarIssues: [PolicyGrammarIssue] = []
-        @exclusivity(unchecked) var sizeCount = 0
-        @exclusivity(unchecked) var provenance: Provenance
-        /// 0: no size; 1: `sizeCount`, exact; 2: `sizeCount`, estimated.
-        @exclusivity(unchecked) var sizeState: UInt8 = 0
+    // The statements, the provenance and the size packed in 32 bits: 56 bytes, which malloc
+    // rounds to 64 (with the grammar issues and the size's count and state beside them, 69
+    // rounded to 80). A large organisation holds a document for every role's trust policy and
+    // every inline policy; the few with grammar issues, or a size whose count does not fit,
+    // are an `Extra`.
+    private class Storage: @unchecked Sendable {
+        @exclusivity(unchecked) final var statements: [Statement]
+        @exclusivity(unchecked) final var provenance: Provenance
+        /// The size: the top two bits its state (0: no size; 1: exact; 2: estimated), the
+        /// others its count, or all ones when the count is an `Extra`'s `largeCount`.
+        @exclusivity(unchecked) final var packedSize: UInt32 = 0
 
-        var size: PolicyDocumentSize? {
-            get { sizeState == 0 ? nil : PolicyDocumentSize(count: sizeCount, estimated: sizeState == 2) }
-            set {
-                sizeCount = newValue?.count ?? 0
-                sizeState = newValue.map { $0.estimated ? 2 : 1 } ?? 0
-            }
-        }
+        static let countMask: UInt32 = (1 << 30) - 1
 
         init(statements: [Statement], provenance: Provenance) {
             self.statements = statements
             self.provenance = provenance
         }
 
+        final var grammarIssues: [PolicyGrammarIssue] { (self as? Extra)?.issues ?? [] }
+
+        final var size: PolicyDocumentSize? {
+            let state = packedSize >> 30
+            guard state != 0 else { return nil }
+            let stored = packedSize & Self.countMask
+            let count = stored == Self.countMask ? (self as? Extra)?.largeCount ?? Int(stored) : Int(stored)
+            return PolicyDocumentSize(count: count, estimated: state == 2)
+        }
+
+        /// The packed size for `size`; nil when its count does not fit (`Extra.largeCount`).
+        static func packed(_ size: PolicyDocumentSize?) -> UInt32? {
+            guard let size else { return 0 }
+            guard size.count >= 0, size.count < Int(countMask) else { return nil }
+            return (size.estimated ? 2 : 1) << 30 | UInt32(size.count)
+        }
+
         func copy() -> Storage {
+            if let extra = self as? Extra { return Extra(copying: extra) }
             let copy = Storage(statements: statements, provenance: provenance)
-            copy.grammarIssues = grammarIssues
-            copy.size = size
+            copy.packedSize = packedSize
             return copy
+        }
+    }
+
+    /// A document with grammar issues or a size too large to pack.
+    private final class Extra: Storage, @unchecked Sendable {
+        @exclusivity(unchecked) var issues: [PolicyGrammarIssue] = []
+        @exclusivity(unchecked) var largeCount = 0
+
+        init(copying other: Storage) {
+            super.init(statements: other.statements, provenance: other.provenance)
+            packedSize = other.packedSize
+            if let extra = other as? Extra {
+                issues = extra.issues
+                largeCount = extra.largeCount
+            }
         }
     }
 
     private mutating func unique() -> Storage {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         return storage
+    }
+
+    /// The storage as an `Extra` not shared with another document, for writing.
+    private mutating func uniqueExtra() -> Extra {
+        if isKnownUniquelyReferenced(&storage), let extra = storage as? Extra { return extra }
+        let extra = Extra(copying: storage)
+        storage = extra
+        return extra
     }
 
     public var statements: [Statement] {
@@ -67,8 +103,10 @@ public struct PolicyDocument: Sendable {
     /// kept): empty for a valid document and for one built in code.
     public var grammarIssues: [PolicyGrammarIssue] {
         get { storage.grammarIssues }
-        set { unique().grammarIssues = newValue }
-        _modify { yield &unique().grammarIssues }
+        set {
+            if newValue.isEmpty, !(storage is Extra) { return }
+            uniqueExtra().issues = newValue
+        }
     }
 
     /// The document's size as IAM counts it against its quotas, measured by the parser on the
@@ -76,8 +114,15 @@ public struct PolicyDocument: Sendable {
     /// document read as a trust policy (no quota rule measures those) and for one built in code.
     public var size: PolicyDocumentSize? {
         get { storage.size }
-        set { unique().size = newValue }
-        _modify { yield &unique().size }
+        set {
+            if let packed = Storage.packed(newValue) {
+                unique().packedSize = packed
+            } else if let newValue {
+                let extra = uniqueExtra()
+                extra.largeCount = newValue.count
+                extra.packedSize = (newValue.estimated ? 2 : 1) << 30 | Storage.countMask
+            }
+        }
     }
 
     public init(statements: [Statement], provenance: Provenance) {

@@ -17,6 +17,14 @@ public struct Provenance: Sendable, Hashable {
         self.range = range
     }
 
+    /// A provenance whose children are `children` (a template's logical ids under
+    /// `Resources`): `child(at:range:)` makes the provenance of one of them without an
+    /// allocation of its own.
+    public init(file: String, logicalPath: String, children: [String], range: SourceRange) {
+        self.path = LogicalPath(file: file, text: logicalPath, children: children)
+        self.range = range
+    }
+
     private init(path: LogicalPath, range: SourceRange) {
         self.path = path
         self.range = range
@@ -36,10 +44,20 @@ public struct Provenance: Sendable, Hashable {
 
     public var location: SourceLocation { SourceLocation(file: file, range: range) }
 
+    /// The key of the path's last step when it has no index: a resource's logical id in the
+    /// provenance `Resources.<logical id>` (nil for a path that ends in an indexed or inline step).
+    var lastKey: String? { path.lastKey }
+
     /// The same file, a deeper logical path and another range: the path is `logicalPath.path`, or
     /// `path` alone when `logicalPath` is empty.
     public func child(_ path: String, range: SourceRange) -> Provenance {
         Provenance(path: self.path.appending(path, index: nil), range: range)
+    }
+
+    /// `child(children[position], range:)` on a provenance made with `children` (and no more
+    /// steps), without a step of its own.
+    public func child(at position: Int, range: SourceRange) -> Provenance {
+        Provenance(path: path.appendingChild(at: position), range: range)
     }
 
     /// `child("\(key)[\(index)]", range:)`, without spelling the step.
@@ -68,10 +86,12 @@ struct LogicalPath: Sendable, Hashable {
     /// One step: its parent's path, then `.key` (or `key` alone after an empty path), then
     /// `[index]` when there is one (`IndexedStep`).
     ///
-    /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64): a
-    /// large organisation's model holds a step for every resource and inline policy, and most
-    /// have no index or one spelled into a key short enough to be stored inline (`Policies[3]`).
-    /// A document's own step and a statement's are not `Step`s (`tail`).
+    /// 40 bytes, which malloc rounds to 48 (with the index in every step, 45 rounded to 64):
+    /// most steps have no index or one spelled into a key short enough to be stored inline
+    /// (`Policies[3]`). The steps a large organisation's model holds one of per resource,
+    /// document, statement and grant are not `Step`s but kept in the path's `tail`: a
+    /// CloudFormation resource's (its position among a `TableRootStep`'s children), a
+    /// document's, an inline policy's, a managed policy ARN's and a statement's.
     private class Step: @unchecked Sendable {
         /// The parent step, retained by this step and released by `deinit`: kept unmanaged so
         /// that walks up the chain (the file, spelling) read it without reference counting.
@@ -90,12 +110,23 @@ struct LogicalPath: Sendable, Hashable {
 
     /// The first step of every chain (the only one without a parent): the file, and the text
     /// the path was made with (often empty). 56 bytes, one per `Provenance(file:logicalPath:)`.
-    private final class RootStep: Step, @unchecked Sendable {
+    private class RootStep: Step, @unchecked Sendable {
         let file: String
 
         init(file: String, key: String) {
             self.file = file
             super.init(parent: nil, key: key)
+        }
+    }
+
+    /// A root with the keys of its children (a template's logical ids under `Resources`): the
+    /// step to a child is kept in `tail` as its position here, not in a `Step` of its own.
+    private final class TableRootStep: RootStep, @unchecked Sendable {
+        let children: [String]
+
+        init(file: String, key: String, children: [String]) {
+            self.children = children
+            super.init(file: file, key: key)
         }
     }
 
@@ -113,20 +144,54 @@ struct LogicalPath: Sendable, Hashable {
 
     /// The last step: the root (`RootStep`) for a path made from text.
     private let last: Step
-    /// Up to two more steps after `last`, kept here rather than in `Step`s of their own: every
-    /// policy document and every statement has such a path, and a step is an allocation (48
-    /// bytes) while these fit beside `last`. The high byte: 0, or one more than the position in
-    /// `documentKeys` of a document's key (`documentKey`); the low 24 bits: 0, or one more than
-    /// the index of a `Statement[index]` step after it (`statementIndex`).
+    /// Up to four more steps after `last`, kept here rather than in `Step`s of their own: every
+    /// resource, policy document, statement and managed-policy grant has such a path, and a step
+    /// is an allocation (48 bytes, 64 with an index that does not fit an inline key) while these
+    /// fit beside `last`. The top 12 bits: 0, or one more than the position of a child of a
+    /// `TableRootStep` `last` (`childPosition`); the next 4 bits: 0, or one more than the position in
+    /// `forms` of the steps after that (`formID`); the next 6 bits: 0, or one more than the
+    /// index of the form's first step when it has one (`formIndex`); the low 10 bits: 0, or one
+    /// more than the index of a `Statement[index]` step after them (`statementIndex`). Larger
+    /// positions and indexes are `Step`s.
     private let tail: UInt32
 
-    /// The keys under which the loaders find policy documents.
-    private static let documentKeys = ["Properties.AssumeRolePolicyDocument", "Properties.PolicyDocument", "PolicyDocument"]
+    /// One or two steps kept in `tail`: `first` (with an index when `firstIsIndexed`), then
+    /// `second` when there is one; a `Statement[index]` step may follow when `isDocument`.
+    private struct TailForm {
+        let first: String
+        let firstIsIndexed: Bool
+        let second: String?
+        let isDocument: Bool
+    }
+
+    /// The steps the loaders and the graph append to a resource's path: its policy documents
+    /// (`Properties.Policies[index].PolicyDocument` for an inline policy) and its managed policy
+    /// ARNs (`Properties.ManagedPolicyArns[index]`, one grant each).
+    private static let forms = [
+        TailForm(first: "Properties.AssumeRolePolicyDocument", firstIsIndexed: false, second: nil, isDocument: true),
+        TailForm(first: "Properties.PolicyDocument", firstIsIndexed: false, second: nil, isDocument: true),
+        TailForm(first: "PolicyDocument", firstIsIndexed: false, second: nil, isDocument: true),
+        TailForm(first: "Properties.Policies", firstIsIndexed: true, second: nil, isDocument: false),
+        TailForm(first: "Properties.Policies", firstIsIndexed: true, second: "PolicyDocument", isDocument: true),
+        TailForm(first: "Properties.ManagedPolicyArns", firstIsIndexed: true, second: nil, isDocument: false),
+    ]
+    /// One more than the largest child position kept in `tail`.
+    private static let childLimit = (1 << 12) - 1
+    /// One more than the largest index of a form's first step kept in `tail`.
+    private static let formIndexLimit = (1 << 6) - 1
     /// One more than the largest statement index kept in `tail`.
-    private static let statementLimit = (1 << 24) - 1
+    private static let statementLimit = (1 << 10) - 1
+    /// The bits of `tail` after the child's.
+    private static let stepsMask: UInt32 = (1 << 20) - 1
 
     init(file: String, text: String) {
         last = RootStep(file: file, key: text)
+        tail = 0
+    }
+
+    /// A root whose children are `children`, reached by position (`appendingChild(at:)`).
+    init(file: String, text: String, children: [String]) {
+        last = TableRootStep(file: file, key: text, children: children)
         tail = 0
     }
 
@@ -135,14 +200,41 @@ struct LogicalPath: Sendable, Hashable {
         self.tail = tail
     }
 
-    /// The document key kept in `tail`, if any.
-    private var documentKey: String? {
-        let id = Int(tail >> 24)
-        return id == 0 ? nil : Self.documentKeys[id - 1]
-    }
+    /// The position of the child of `last` kept in `tail`; -1 when there is none.
+    private var childPosition: Int { Int(tail >> 20) - 1 }
+
+    /// The position in `forms` of the steps kept in `tail`; -1 when there are none.
+    private var formID: Int { Int((tail >> 16) & 0xF) - 1 }
+
+    /// The index of the form's first step (when it has one).
+    private var formIndex: Int32 { Int32((tail >> 10) & 0x3F) - 1 }
 
     /// The index of the statement step kept in `tail`; -1 when there is none.
-    private var statementIndex: Int32 { Int32(tail & 0xFF_FFFF) - 1 }
+    private var statementIndex: Int32 { Int32(tail & 0x3FF) - 1 }
+
+    /// The key of the child of `last` kept in `tail` (`last` is then a `TableRootStep`).
+    private var childKey: String? {
+        let position = childPosition
+        guard position >= 0 else { return nil }
+        return unsafeDowncast(last, to: TableRootStep.self).children[position]
+    }
+
+    /// The key of the path's last step when it has no index: a resource's logical id in its
+    /// provenance (`Principal.logicalName`).
+    var lastKey: String? {
+        if tail == 0 { return last.index == nil ? last.key : nil }
+        return tail & Self.stepsMask == 0 ? childKey : nil
+    }
+
+    /// The path to the child of a `TableRootStep` at `position` among its children (the path
+    /// of a path made with `init(file:text:children:)`).
+    func appendingChild(at position: Int) -> LogicalPath {
+        guard tail == 0, let root = last as? TableRootStep else {
+            preconditionFailure("appendingChild(at:) on a path not made with children")
+        }
+        guard position < Self.childLimit else { return LogicalPath(last: Step(parent: root, key: root.children[position])) }
+        return LogicalPath(last: last, tail: UInt32(position + 1) << 20)
+    }
 
     /// The file, from the chain's first step (read without reference counting on the way up:
     /// `last` keeps the chain alive).
@@ -164,20 +256,42 @@ struct LogicalPath: Sendable, Hashable {
     private var chain: Step {
         guard tail != 0 else { return last }
         var step = last
-        if let documentKey { step = Step(parent: step, key: documentKey) }
+        if let childKey { step = Step(parent: step, key: childKey) }
+        let id = formID
+        if id >= 0 {
+            let form = Self.forms[id]
+            step = form.firstIsIndexed ? Self.step(parent: step, key: form.first, index: formIndex) : Step(parent: step, key: form.first)
+            if let second = form.second { step = Step(parent: step, key: second) }
+        }
         let index = statementIndex
         if index >= 0 { step = Self.step(parent: step, key: "Statement", index: index) }
         return step
     }
 
     func appending(_ key: String, index: Int?) -> LogicalPath {
-        // A document's step and then a statement's are kept inline (the first step after them
+        // The steps of a form and then a statement's are kept inline (the first step after them
         // makes them `Step`s).
-        if tail == 0, index == nil, let id = Self.documentKeys.firstIndex(of: key) {
-            return LogicalPath(last: last, tail: UInt32(id + 1) << 24)
+        if tail & Self.stepsMask == 0 {
+            let indexed = index != nil
+            if let id = Self.forms.firstIndex(where: { $0.second == nil && $0.firstIsIndexed == indexed && $0.first == key }) {
+                let position = index ?? 0
+                if position >= 0, position < Self.formIndexLimit {
+                    return LogicalPath(last: last, tail: tail | UInt32(id + 1) << 16 | UInt32(indexed ? position + 1 : 0) << 10)
+                }
+            }
         }
-        if tail & 0xFF_FFFF == 0, let index, index >= 0, index < Self.statementLimit, key == "Statement" {
-            return LogicalPath(last: last, tail: tail | UInt32(index + 1))
+        let id = formID
+        if tail & 0x3FF == 0 {
+            if let index, key == "Statement" {
+                if index >= 0, index < Self.statementLimit, id < 0 || Self.forms[id].isDocument {
+                    return LogicalPath(last: last, tail: tail | UInt32(index + 1))
+                }
+            } else if index == nil, id >= 0, Self.forms[id].second == nil {
+                let form = Self.forms[id]
+                if let next = Self.forms.firstIndex(where: { $0.second == key && $0.first == form.first && $0.firstIsIndexed == form.firstIsIndexed }) {
+                    return LogicalPath(last: last, tail: tail & ~(0xF << 16) | UInt32(next + 1) << 16)
+                }
+            }
         }
         let parent = chain
         // An index that does not fit 32 bits is spelled into the key instead, and so is one
@@ -239,14 +353,17 @@ struct LogicalPath: Sendable, Hashable {
             if parent._withUnsafeGuaranteedRef({ $0.parentLink == nil && $0.key.isEmpty }) { return last.key }
         }
         // The walks hold no reference of their own: `last` keeps the chain alive.
-        return withExtendedLifetime(last) { Self.spell(last, documentKey: documentKey, statementIndex: statementIndex) }
+        let id = formID
+        return withExtendedLifetime(last) {
+            Self.spell(last, child: childKey, form: id < 0 ? nil : Self.forms[id], formIndex: formIndex, statementIndex: statementIndex)
+        }
     }
 
-    /// The text of the chain ending at `last`, then the step `documentKey` when there is one,
-    /// then the step `Statement[statementIndex]` when that is not negative. A step is preceded
-    /// by `.` when the text before it is not empty: every step below the highest one with text
-    /// of its own.
-    private static func spell(_ last: Step, documentKey: String?, statementIndex: Int32) -> String {
+    /// The text of the chain ending at `last`, then the step `child` when there is one, then the
+    /// steps of `form` when there is one (its first with `formIndex` when indexed), then the step
+    /// `Statement[statementIndex]` when that is not negative. A step is preceded by `.` when the
+    /// text before it is not empty: every step below the highest one with text of its own.
+    private static func spell(_ last: Step, child: String?, form: TailForm?, formIndex: Int32, statementIndex: Int32) -> String {
         var count = 0
         var dots = 0
         do {
@@ -262,9 +379,13 @@ struct LogicalPath: Sendable, Hashable {
             }
         }
         count += dots
-        // Each step kept inline has text, preceded by `.` when there is text before it.
-        if let documentKey {
-            count += componentCount(key: documentKey, index: nil) + (count > 0 ? 1 : 0)
+        // Each step kept inline is preceded by `.` when there is text before it.
+        if let child {
+            count += componentCount(key: child, index: nil) + (count > 0 ? 1 : 0)
+        }
+        if let form {
+            count += componentCount(key: form.first, index: form.firstIsIndexed ? formIndex : nil) + (count > 0 ? 1 : 0)
+            if let second = form.second { count += componentCount(key: second, index: nil) + 1 }
         }
         if statementIndex >= 0 {
             count += componentCount(key: "Statement", index: statementIndex) + (count > 0 ? 1 : 0)
@@ -279,8 +400,20 @@ struct LogicalPath: Sendable, Hashable {
                     buffer[end] = UInt8(ascii: ".")
                 }
             }
-            if let documentKey {
-                end = spell(key: documentKey, index: nil, endingAt: end, into: buffer)
+            if let form {
+                if let second = form.second {
+                    end = spell(key: second, index: nil, endingAt: end, into: buffer)
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+                end = spell(key: form.first, index: form.firstIsIndexed ? formIndex : nil, endingAt: end, into: buffer)
+                if end > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ".")
+                }
+            }
+            if let child {
+                end = spell(key: child, index: nil, endingAt: end, into: buffer)
                 if end > 0 {
                     end -= 1
                     buffer[end] = UInt8(ascii: ".")

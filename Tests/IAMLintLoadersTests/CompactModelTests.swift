@@ -99,6 +99,102 @@ final class CompactModelTests: XCTestCase {
         }
     }
 
+    /// A template's resources are children of one `Resources` provenance, kept by position;
+    /// an inline policy's and a managed policy ARN's steps are kept beside the last step. Each
+    /// must spell, compare and hash as the steps would, at the limits of what fits and past them.
+    func testResourceAndPolicyStepsReadAsSteps() {
+        let ids = ["Admin", "", "AVeryLongLogicalIdThatIsNotInline", "Résumé"] + (0..<4100).map { "R\($0)" }
+        let resources = Provenance(file: "t.json", logicalPath: "Resources", children: ids, range: range)
+        let plain = Provenance(file: "t.json", logicalPath: "Resources", range: range)
+        for position in [0, 1, 2, 3, 4, 4093, 4094, 4095, 4096, ids.count - 1] {
+            let resource = resources.child(at: position, range: range)
+            let expected = plain.child(ids[position], range: range)
+            XCTAssertEqual(resource.logicalPath, spelled("Resources", ids[position]))
+            XCTAssertEqual(resource, expected)
+            XCTAssertEqual(resource.hashValue, expected.hashValue)
+            XCTAssertEqual(resource.file, "t.json")
+            XCTAssertEqual(resource.lastKey, ids[position])
+            var principal = Principal(kind: .role, explicitName: nil, logicalName: ids[position], provenance: resource)
+            XCTAssertEqual(principal.logicalName, ids[position])
+            principal.logicalName = "Other"
+            XCTAssertEqual(principal.logicalName, "Other")
+            principal.provenance = plain
+            XCTAssertEqual(principal.logicalName, "Other")
+            principal.logicalName = ids[position]
+            principal.provenance = resource
+            XCTAssertEqual(principal.logicalName, ids[position])
+            XCTAssertEqual(principal.referenceKey, "${\(ids[position])}")
+            for (key, index, second) in [("Properties.Policies", 0, "PolicyDocument"), ("Properties.Policies", 61, "PolicyDocument"),
+                                         ("Properties.Policies", 62, "PolicyDocument"), ("Properties.Policies", 63, "PolicyDocument"),
+                                         ("Properties.Policies", 64, "Other"), ("Properties.ManagedPolicyArns", 0, "x"),
+                                         ("Properties.ManagedPolicyArns", 62, "PolicyDocument"), ("Properties.ManagedPolicyArns", 1000, "PolicyDocument")] {
+                let first = resource.child(key, index: index, range: range)
+                let firstText = spelled(expected.logicalPath, "\(key)[\(index)]")
+                XCTAssertEqual(first.logicalPath, firstText)
+                XCTAssertEqual(first, Provenance(file: "t.json", logicalPath: firstText, range: range))
+                XCTAssertNil(first.lastKey)
+                let document = first.child(second, range: range)
+                XCTAssertEqual(document.logicalPath, "\(firstText).\(second)")
+                XCTAssertEqual(document.file, "t.json")
+                for statement in [0, 1021, 1022, 1023, 70_000] {
+                    let at = document.child("Statement", index: statement, range: range)
+                    let text = "\(firstText).\(second).Statement[\(statement)]"
+                    XCTAssertEqual(at.logicalPath, text)
+                    XCTAssertEqual(at, Provenance(file: "t.json", logicalPath: text, range: range))
+                    XCTAssertEqual(at.hashValue, Provenance(file: "t.json", logicalPath: text, range: range).hashValue)
+                    XCTAssertEqual(at.child("Action", index: 1, range: range).logicalPath, "\(text).Action[1]")
+                }
+            }
+            let trust = resource.child("Properties.AssumeRolePolicyDocument", range: range)
+            XCTAssertEqual(trust.child("Statement", index: 2, range: range).logicalPath,
+                           "\(spelled(expected.logicalPath, "Properties.AssumeRolePolicyDocument")).Statement[2]")
+            XCTAssertEqual(resource.child("Metadata.iamlint.ignore", range: range).logicalPath, "\(expected.logicalPath).Metadata.iamlint.ignore")
+        }
+    }
+
+    /// A principal's lists read as the arrays they were made from, whether runs of a shared list
+    /// or lists of their own, and a document's size and grammar issues as they were set.
+    func testSharedListsAndDocumentFieldsReadAsSet() {
+        let texts = (0..<300).map { PolicyText("arn:\($0)", range: range) }
+        for run in [0..<0, 0..<1, 5..<9, 0..<254, 0..<255, 10..<300] {
+            let list = SharedList(texts, run: run)
+            XCTAssertEqual(list.map(\.value), texts[run].map(\.value))
+            var principal = Principal(kind: .user, explicitName: nil, logicalName: "U", provenance: Provenance(file: "t", logicalPath: "U", range: range))
+            principal.managedPolicyArns = list
+            XCTAssertEqual(principal.managedPolicyArns.map(\.value), texts[run].map(\.value))
+            XCTAssertEqual(Array(principal.managedPolicyArns.indices), Array(0..<run.count))
+            principal.managedPolicyArns.removeAll { $0.value.hasSuffix("7") }
+            XCTAssertEqual(principal.managedPolicyArns.map(\.value), texts[run].map(\.value).filter { !$0.hasSuffix("7") })
+            principal.groups = [texts[0]]
+            XCTAssertEqual(principal.groups.map(\.value), ["arn:0"])
+        }
+        let provenance = Provenance(file: "t", logicalPath: "P", range: range)
+        var document = PolicyDocument(statements: [], provenance: provenance)
+        XCTAssertNil(document.size)
+        XCTAssertTrue(document.grammarIssues.isEmpty)
+        for size in [PolicyDocumentSize(count: 0, estimated: false), PolicyDocumentSize(count: 6_144, estimated: true),
+                     PolicyDocumentSize(count: (1 << 30) - 2, estimated: false), PolicyDocumentSize(count: (1 << 30) - 1, estimated: true),
+                     PolicyDocumentSize(count: 1 << 40, estimated: false)] {
+            let before = document
+            document.size = size
+            XCTAssertEqual(document.size, size)
+            XCTAssertEqual(document.provenance, provenance)
+            XCTAssertNotEqual(before.size, size)
+        }
+        let invalid = PolicyParser.parse(.map([], range), provenance: provenance, purpose: .identity)
+        XCTAssertFalse(invalid.grammarIssues.isEmpty)
+        var copy = invalid
+        copy.size = PolicyDocumentSize(count: 12, estimated: false)
+        XCTAssertEqual(copy.grammarIssues.count, invalid.grammarIssues.count)
+        XCTAssertEqual(copy.size?.count, 12)
+        copy.grammarIssues = []
+        XCTAssertTrue(copy.grammarIssues.isEmpty)
+        XCTAssertFalse(invalid.grammarIssues.isEmpty)
+        document.grammarIssues = invalid.grammarIssues
+        XCTAssertEqual(document.grammarIssues.count, invalid.grammarIssues.count)
+        XCTAssertEqual(document.size?.count, 1 << 40)
+    }
+
     /// The file is kept in the path's first step: every provenance made from one reads it, a
     /// provenance holds one reference, and the file still takes part in equality.
     func testProvenanceKeepsItsFileInItsPath() {
