@@ -168,8 +168,9 @@ public struct Linter: Sendable {
             let assignment = AccountAssignment(configuration.accounts)
             accounts = files.map { assignment.account(of: relative($0)) }
         }
-        let outcomes = timings.stage("load (parse, read resources)") { loadAll(files, accounts: accounts, loader: loader) }
+        var outcomes = timings.stage("load (parse, read resources)") { loadAll(files, accounts: accounts, loader: loader) }
         var fragments: [GraphFragment] = []
+        fragments.reserveCapacity(outcomes.count)
         var skipped = discoverySkips
         var scanned: [String] = []
         for (file, outcome) in zip(files, outcomes) {
@@ -191,7 +192,10 @@ public struct Linter: Sendable {
             }
             return Account(name: account.name, id: account.id, isIdentity: account.isIdentity, provenance: provenance)
         }
+        outcomes = []
         let graph = timings.stage("graph") { IAMGraph(fragments: fragments, accounts: namedAccounts, threads: threads) }
+        // The graph keeps what it needs of the fragments: their lists are released before the rules run.
+        fragments = []
         let checked = check(graph) { display in
             let absolute = display.hasPrefix("/") ? display : "\(base)/\(display)"
             return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute

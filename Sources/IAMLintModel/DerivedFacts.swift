@@ -47,6 +47,13 @@ public final class DerivedFacts: @unchecked Sendable {
         return value
     }
 
+    /// How many facts are held now.
+    public var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return values.count
+    }
+
     /// Releases every fact computed so far (none may be being computed): a fact asked for again
     /// is computed again. The linter calls it once the rules have run, so that the facts (the
     /// assume steps, the trust tables, the text indexes of a large organisation: megabytes) are

@@ -341,7 +341,7 @@ final class CompactModelTests: XCTestCase {
     }
 
     func testSharedTextsKeepEveryTextsOwnBytes() {
-        var texts = SharedTexts()
+        let texts = SharedTexts()
         let long = "arn:aws:iam::123456789012:role/Admin"
         let first = texts.shared(String(decoding: Array(long.utf8), as: UTF8.self))
         let second = texts.shared(String(decoding: Array(long.utf8), as: UTF8.self))
