@@ -45,10 +45,10 @@ public final class IAMGraph: @unchecked Sendable {
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
     /// Positions in `trustEdges` by role and in `assumeEdges` by principal (each list is in that
-    /// order, so a key's edges are one run), and in `assumeEdges` by role.
+    /// order, so a key's edges are one run); those in `assumeEdges` by role are built at first
+    /// use (`assumeEdgesByRole`).
     private var trustEdgesByRole = RunIndex()
     private var assumeEdgesByPrincipal = RunIndex()
-    private var assumeEdgesByRole = PositionIndex()
     private var byAccount: [String?: [Int]] = [:]
     private var parametersByFile: [String: [String: Int]] = [:]
 
@@ -109,6 +109,18 @@ public final class IAMGraph: @unchecked Sendable {
         assumeEdgesByRole[role].map { assumeEdges[Int($0)] }
     }
 
+    /// Positions in `assumeEdges` by role, built at first use and kept in `derived` (the built-in
+    /// rules do not ask: two 32-bit numbers an edge, a million edges in a large organisation).
+    private var assumeEdgesByRole: PositionIndex {
+        derived.value(AssumeEdgesByRole.self) {
+            assumeEdges.withUnsafeBufferPointer { edges in
+                PositionIndex(count: edges.count, keyCount: principals.count) { edges[$0].role }
+            }
+        }
+    }
+
+    private enum AssumeEdgesByRole: DerivedFact { typealias Value = PositionIndex }
+
     /// The principals whose `accountID(of:)` is `account` (nil: the unnamed default account), in order.
     public func principals(inAccount account: String?) -> [Int] {
         byAccount[account] ?? []
@@ -153,20 +165,12 @@ public final class IAMGraph: @unchecked Sendable {
     /// `trustEdgesByRole`, from the trust edges in role order.
     private static func trustIndex(_ trustEdges: [TrustEdge], count: Int) -> RunIndex {
         // Keys read through the buffers: an edge copied out of its array would retain its statement.
-        trustEdges.withUnsafeBufferPointer { edges in RunIndex(keys: edges.map { $0.role }, keyCount: count) }
+        trustEdges.withUnsafeBufferPointer { edges in RunIndex(count: edges.count, keyCount: count) { edges[$0].role } }
     }
 
-    /// `assumeEdgesByPrincipal` and `assumeEdgesByRole`, side by side when `parallel`; `beside`
-    /// runs before the first, on its thread (the second costs more).
-    private static func assumeIndexes(
-        _ assumeEdges: [AssumeEdge], count: Int, parallel: Bool, beside: () -> Void
-    ) -> (RunIndex, PositionIndex) {
-        assumeEdges.withUnsafeBufferPointer { edges in
-            Parallel.both(parallel, {
-                beside()
-                return RunIndex(keys: edges.map { $0.from }, keyCount: count)
-            }, { PositionIndex(keys: edges.map { $0.role }, keyCount: count) })
-        }
+    /// `assumeEdgesByPrincipal`.
+    private static func assumeIndex(_ assumeEdges: [AssumeEdge], count: Int) -> RunIndex {
+        assumeEdges.withUnsafeBufferPointer { edges in RunIndex(count: edges.count, keyCount: count) { edges[$0].from } }
     }
 
     /// The principals of each account (`byAccount`).
@@ -367,11 +371,10 @@ public final class IAMGraph: @unchecked Sendable {
         self.documents = documents
         self.byAccount = byAccount
         let assume = assumeEdges(roles: roles.index!, threads: threads)
-        // The role index (an ARN per role) is freed beside the assume-edge indexes.
-        let (byPrincipal, byRole) = Self.assumeIndexes(assume, count: count, parallel: parallel) { roles.index = nil }
+        // The role index (an ARN per role) freed before the assume-edge index is built.
+        roles.index = nil
+        assumeEdgesByPrincipal = Self.assumeIndex(assume, count: count)
         assumeEdges = assume
-        assumeEdgesByPrincipal = byPrincipal
-        assumeEdgesByRole = byRole
     }
 
     /// `byName` and `byNameInAccount`: every principal by its lower-cased name.
