@@ -85,6 +85,18 @@ public struct GrantList: RandomAccessCollection, Sendable {
             yield items[start + position]
         }
     }
+
+    /// `Sequence.contains(where:)`, the grants read in place rather than copied one by one.
+    @inlinable public func contains(where predicate: (Grant) throws -> Bool) rethrows -> Bool {
+        for i in start..<end where try predicate(items[i]) { return true }
+        return false
+    }
+
+    /// `Sequence.first(where:)`, the grants read in place; only the one found is copied.
+    @inlinable public func first(where predicate: (Grant) throws -> Bool) rethrows -> Grant? {
+        for i in start..<end where try predicate(items[i]) { return items[i] }
+        return nil
+    }
 }
 
 /// A grant that a standalone policy (`list` 0, 1, 2: its roles, users, groups; `item` the
