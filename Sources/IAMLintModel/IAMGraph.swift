@@ -370,9 +370,10 @@ public final class IAMGraph: @unchecked Sendable {
         trustEdgesByRole = trustIndex
         self.documents = documents
         self.byAccount = byAccount
-        let assume = assumeEdges(roles: roles.index!, threads: threads)
-        // The role index (an ARN per role) freed before the assume-edge index is built.
+        let parts = assumeEdgeParts(roles: roles.index!, threads: threads)
+        // The role index (an ARN per role) freed before the edges are joined.
         roles.index = nil
+        let assume = AssumeEdgeChunks.joined(parts)
         assumeEdgesByPrincipal = Self.assumeIndex(assume, count: count)
         assumeEdges = assume
     }
@@ -563,16 +564,15 @@ public final class IAMGraph: @unchecked Sendable {
     /// few thousand, starting threads costs more than it saves. (Tests lower it.)
     nonisolated(unsafe) static var principalsPerThread = 4096
 
-    /// The assume edges, in principal order; with `threads` above one, contiguous ranges of
-    /// principals are worked on side by side.
-    private func assumeEdges(roles: RoleIndex, threads: Int) -> [AssumeEdge] {
+    /// The assume edges, in principal order, in parts to be joined (`AssumeEdgeChunks.joined`);
+    /// with `threads` above one, contiguous ranges of principals are worked on side by side.
+    private func assumeEdgeParts(roles: RoleIndex, threads: Int) -> [AssumeEdgeChunks] {
         let count = principals.count
         let parts = max(1, min(threads, count / Self.principalsPerThread))
         let bounds = (0...parts).map { $0 * count / parts }
-        let chunks = Parallel.map(0..<parts, threads: parts) { part in
+        return Parallel.map(0..<parts, threads: parts) { part in
             assumeEdges(from: bounds[part]..<bounds[part + 1], roles: roles)
         }
-        return AssumeEdgeChunks.joined(chunks)
     }
 
     /// The assume edges from the principals in `range`, in order, in lists of at most
