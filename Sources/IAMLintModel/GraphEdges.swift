@@ -36,6 +36,92 @@ public struct Grant: Sendable {
     }
 }
 
+/// The grants of every principal, principal by principal, in one list: `table[p]` is principal
+/// `p`'s (`GrantList`, read in place). One list and one 32-bit offset per principal instead of a
+/// list per principal (a header and an allocation each).
+public struct GrantTable: RandomAccessCollection, Sendable {
+    @usableFromInline let items: [Grant]
+    /// Principal `p`'s grants are `items[offsets[p]..<offsets[p + 1]]`.
+    @usableFromInline let offsets: [Int32]
+
+    /// No principals.
+    init() {
+        items = []
+        offsets = [0]
+    }
+
+    init(items: [Grant], offsets: [Int32]) {
+        self.items = items
+        self.offsets = offsets
+    }
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { offsets.count - 1 }
+
+    /// Principal `principal`'s grants.
+    @inlinable public subscript(principal: Int) -> GrantList {
+        GrantList(items: items, start: Int(offsets[principal]), end: Int(offsets[principal + 1]))
+    }
+}
+
+/// One principal's grants (`GrantTable`), read in place: positions from 0, like an array of them.
+public struct GrantList: RandomAccessCollection, Sendable {
+    @usableFromInline let items: [Grant]
+    @usableFromInline let start: Int
+    @usableFromInline let end: Int
+
+    @inlinable init(items: [Grant], start: Int, end: Int) {
+        self.items = items
+        self.start = start
+        self.end = end
+    }
+
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { end - start }
+
+    @inlinable public subscript(position: Int) -> Grant {
+        _read {
+            precondition(position >= 0 && position < end - start, "GrantList index out of range")
+            yield items[start + position]
+        }
+    }
+
+    /// `Sequence.contains(where:)`, the grants read in place rather than copied one by one.
+    @inlinable public func contains(where predicate: (Grant) throws -> Bool) rethrows -> Bool {
+        for i in start..<end where try predicate(items[i]) { return true }
+        return false
+    }
+
+    /// `Sequence.first(where:)`, the grants read in place; only the one found is copied.
+    @inlinable public func first(where predicate: (Grant) throws -> Bool) rethrows -> Grant? {
+        for i in start..<end where try predicate(items[i]) { return items[i] }
+        return nil
+    }
+}
+
+/// A grant that a standalone policy (`list` 0, 1, 2: its roles, users, groups; `item` the
+/// reference's position) or an attachment (`list` `attachment`) gives principal `target`, while
+/// `IAMGraph` counts the grants before writing them.
+struct NamedGrant {
+    static let attachment: UInt8 = 3
+    var target: Int32
+    /// The policy's or the attachment's index.
+    var origin: Int32
+    var item: Int32
+    var list: UInt8
+
+    init(target: Int, origin: Int, item: Int, list: Int) {
+        self.target = Int32(truncatingIfNeeded: target)
+        self.origin = Int32(truncatingIfNeeded: origin)
+        self.item = Int32(truncatingIfNeeded: item)
+        self.list = UInt8(truncatingIfNeeded: list)
+    }
+
+    init(target: Int, origin: Int, item: Int, list: UInt8) {
+        self.init(target: target, origin: origin, item: item, list: Int(list))
+    }
+}
+
 /// A trust statement's admission of one principal to a role.
 ///
 /// 16 bytes: indexes are stored in 32 bits and the principal is read from the statement (an

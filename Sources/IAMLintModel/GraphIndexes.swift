@@ -10,14 +10,16 @@ struct PositionIndex {
 
     init() {}
 
-    /// `keys[i]` is the key of position `i`; every key is in `0..<keyCount`.
-    init(keys: [Int], keyCount: Int) {
-        let offsets = Self.offsets(keys: keys, keyCount: keyCount)
+    /// `key(i)` is the key of position `i` of `count`; every key is in `0..<keyCount`. (Keys are
+    /// read twice rather than kept in a list: an organisation has a million edges.)
+    init(count: Int, keyCount: Int, key: (Int) -> Int) {
+        let offsets = Self.offsets(count: count, keyCount: keyCount, key: key)
         var next = offsets
-        var positions = [Int32](repeating: 0, count: keys.count)
-        for (i, key) in keys.enumerated() {
-            positions[Int(next[key])] = Int32(truncatingIfNeeded: i)
-            next[key] += 1
+        var positions = [Int32](repeating: 0, count: count)
+        for i in 0..<count {
+            let k = key(i)
+            positions[Int(next[k])] = Int32(truncatingIfNeeded: i)
+            next[k] += 1
         }
         self.offsets = offsets
         self.positions = positions
@@ -25,9 +27,9 @@ struct PositionIndex {
 
     /// Where each key's positions start, for keys `0..<keyCount` and one past the last: the
     /// running count of the keys below it.
-    static func offsets(keys: [Int], keyCount: Int) -> [Int32] {
+    static func offsets(count: Int, keyCount: Int, key: (Int) -> Int) -> [Int32] {
         var offsets = [Int32](repeating: 0, count: keyCount + 1)
-        for key in keys { offsets[key + 1] += 1 }
+        for i in 0..<count { offsets[key(i) + 1] += 1 }
         for k in 0..<keyCount { offsets[k + 1] += offsets[k] }
         return offsets
     }
@@ -70,11 +72,11 @@ struct RunIndex {
 
     init() {}
 
-    /// `keys[i]` is the key of position `i`, in increasing order; every key is in `0..<keyCount`.
-    init(keys: [Int], keyCount: Int) {
-        let offsets = PositionIndex.offsets(keys: keys, keyCount: keyCount)
-        precondition(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }, "RunIndex keys out of order")
-        self.offsets = offsets
+    /// `key(i)` is the key of position `i` of `count`, in increasing order; every key is in
+    /// `0..<keyCount`.
+    init(count: Int, keyCount: Int, key: (Int) -> Int) {
+        precondition((1..<max(count, 1)).allSatisfy { key($0 - 1) <= key($0) }, "RunIndex keys out of order")
+        self.offsets = PositionIndex.offsets(count: count, keyCount: keyCount, key: key)
     }
 
     /// The positions whose key is `key`, in order; empty for a key out of range.
@@ -88,7 +90,8 @@ struct RunIndex {
 /// moved once into a list of exactly its length: a large organisation has a million edges, and
 /// one list growing by doubling would hold up to three times their size at once, beside the role
 /// index. Moving the edges (not copying them) spares a retain and a release of each edge's
-/// statement.
+/// statement; each block's room is freed as soon as it is moved, so that the blocks and the list
+/// are not held in full together.
 struct AssumeEdgeChunks: @unchecked Sendable {
     static let size = 1 << 16
     private var blocks: [AssumeEdgeBlock] = []
@@ -124,7 +127,8 @@ struct AssumeEdgeChunks: @unchecked Sendable {
 /// Room for a fixed number of assume edges, filled in order; its edges can be moved out.
 final class AssumeEdgeBlock {
     let capacity: Int
-    private let items: UnsafeMutablePointer<AssumeEdge>
+    /// Nil once the edges are moved out.
+    private var items: UnsafeMutablePointer<AssumeEdge>!
     private var count = 0
 
     init(capacity: Int) {
@@ -133,25 +137,28 @@ final class AssumeEdgeBlock {
     }
 
     deinit {
+        guard let items else { return }
         items.deinitialize(count: count)
         items.deallocate()
     }
 
     var isFull: Bool { count == capacity }
 
-    /// Adds `edge` after the others; the block must not be full.
+    /// Adds `edge` after the others; the block must not be full nor moved out.
     func append(_ edge: AssumeEdge) {
-        precondition(count < capacity, "AssumeEdgeBlock full")
+        precondition(count < capacity && items != nil, "AssumeEdgeBlock full")
         (items + count).initialize(to: edge)
         count += 1
     }
 
     /// Moves the edges to `target` (uninitialised room for them) and returns how many; the
-    /// block is empty after.
+    /// block is empty after, its room freed.
     func move(to target: UnsafeMutablePointer<AssumeEdge>) -> Int {
         let moved = count
         target.moveInitialize(from: items, count: moved)
         count = 0
+        items.deallocate()
+        items = nil
         return moved
     }
 }
@@ -260,8 +267,27 @@ struct NameLists {
                 positions[Int(next[Int(g)])] = Int32(truncatingIfNeeded: i)
                 next[Int(g)] += 1
             }
-            lists.hashes = hashes
-            lists.groups = groups
+            // The table again, sized for the groups rather than for the positions: names repeat
+            // across accounts (`byName` of an organisation has a few thousand groups for a
+            // hundred thousand principals).
+            var size = 16
+            while 3 * size < 4 * firsts.count { size *= 2 }
+            if size < groups.count {
+                var compactHashes = [UInt64](repeating: 0, count: size)
+                var compactGroups = [Int32](repeating: 0, count: size)
+                let mask = size - 1
+                for k in groups.indices where groups[k] != 0 {
+                    var i = NameLists.start(hashes[k], mask)
+                    while compactGroups[i] != 0 { i = (i + 1) & mask }
+                    compactHashes[i] = hashes[k]
+                    compactGroups[i] = groups[k]
+                }
+                lists.hashes = compactHashes
+                lists.groups = compactGroups
+            } else {
+                lists.hashes = hashes
+                lists.groups = groups
+            }
             lists.offsets = offsets
             lists.positions = positions
             return lists
@@ -345,11 +371,18 @@ struct RoleIndex {
     /// Roles by the last `/` segment of each form of their ARN (the role name).
     var byName: KeyedLists
     /// Roles by the ARN up to and including the fifth colon (`arn:aws:iam::123456789012:`).
-    var byAccountPrefix = KeyedLists()
+    var byAccountPrefix: KeyedLists
 
     init(_ graph: IAMGraph) {
-        byARN = KeyedLists(expectedKeys: graph.principals.count)
-        byName = KeyedLists(expectedKeys: graph.principals.count)
+        // Tables sized for the roles' ARNs; role names and account prefixes repeat across
+        // accounts (a few hundred distinct in an organisation of a thousand accounts), so their
+        // tables start small and grow.
+        var roleCount = 0
+        for index in graph.principals.indices where graph.principals[index].kind == .role { roleCount += 1 }
+        byARN = KeyedLists(expectedKeys: roleCount, expectedValues: roleCount)
+        byName = KeyedLists(expectedValues: roleCount)
+        byAccountPrefix = KeyedLists(expectedValues: roleCount)
+        all.reserveCapacity(roleCount)
         arns = Array(repeating: nil, count: graph.principals.count)
         isNamed = Array(repeating: false, count: graph.principals.count)
         let placeholder: [UInt8] = Array("arn:${aws::partition}:".utf8)
@@ -484,12 +517,13 @@ struct KeyedLists {
     /// `values[i]` and the link before it in the same list (`-1` at the list's start).
     private var links: [(value: Int32, previous: Int32)] = []
 
-    /// A table with room for `expectedKeys` keys before it grows.
-    init(expectedKeys: Int = 8) {
+    /// A table with room for `expectedKeys` keys and `expectedValues` values before it grows.
+    init(expectedKeys: Int = 8, expectedValues: Int = 0) {
         var size = 16
         while size < 2 * expectedKeys { size *= 2 }
         keys = Array(repeating: 0, count: size)
         lists = Array(repeating: List(last: -1, count: 0), count: size)
+        links.reserveCapacity(expectedValues)
     }
 
     /// The slot of `key`: where it is, or the empty slot where it would go.

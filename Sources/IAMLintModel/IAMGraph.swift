@@ -22,8 +22,8 @@ public final class IAMGraph: @unchecked Sendable {
     /// The CloudFormation parameters of every scanned template.
     public let parameters: [TemplateParameter]
 
-    /// Grants per principal index.
-    public private(set) var grants: [[Grant]] = []
+    /// Grants per principal index: `grants[p]` is principal `p`'s, in order.
+    public private(set) var grants = GrantTable()
     public private(set) var trustEdges: [TrustEdge] = []
     public private(set) var assumeEdges: [AssumeEdge] = []
     /// Every policy document in the graph, trust policies included, in a stable order.
@@ -45,10 +45,10 @@ public final class IAMGraph: @unchecked Sendable {
     private var membershipGroups: [Int: [Int]] = [:]
     private var managedPolicyIndex = ManagedPolicyIndex([])
     /// Positions in `trustEdges` by role and in `assumeEdges` by principal (each list is in that
-    /// order, so a key's edges are one run), and in `assumeEdges` by role.
+    /// order, so a key's edges are one run); those in `assumeEdges` by role are built at first
+    /// use (`assumeEdgesByRole`).
     private var trustEdgesByRole = RunIndex()
     private var assumeEdgesByPrincipal = RunIndex()
-    private var assumeEdgesByRole = PositionIndex()
     private var byAccount: [String?: [Int]] = [:]
     private var parametersByFile: [String: [String: Int]] = [:]
 
@@ -109,6 +109,18 @@ public final class IAMGraph: @unchecked Sendable {
         assumeEdgesByRole[role].map { assumeEdges[Int($0)] }
     }
 
+    /// Positions in `assumeEdges` by role, built at first use and kept in `derived` (the built-in
+    /// rules do not ask: two 32-bit numbers an edge, a million edges in a large organisation).
+    private var assumeEdgesByRole: PositionIndex {
+        derived.value(AssumeEdgesByRole.self) {
+            assumeEdges.withUnsafeBufferPointer { edges in
+                PositionIndex(count: edges.count, keyCount: principals.count) { edges[$0].role }
+            }
+        }
+    }
+
+    private enum AssumeEdgesByRole: DerivedFact { typealias Value = PositionIndex }
+
     /// The principals whose `accountID(of:)` is `account` (nil: the unnamed default account), in order.
     public func principals(inAccount account: String?) -> [Int] {
         byAccount[account] ?? []
@@ -153,20 +165,12 @@ public final class IAMGraph: @unchecked Sendable {
     /// `trustEdgesByRole`, from the trust edges in role order.
     private static func trustIndex(_ trustEdges: [TrustEdge], count: Int) -> RunIndex {
         // Keys read through the buffers: an edge copied out of its array would retain its statement.
-        trustEdges.withUnsafeBufferPointer { edges in RunIndex(keys: edges.map { $0.role }, keyCount: count) }
+        trustEdges.withUnsafeBufferPointer { edges in RunIndex(count: edges.count, keyCount: count) { edges[$0].role } }
     }
 
-    /// `assumeEdgesByPrincipal` and `assumeEdgesByRole`, side by side when `parallel`; `beside`
-    /// runs before the first, on its thread (the second costs more).
-    private static func assumeIndexes(
-        _ assumeEdges: [AssumeEdge], count: Int, parallel: Bool, beside: () -> Void
-    ) -> (RunIndex, PositionIndex) {
-        assumeEdges.withUnsafeBufferPointer { edges in
-            Parallel.both(parallel, {
-                beside()
-                return RunIndex(keys: edges.map { $0.from }, keyCount: count)
-            }, { PositionIndex(keys: edges.map { $0.role }, keyCount: count) })
-        }
+    /// `assumeEdgesByPrincipal`.
+    private static func assumeIndex(_ assumeEdges: [AssumeEdge], count: Int) -> RunIndex {
+        assumeEdges.withUnsafeBufferPointer { edges in RunIndex(count: edges.count, keyCount: count) { edges[$0].from } }
     }
 
     /// The principals of each account (`byAccount`).
@@ -354,9 +358,7 @@ public final class IAMGraph: @unchecked Sendable {
             self.indexNames()
             self.membershipGroups = Self.membershipIndex(self)
             self.managedPolicyIndex = ManagedPolicyIndex(self.policies)
-            var grants = self.directGrants()
-            self.addGroupGrants(to: &grants)
-            return (grants, self.collectDocuments())
+            return (self.grantTable(), self.collectDocuments())
         }, {
             let trust = self.trustEdgesOfRoles()
             return (trust, Self.trustIndex(trust, count: count), RoleIndexHolder(RoleIndex(self)), Self.principalsByAccount(self.principalAccounts))
@@ -368,30 +370,12 @@ public final class IAMGraph: @unchecked Sendable {
         trustEdgesByRole = trustIndex
         self.documents = documents
         self.byAccount = byAccount
-        let assume = assumeEdges(roles: roles.index!, threads: threads)
-        // The role index (an ARN per role) is freed beside the assume-edge indexes.
-        let (byPrincipal, byRole) = Self.assumeIndexes(assume, count: count, parallel: parallel) { roles.index = nil }
+        let parts = assumeEdgeParts(roles: roles.index!, threads: threads)
+        // The role index (an ARN per role) freed before the edges are joined.
+        roles.index = nil
+        let assume = AssumeEdgeChunks.joined(parts)
+        assumeEdgesByPrincipal = Self.assumeIndex(assume, count: count)
         assumeEdges = assume
-        assumeEdgesByPrincipal = byPrincipal
-        assumeEdgesByRole = byRole
-    }
-
-    /// Appends to each user's grants those of its groups (`viaGroup` set), in group order.
-    private func addGroupGrants(to grants: inout [[Grant]]) {
-        for index in principals.indices where principals[index].kind == .user {
-            let groups = groups(ofUser: index)
-            guard !groups.isEmpty else { continue }
-            // A group's list is read from `grants` itself: groups are not users, so theirs are
-            // the direct ones still.
-            grants[index].reserveCapacity(grants[index].count + groups.reduce(0) { $0 + grants[$1].count })
-            for g in groups {
-                let inherited = grants[g]
-                for var grant in inherited {
-                    grant.viaGroup = g
-                    grants[index].append(grant)
-                }
-            }
-        }
     }
 
     /// `byName` and `byNameInAccount`: every principal by its lower-cased name.
@@ -418,9 +402,13 @@ public final class IAMGraph: @unchecked Sendable {
         self.byNameInAccount = byNameInAccount.lists()
     }
 
-    /// Each principal's grants from its own policies and from standalone policies and attachments
-    /// that name it (not yet those of its groups).
-    private func directGrants() -> [[Grant]] {
+    /// Every principal's grants, in one list (`GrantTable`): its own inline policies and managed
+    /// ARNs, then the standalone policies and attachments that name it (in policy, then attachment,
+    /// order), then, for a user, the direct grants of each of its groups (`viaGroup` set), in group
+    /// order. Counted first and written once into a list of exactly their number: a list per
+    /// principal cost a header and an allocation each (a hundred thousand at 100,000 principals).
+    private func grantTable() -> GrantTable {
+        let count = principals.count
         // A literal ARN names the same policy from every file: each distinct one is looked up once
         // (an organisation attaches the same few ARNs to thousands of principals).
         var literalArns: [String: (local: Int?, name: String)] = [:]
@@ -431,58 +419,126 @@ public final class IAMGraph: @unchecked Sendable {
             if !arn.isSymbolic { literalArns[arn.value] = (local, name) }
             return (local, name)
         }
-        var direct: [[Grant]] = principals.map { p in
-            // Room for exactly the principal's own grants, reserved once (appending grew the
-            // list step by step, copying its grants).
-            var list: [Grant] = []
-            list.reserveCapacity(p.inlinePolicies.count + p.managedPolicyArns.count)
-            for named in p.inlinePolicies {
-                list.append(Grant(source: .inline(name: named.name), document: named.document, provenance: named.document.provenance, policyName: named.name))
-            }
-            for (i, arn) in p.managedPolicyArns.enumerated() {
-                let prov = p.provenance.child(p.managedPolicyArnsPath, index: i, range: arn.range)
-                let found = lookUp(arn, from: p.provenance.file)
-                if let local = found.local {
-                    list.append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: prov, policyName: policies[local].displayName))
-                } else {
-                    list.append(Grant(source: .arn(arn), document: nil, provenance: prov, policyName: found.name))
-                }
-            }
-            return list
-        }
-        for (pi, policy) in policies.enumerated() {
-            let file = policy.provenance.file
-            let paths = policy.attachmentPaths
-            let targets: [(EntityKind, [Reference], String)] = [(.role, policy.roles, paths.roles), (.user, policy.users, paths.users), (.group, policy.groups, paths.groups)]
-            for (kind, refs, key) in targets {
-                for (i, ref) in refs.enumerated() {
-                    for target in resolve(ref, kind: kind, from: file) {
-                        direct[target].append(Grant(
-                            source: .standalone(index: pi), document: policy.document,
-                            provenance: policy.attachmentPathsAreLists
-                                ? policy.provenance.child(key, index: i, range: ref.range) : policy.provenance.child(key, range: ref.range),
-                            policyName: policy.displayName))
+        // The grants that standalone policies and attachments give, as the principal they name and
+        // where they come from, in the order they are found; each attachment's policy looked up once.
+        var named: [NamedGrant] = []
+        var namedCount = [Int32](repeating: 0, count: count)
+        for pi in policies.indices {
+            let file = policies[pi].provenance.file
+            for list in 0..<3 {
+                let (kind, refs) = list == 0 ? (EntityKind.role, policies[pi].roles) : list == 1 ? (.user, policies[pi].users) : (.group, policies[pi].groups)
+                for i in refs.indices {
+                    for target in resolve(refs[i], kind: kind, from: file) {
+                        named.append(NamedGrant(target: target, origin: pi, item: i, list: list))
+                        namedCount[target] += 1
                     }
                 }
             }
         }
-        for attachment in attachments {
-            let file = attachment.provenance.file
-            let (local, name) = lookUp(attachment.policyArn, from: file)
-            let targets: [(EntityKind, [Reference])] = [(.role, attachment.roles), (.user, attachment.users), (.group, attachment.groups)]
-            for (kind, refs) in targets {
+        var attachmentPolicies: [(local: Int?, name: String)] = []
+        attachmentPolicies.reserveCapacity(attachments.count)
+        for a in attachments.indices {
+            let file = attachments[a].provenance.file
+            attachmentPolicies.append(lookUp(attachments[a].policyArn, from: file))
+            for (kind, refs) in [(EntityKind.role, attachments[a].roles), (.user, attachments[a].users), (.group, attachments[a].groups)] {
                 for ref in refs {
                     for target in resolve(ref, kind: kind, from: file) {
-                        if let local {
-                            direct[target].append(Grant(source: .standalone(index: local), document: policies[local].document, provenance: attachment.provenance, policyName: policies[local].displayName))
-                        } else {
-                            direct[target].append(Grant(source: .arn(attachment.policyArn), document: nil, provenance: attachment.provenance, policyName: name))
-                        }
+                        named.append(NamedGrant(target: target, origin: a, item: 0, list: NamedGrant.attachment))
+                        namedCount[target] += 1
                     }
                 }
             }
         }
-        return direct
+        // Principal `p`'s grants are at `offsets[p]..<offsets[p + 1]`: its `direct[p]` direct ones,
+        // then its groups' (`userGroups[groupStarts[p]..<groupStarts[p + 1]]`, users only).
+        var direct = [Int32](repeating: 0, count: count)
+        for p in principals.indices {
+            direct[p] = Int32(principals[p].inlinePolicies.count + principals[p].managedPolicyArns.count) + namedCount[p]
+        }
+        var groupStarts = [Int32](repeating: 0, count: count + 1)
+        var userGroups: [Int32] = []
+        var offsets = [Int32](repeating: 0, count: count + 1)
+        for p in principals.indices {
+            var total = direct[p]
+            if principals[p].kind == .user {
+                for g in groups(ofUser: p) {
+                    userGroups.append(Int32(g))
+                    total += direct[g]
+                }
+            }
+            groupStarts[p + 1] = Int32(userGroups.count)
+            offsets[p + 1] = offsets[p] + total
+        }
+        // Where each principal's next named grant goes (after its own), by a stable counting sort.
+        var nextNamed = [Int32](repeating: 0, count: count)
+        for p in principals.indices {
+            nextNamed[p] = offsets[p] + Int32(principals[p].inlinePolicies.count + principals[p].managedPolicyArns.count)
+        }
+        let items = [Grant](unsafeUninitializedCapacity: Int(offsets[count])) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            // The direct grants: each principal's own, by position (a copy of a principal would
+            // retain each of its references) ...
+            for p in principals.indices {
+                var at = base + Int(offsets[p])
+                let inline = principals[p].inlinePolicies
+                for i in inline.indices {
+                    at.initialize(to: Grant(source: .inline(name: inline[i].name), document: inline[i].document, provenance: inline[i].document.provenance, policyName: inline[i].name))
+                    at += 1
+                }
+                let arns = principals[p].managedPolicyArns
+                for i in arns.indices {
+                    let prov = principals[p].provenance.child(principals[p].managedPolicyArnsPath, index: i, range: arns[i].range)
+                    let found = lookUp(arns[i], from: principals[p].provenance.file)
+                    if let local = found.local {
+                        at.initialize(to: Grant(source: .standalone(index: local), document: policies[local].document, provenance: prov, policyName: policies[local].displayName))
+                    } else {
+                        at.initialize(to: Grant(source: .arn(arns[i]), document: nil, provenance: prov, policyName: found.name))
+                    }
+                    at += 1
+                }
+            }
+            // ... then those that standalone policies and attachments give, in the order found ...
+            for n in named.indices {
+                let target = Int(named[n].target)
+                let at = base + Int(nextNamed[target])
+                nextNamed[target] += 1
+                let origin = Int(named[n].origin)
+                if named[n].list == NamedGrant.attachment {
+                    let found = attachmentPolicies[origin]
+                    if let local = found.local {
+                        at.initialize(to: Grant(source: .standalone(index: local), document: policies[local].document, provenance: attachments[origin].provenance, policyName: policies[local].displayName))
+                    } else {
+                        at.initialize(to: Grant(source: .arn(attachments[origin].policyArn), document: nil, provenance: attachments[origin].provenance, policyName: found.name))
+                    }
+                    continue
+                }
+                let policy = policies[origin]
+                let paths = policy.attachmentPaths
+                let (refs, key) = named[n].list == 0 ? (policy.roles, paths.roles) : named[n].list == 1 ? (policy.users, paths.users) : (policy.groups, paths.groups)
+                let i = Int(named[n].item)
+                at.initialize(to: Grant(
+                    source: .standalone(index: origin), document: policy.document,
+                    provenance: policy.attachmentPathsAreLists
+                        ? policy.provenance.child(key, index: i, range: refs[i].range) : policy.provenance.child(key, range: refs[i].range),
+                    policyName: policy.displayName))
+            }
+            // ... then each user's groups' direct grants, read where they were written.
+            for p in principals.indices where groupStarts[p] < groupStarts[p + 1] {
+                var at = base + Int(offsets[p] + direct[p])
+                for k in Int(groupStarts[p])..<Int(groupStarts[p + 1]) {
+                    let g = Int(userGroups[k])
+                    let from = base + Int(offsets[g])
+                    for j in 0..<Int(direct[g]) {
+                        at.initialize(to: from[j])
+                        at.pointee.viaGroup = g
+                        at += 1
+                    }
+                }
+            }
+            initialized = Int(offsets[count])
+        }
+        return GrantTable(items: items, offsets: offsets)
     }
 
     /// The trust edges: each principal of each Allow statement of each role's trust policy that
@@ -508,16 +564,15 @@ public final class IAMGraph: @unchecked Sendable {
     /// few thousand, starting threads costs more than it saves. (Tests lower it.)
     nonisolated(unsafe) static var principalsPerThread = 4096
 
-    /// The assume edges, in principal order; with `threads` above one, contiguous ranges of
-    /// principals are worked on side by side.
-    private func assumeEdges(roles: RoleIndex, threads: Int) -> [AssumeEdge] {
+    /// The assume edges, in principal order, in parts to be joined (`AssumeEdgeChunks.joined`);
+    /// with `threads` above one, contiguous ranges of principals are worked on side by side.
+    private func assumeEdgeParts(roles: RoleIndex, threads: Int) -> [AssumeEdgeChunks] {
         let count = principals.count
         let parts = max(1, min(threads, count / Self.principalsPerThread))
         let bounds = (0...parts).map { $0 * count / parts }
-        let chunks = Parallel.map(0..<parts, threads: parts) { part in
+        return Parallel.map(0..<parts, threads: parts) { part in
             assumeEdges(from: bounds[part]..<bounds[part + 1], roles: roles)
         }
-        return AssumeEdgeChunks.joined(chunks)
     }
 
     /// The assume edges from the principals in `range`, in order, in lists of at most
@@ -537,10 +592,11 @@ public final class IAMGraph: @unchecked Sendable {
         let grants = self.grants
         for index in range where principals[index].kind != .group {
             // By position: iterating the grants would copy each (a retain of each of its references).
-            for g in grants[index].indices {
-                guard let document = grants[index][g].document else { continue }
+            let held = grants[index]
+            for g in held.indices {
+                guard let document = held[g].document else { continue }
                 var isShared = true
-                if case .inline = grants[index][g].source, grants[index][g].viaGroup == nil { isShared = false }
+                if case .inline = held[g].source, held[g].viaGroup == nil { isShared = false }
                 if isShared, let known = byDocument[document.copyIdentity] {
                     for k in known.indices {
                         let statement = known[k].statement

@@ -138,7 +138,7 @@ public struct EscalationToAdminRole: Rule {
 
         /// `PolicySets.sharedKey` of the grants whose documents may matter, read where they lie
         /// (filtering them first copied every kept grant into a new list).
-        private mutating func sharedKey(_ grants: [Grant]) -> [Int]? {
+        private mutating func sharedKey(_ grants: GrantList) -> [Int]? {
             var key: [Int] = []
             var positionInGroup: [Int: Int] = [:]
             for position in grants.indices {

@@ -62,7 +62,7 @@ public struct PassRoleEscalation: Rule {
 
         /// `mayEscalate` of the documents of `grants` (only those through `group`, when given),
         /// read in place without a list of them.
-        mutating func mayEscalate(_ grants: [Grant], viaGroup group: Int? = nil) -> Bool {
+        mutating func mayEscalate(_ grants: GrantList, viaGroup group: Int? = nil) -> Bool {
             for position in grants.indices {
                 if let group, grants[position].viaGroup != group { continue }
                 guard let document = grants[position].document else { continue }

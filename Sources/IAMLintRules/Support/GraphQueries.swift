@@ -6,17 +6,37 @@ import IAMLintModel
 ///
 /// The public face of the trust logic the built-in rules share, for code outside this module
 /// (custom rule packs), so that "who can become whom" means the same thing everywhere.
+///
+/// 32 bytes: the indexes are stored in 32 bits (an organisation has hundreds of thousands of steps).
 public struct AssumeStep: Sendable {
-    /// The principal index of the caller (a user or a role).
-    public var from: Int
-    /// The principal index of the role.
-    public var to: Int
+    private var storedFrom: Int32
+    private var storedTo: Int32
     /// The identity-policy statement that allows the call (an MFA-free one when there is one).
     public var assumeStatement: Statement
     /// The trust statement that admits the caller (an MFA-free one when there is one).
     public var trustStatement: Statement
     /// True when every way through the step demands MFA.
     public var requiresMFA: Bool
+
+    public init(from: Int, to: Int, assumeStatement: Statement, trustStatement: Statement, requiresMFA: Bool) {
+        storedFrom = Int32(truncatingIfNeeded: from)
+        storedTo = Int32(truncatingIfNeeded: to)
+        self.assumeStatement = assumeStatement
+        self.trustStatement = trustStatement
+        self.requiresMFA = requiresMFA
+    }
+
+    /// The principal index of the caller (a user or a role).
+    public var from: Int {
+        get { Int(storedFrom) }
+        set { storedFrom = Int32(truncatingIfNeeded: newValue) }
+    }
+
+    /// The principal index of the role.
+    public var to: Int {
+        get { Int(storedTo) }
+        set { storedTo = Int32(truncatingIfNeeded: newValue) }
+    }
 }
 
 extension IAMGraph {
@@ -34,74 +54,119 @@ extension IAMGraph {
         let table = trustStatementTable
         let gate = TrustGate(self, facts: facts)
         let edges = assumeEdges
-        let pairs = AssumePairs(edges, principalCount: principals.count) { gate.mayAdmit($0, role: $1) }
+        let count = principals.count
+        // The edges the gate lets through (one bit each) and the (caller, role) pairs they make,
+        // counted first so that the steps are reserved once, at most one per pair: nearly every
+        // pair kept by the gate is admitted, and growing the list (some ten megabytes at 100,000
+        // principals) copied it again and again. Edges come caller by caller (`IAMGraph` makes
+        // them principal by principal, and its index of them checks it), so a pair is found
+        // through its role's latest caller; no list of every pair is kept.
+        var kept = [UInt64](repeating: 0, count: (edges.count + 63) / 64)
+        var lastCaller = [Int32](repeating: -1, count: count)
+        var pairCount = 0
+        for position in edges.indices {
+            // By position: a copy of each edge would touch every statement of the graph.
+            let from = edges[position].from, role = edges[position].role
+            guard gate.mayAdmit(from, role: role) else { continue }
+            kept[position >> 6] |= 1 << UInt64(position & 63)
+            if lastCaller[role] != Int32(from) {
+                lastCaller[role] = Int32(from)
+                pairCount += 1
+            }
+        }
         var steps: [AssumeStep] = []
-        // Room for a step per pair at once: nearly every pair kept by the gate is admitted, and
-        // growing the list (some ten megabytes at 100,000 principals) copied it again and again.
-        steps.reserveCapacity(pairs.pairs.count)
+        steps.reserveCapacity(pairCount)
         // Whether each caller's own policies deny assuming without MFA: 0 not yet asked, 1 no, 2 yes.
-        var callerDenies = [UInt8](repeating: 0, count: principals.count)
+        var callerDenies = [UInt8](repeating: 0, count: count)
         // Each role's trust, read once for all its callers: its position in `trusts`, -1 when
         // not yet read, -2 when the role has none. Read in place (a copy of a role's trust
         // retains its statements).
-        var trustOf = [Int32](repeating: -1, count: principals.count)
+        var trustOf = [Int32](repeating: -1, count: count)
         var trusts: [RoleTrust] = []
         // Each role's latest answer for one caller account, where that is all it depends on
         // (`RoleTrust.dependsOnlyOnCallerAccount`), read in place.
-        var answered = [Bool](repeating: false, count: principals.count)
-        var answeredAccount = [String?](repeating: nil, count: principals.count)
-        var answers = [TrustAnswer](repeating: TrustAnswer(certainty: .no, first: -1, free: -1), count: principals.count)
-        for pair in pairs.pairs.indices {
-            let from = Int(pairs.pairs[pair].from), to = Int(pairs.pairs[pair].to)
-            var t = Int(trustOf[to])
-            if t == -1 {
-                // From the table's rows, with their traits, when it has the role's statements.
-                let rows = table.rows(of: to)
-                if !rows.isEmpty {
-                    t = trusts.count
-                    trusts.append(RoleTrust(rows: rows, of: table))
-                } else if let document = principals[to].trustPolicy {
-                    t = trusts.count
-                    trusts.append(RoleTrust(document))
+        var answered = [Bool](repeating: false, count: count)
+        var answeredAccount = [String?](repeating: nil, count: count)
+        var answers = [TrustAnswer](repeating: TrustAnswer(certainty: .no, first: -1, free: -1), count: count)
+        // One caller's pairs, in the order of their first edge, each with its edges chained
+        // (`nextEdge`, by position in the caller's run, read up to the pair's last edge) and
+        // found by role (`pairOf`, valid where `lastCaller` is the caller).
+        var pairs: [(to: Int32, firstEdge: Int32, lastEdge: Int32)] = []
+        var nextEdge = [Int32](repeating: 0, count: 64)
+        var pairOf = [Int32](repeating: 0, count: count)
+        for k in lastCaller.indices { lastCaller[k] = -1 }
+        var start = 0
+        while start < edges.count {
+            let from = edges[start].from
+            var end = start + 1
+            while end < edges.count && edges[end].from == from { end += 1 }
+            pairs.removeAll(keepingCapacity: true)
+            if nextEdge.count < end - start { nextEdge = [Int32](repeating: 0, count: 2 * (end - start)) }
+            for position in start..<end where kept[position >> 6] & (1 << UInt64(position & 63)) != 0 {
+                let role = edges[position].role
+                if lastCaller[role] == Int32(from) {
+                    let pair = Int(pairOf[role])
+                    nextEdge[Int(pairs[pair].lastEdge) - start] = Int32(position)
+                    pairs[pair].lastEdge = Int32(position)
                 } else {
-                    t = -2
+                    lastCaller[role] = Int32(from)
+                    pairOf[role] = Int32(pairs.count)
+                    pairs.append((Int32(role), Int32(position), Int32(position)))
                 }
-                trustOf[to] = Int32(t)
             }
-            guard t >= 0 else { continue }
-            let admission: TrustAnswer
-            if trusts[t].dependsOnlyOnCallerAccount {
-                if answered[to], answeredAccount[to] == facts.knownAccounts[from] {
-                    admission = answers[to]
+            for pair in pairs.indices {
+                let to = Int(pairs[pair].to)
+                var t = Int(trustOf[to])
+                if t == -1 {
+                    // From the table's rows, with their traits, when it has the role's statements.
+                    let rows = table.rows(of: to)
+                    if !rows.isEmpty {
+                        t = trusts.count
+                        trusts.append(RoleTrust(rows: rows, of: table))
+                    } else if let document = principals[to].trustPolicy {
+                        t = trusts.count
+                        trusts.append(RoleTrust(document))
+                    } else {
+                        t = -2
+                    }
+                    trustOf[to] = Int32(t)
+                }
+                guard t >= 0 else { continue }
+                let admission: TrustAnswer
+                if trusts[t].dependsOnlyOnCallerAccount {
+                    if answered[to], answeredAccount[to] == facts.knownAccounts[from] {
+                        admission = answers[to]
+                    } else {
+                        admission = trustAdmission(of: from, to: to, trust: trusts[t], facts: facts)
+                        answered[to] = true
+                        answeredAccount[to] = facts.knownAccounts[from]
+                        answers[to] = admission
+                    }
                 } else {
                     admission = trustAdmission(of: from, to: to, trust: trusts[t], facts: facts)
-                    answered[to] = true
-                    answeredAccount[to] = facts.knownAccounts[from]
-                    answers[to] = admission
                 }
-            } else {
-                admission = trustAdmission(of: from, to: to, trust: trusts[t], facts: facts)
-            }
-            guard admission.certainty == .yes, admission.first >= 0 else { continue }
-            // The edges by position, their statements read in place: a statement is copied
-            // once, into the step.
-            var firstAssume = -1, freeAssume = -1
-            var position = pairs.pairs[pair].firstEdge
-            while position >= 0 {
-                if firstAssume < 0 { firstAssume = Int(position) }
-                if !edges[Int(position)].statement.requiresMFA {
-                    freeAssume = Int(position)
-                    break
+                guard admission.certainty == .yes, admission.first >= 0 else { continue }
+                // The edges by position, their statements read in place: a statement is copied
+                // once, into the step.
+                let firstAssume = Int(pairs[pair].firstEdge), lastAssume = Int(pairs[pair].lastEdge)
+                var freeAssume = -1
+                var position = firstAssume
+                while true {
+                    if !edges[position].statement.requiresMFA {
+                        freeAssume = position
+                        break
+                    }
+                    if position == lastAssume { break }
+                    position = Int(nextEdge[position - start])
                 }
-                position = pairs.nextEdge[Int(position)]
+                if callerDenies[from] == 0 { callerDenies[from] = deniesAssumeWithoutMFA(from) ? 2 : 1 }
+                let trustPosition = Int(admission.free >= 0 ? admission.free : admission.first)
+                steps.append(AssumeStep(
+                    from: from, to: to, assumeStatement: edges[freeAssume >= 0 ? freeAssume : firstAssume].statement,
+                    trustStatement: trusts[t].allows[trustPosition].statement,
+                    requiresMFA: freeAssume < 0 || admission.free < 0 || callerDenies[from] == 2 || trusts[t].deniesAssumeWithoutMFA))
             }
-            guard firstAssume >= 0 else { continue }
-            if callerDenies[from] == 0 { callerDenies[from] = deniesAssumeWithoutMFA(from) ? 2 : 1 }
-            let trustPosition = Int(admission.free >= 0 ? admission.free : admission.first)
-            steps.append(AssumeStep(
-                from: from, to: to, assumeStatement: edges[freeAssume >= 0 ? freeAssume : firstAssume].statement,
-                trustStatement: trusts[t].allows[trustPosition].statement,
-                requiresMFA: freeAssume < 0 || admission.free < 0 || callerDenies[from] == 2 || trusts[t].deniesAssumeWithoutMFA))
+            start = end
         }
         return steps
     }
@@ -267,66 +332,5 @@ struct TrustGate {
             if account != 0, account == accountOf[role] || unkeyed[role] { return true }
         }
         return false
-    }
-}
-
-/// The (caller, role) pairs of the assume edges that `keep` lets through, in the order of their
-/// first edge, each with its edges chained in edge order: what `assumeSteps()` weighs once per
-/// pair. Edges come grouped by caller (`IAMGraph` makes them principal by principal), so a pair
-/// is found through its role's last pair; should they not be, a dictionary finds it.
-struct AssumePairs {
-    struct Pair {
-        var from: Int32
-        var to: Int32
-        /// The pair's first edge; `nextEdge` leads to the others.
-        var firstEdge: Int32
-        var lastEdge: Int32
-    }
-
-    private(set) var pairs: [Pair] = []
-    /// For each edge of a pair, the position of the pair's next edge, or -1.
-    private(set) var nextEdge: [Int32]
-
-    init(_ edges: [AssumeEdge], principalCount: Int, keep: (Int, Int) -> Bool) {
-        nextEdge = [Int32](repeating: -1, count: edges.count)
-        var grouped = true
-        var started = [Bool](repeating: false, count: principalCount)
-        var current = -1
-        // By position: a copy of each edge would touch every statement of the graph.
-        for position in edges.indices where edges[position].from != current {
-            current = edges[position].from
-            if started[current] {
-                grouped = false
-                break
-            }
-            started[current] = true
-        }
-        // The pair of each role for the caller seen last (grouped), or of each key (not grouped).
-        var lastCaller = [Int32](repeating: -1, count: grouped ? principalCount : 0)
-        var lastPair = [Int32](repeating: -1, count: grouped ? principalCount : 0)
-        var byKey: [Int64: Int32] = [:]
-        for position in edges.indices {
-            let from = edges[position].from, role = edges[position].role
-            guard keep(from, role) else { continue }
-            var pair: Int32 = -1
-            if grouped {
-                if lastCaller[role] == Int32(from) { pair = lastPair[role] }
-            } else if let known = byKey[Int64(from) << 32 | Int64(role)] {
-                pair = known
-            }
-            if pair >= 0 {
-                nextEdge[Int(pairs[Int(pair)].lastEdge)] = Int32(position)
-                pairs[Int(pair)].lastEdge = Int32(position)
-                continue
-            }
-            pair = Int32(pairs.count)
-            pairs.append(Pair(from: Int32(from), to: Int32(role), firstEdge: Int32(position), lastEdge: Int32(position)))
-            if grouped {
-                lastCaller[role] = Int32(from)
-                lastPair[role] = pair
-            } else {
-                byKey[Int64(from) << 32 | Int64(role)] = pair
-            }
-        }
     }
 }

@@ -8,7 +8,7 @@ enum PolicySets {
     /// documents in the same order: a standalone policy by its index, a group's own policy by
     /// the group (`-1 - group`) and its position among that group's grants in `grants`. Nil when a grant is
     /// the principal's own inline policy (no other principal holds it).
-    static func sharedKey(_ grants: [Grant]) -> [Int]? {
+    static func sharedKey(_ grants: GrantList) -> [Int]? {
         var key: [Int] = []
         var positionInGroup: [Int: Int] = [:]
         for grant in grants {
@@ -65,7 +65,7 @@ enum PolicySets {
         }
 
         /// Whether one of the grants' documents may allow one of the actions.
-        mutating func mayAllow(_ grants: [Grant]) -> Bool {
+        mutating func mayAllow(_ grants: GrantList) -> Bool {
             for position in grants.indices {
                 guard let document = grants[position].document else { continue }
                 // The principal's own inline policy is held by no other principal: it is read
