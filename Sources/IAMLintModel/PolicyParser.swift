@@ -131,8 +131,10 @@ public enum PolicyParser {
             if let conditions {
                 forEachConditionKey(conditions) { op, keyEntry in
                     let value = keyEntry.value
+                    // One value (most clauses) is kept in the clause: no array is made for it.
+                    let values = value.text.map(ConditionValues.init(one:)) ?? ConditionValues(value.texts)
                     writer.append(condition: ConditionClause(
-                        op: op, key: keyEntry.key, values: value.texts,
+                        op: op, key: keyEntry.key, values: values,
                         range: SourceRange(start: keyEntry.keyRange.start, end: value.range.end)))
                 }
             }
