@@ -79,7 +79,9 @@ public enum PolicyParser {
         return statement(StatementElements(entries), provenance: provenance)
     }
 
-    /// The statement whose elements are `elements`.
+    /// The statement whose elements are `elements`. Its lists are read twice: counted (on the
+    /// bytes: no text is made), then written in place into the statement's storage, so that no
+    /// list is built only to be copied.
     static func statement<Tree: PolicyTree>(_ elements: PolicyStatementElements<Tree>, provenance: Provenance) -> Statement {
         // Allow when a text says so or there is none (read on the bytes: no text is made).
         var hasEffect = false, allows = false
@@ -88,52 +90,55 @@ public enum PolicyParser {
             if scalar.textEquals("Allow") { allows = true }
         }
         let effect: Effect = allows || !hasEffect ? .allow : .deny
-        var actions: [PolicyText] = []
+        var actions: Tree?
         var isNotAction = false
         if let e = elements[.action] {
-            actions = e.value.texts
+            actions = e.value
         } else if let e = elements[.notAction] {
-            actions = e.value.texts
+            actions = e.value
             isNotAction = true
         }
-        var resources: [PolicyText] = []
+        var resources: Tree?
         var isNotResource = false
         if let e = elements[.resource] {
-            resources = e.value.texts
+            resources = e.value
         } else if let e = elements[.notResource] {
-            resources = e.value.texts
+            resources = e.value
             isNotResource = true
         }
-        var principals: [PrincipalEntry] = []
+        var principals: Tree?
         var isNotPrincipal = false
         if let e = elements[.principal] {
-            principals = principalEntries(e.value)
+            principals = e.value
         } else if let e = elements[.notPrincipal] {
-            principals = principalEntries(e.value)
+            principals = e.value
             isNotPrincipal = true
         }
-        var conditions: [ConditionClause] = []
-        if let block = elements[.condition]?.value {
-            block.forEachListItem { alternative in
-                guard let operators = alternative.mapEntries else { return }
-                for opEntry in operators {
-                    guard let keys = opEntry.value.mapEntries else { continue }
-                    let op = opEntry.key
-                    for keyEntry in keys {
-                        let value = keyEntry.value
-                        conditions.append(ConditionClause(
-                            op: op, key: keyEntry.key, values: value.texts,
-                            range: SourceRange(start: keyEntry.keyRange.start, end: value.range.end)))
-                    }
+        let conditions = elements[.condition]?.value
+        var counts = StatementCounts()
+        // `forEachScalar` calls its body once for each of `forEachText`'s texts.
+        actions?.forEachScalar { _ in counts.actions += 1 }
+        resources?.forEachScalar { _ in counts.resources += 1 }
+        if let principals { counts.principals = principalEntryCount(principals) }
+        if let conditions { forEachConditionKey(conditions) { _, _ in counts.conditions += 1 } }
+        var statement = Statement(
+            sid: elements[.sid]?.value.text?.value, effect: effect, isNotAction: isNotAction, isNotResource: isNotResource,
+            isNotPrincipal: isNotPrincipal, provenance: provenance, counts: counts
+        ) { writer in
+            actions?.forEachText { writer.append(action: $0) }
+            resources?.forEachText { writer.append(resource: $0) }
+            if let principals { forEachPrincipalEntry(principals) { writer.append(principal: $0) } }
+            if let conditions {
+                forEachConditionKey(conditions) { op, keyEntry in
+                    let value = keyEntry.value
+                    // One value (most clauses) is kept in the clause: no array is made for it.
+                    let values = value.text.map(ConditionValues.init(one:)) ?? ConditionValues(value.texts)
+                    writer.append(condition: ConditionClause(
+                        op: op, key: keyEntry.key, values: values,
+                        range: SourceRange(start: keyEntry.keyRange.start, end: value.range.end)))
                 }
             }
         }
-        var statement = Statement(
-            sid: elements[.sid]?.value.text?.value,
-            effect: effect, actions: actions, isNotAction: isNotAction,
-            resources: resources, isNotResource: isNotResource,
-            principals: principals, isNotPrincipal: isNotPrincipal,
-            conditions: conditions, provenance: provenance)
         if isNotAction || isNotResource {
             statement.setNegatedElementKeys(
                 notAction: isNotAction ? elements[.notAction]?.keyRange : nil,
@@ -142,19 +147,42 @@ public enum PolicyParser {
         return statement
     }
 
-    static func principalEntries<Tree: PolicyTree>(_ value: Tree) -> [PrincipalEntry] {
-        if let text = value.text {
-            return [PrincipalEntry(kind: text.value == "*" ? .anyone : .aws, text: text)]
+    /// Calls `body` with the operator and the entry of each key of a `Condition` block, in order.
+    private static func forEachConditionKey<Tree: PolicyTree>(_ block: Tree, _ body: (String, Tree.Entry) -> Void) {
+        block.forEachListItem { alternative in
+            guard let operators = alternative.mapEntries else { return }
+            for opEntry in operators {
+                guard let keys = opEntry.value.mapEntries else { continue }
+                let op = opEntry.key
+                for keyEntry in keys { body(op, keyEntry) }
+            }
         }
-        var result: [PrincipalEntry] = []
+    }
+
+    /// How many entries `forEachPrincipalEntry` gives, counted without making them.
+    private static func principalEntryCount<Tree: PolicyTree>(_ value: Tree) -> Int {
+        if value.withTextUTF8({ _ in () }) != nil { return 1 }
+        var count = 0
+        value.forEachListItem { alternative in
+            guard let entries = alternative.mapEntries else { return }
+            for entry in entries { entry.value.forEachScalar { _ in count += 1 } }
+        }
+        return count
+    }
+
+    /// Calls `body` with each entry a `Principal` element names, in order.
+    static func forEachPrincipalEntry<Tree: PolicyTree>(_ value: Tree, _ body: (PrincipalEntry) -> Void) {
+        if let text = value.text {
+            body(PrincipalEntry(kind: text.value == "*" ? .anyone : .aws, text: text))
+            return
+        }
         value.forEachListItem { alternative in
             guard let entries = alternative.mapEntries else { return }
             for entry in entries {
                 let kind = entry.withKeyUTF8(principalKind)
-                entry.value.forEachText { result.append(PrincipalEntry(kind: kind, text: $0)) }
+                entry.value.forEachText { body(PrincipalEntry(kind: kind, text: $0)) }
             }
         }
-        return result
     }
 
     /// The kind a `Principal` key names (`entry.key.lowercased()` against the lower-case names:

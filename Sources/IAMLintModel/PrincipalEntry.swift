@@ -193,10 +193,14 @@ public enum PrincipalIdentity: Sendable, Hashable, CustomStringConvertible {
 public struct ConditionClause: Sendable, Hashable {
     public var op: String
     public var key: String
-    public var values: [PolicyText]
+    public var values: ConditionValues
     public var range: SourceRange
 
     public init(op: String, key: String, values: [PolicyText], range: SourceRange) {
+        self.init(op: op, key: key, values: ConditionValues(values), range: range)
+    }
+
+    init(op: String, key: String, values: ConditionValues, range: SourceRange) {
         self.op = op
         self.key = key
         self.values = values
@@ -213,4 +217,59 @@ public struct ConditionClause: Sendable, Hashable {
 
     /// The condition key, lower-cased (keys are case-insensitive).
     public var normalizedKey: String { key.lowercased() }
+}
+
+/// The values a condition clause tests. Most clauses test one value: it is kept in the clause
+/// itself (an array of one text was 80 bytes, and a malloc header, of its own); more are an array.
+public struct ConditionValues: RandomAccessCollection, Sendable, Hashable, ExpressibleByArrayLiteral, CustomStringConvertible {
+    private enum Storage: Sendable {
+        case one(PolicyText)
+        case many([PolicyText])
+    }
+
+    private let storage: Storage
+
+    public init(_ values: [PolicyText]) {
+        storage = values.count == 1 ? .one(values[0]) : .many(values)
+    }
+
+    /// The values of a clause that tests one.
+    init(one value: PolicyText) {
+        storage = .one(value)
+    }
+
+    public init(arrayLiteral values: PolicyText...) {
+        self.init(values)
+    }
+
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch storage {
+        case .one: return 1
+        case .many(let values): return values.count
+        }
+    }
+
+    public subscript(position: Int) -> PolicyText {
+        switch storage {
+        case .one(let value):
+            precondition(position == 0, "Index out of range")
+            return value
+        case .many(let values):
+            return values[position]
+        }
+    }
+
+    // Equal and hashed as the arrays of their values.
+    public static func == (a: ConditionValues, b: ConditionValues) -> Bool {
+        a.elementsEqual(b)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for value in self { hasher.combine(value) }
+    }
+
+    public var description: String { Array(self).description }
 }

@@ -1,93 +1,28 @@
 import IAMLintCore
 
 /// A policy statement, normalised: every list is a list, every element keeps its range.
-public struct Statement: Sendable {
+///
+/// Sendable by hand: the storage (a `ManagedBuffer`, which the standard library does not make
+/// Sendable) is written only while no other copy can see it (`unique()`), its facts under their lock.
+public struct Statement: @unchecked Sendable {
     // Stored in one shared, copy-on-write object: edges, grants and rule loops copy statements
-    // freely, and each copy is one reference.
-    private var storage: Storage
+    // freely, and each copy is one reference. The object holds the statement's fields and, after
+    // them, every element of its lists (`StatementStorage`): one allocation a statement, where an
+    // array a list cost 32 bytes of header and 16 of malloc's own each (most lists hold one text).
+    private var storage: StatementStorage
 
-    // The fields are read far more often than anything else in a scan, and a field is written
-    // only through `unique()`, when no other copy (so no other thread) can see the storage:
-    // the runtime's exclusivity check on every read (it costs more than the read) is left out.
-    // The one-byte fields are declared last, so that they pack together at the end: 96 bytes,
-    // which malloc rounds to 112 (with the `Sid` stored here, 112 rounded to 128).
-    private final class Storage: @unchecked Sendable {
-        @exclusivity(unchecked) var actions: [PolicyText]
-        @exclusivity(unchecked) var resources: [PolicyText]
-        @exclusivity(unchecked) var principals: [PrincipalEntry]
-        @exclusivity(unchecked) var conditions: [ConditionClause]
-        /// The `Sid` and where the `NotAction`/`NotResource` keys are: nil when there are none.
-        @exclusivity(unchecked) var rare: Rare? = nil
-        /// What rules derived from this storage (`derived(_:compute:)`), by fact type; read and
-        /// written under `StatementFacts.lock`, emptied by any change, never copied.
-        @exclusivity(unchecked) var facts: [ObjectIdentifier: Any] = [:]
-        // 28 bytes whose last 20 need only 4-byte alignment: the one-byte fields pack after it.
-        @exclusivity(unchecked) var provenance: Provenance
-        @exclusivity(unchecked) var effect: Effect
-        @exclusivity(unchecked) var isNotAction: Bool
-        @exclusivity(unchecked) var isNotResource: Bool
-        @exclusivity(unchecked) var isNotPrincipal: Bool
-
-        init(
-            sid: String?, effect: Effect, actions: [PolicyText], isNotAction: Bool, resources: [PolicyText],
-            isNotResource: Bool, principals: [PrincipalEntry], isNotPrincipal: Bool,
-            conditions: [ConditionClause], provenance: Provenance
-        ) {
-            self.rare = sid.map { Rare(sid: $0, notAction: nil, notResource: nil) }
-            self.effect = effect
-            self.actions = actions
-            self.isNotAction = isNotAction
-            self.resources = resources
-            self.isNotResource = isNotResource
-            self.principals = principals
-            self.isNotPrincipal = isNotPrincipal
-            self.conditions = conditions
-            self.provenance = provenance
-        }
-
-        func copy() -> Storage {
-            let copy = Storage(
-                sid: nil, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
-                isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
-                conditions: conditions, provenance: provenance
-            )
-            copy.rare = rare
-            return copy
-        }
-    }
-
-    /// The `Sid` and where the `NotAction` and `NotResource` keys are written, kept apart from
-    /// `Storage` (a large organisation's statements have none of them). Never changed once made:
-    /// a change makes a new one.
-    private final class Rare: Sendable {
-        let sid: String?
-        let notAction: SourceRange?
-        let notResource: SourceRange?
-
-        init(sid: String?, notAction: SourceRange?, notResource: SourceRange?) {
-            self.sid = sid
-            self.notAction = notAction
-            self.notResource = notResource
-        }
-
-        /// `Rare(…)`, or nil when every part is nil.
-        static func make(sid: String?, notAction: SourceRange?, notResource: SourceRange?) -> Rare? {
-            sid == nil && notAction == nil && notResource == nil ? nil : Rare(sid: sid, notAction: notAction, notResource: notResource)
-        }
-    }
-
-    private mutating func unique() -> Storage {
+    private mutating func unique() -> UnsafeMutablePointer<StatementHeader> {
         if !isKnownUniquelyReferenced(&storage) {
             storage = storage.copy()
-        } else if !storage.facts.isEmpty {
+        } else if !storage.fields.pointee.facts.isEmpty {
             // The only reference, so no other thread reads it; what was derived may not hold.
-            storage.facts = [:]
+            storage.fields.pointee.facts = [:]
         }
-        return storage
+        return storage.fields
     }
 
     /// The same for every copy of this statement and different for any other live statement
-    /// (a change makes a new identity): rules key what they work out per statement by it.
+    /// (a change of a list makes a new identity): rules key what they work out per statement by it.
     public var copyIdentity: ObjectIdentifier { ObjectIdentifier(storage) }
 
     /// A fact derived from this statement alone, computed on first use and kept in the storage
@@ -97,93 +32,86 @@ public struct Statement: Sendable {
     /// the one every caller gets. Changing the statement forgets its facts.
     public func derived<Fact: StatementFact>(_ fact: Fact.Type, compute: (Statement) -> Fact.Value) -> Fact.Value {
         let key = ObjectIdentifier(fact)
+        let header = storage.fields
         StatementFacts.lock.lock()
-        let stored = storage.facts[key]
+        let stored = header.pointee.facts[key]
         StatementFacts.lock.unlock()
         if let stored = stored as? Fact.Value { return stored }
         let computed = compute(self)
         StatementFacts.lock.lock()
         defer { StatementFacts.lock.unlock() }
-        if let stored = storage.facts[key] as? Fact.Value { return stored }
-        storage.facts[key] = computed
+        if let stored = header.pointee.facts[key] as? Fact.Value { return stored }
+        header.pointee.facts[key] = computed
         return computed
     }
 
     public var sid: String? {
-        get { storage.rare?.sid }
+        get { storage.fields.pointee.rare?.sid }
         set {
-            let rare = storage.rare
-            unique().rare = Rare.make(sid: newValue, notAction: rare?.notAction, notResource: rare?.notResource)
+            let rare = storage.fields.pointee.rare
+            unique().pointee.rare = StatementRare.make(sid: newValue, notAction: rare?.notAction, notResource: rare?.notResource)
         }
     }
 
     public var effect: Effect {
-        get { storage.effect }
-        set { unique().effect = newValue }
-        _modify { yield &unique().effect }
+        get { storage.fields.pointee.effect }
+        set { unique().pointee.effect = newValue }
     }
 
-    public var actions: [PolicyText] {
+    // A list is read in place (`StatementList`), and replaced whole: the storage is made anew.
+    public var actions: StatementList<PolicyText> {
         get { storage.actions }
-        set { unique().actions = newValue }
-        _modify { yield &unique().actions }
+        set { storage = storage.replacing(actions: newValue) }
     }
 
     public var isNotAction: Bool {
-        get { storage.isNotAction }
-        set { unique().isNotAction = newValue }
-        _modify { yield &unique().isNotAction }
+        get { storage.fields.pointee.isNotAction }
+        set { unique().pointee.isNotAction = newValue }
     }
 
-    public var resources: [PolicyText] {
+    public var resources: StatementList<PolicyText> {
         get { storage.resources }
-        set { unique().resources = newValue }
-        _modify { yield &unique().resources }
+        set { storage = storage.replacing(resources: newValue) }
     }
 
     public var isNotResource: Bool {
-        get { storage.isNotResource }
-        set { unique().isNotResource = newValue }
-        _modify { yield &unique().isNotResource }
+        get { storage.fields.pointee.isNotResource }
+        set { unique().pointee.isNotResource = newValue }
     }
 
-    public var principals: [PrincipalEntry] {
+    public var principals: StatementList<PrincipalEntry> {
         get { storage.principals }
-        set { unique().principals = newValue }
-        _modify { yield &unique().principals }
+        set { storage = storage.replacing(principals: newValue) }
     }
 
     public var isNotPrincipal: Bool {
-        get { storage.isNotPrincipal }
-        set { unique().isNotPrincipal = newValue }
-        _modify { yield &unique().isNotPrincipal }
+        get { storage.fields.pointee.isNotPrincipal }
+        set { unique().pointee.isNotPrincipal = newValue }
     }
 
-    public var conditions: [ConditionClause] {
+    public var conditions: StatementList<ConditionClause> {
         get { storage.conditions }
-        set { unique().conditions = newValue }
-        _modify { yield &unique().conditions }
+        set { storage = storage.replacing(conditions: newValue) }
     }
 
     public var provenance: Provenance {
-        get { storage.provenance }
-        set { unique().provenance = newValue }
-        _modify { yield &unique().provenance }
+        get { storage.fields.pointee.provenance }
+        set { unique().pointee.provenance = newValue }
     }
 
     /// Where the `NotAction` key is written, when the parser read the statement's actions from
     /// one (`isNotAction`); nil for statements built in code.
-    public var notActionKeyRange: SourceRange? { storage.rare?.notAction }
+    public var notActionKeyRange: SourceRange? { storage.fields.pointee.rare?.notAction }
 
     /// Where the `NotResource` key is written, when the parser read the statement's resources
     /// from one (`isNotResource`); nil for statements built in code.
-    public var notResourceKeyRange: SourceRange? { storage.rare?.notResource }
+    public var notResourceKeyRange: SourceRange? { storage.fields.pointee.rare?.notResource }
 
     /// Records where the parser found the `NotAction` and `NotResource` keys.
     mutating func setNegatedElementKeys(notAction: SourceRange?, notResource: SourceRange?) {
-        let rare = storage.rare
+        let rare = storage.fields.pointee.rare
         guard notAction != nil || notResource != nil || rare?.notAction != nil || rare?.notResource != nil else { return }
-        unique().rare = Rare.make(sid: rare?.sid, notAction: notAction, notResource: notResource)
+        unique().pointee.rare = StatementRare.make(sid: rare?.sid, notAction: notAction, notResource: notResource)
     }
 
     public init(
@@ -191,10 +119,22 @@ public struct Statement: Sendable {
         resources: [PolicyText] = [], isNotResource: Bool = false, principals: [PrincipalEntry] = [],
         isNotPrincipal: Bool = false, conditions: [ConditionClause] = [], provenance: Provenance
     ) {
-        storage = Storage(
-            sid: sid, effect: effect, actions: actions, isNotAction: isNotAction, resources: resources,
-            isNotResource: isNotResource, principals: principals, isNotPrincipal: isNotPrincipal,
-            conditions: conditions, provenance: provenance)
+        var header: StatementHeader? = StatementHeader(
+            provenance: provenance, effect: effect, isNotAction: isNotAction, isNotResource: isNotResource,
+            isNotPrincipal: isNotPrincipal, rare: sid.map { StatementRare(sid: $0, notAction: nil, notResource: nil) })
+        storage = .make(&header, actions: actions, resources: resources, principals: principals, conditions: conditions)
+    }
+
+    /// A statement whose elements `fill` writes in place, as many of each list as `counts` says
+    /// (the parser's way: no list is built only to be copied).
+    init(
+        sid: String?, effect: Effect, isNotAction: Bool, isNotResource: Bool, isNotPrincipal: Bool, provenance: Provenance,
+        counts: StatementCounts, fill: (inout StatementWriter) -> Void
+    ) {
+        var header: StatementHeader? = StatementHeader(
+            provenance: provenance, effect: effect, isNotAction: isNotAction, isNotResource: isNotResource,
+            isNotPrincipal: isNotPrincipal, rare: sid.map { StatementRare(sid: $0, notAction: nil, notResource: nil) })
+        storage = .make(&header, counts: counts, fill: fill)
     }
 
     /// Whether the statement's action element covers `action` (wildcards, case-insensitive, NotAction).

@@ -44,9 +44,9 @@ final class StatementFactsTests: XCTestCase {
     func testChangingTheOnlyCopyForgetsItsFacts() {
         var only = statement(["s3:GetObject"])
         XCTAssertEqual(only.derived(ActionCount.self) { $0.actions.count }, 1)
-        only.actions.append(PolicyText("s3:PutObject", range: range))  // unique storage: changed in place
+        only.actions.append(PolicyText("s3:PutObject", range: range))  // a list replaced: a storage of its own
         XCTAssertEqual(only.derived(ActionCount.self) { $0.actions.count }, 2)
-        only.isNotAction = true
+        only.isNotAction = true  // unique storage: changed in place
         XCTAssertEqual(only.derived(ActionNames.self) { $0.isNotAction ? ["not"] : [] }, ["not"])
     }
 
