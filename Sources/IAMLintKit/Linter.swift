@@ -194,8 +194,11 @@ public struct Linter: Sendable {
         }
         outcomes = []
         let graph = timings.stage("graph") { IAMGraph(fragments: fragments, accounts: namedAccounts, threads: threads) }
-        // The graph keeps what it needs of the fragments: their lists are released before the rules run.
+        // The graph keeps what it needs of the fragments: their lists are released before the rules
+        // run, and the pages freed while the graph was built (its transients, the fragments) are
+        // given back, so that they do not stay resident beside what the rules add.
         fragments = []
+        ResidentMemory.releaseFreePages()
         let checked = check(graph) { display in
             let absolute = display.hasPrefix("/") ? display : "\(base)/\(display)"
             return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute

@@ -134,11 +134,17 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(timed.stdout, plain.stdout)
         XCTAssertTrue(timed.stderr.hasPrefix(plain.stderr), timed.stderr)
         let table = timed.stderr.dropFirst(plain.stderr.count).split(separator: "\n").map(String.init)
-        XCTAssertEqual(table.first, "stage                                    wall time   thread CPU")
-        let stages = table.dropFirst().prefix { $0.hasPrefix("  ") }.map { line in
+        XCTAssertEqual(table.first, "stage                                    wall time   thread CPU  peak RSS  RSS at end")
+        let stageRows = table.dropFirst().prefix { $0.hasPrefix("  ") }
+        let stages = stageRows.map { line in
             String(line.dropFirst(2).prefix { $0 != " " })
         }
         XCTAssertEqual(stages, ["discover", "load", "graph", "rules", "suppressions,", "report"])
+        // Each stage row ends with the two memory columns (on Linux, where both are known).
+        for row in stageRows {
+            let columns = row.split(separator: " ")
+            XCTAssertEqual(Array(columns.suffix(4).enumerated().filter { $0.offset % 2 == 1 }.map(\.element)), ["MiB", "MiB"], row)
+        }
         XCTAssertTrue(table.contains("slowest rules"), timed.stderr)
         // Which rules are slowest depends on the machine: only the shape of their rows is fixed.
         let rules = table.drop { $0 != "slowest rules" }.dropFirst()
