@@ -713,24 +713,22 @@ extension IAMGraph {
         for index in principals.indices {
             count += (principals[index].trustPolicy == nil ? 0 : 1) + principals[index].inlinePolicies.count
         }
+        let owners = DocumentOwners(principals: principals, policies: policies)
         var result: [DocumentRef] = []
         result.reserveCapacity(count)
         for index in principals.indices {
             let inline = principals[index].inlinePolicies
-            guard !inline.isEmpty else { continue }
-            let name = principals[index].displayName
-            let kind = principals[index].kind
             for i in inline.indices {
-                result.append(DocumentRef(inline: inline[i].document, name: inline[i].name, principal: index, ownerKind: kind, ownerName: name))
+                result.append(DocumentRef(inline: inline[i].document, principal: index, inline: i, owners: owners))
             }
         }
         for index in policies.indices {
-            result.append(DocumentRef(standalone: policies[index].document, policy: index, name: policies[index].displayName, isManaged: policies[index].isManaged))
+            result.append(DocumentRef(standalone: policies[index].document, policy: index, owners: owners))
         }
         let identityCount = result.count
         for index in principals.indices {
             if let trust = principals[index].trustPolicy {
-                result.append(DocumentRef(trust: trust, principal: index, roleName: principals[index].displayName))
+                result.append(DocumentRef(trust: trust, principal: index, owners: owners))
             }
         }
         return (result, identityCount)
