@@ -174,10 +174,12 @@ public struct AssumeEdge: Sendable {
 
 /// A policy document of the graph with what it belongs to, for rules that look at statements.
 ///
-/// 48 bytes: the owner's position in 32 bits, the label's parts without tuples of texts (an
-/// organisation has a document or more per principal, and rules keep lists of them).
+/// 24 bytes: the document, the graph's principals and policies (shared, one reference for every
+/// document) that `label` reads the names from when a message needs them, and the owner's
+/// position with the inline policy's and the kind packed in 64 bits (an organisation has a
+/// document or more per principal).
 public struct DocumentRef: Sendable {
-    public enum Kind: Sendable, Equatable {
+    public enum Kind: UInt8, Sendable, Equatable {
         /// A role's trust (assume-role) policy.
         case trust
         /// An identity policy written into a principal (`Policies`, `inline_policy`).
@@ -187,50 +189,40 @@ public struct DocumentRef: Sendable {
     }
 
     public var document: PolicyDocument
-    /// What `label` is made of, kept apart so that the text is built only for the documents a
-    /// message names: the policy's name (inline and standalone) or the role's (trust), and the
-    /// owner's name and kind (inline).
-    private let labelName: String
-    private let labelOwner: String
+    /// Where `label` reads the names: the principals and standalone policies of the graph.
+    private let owners: DocumentOwners
     /// The principal index for trust and inline documents, the standalone policy index for
     /// standalone ones.
-    private var owner: Int32
-    public var kind: Kind
-    private let ownerKind: EntityKind
-    private let isManaged: Bool
+    private let owner: Int32
+    /// The inline policy's position among its principal's (inline documents), in the low 24
+    /// bits; the kind in the high 8.
+    private let packed: UInt32
 
-    /// A trust document of role `principal`, named `roleName` in messages.
-    init(trust document: PolicyDocument, principal: Int, roleName: String) {
+    /// A trust document of role `principal`.
+    init(trust document: PolicyDocument, principal: Int, owners: DocumentOwners) {
         self.document = document
-        labelName = roleName
-        labelOwner = ""
+        self.owners = owners
         owner = Int32(truncatingIfNeeded: principal)
-        kind = .trust
-        ownerKind = .role
-        isManaged = false
+        packed = UInt32(Kind.trust.rawValue) << 24
     }
 
-    /// An inline policy `name` of `principal`, of kind `ownerKind` and named `ownerName` in messages.
-    init(inline document: PolicyDocument, name: String, principal: Int, ownerKind: EntityKind, ownerName: String) {
+    /// The `inline`th inline policy of `principal`.
+    init(inline document: PolicyDocument, principal: Int, inline: Int, owners: DocumentOwners) {
         self.document = document
-        labelName = name
-        labelOwner = ownerName
+        self.owners = owners
         owner = Int32(truncatingIfNeeded: principal)
-        kind = .inline
-        self.ownerKind = ownerKind
-        isManaged = false
+        packed = UInt32(Kind.inline.rawValue) << 24 | UInt32(truncatingIfNeeded: inline) & 0xFF_FFFF
     }
 
-    /// The document of standalone policy `policy`, named `name` in messages.
-    init(standalone document: PolicyDocument, policy: Int, name: String, isManaged: Bool) {
+    /// The document of standalone policy `policy`.
+    init(standalone document: PolicyDocument, policy: Int, owners: DocumentOwners) {
         self.document = document
-        labelName = name
-        labelOwner = ""
+        self.owners = owners
         owner = Int32(truncatingIfNeeded: policy)
-        kind = .standalone
-        ownerKind = .managedPolicy
-        self.isManaged = isManaged
+        packed = UInt32(Kind.standalone.rawValue) << 24
     }
+
+    public var kind: Kind { Kind(rawValue: UInt8(truncatingIfNeeded: packed >> 24)) ?? .standalone }
 
     /// The principal index for trust and inline documents.
     public var principal: Int? { kind == .standalone ? nil : Int(owner) }
@@ -240,10 +232,28 @@ public struct DocumentRef: Sendable {
 
     /// How messages name the document: `trust policy of role 'Admin'`, `policy 'deploy'`.
     public var label: String {
+        let index = Int(owner)
         switch kind {
-        case .trust: return "trust policy of role '\(labelName)'"
-        case .inline: return "inline policy '\(labelName)' of \(ownerKind.rawValue) '\(labelOwner)'"
-        case .standalone: return "\(isManaged ? "managed policy" : "policy") '\(labelName)'"
+        case .trust:
+            return "trust policy of role '\(owners.principals[index].displayName)'"
+        case .inline:
+            let principal = owners.principals[index]
+            let name = principal.inlinePolicies[Int(packed & 0xFF_FFFF)].name
+            return "inline policy '\(name)' of \(principal.kind.rawValue) '\(principal.displayName)'"
+        case .standalone:
+            let policy = owners.policies[index]
+            return "\(policy.isManaged ? "managed policy" : "policy") '\(policy.displayName)'"
         }
+    }
+}
+
+/// The principals and standalone policies of a graph, shared by its `DocumentRef`s for their labels.
+final class DocumentOwners: Sendable {
+    let principals: [Principal]
+    let policies: [StandalonePolicy]
+
+    init(principals: [Principal], policies: [StandalonePolicy]) {
+        self.principals = principals
+        self.policies = policies
     }
 }

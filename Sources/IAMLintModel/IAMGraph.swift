@@ -26,8 +26,16 @@ public final class IAMGraph: @unchecked Sendable {
     public private(set) var grants = GrantTable()
     public private(set) var trustEdges: [TrustEdge] = []
     public private(set) var assumeEdges: [AssumeEdge] = []
-    /// Every policy document in the graph, trust policies included, in a stable order.
+    /// Every policy document in the graph, in a stable order: the identity documents first
+    /// (`identityDocuments`: each principal's inline policies, then the standalone policies),
+    /// then the roles' trust policies.
     public private(set) var documents: [DocumentRef] = []
+    /// How many of `documents` are identity documents (they come first).
+    private var identityDocumentCount = 0
+
+    /// The identity documents (every document but trust policies), in order: a slice of
+    /// `documents` that shares its storage, indexed from 0.
+    public var identityDocuments: ArraySlice<DocumentRef> { documents[..<identityDocumentCount] }
 
     /// The accounts named in the configuration.
     public let accounts: [Account]
@@ -368,7 +376,8 @@ public final class IAMGraph: @unchecked Sendable {
         self.grants = grants
         trustEdges = trust
         trustEdgesByRole = trustIndex
-        self.documents = documents
+        self.documents = documents.all
+        identityDocumentCount = documents.identityCount
         self.byAccount = byAccount
         let parts = assumeEdgeParts(roles: roles.index!, threads: threads)
         // The role index (an ARN per role) freed before the edges are joined.
@@ -695,33 +704,34 @@ extension String {
 }
 
 extension IAMGraph {
-    /// Every policy document in the graph, trust policies included, in a stable order.
-    func collectDocuments() -> [DocumentRef] {
+    /// Every policy document in the graph in `documents` order: each principal's inline
+    /// policies, then the standalone policies (`identityCount` of them), then the trust policies.
+    func collectDocuments() -> (all: [DocumentRef], identityCount: Int) {
         // By position: iterating the principals and policies would copy each (a retain of each
         // of its references; a standalone policy has a dozen).
         var count = policies.count
         for index in principals.indices {
             count += (principals[index].trustPolicy == nil ? 0 : 1) + principals[index].inlinePolicies.count
         }
+        let owners = DocumentOwners(principals: principals, policies: policies)
         var result: [DocumentRef] = []
         result.reserveCapacity(count)
         for index in principals.indices {
-            let trust = principals[index].trustPolicy
             let inline = principals[index].inlinePolicies
-            guard trust != nil || !inline.isEmpty else { continue }
-            let name = principals[index].displayName
-            if let trust {
-                result.append(DocumentRef(trust: trust, principal: index, roleName: name))
-            }
-            let kind = principals[index].kind
             for i in inline.indices {
-                result.append(DocumentRef(inline: inline[i].document, name: inline[i].name, principal: index, ownerKind: kind, ownerName: name))
+                result.append(DocumentRef(inline: inline[i].document, principal: index, inline: i, owners: owners))
             }
         }
         for index in policies.indices {
-            result.append(DocumentRef(standalone: policies[index].document, policy: index, name: policies[index].displayName, isManaged: policies[index].isManaged))
+            result.append(DocumentRef(standalone: policies[index].document, policy: index, owners: owners))
         }
-        return result
+        let identityCount = result.count
+        for index in principals.indices {
+            if let trust = principals[index].trustPolicy {
+                result.append(DocumentRef(trust: trust, principal: index, owners: owners))
+            }
+        }
+        return (result, identityCount)
     }
 
     /// The principal's kind and name for messages: `role 'Admin'`.

@@ -4,19 +4,17 @@ import IAMLintModel
 /// What an identity-policy statement allows, for the permission rules (IAM202–IAM219): which
 /// actions and resources it covers and whether a condition narrows it.
 enum PermissionScope {
-    /// The graph's identity policies: every document but trust policies. Picked out once per
-    /// graph (`derived`): a dozen rules read them, and each copy of the list copies every entry.
-    static func identityDocuments(_ graph: IAMGraph) -> [DocumentRef] {
-        graph.derived.value(IdentityDocuments.self) { graph.documents.filter { $0.kind != .trust } }
+    /// The graph's identity policies: every document but trust policies, a slice of the
+    /// graph's documents (they come first there), indexed from 0; no copy.
+    static func identityDocuments(_ graph: IAMGraph) -> ArraySlice<DocumentRef> {
+        graph.identityDocuments
     }
-
-    private enum IdentityDocuments: DerivedFact { typealias Value = [DocumentRef] }
 
     /// Each Allow of `documents` (`identityDocuments`) in a document that does not also deny
     /// everything, with the document's position, in order: the loop IAM206, IAM211 and IAM214
     /// share. Documents are read in place (a reference is three references to retain, and a
     /// rule needs one only for a finding); `body` is handed the Allows only.
-    static func forEachIdentityAllow(in documents: [DocumentRef], _ body: (_ document: Int, _ statement: Statement) -> Void) {
+    static func forEachIdentityAllow(in documents: ArraySlice<DocumentRef>, _ body: (_ document: Int, _ statement: Statement) -> Void) {
         for d in documents.indices {
             let statements = documents[d].document.statements
             if statements.contains(where: deniesEverything) { continue }
