@@ -14,15 +14,16 @@ public struct OneSidedTrust: Rule {
         let graph = context.graph
         var findings: [Finding] = []
         var seen = Set<Int64>()
-        // Each role's ARN forms, spelt when a statement that names a resource without a
-        // wildcard first reaches it (most edges come from patterns, which never name a role
-        // exactly).
-        var arns = [[String]?](repeating: nil, count: graph.principals.count)
-        // Each statement's resources written without a wildcard, by statement; edges come
-        // grouped by caller, so the previous edge's statement is tried first.
-        var literals: [ObjectIdentifier: [String]] = [:]
+        // Each role's ARN as a key (`ARNKey`), worked out when a statement that names a resource
+        // without a wildcard first reaches it (most edges come from patterns, which never name a
+        // role exactly); 0 until then. The ARN itself is spelt again only for a pair whose trust
+        // refuses the caller: an organisation's roles kept no string each for the rule's run.
+        var roleKeys = [UInt64](repeating: 0, count: graph.principals.count)
+        // The keys of each statement's resources written without a wildcard, by statement; edges
+        // come grouped by caller, so the previous edge's statement is tried first.
+        var literals: [ObjectIdentifier: [UInt64]] = [:]
         var lastStatement: ObjectIdentifier?
-        var lastLiterals: [String] = []
+        var lastLiterals: [UInt64] = []
         let facts = graph.principalFacts
         let edges = graph.assumeEdges
         // By position, the statement's identity read in place: most edges are ruled out by
@@ -34,22 +35,18 @@ public struct OneSidedTrust: Rule {
                 if let known = literals[identity] {
                     lastLiterals = known
                 } else {
-                    lastLiterals = Self.literalResources(edges[position].statement)
+                    lastLiterals = Self.literalKeys(edges[position].statement)
                     literals[identity] = lastLiterals
                 }
             }
             guard !lastLiterals.isEmpty else { continue }
             let to = edges[position].role
-            let candidates: [String]
-            if let known = arns[to] {
-                candidates = known
-            } else {
-                candidates = Self.arnForms(role: to, graph: graph)
-                arns[to] = candidates
-            }
-            // The texts are compared first; whether one resolves to the role (a look-up in the
+            if roleKeys[to] == 0 { roleKeys[to] = ARNKey.ofRole(graph.arn(of: to)) }
+            let roleKey = roleKeys[to]
+            // The keys are compared first (equal texts have matching keys; `namedResource`
+            // compares the texts themselves); whether one resolves to the role (a look-up in the
             // graph's indexes) is asked only for pairs whose trust refuses the caller.
-            guard lastLiterals.contains(where: { candidates.contains($0) }) else { continue }
+            guard lastLiterals.contains(where: { ARNKey.mayName($0, role: roleKey) }) else { continue }
             let from = edges[position].from
             let statement = edges[position].statement
             let role = graph.principals[to]
@@ -62,7 +59,7 @@ public struct OneSidedTrust: Rule {
                 seen.insert(pair)
                 continue
             }
-            guard let named = namedResource(statement, role: to, arns: candidates, graph: graph) else { continue }
+            guard let named = namedResource(statement, role: to, arns: Self.arnForms(role: to, graph: graph), graph: graph) else { continue }
             seen.insert(pair)
             findings.append(context.finding(
                 Message.oneSided(caller: graph.describe(from), role: role.displayName),
@@ -82,11 +79,11 @@ public struct OneSidedTrust: Rule {
         }
     }
 
-    /// The resources of the statement (not `NotResource`) written without a wildcard: a text
-    /// `spells` a role's ARN only when it is one of these.
-    static func literalResources(_ statement: Statement) -> [String] {
+    /// The keys (`ARNKey.ofLiteral`) of the resources of the statement (not `NotResource`)
+    /// written without a wildcard: a text `spells` a role's ARN only when it is one of these.
+    static func literalKeys(_ statement: Statement) -> [UInt64] {
         guard !statement.isNotResource else { return [] }
-        return statement.resources.compactMap { Wildcards.contains($0.value) ? nil : $0.value }
+        return statement.resources.compactMap { Wildcards.contains($0.value) ? nil : ARNKey.ofLiteral($0.value) }
     }
 
     /// True when the text is one of `arns` and has no wildcard.
@@ -96,9 +93,43 @@ public struct OneSidedTrust: Rule {
 
     static func arnForms(role: Int, graph: IAMGraph) -> [String] {
         let arn = graph.arn(of: role)
-        let placeholder = "arn:${AWS::Partition}:"
-        if arn.hasPrefix(placeholder) { return [arn, "arn:aws:" + arn.dropFirst(placeholder.count)] }
+        if arn.hasPrefix(ARNKey.placeholder) { return [arn, "arn:aws:" + arn.dropFirst(ARNKey.placeholder.count)] }
         return [arn]
+    }
+
+    /// A text's key for telling a role's ARN forms (`arnForms`) from a resource that cannot be
+    /// one of them, without keeping the forms: a hash of the text in its `arn:aws:` spelling
+    /// (as `String` hashes, so equal texts have equal hashes), its lowest bit telling whether the
+    /// text was written with the `${AWS::Partition}` placeholder. A resource equal to one of a
+    /// role's forms always `mayName` the role; the converse is settled by comparing the texts.
+    enum ARNKey {
+        static let placeholder = "arn:${AWS::Partition}:"
+
+        /// The key of a role's ARN.
+        static func ofRole(_ arn: String) -> UInt64 { of(arn) }
+
+        /// The key of a resource written without a wildcard.
+        static func ofLiteral(_ text: String) -> UInt64 { of(text) }
+
+        /// Whether a resource with key `literal` may be one of the forms of a role with key
+        /// `role`: the same text in its `arn:aws:` spelling, and written with the placeholder
+        /// only when the role's ARN is (its `arn:aws:` form is spelt for it too).
+        static func mayName(_ literal: UInt64, role: UInt64) -> Bool {
+            (literal | 1) == (role | 1) && (literal & 1 == 0 || role & 1 == 1)
+        }
+
+        private static func of(_ text: String) -> UInt64 {
+            var hasher = Hasher()
+            let written = text.hasPrefix(placeholder)
+            if written {
+                hasher.combine("arn:aws:" + text.dropFirst(placeholder.count))
+            } else {
+                hasher.combine(text)
+            }
+            // Never 0, which marks a role not yet keyed.
+            let hash = UInt64(UInt(bitPattern: hasher.finalize())) & ~1
+            return (hash == 0 ? 2 : hash) | (written ? 1 : 0)
+        }
     }
 
     enum Message {
