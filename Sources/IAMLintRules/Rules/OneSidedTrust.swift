@@ -19,8 +19,11 @@ public struct OneSidedTrust: Rule {
         // role exactly); 0 until then. The ARN itself is spelt again only for a pair whose trust
         // refuses the caller: an organisation's roles kept no string each for the rule's run.
         var roleKeys = [UInt64](repeating: 0, count: graph.principals.count)
-        // The keys of each statement's resources written without a wildcard, by statement; edges
-        // come grouped by caller, so the previous edge's statement is tried first.
+        // The keys of each statement's resources written without a wildcard, by statement, for
+        // the statements that have some; edges come grouped by caller, so the previous edge's
+        // statement is tried first. A statement without any (most: patterns) is not kept: it is
+        // met again only through a policy that several callers share, and telling that its
+        // resources all have a wildcard again allocates nothing.
         var literals: [ObjectIdentifier: [UInt64]] = [:]
         var lastStatement: ObjectIdentifier?
         var lastLiterals: [UInt64] = []
@@ -36,7 +39,7 @@ public struct OneSidedTrust: Rule {
                     lastLiterals = known
                 } else {
                     lastLiterals = Self.literalKeys(edges[position].statement)
-                    literals[identity] = lastLiterals
+                    if !lastLiterals.isEmpty { literals[identity] = lastLiterals }
                 }
             }
             guard !lastLiterals.isEmpty else { continue }
