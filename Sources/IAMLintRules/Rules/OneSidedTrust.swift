@@ -101,14 +101,18 @@ public struct OneSidedTrust: Rule {
     }
 
     /// A text's key for telling a role's ARN forms (`arnForms`) from a resource that cannot be
-    /// one of them, without keeping the forms: a hash of the text in its `arn:aws:` spelling
-    /// (as `String` hashes, so equal texts have equal hashes), its lowest bit telling whether the
-    /// text was written with the `${AWS::Partition}` placeholder. A resource equal to one of a
-    /// role's forms always `mayName` the role; the converse is settled by comparing the texts.
+    /// one of them, without keeping the forms: a hash (`FNV1a.mixWords`) of the text's bytes in
+    /// its `arn:aws:` spelling, its lowest bit telling whether the text was written with the
+    /// `${AWS::Partition}` placeholder; `unknown` for a text that is not all ASCII (only ASCII
+    /// strings are equal exactly when their bytes are). A resource equal to one of a role's forms
+    /// always `mayName` the role; the converse is settled by comparing the texts.
     enum ARNKey {
         static let placeholder = "arn:${AWS::Partition}:"
 
-        /// The key of a role's ARN.
+        /// The key of a text that is not all ASCII: it may name any role.
+        static let unknown: UInt64 = 1
+
+        /// The key of a role's ARN (never 0, which marks a role not yet keyed).
         static func ofRole(_ arn: String) -> UInt64 { of(arn) }
 
         /// The key of a resource written without a wildcard.
@@ -118,21 +122,31 @@ public struct OneSidedTrust: Rule {
         /// `role`: the same text in its `arn:aws:` spelling, and written with the placeholder
         /// only when the role's ARN is (its `arn:aws:` form is spelt for it too).
         static func mayName(_ literal: UInt64, role: UInt64) -> Bool {
-            (literal | 1) == (role | 1) && (literal & 1 == 0 || role & 1 == 1)
+            if literal == unknown || role == unknown { return true }
+            return (literal | 1) == (role | 1) && (literal & 1 == 0 || role & 1 == 1)
         }
 
         private static func of(_ text: String) -> UInt64 {
-            var hasher = Hasher()
-            let written = text.hasPrefix(placeholder)
-            if written {
-                hasher.combine("arn:aws:" + text.dropFirst(placeholder.count))
-            } else {
-                hasher.combine(text)
+            var text = text
+            return text.withUTF8 { bytes -> UInt64 in
+                var hash = FNV1a()
+                var rest = bytes
+                let written = bytes.count >= placeholderBytes.count && bytes.prefix(placeholderBytes.count).elementsEqual(placeholderBytes)
+                if written {
+                    // `arn:aws:` is one word of `mixWords`: the rest is mixed from the same
+                    // offset as in the text written that way.
+                    awsPrefixBytes.withUnsafeBufferPointer { hash.mixWords($0) }
+                    rest = UnsafeBufferPointer(rebasing: bytes[placeholderBytes.count...])
+                }
+                guard hash.mixASCIIWords(rest) else { return unknown }
+                // Never 0 (a role not yet keyed) nor `unknown`.
+                let value = hash.value & ~1
+                return (value == 0 ? 2 : value) | (written ? 1 : 0)
             }
-            // Never 0, which marks a role not yet keyed.
-            let hash = UInt64(UInt(bitPattern: hasher.finalize())) & ~1
-            return (hash == 0 ? 2 : hash) | (written ? 1 : 0)
         }
+
+        private static let placeholderBytes = Array(placeholder.utf8)
+        private static let awsPrefixBytes = Array("arn:aws:".utf8)
     }
 
     enum Message {
