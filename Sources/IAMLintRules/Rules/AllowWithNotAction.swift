@@ -5,6 +5,7 @@ import IAMLintModel
 /// everything not listed, including actions and resources that do not exist yet.
 public struct AllowWithNotAction: Rule {
     public static let code = "IAM205"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

@@ -5,6 +5,7 @@ import IAMLintModel
 /// condition that limits the target to known accounts, an organization or tagged roles.
 public struct AssumeAnyRole: Rule {
     public static let code = "IAM211"
+    public static let asksDerivedFacts = false
     public init() {}
 
     /// Condition keys that limit which roles may be assumed (lower-case; `/` ends a key prefix).

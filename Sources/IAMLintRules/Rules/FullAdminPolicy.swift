@@ -5,6 +5,7 @@ import IAMLintModel
 /// condition. Conditioned grants of `*` are left to a reviewer (and to IAM201 for who holds them).
 public struct FullAdminPolicy: Rule {
     public static let code = "IAM202"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

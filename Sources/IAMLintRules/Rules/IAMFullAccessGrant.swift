@@ -6,6 +6,7 @@ import IAMLintModel
 /// `*` are IAM202's.
 public struct IAMFullAccessGrant: Rule {
     public static let code = "IAM206"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {

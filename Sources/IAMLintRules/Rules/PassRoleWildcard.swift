@@ -7,6 +7,7 @@ import IAMLintModel
 /// (IAM206) are left to those rules.
 public struct PassRoleWildcard: Rule {
     public static let code = "IAM214"
+    public static let asksDerivedFacts = false
     public init() {}
 
     public func check(_ context: RuleContext) -> [Finding] {
