@@ -195,6 +195,45 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(document.size?.count, 1 << 40)
     }
 
+    /// A document's statements read the same held alone (one) or in an array (none, several),
+    /// through the parser and when set; one reference either way.
+    func testDocumentStatementsReadAsAnArray() throws {
+        XCTAssertEqual(MemoryLayout<PolicyStatements>.size, 8)
+        let provenance = Provenance(file: "t", logicalPath: "P", range: range)
+        func document(_ json: String) throws -> PolicyDocument {
+            let root = try XCTUnwrap(JSONParser.parse(json).documents.first)
+            return PolicyParser.parse(Value(node: root, at: range), provenance: provenance, purpose: .identity)
+        }
+        let one = try document(#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#)
+        let listOfOne = try document(#"{"Statement": [{"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}]}"#)
+        let three = try document(#"{"Statement": [{"Action": "a:B", "Resource": "*"}, 1, {"Action": "c:D", "Resource": "*"}, {"Effect": "Deny", "Action": "e:F", "Resource": "*"}]}"#)
+        XCTAssertEqual(one.statements.map { $0.actions.map(\.value) }, [["s3:GetObject"]])
+        XCTAssertEqual(one.statements[0].provenance.logicalPath, "P.Statement")
+        XCTAssertEqual(listOfOne.statements.count, 1)
+        XCTAssertEqual(listOfOne.statements.first?.provenance.logicalPath, "P.Statement[0]")
+        XCTAssertEqual(three.statements.map { $0.actions.map(\.value) }, [["a:B"], ["c:D"], ["e:F"]])
+        XCTAssertEqual(three.statements.map(\.provenance.logicalPath), ["P.Statement[0]", "P.Statement[2]", "P.Statement[3]"])
+        XCTAssertTrue(three.statements.contains { $0.effect == .deny })
+        XCTAssertEqual(three.statements.first { $0.effect == .deny }?.actions.first?.value, "e:F")
+        XCTAssertFalse(one.statements.contains { $0.effect == .deny })
+        XCTAssertNil(one.statements.first { $0.effect == .deny })
+        let empty = try document(#"{"Statement": []}"#)
+        XCTAssertTrue(empty.statements.isEmpty)
+        XCTAssertEqual(Array(empty.statements.indices), [])
+
+        var built = PolicyDocument(statements: [], provenance: provenance)
+        built.statements.append(one.statements[0])
+        XCTAssertEqual(built.statements.map(\.copyIdentity), [one.statements[0].copyIdentity])
+        built.statements.append(three.statements[1])
+        XCTAssertEqual(built.statements.map(\.copyIdentity), [one.statements[0].copyIdentity, three.statements[1].copyIdentity])
+        built.statements[0] = three.statements[2]
+        XCTAssertEqual(built.statements.map(\.copyIdentity), [three.statements[2].copyIdentity, three.statements[1].copyIdentity])
+        var single: PolicyStatements = [one.statements[0]]
+        single[0] = three.statements[0]
+        XCTAssertEqual(single.map(\.copyIdentity), [three.statements[0].copyIdentity])
+        XCTAssertEqual(one.statements[0].actions.first?.value, "s3:GetObject")
+    }
+
     /// The file is kept in the path's first step: every provenance made from one reads it, a
     /// provenance holds one reference, and the file still takes part in equality.
     func testProvenanceKeepsItsFileInItsPath() {
