@@ -234,6 +234,49 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(one.statements[0].actions.first?.value, "s3:GetObject")
     }
 
+    /// A statement's counts and flags share three words of its header (56 bytes); lists of
+    /// principals or conditions too long for 15 bits are counted before the elements.
+    func testStatementCountsAndFlagsReadAsSet() {
+        XCTAssertEqual(MemoryLayout<StatementHeader>.size, 56)
+        let provenance = Provenance(file: "t", logicalPath: "S", range: range)
+        let texts = (0..<3).map { PolicyText("s3:Get\($0)", range: range) }
+        for principalCount in [0, 1, 32_766, 32_767, 40_000] {
+            for conditionCount in [0, 2, 32_767] where principalCount < 40_000 || conditionCount < 32_767 {
+                let principals = (0..<principalCount).map { PrincipalEntry(kind: .aws, text: PolicyText("arn:aws:iam::\($0):root", range: range)) }
+                let conditions = (0..<conditionCount).map { ConditionClause(op: "StringEquals", key: "k\($0)", values: [texts[0]], range: range) }
+                for (effect, negated) in [(Effect.allow, false), (.deny, true)] {
+                    var statement = Statement(
+                        effect: effect, actions: texts, isNotAction: negated, resources: [texts[1]], isNotResource: !negated,
+                        principals: principals, isNotPrincipal: negated, conditions: conditions, provenance: provenance)
+                    XCTAssertEqual(statement.effect, effect)
+                    XCTAssertEqual(statement.isNotAction, negated)
+                    XCTAssertEqual(statement.isNotResource, !negated)
+                    XCTAssertEqual(statement.isNotPrincipal, negated)
+                    XCTAssertEqual(statement.actions.map(\.value), texts.map(\.value))
+                    XCTAssertEqual(statement.resources.map(\.value), [texts[1].value])
+                    XCTAssertEqual(statement.principals.count, principalCount)
+                    XCTAssertEqual(statement.principals.last?.text.value, principals.last?.text.value)
+                    XCTAssertEqual(statement.conditions.count, conditionCount)
+                    XCTAssertEqual(statement.conditions.last?.key, conditions.last?.key)
+                    XCTAssertEqual(statement.provenance, provenance)
+                    statement.effect = effect == .allow ? .deny : .allow
+                    statement.isNotPrincipal.toggle()
+                    statement.isNotAction.toggle()
+                    XCTAssertNotEqual(statement.effect, effect)
+                    XCTAssertEqual(statement.isNotPrincipal, !negated)
+                    XCTAssertEqual(statement.isNotAction, !negated)
+                    XCTAssertEqual(statement.isNotResource, !negated)
+                    statement.actions = [texts[2]]
+                    XCTAssertEqual(statement.actions.map(\.value), [texts[2].value])
+                    XCTAssertEqual(statement.principals.count, principalCount)
+                    XCTAssertEqual(statement.conditions.count, conditionCount)
+                    XCTAssertEqual(statement.conditions.first?.key, conditions.first?.key)
+                    XCTAssertEqual(statement.isNotPrincipal, !negated)
+                }
+            }
+        }
+    }
+
     /// The file is kept in the path's first step: every provenance made from one reads it, a
     /// provenance holds one reference, and the file still takes part in equality.
     func testProvenanceKeepsItsFileInItsPath() {
