@@ -18,9 +18,10 @@ public struct PolicyDocument: Sendable {
     // rounds to 64 (with the grammar issues and the size's count and state beside them, 69
     // rounded to 80). A large organisation holds a document for every role's trust policy and
     // every inline policy; the few with grammar issues, or a size whose count does not fit,
-    // are an `Extra`.
+    // are an `Extra`. A document of one statement (most trust policies) holds it without an
+    // array (`PolicyStatements`, one reference either way).
     private class Storage: @unchecked Sendable {
-        @exclusivity(unchecked) final var statements: [Statement]
+        @exclusivity(unchecked) final var statements: PolicyStatements
         @exclusivity(unchecked) final var provenance: Provenance
         /// The size: the top two bits its state (0: no size; 1: exact; 2: estimated), the
         /// others its count, or all ones when the count is an `Extra`'s `largeCount`.
@@ -28,7 +29,7 @@ public struct PolicyDocument: Sendable {
 
         static let countMask: UInt32 = (1 << 30) - 1
 
-        init(statements: [Statement], provenance: Provenance) {
+        init(statements: PolicyStatements, provenance: Provenance) {
             self.statements = statements
             self.provenance = provenance
         }
@@ -86,7 +87,7 @@ public struct PolicyDocument: Sendable {
         return extra
     }
 
-    public var statements: [Statement] {
+    public var statements: PolicyStatements {
         get { storage.statements }
         set { unique().statements = newValue }
         _modify { yield &unique().statements }
@@ -125,8 +126,12 @@ public struct PolicyDocument: Sendable {
         }
     }
 
-    public init(statements: [Statement], provenance: Provenance) {
+    public init(statements: PolicyStatements, provenance: Provenance) {
         storage = Storage(statements: statements, provenance: provenance)
+    }
+
+    public init(statements: [Statement], provenance: Provenance) {
+        storage = Storage(statements: PolicyStatements(statements), provenance: provenance)
     }
 
     /// The same for every copy of this document until one of them is changed: a key for caching
@@ -144,6 +149,90 @@ public struct PolicyDocument: Sendable {
         let cancelled = statements.contains { $0.effect == .deny && $0.coversAllActions && $0.coversAllResources && $0.conditions.isEmpty }
         if cancelled { return nil }
         return statements.first { $0.effect == .allow && $0.coversAllActions && $0.coversAllResources && $0.principals.isEmpty }
+    }
+}
+
+/// A document's statements: one statement held as it is (most trust policies and many inline
+/// policies have one), more in an array; one reference either way. Made from an array (or a
+/// literal); setting an element or appending rebuilds it.
+public struct PolicyStatements: RandomAccessCollection, Sendable {
+    private enum Held: Sendable {
+        case one(Statement)
+        case many([Statement])
+    }
+
+    private var held: Held
+
+    public init() {
+        held = .many([])
+    }
+
+    public init<Statements: Sequence>(_ statements: Statements) where Statements.Element == Statement {
+        let array = Array(statements)
+        held = array.count == 1 ? .one(array[0]) : .many(array)
+    }
+
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch held {
+        case .one: 1
+        case .many(let array): array.count
+        }
+    }
+
+    public var count: Int { endIndex }
+
+    public var isEmpty: Bool { endIndex == 0 }
+
+    public subscript(position: Int) -> Statement {
+        get {
+            switch held {
+            case .one(let statement):
+                precondition(position == 0, "Index out of range")
+                return statement
+            case .many(let array):
+                return array[position]
+            }
+        }
+        set {
+            switch held {
+            case .one:
+                precondition(position == 0, "Index out of range")
+                held = .one(newValue)
+            case .many(var array):
+                held = .many([])
+                array[position] = newValue
+                held = .many(array)
+            }
+        }
+    }
+
+    // The collection's own, handing each statement to `predicate` without an iterator (rules
+    // ask them of every document).
+    public func contains(where predicate: (Statement) throws -> Bool) rethrows -> Bool {
+        switch held {
+        case .one(let statement): return try predicate(statement)
+        case .many(let array): return try array.contains(where: predicate)
+        }
+    }
+
+    public func first(where predicate: (Statement) throws -> Bool) rethrows -> Statement? {
+        switch held {
+        case .one(let statement): return try predicate(statement) ? statement : nil
+        case .many(let array): return try array.first(where: predicate)
+        }
+    }
+
+    /// Appends `statement` (for code that builds documents).
+    public mutating func append(_ statement: Statement) {
+        self = PolicyStatements(Array(self) + [statement])
+    }
+}
+
+extension PolicyStatements: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: Statement...) {
+        self.init(elements)
     }
 }
 

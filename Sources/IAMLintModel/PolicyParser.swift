@@ -63,7 +63,13 @@ public enum PolicyParser {
 
     /// The statements of a document whose `Statement` element is read as `read`: one for each
     /// item that is an object.
-    private static func statements<Tree: PolicyTree>(in read: StatementItems<Tree>, provenance: Provenance) -> [Statement] {
+    private static func statements<Tree: PolicyTree>(in read: StatementItems<Tree>, provenance: Provenance) -> PolicyStatements {
+        // One statement (the common case) is held without an array: none is made for it.
+        if read.items.count == 1, let elements = read.elements[0] {
+            let item = read.items[0]
+            let at = read.isList ? provenance.child("Statement", index: 0, range: item.range) : provenance.child("Statement", range: item.range)
+            return [statement(elements, provenance: at)]
+        }
         var statements: [Statement] = []
         statements.reserveCapacity(read.items.count)
         for (index, item) in read.items.enumerated() {
@@ -71,7 +77,7 @@ public enum PolicyParser {
             let at = read.isList ? provenance.child("Statement", index: index, range: item.range) : provenance.child("Statement", range: item.range)
             statements.append(statement(elements, provenance: at))
         }
-        return statements
+        return PolicyStatements(statements)
     }
 
     static func statement(_ value: Value, provenance: Provenance) -> Statement? {

@@ -112,31 +112,81 @@ final class StatementListBuffer<Element>: ManagedBuffer<Int, Element> {
 }
 
 /// A statement's fields, before its lists' elements (`StatementStorage`). The provenance is
-/// 28 bytes whose last 20 need only 4-byte alignment: the counts and the one-byte fields pack
-/// after it, in 20 bytes, before the two references: 64 bytes.
+/// 28 bytes whose last 20 need only 4-byte alignment: the counts and the effect and negations,
+/// packed in three 32-bit words, fill the 12 bytes after it, before the two references: 56
+/// bytes, so that a storage's size is a multiple of 16 more often (malloc's chunks are 16 bytes
+/// apart and take 8 of their own: 64 bytes of header made most statements 16 bytes larger).
+///
+/// A list of principals or conditions too long for its 15 bits (`wide`) is counted in 16 bytes
+/// before the elements instead (`StatementStorage.principalCount`).
 struct StatementHeader {
     var provenance: Provenance
-    var actionCount: UInt32 = 0
-    var resourceCount: UInt32 = 0
-    var principalCount: UInt32 = 0
-    var conditionCount: UInt32 = 0
-    var effect: Effect
-    var isNotAction: Bool
-    var isNotResource: Bool
-    var isNotPrincipal: Bool
+    /// The count of actions (bits 0–30) and `isNotAction` (bit 31).
+    private var actionWord: UInt32 = 0
+    /// The count of resources (bits 0–30) and `isNotResource` (bit 31).
+    private var resourceWord: UInt32 = 0
+    /// The count of principal entries (bits 0–14), `isNotPrincipal` (bit 15), the count of
+    /// condition clauses (bits 16–30) and whether the effect is Deny (bit 31). Both counts
+    /// are `wide` when either does not fit.
+    private var listWord: UInt32 = 0
     /// The `Sid` and where the `NotAction`/`NotResource` keys are: nil when there are none.
     var rare: StatementRare?
     /// What rules derived from this storage (`Statement.derived(_:compute:)`), by fact type;
     /// read and written under `StatementFacts.lock`, emptied by any change, never copied.
     var facts: [ObjectIdentifier: Any] = [:]
 
+    static let countMask: UInt32 = (1 << 31) - 1
+    static let wide: UInt32 = (1 << 15) - 1
+
     init(provenance: Provenance, effect: Effect, isNotAction: Bool, isNotResource: Bool, isNotPrincipal: Bool, rare: StatementRare?) {
         self.provenance = provenance
+        self.rare = rare
         self.effect = effect
         self.isNotAction = isNotAction
         self.isNotResource = isNotResource
         self.isNotPrincipal = isNotPrincipal
-        self.rare = rare
+    }
+
+    var effect: Effect {
+        get { listWord >> 31 == 1 ? .deny : .allow }
+        set { listWord = listWord & ~(1 << 31) | (newValue == .deny ? 1 << 31 : 0) }
+    }
+
+    var isNotAction: Bool {
+        get { actionWord >> 31 == 1 }
+        set { actionWord = actionWord & Self.countMask | (newValue ? 1 << 31 : 0) }
+    }
+
+    var isNotResource: Bool {
+        get { resourceWord >> 31 == 1 }
+        set { resourceWord = resourceWord & Self.countMask | (newValue ? 1 << 31 : 0) }
+    }
+
+    var isNotPrincipal: Bool {
+        get { listWord & (1 << 15) != 0 }
+        set { listWord = listWord & ~(1 << 15) | (newValue ? 1 << 15 : 0) }
+    }
+
+    var actionCount: Int { Int(actionWord & Self.countMask) }
+    var resourceCount: Int { Int(resourceWord & Self.countMask) }
+    /// Whether the counts of principals and conditions are kept before the elements.
+    var isWide: Bool { listWord & Self.wide == Self.wide }
+    /// The count of principal entries, when not `isWide`.
+    var narrowPrincipalCount: Int { Int(listWord & Self.wide) }
+    /// The count of condition clauses, when not `isWide`.
+    var narrowConditionCount: Int { Int(listWord >> 16 & Self.wide) }
+
+    /// Records `counts`; true when the principals and conditions are `wide` (the storage keeps
+    /// their counts). A statement's lists are in memory: far fewer than 2^31 elements.
+    mutating func setCounts(_ counts: StatementCounts) -> Bool {
+        precondition(counts.actions <= Int(Self.countMask) && counts.resources <= Int(Self.countMask), "too many elements")
+        actionWord = actionWord & ~Self.countMask | UInt32(counts.actions)
+        resourceWord = resourceWord & ~Self.countMask | UInt32(counts.resources)
+        let isWide = counts.principals >= Int(Self.wide) || counts.conditions >= Int(Self.wide)
+        let principals = isWide ? Self.wide : UInt32(counts.principals)
+        let conditions = isWide ? Self.wide : UInt32(counts.conditions)
+        listWord = listWord & (1 << 31 | 1 << 15) | principals | conditions << 16
+        return isWide
     }
 }
 
@@ -177,13 +227,15 @@ final class StatementStorage: ManagedBuffer<StatementHeader, UInt64> {
     static func make(_ header: inout StatementHeader?, counts: StatementCounts, fill: (inout StatementWriter) -> Void) -> StatementStorage {
         assert(MemoryLayout<PolicyText>.alignment <= 8 && MemoryLayout<PrincipalEntry>.alignment <= 8
             && MemoryLayout<ConditionClause>.alignment <= 8 && textStride % 8 == 0 && entryStride % 8 == 0 && clauseStride % 8 == 0)
-        header?.actionCount = UInt32(counts.actions)
-        header?.resourceCount = UInt32(counts.resources)
-        header?.principalCount = UInt32(counts.principals)
-        header?.conditionCount = UInt32(counts.conditions)
-        let bytes = (counts.actions + counts.resources) * textStride + counts.principals * entryStride + counts.conditions * clauseStride
+        let isWide = header?.setCounts(counts) ?? false
+        let bytes = (isWide ? wideCountsSize : 0) + (counts.actions + counts.resources) * textStride
+            + counts.principals * entryStride + counts.conditions * clauseStride
         let object = create(minimumCapacity: bytes / 8) { _ in header.take()! }
         let storage = unsafeDowncast(object, to: StatementStorage.self)
+        if isWide {
+            storage.start.storeBytes(of: counts.principals, as: Int.self)
+            storage.start.storeBytes(of: counts.conditions, toByteOffset: 8, as: Int.self)
+        }
         let raw = storage.raw
         let actions = raw.bindMemory(to: PolicyText.self, capacity: counts.actions + counts.resources)
         let resources = actions + counts.actions
@@ -216,22 +268,32 @@ final class StatementStorage: ManagedBuffer<StatementHeader, UInt64> {
     /// The header's address (valid while the storage lives).
     var fields: UnsafeMutablePointer<StatementHeader> { withUnsafeMutablePointerToHeader { $0 } }
 
-    var raw: UnsafeMutableRawPointer { withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) } }
+    /// The counts of principals and conditions of a `wide` header: two `Int`s before the elements.
+    static var wideCountsSize: Int { 16 }
+
+    /// Where the element area starts.
+    var start: UnsafeMutableRawPointer { withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) } }
+
+    /// Where the elements start: after the counts of a `wide` header.
+    var raw: UnsafeMutableRawPointer { fields.pointee.isWide ? start + Self.wideCountsSize : start }
+
+    var principalCount: Int { fields.pointee.isWide ? start.load(as: Int.self) : fields.pointee.narrowPrincipalCount }
+    var conditionCount: Int { fields.pointee.isWide ? start.load(fromByteOffset: 8, as: Int.self) : fields.pointee.narrowConditionCount }
 
     // Wrapping arithmetic: the counts are those of elements in memory, far from overflowing.
-    var resourceOffset: Int { Int(fields.pointee.actionCount) &* Self.textStride }
-    var principalOffset: Int { (Int(fields.pointee.actionCount) &+ Int(fields.pointee.resourceCount)) &* Self.textStride }
-    var conditionOffset: Int { principalOffset &+ Int(fields.pointee.principalCount) &* Self.entryStride }
+    var resourceOffset: Int { fields.pointee.actionCount &* Self.textStride }
+    var principalOffset: Int { (fields.pointee.actionCount &+ fields.pointee.resourceCount) &* Self.textStride }
+    var conditionOffset: Int { principalOffset &+ principalCount &* Self.entryStride }
 
-    func list<Element>(at offset: Int, count: UInt32, of: Element.Type) -> StatementList<Element> {
+    func list<Element>(at offset: Int, count: Int, of: Element.Type) -> StatementList<Element> {
         guard count > 0 else { return StatementList(owner: nil, base: nil, count: 0) }
-        return StatementList(owner: self, base: UnsafePointer(raw.advanced(by: offset).assumingMemoryBound(to: Element.self)), count: Int(count))
+        return StatementList(owner: self, base: UnsafePointer(raw.advanced(by: offset).assumingMemoryBound(to: Element.self)), count: count)
     }
 
     var actions: StatementList<PolicyText> { list(at: 0, count: fields.pointee.actionCount, of: PolicyText.self) }
     var resources: StatementList<PolicyText> { list(at: resourceOffset, count: fields.pointee.resourceCount, of: PolicyText.self) }
-    var principals: StatementList<PrincipalEntry> { list(at: principalOffset, count: fields.pointee.principalCount, of: PrincipalEntry.self) }
-    var conditions: StatementList<ConditionClause> { list(at: conditionOffset, count: fields.pointee.conditionCount, of: ConditionClause.self) }
+    var principals: StatementList<PrincipalEntry> { list(at: principalOffset, count: principalCount, of: PrincipalEntry.self) }
+    var conditions: StatementList<ConditionClause> { list(at: conditionOffset, count: conditionCount, of: ConditionClause.self) }
 
     /// The header with no facts, for a storage made from this one.
     private var fieldsWithoutFacts: StatementHeader? {
@@ -269,9 +331,9 @@ final class StatementStorage: ManagedBuffer<StatementHeader, UInt64> {
     deinit {
         let fields = fields
         let raw = raw
-        raw.assumingMemoryBound(to: PolicyText.self).deinitialize(count: Int(fields.pointee.actionCount) &+ Int(fields.pointee.resourceCount))
-        raw.advanced(by: principalOffset).assumingMemoryBound(to: PrincipalEntry.self).deinitialize(count: Int(fields.pointee.principalCount))
-        raw.advanced(by: conditionOffset).assumingMemoryBound(to: ConditionClause.self).deinitialize(count: Int(fields.pointee.conditionCount))
+        raw.assumingMemoryBound(to: PolicyText.self).deinitialize(count: fields.pointee.actionCount &+ fields.pointee.resourceCount)
+        raw.advanced(by: principalOffset).assumingMemoryBound(to: PrincipalEntry.self).deinitialize(count: principalCount)
+        raw.advanced(by: conditionOffset).assumingMemoryBound(to: ConditionClause.self).deinitialize(count: conditionCount)
     }
 }
 

@@ -195,6 +195,88 @@ final class CompactModelTests: XCTestCase {
         XCTAssertEqual(document.size?.count, 1 << 40)
     }
 
+    /// A document's statements read the same held alone (one) or in an array (none, several),
+    /// through the parser and when set; one reference either way.
+    func testDocumentStatementsReadAsAnArray() throws {
+        XCTAssertEqual(MemoryLayout<PolicyStatements>.size, 8)
+        let provenance = Provenance(file: "t", logicalPath: "P", range: range)
+        func document(_ json: String) throws -> PolicyDocument {
+            let root = try XCTUnwrap(JSONParser.parse(json).documents.first)
+            return PolicyParser.parse(Value(node: root, at: range), provenance: provenance, purpose: .identity)
+        }
+        let one = try document(#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#)
+        let listOfOne = try document(#"{"Statement": [{"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}]}"#)
+        let three = try document(#"{"Statement": [{"Action": "a:B", "Resource": "*"}, 1, {"Action": "c:D", "Resource": "*"}, {"Effect": "Deny", "Action": "e:F", "Resource": "*"}]}"#)
+        XCTAssertEqual(one.statements.map { $0.actions.map(\.value) }, [["s3:GetObject"]])
+        XCTAssertEqual(one.statements[0].provenance.logicalPath, "P.Statement")
+        XCTAssertEqual(listOfOne.statements.count, 1)
+        XCTAssertEqual(listOfOne.statements.first?.provenance.logicalPath, "P.Statement[0]")
+        XCTAssertEqual(three.statements.map { $0.actions.map(\.value) }, [["a:B"], ["c:D"], ["e:F"]])
+        XCTAssertEqual(three.statements.map(\.provenance.logicalPath), ["P.Statement[0]", "P.Statement[2]", "P.Statement[3]"])
+        XCTAssertTrue(three.statements.contains { $0.effect == .deny })
+        XCTAssertEqual(three.statements.first { $0.effect == .deny }?.actions.first?.value, "e:F")
+        XCTAssertFalse(one.statements.contains { $0.effect == .deny })
+        XCTAssertNil(one.statements.first { $0.effect == .deny })
+        let empty = try document(#"{"Statement": []}"#)
+        XCTAssertTrue(empty.statements.isEmpty)
+        XCTAssertEqual(Array(empty.statements.indices), [])
+
+        var built = PolicyDocument(statements: [], provenance: provenance)
+        built.statements.append(one.statements[0])
+        XCTAssertEqual(built.statements.map(\.copyIdentity), [one.statements[0].copyIdentity])
+        built.statements.append(three.statements[1])
+        XCTAssertEqual(built.statements.map(\.copyIdentity), [one.statements[0].copyIdentity, three.statements[1].copyIdentity])
+        built.statements[0] = three.statements[2]
+        XCTAssertEqual(built.statements.map(\.copyIdentity), [three.statements[2].copyIdentity, three.statements[1].copyIdentity])
+        var single: PolicyStatements = [one.statements[0]]
+        single[0] = three.statements[0]
+        XCTAssertEqual(single.map(\.copyIdentity), [three.statements[0].copyIdentity])
+        XCTAssertEqual(one.statements[0].actions.first?.value, "s3:GetObject")
+    }
+
+    /// A statement's counts and flags share three words of its header (56 bytes); lists of
+    /// principals or conditions too long for 15 bits are counted before the elements.
+    func testStatementCountsAndFlagsReadAsSet() {
+        XCTAssertEqual(MemoryLayout<StatementHeader>.size, 56)
+        let provenance = Provenance(file: "t", logicalPath: "S", range: range)
+        let texts = (0..<3).map { PolicyText("s3:Get\($0)", range: range) }
+        for principalCount in [0, 1, 32_766, 32_767, 40_000] {
+            for conditionCount in [0, 2, 32_767] where principalCount < 40_000 || conditionCount < 32_767 {
+                let principals = (0..<principalCount).map { PrincipalEntry(kind: .aws, text: PolicyText("arn:aws:iam::\($0):root", range: range)) }
+                let conditions = (0..<conditionCount).map { ConditionClause(op: "StringEquals", key: "k\($0)", values: [texts[0]], range: range) }
+                for (effect, negated) in [(Effect.allow, false), (.deny, true)] {
+                    var statement = Statement(
+                        effect: effect, actions: texts, isNotAction: negated, resources: [texts[1]], isNotResource: !negated,
+                        principals: principals, isNotPrincipal: negated, conditions: conditions, provenance: provenance)
+                    XCTAssertEqual(statement.effect, effect)
+                    XCTAssertEqual(statement.isNotAction, negated)
+                    XCTAssertEqual(statement.isNotResource, !negated)
+                    XCTAssertEqual(statement.isNotPrincipal, negated)
+                    XCTAssertEqual(statement.actions.map(\.value), texts.map(\.value))
+                    XCTAssertEqual(statement.resources.map(\.value), [texts[1].value])
+                    XCTAssertEqual(statement.principals.count, principalCount)
+                    XCTAssertEqual(statement.principals.last?.text.value, principals.last?.text.value)
+                    XCTAssertEqual(statement.conditions.count, conditionCount)
+                    XCTAssertEqual(statement.conditions.last?.key, conditions.last?.key)
+                    XCTAssertEqual(statement.provenance, provenance)
+                    statement.effect = effect == .allow ? .deny : .allow
+                    statement.isNotPrincipal.toggle()
+                    statement.isNotAction.toggle()
+                    XCTAssertNotEqual(statement.effect, effect)
+                    XCTAssertEqual(statement.isNotPrincipal, !negated)
+                    XCTAssertEqual(statement.isNotAction, !negated)
+                    XCTAssertEqual(statement.isNotResource, !negated)
+                    statement.actions = [texts[2]]
+                    XCTAssertEqual(statement.actions.map(\.value), [texts[2].value])
+                    XCTAssertEqual(statement.principals.count, principalCount)
+                    XCTAssertEqual(statement.conditions.count, conditionCount)
+                    XCTAssertEqual(statement.conditions.first?.key, conditions.first?.key)
+                    XCTAssertEqual(statement.isNotPrincipal, !negated)
+                }
+            }
+        }
+    }
+
     /// The file is kept in the path's first step: every provenance made from one reads it, a
     /// provenance holds one reference, and the file still takes part in equality.
     func testProvenanceKeepsItsFileInItsPath() {

@@ -254,7 +254,7 @@ final class GraphIndex: @unchecked Sendable {
     func actionProfile(ofPolicy p: Int) -> ActionProfile {
         locked {
             if let cached = _policyProfiles[p] { return cached }
-            let profile = ActionProfile(statements: policies[p].document.statements)
+            let profile = ActionProfile(statements: Array(policies[p].document.statements))
             _policyProfiles[p] = profile
             return profile
         }
