@@ -303,29 +303,17 @@ final class StatementStorage: ManagedBuffer<StatementHeader, UInt64> {
     }
 
     /// A storage of its own with the same fields and elements (no facts).
-    func copy() -> StatementStorage {
-        var header = fieldsWithoutFacts
-        return StatementStorage.make(&header, actions: actions, resources: resources, principals: principals, conditions: conditions)
-    }
+    func copy() -> StatementStorage { replacing() }
 
-    func replacing(actions: StatementList<PolicyText>) -> StatementStorage {
+    /// A storage of its own with the same fields (no facts) and elements, but for the lists given.
+    func replacing(
+        actions: StatementList<PolicyText>? = nil, resources: StatementList<PolicyText>? = nil,
+        principals: StatementList<PrincipalEntry>? = nil, conditions: StatementList<ConditionClause>? = nil
+    ) -> StatementStorage {
         var header = fieldsWithoutFacts
-        return StatementStorage.make(&header, actions: actions, resources: resources, principals: principals, conditions: conditions)
-    }
-
-    func replacing(resources: StatementList<PolicyText>) -> StatementStorage {
-        var header = fieldsWithoutFacts
-        return StatementStorage.make(&header, actions: actions, resources: resources, principals: principals, conditions: conditions)
-    }
-
-    func replacing(principals: StatementList<PrincipalEntry>) -> StatementStorage {
-        var header = fieldsWithoutFacts
-        return StatementStorage.make(&header, actions: actions, resources: resources, principals: principals, conditions: conditions)
-    }
-
-    func replacing(conditions: StatementList<ConditionClause>) -> StatementStorage {
-        var header = fieldsWithoutFacts
-        return StatementStorage.make(&header, actions: actions, resources: resources, principals: principals, conditions: conditions)
+        return StatementStorage.make(
+            &header, actions: actions ?? self.actions, resources: resources ?? self.resources,
+            principals: principals ?? self.principals, conditions: conditions ?? self.conditions)
     }
 
     deinit {
