@@ -354,28 +354,17 @@ struct StatementWriter {
         self.ends = ends
     }
 
-    mutating func append(action: PolicyText) {
-        precondition(actions < ends.0, "more actions than counted")
-        actions.initialize(to: action)
-        actions += 1
-    }
+    mutating func append(action: PolicyText) { Self.put(action, at: &actions, before: ends.0, "actions") }
+    mutating func append(resource: PolicyText) { Self.put(resource, at: &resources, before: ends.1, "resources") }
+    mutating func append(principal: PrincipalEntry) { Self.put(principal, at: &principals, before: ends.2, "principals") }
+    mutating func append(condition: ConditionClause) { Self.put(condition, at: &conditions, before: ends.3, "conditions") }
 
-    mutating func append(resource: PolicyText) {
-        precondition(resources < ends.1, "more resources than counted")
-        resources.initialize(to: resource)
-        resources += 1
-    }
-
-    mutating func append(principal: PrincipalEntry) {
-        precondition(principals < ends.2, "more principals than counted")
-        principals.initialize(to: principal)
-        principals += 1
-    }
-
-    mutating func append(condition: ConditionClause) {
-        precondition(conditions < ends.3, "more conditions than counted")
-        conditions.initialize(to: condition)
-        conditions += 1
+    /// Writes `element` at `next` and moves past it; more elements than counted is a bug.
+    @inline(__always)
+    private static func put<Element>(_ element: Element, at next: inout UnsafeMutablePointer<Element>, before end: UnsafeMutablePointer<Element>, _ list: StaticString) {
+        precondition(next < end, "more \(list) than counted")
+        next.initialize(to: element)
+        next += 1
     }
 
     /// Whether every counted element is written.
