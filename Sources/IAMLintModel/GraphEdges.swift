@@ -122,53 +122,52 @@ struct NamedGrant {
     }
 }
 
+/// An index (of a principal, a role, an entry) stored in 32 bits and read and written as an `Int`:
+/// a graph's edges and steps number hundreds of thousands, and their indexes fit 32 bits.
+@propertyWrapper
+public struct Index32: Sendable, Hashable {
+    @usableFromInline var stored: Int32
+
+    @inlinable public init(wrappedValue: Int) { stored = Int32(truncatingIfNeeded: wrappedValue) }
+
+    @inlinable public var wrappedValue: Int {
+        get { Int(stored) }
+        set { stored = Int32(truncatingIfNeeded: newValue) }
+    }
+}
+
 /// A trust statement's admission of one principal to a role.
 ///
 /// 16 bytes: indexes are stored in 32 bits and the principal is read from the statement (an
 /// organisation has hundreds of thousands of edges).
 public struct TrustEdge: Sendable {
-    private var storedRole: Int32
-    private var principalIndex: Int32
+    @Index32 public var role: Int
+    @Index32 private var principalIndex: Int
     public var statement: Statement
 
     /// `principalIndex` is the position of the admitted entry in `statement.principals`.
     init(role: Int, statement: Statement, principalIndex: Int) {
-        storedRole = Int32(truncatingIfNeeded: role)
-        self.principalIndex = Int32(truncatingIfNeeded: principalIndex)
+        self.role = role
+        self.principalIndex = principalIndex
         self.statement = statement
     }
 
-    public var role: Int {
-        get { Int(storedRole) }
-        set { storedRole = Int32(truncatingIfNeeded: newValue) }
-    }
-
     /// The principal entry of `statement` that the edge admits.
-    public var principal: PrincipalEntry { statement.principals[Int(principalIndex)] }
+    public var principal: PrincipalEntry { statement.principals[principalIndex] }
 }
 
 /// A principal's identity policy that allows `sts:AssumeRole` on a role of the graph.
 ///
 /// 16 bytes: indexes are stored in 32 bits (an organisation has hundreds of thousands of edges).
 public struct AssumeEdge: Sendable {
-    private var storedFrom: Int32
-    private var storedRole: Int32
+    @Index32 public var from: Int
+    @Index32 public var role: Int
     public var statement: Statement
 
     init(from: Int, role: Int, statement: Statement) {
-        storedFrom = Int32(truncatingIfNeeded: from)
-        storedRole = Int32(truncatingIfNeeded: role)
+        self.from = from
+        self.role = role
         self.statement = statement
-    }
-
-    public var from: Int {
-        get { Int(storedFrom) }
-        set { storedFrom = Int32(truncatingIfNeeded: newValue) }
-    }
-
-    public var role: Int {
-        get { Int(storedRole) }
-        set { storedRole = Int32(truncatingIfNeeded: newValue) }
     }
 }
 

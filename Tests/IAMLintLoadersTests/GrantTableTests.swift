@@ -44,5 +44,16 @@ final class GrantTableTests: XCTestCase {
     func testEdgesStaySmall() {
         XCTAssertEqual(MemoryLayout<AssumeEdge>.stride, 16)
         XCTAssertEqual(MemoryLayout<TrustEdge>.stride, 16)
+        XCTAssertEqual(MemoryLayout<Index32>.size, 4)
+    }
+
+    /// `Index32` reads back what it was given, and an edge's indexes read and write as `Int`s.
+    func testIndex32RoundTrips() {
+        for value in [0, 1, 65_535, 1_000_000, Int(Int32.max)] {
+            XCTAssertEqual(Index32(wrappedValue: value).wrappedValue, value)
+        }
+        var index = Index32(wrappedValue: 3)
+        index.wrappedValue = 99_999
+        XCTAssertEqual(index.wrappedValue, 99_999)
     }
 }

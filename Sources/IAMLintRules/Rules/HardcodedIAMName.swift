@@ -42,7 +42,7 @@ public struct HardcodedIAMName: Rule {
             } else {
                 findings.append(context.finding(
                     Message.fixedName(kind: kind, name: nameText), at: location,
-                    logicalPath: Spelling.joined(path, ".", IAMNameRules.cloudFormationNamePath(kind)), subject: subject))
+                    logicalPath: path + IAMNameRules.cloudFormationNamePathTail(kind).description, subject: subject))
             }
         }
         // By position: a copy of each principal's fields cost more than the tests that rule
@@ -97,16 +97,9 @@ public struct HardcodedIAMName: Rule {
         return false
     }
 
-    /// `Resources.<resource>.<cloudFormationNamePath(kind)>`, the resource's logical name between
-    /// two literals.
+    /// `Resources.<resource>.Properties.<name key>`, the resource's logical name between two literals.
     static func namePath(_ kind: EntityKind, resource: String) -> MessageText {
-        switch kind {
-        case .role: return MessageText("Resources.", resource, ".Properties.RoleName")
-        case .user: return MessageText("Resources.", resource, ".Properties.UserName")
-        case .group: return MessageText("Resources.", resource, ".Properties.GroupName")
-        case .managedPolicy: return MessageText("Resources.", resource, ".Properties.ManagedPolicyName")
-        case .instanceProfile: return MessageText("Resources.", resource, ".Properties.InstanceProfileName")
-        }
+        MessageText("Resources.", resource, IAMNameRules.cloudFormationNamePathTail(kind))
     }
 
     /// True for a name written as a plain or quoted scalar. A name computed by an intrinsic

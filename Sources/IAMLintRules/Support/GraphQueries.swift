@@ -9,8 +9,10 @@ import IAMLintModel
 ///
 /// 32 bytes: the indexes are stored in 32 bits (an organisation has hundreds of thousands of steps).
 public struct AssumeStep: Sendable {
-    private var storedFrom: Int32
-    private var storedTo: Int32
+    /// The principal index of the caller (a user or a role).
+    @Index32 public var from: Int
+    /// The principal index of the role.
+    @Index32 public var to: Int
     /// The identity-policy statement that allows the call (an MFA-free one when there is one).
     public var assumeStatement: Statement
     /// The trust statement that admits the caller (an MFA-free one when there is one).
@@ -19,23 +21,11 @@ public struct AssumeStep: Sendable {
     public var requiresMFA: Bool
 
     public init(from: Int, to: Int, assumeStatement: Statement, trustStatement: Statement, requiresMFA: Bool) {
-        storedFrom = Int32(truncatingIfNeeded: from)
-        storedTo = Int32(truncatingIfNeeded: to)
+        self.from = from
+        self.to = to
         self.assumeStatement = assumeStatement
         self.trustStatement = trustStatement
         self.requiresMFA = requiresMFA
-    }
-
-    /// The principal index of the caller (a user or a role).
-    public var from: Int {
-        get { Int(storedFrom) }
-        set { storedFrom = Int32(truncatingIfNeeded: newValue) }
-    }
-
-    /// The principal index of the role.
-    public var to: Int {
-        get { Int(storedTo) }
-        set { storedTo = Int32(truncatingIfNeeded: newValue) }
     }
 }
 

@@ -26,15 +26,16 @@ enum IAMNameRules {
         }
     }
 
-    /// `Properties.` and the CloudFormation name key of each kind (`Properties.RoleName`), spelt
-    /// once: IAM402 reports it for every named resource of a template.
-    static func cloudFormationNamePath(_ kind: EntityKind) -> String {
+    /// `.Properties.` and the CloudFormation name key of each kind (`.Properties.RoleName`), as a
+    /// literal: what follows a resource's logical path in the path of its name (IAM402 reports it
+    /// for every named resource of a template, and a finding keeps it without spelling it).
+    static func cloudFormationNamePathTail(_ kind: EntityKind) -> StaticString {
         switch kind {
-        case .role: return "Properties.RoleName"
-        case .user: return "Properties.UserName"
-        case .group: return "Properties.GroupName"
-        case .managedPolicy: return "Properties.ManagedPolicyName"
-        case .instanceProfile: return "Properties.InstanceProfileName"
+        case .role: return ".Properties.RoleName"
+        case .user: return ".Properties.UserName"
+        case .group: return ".Properties.GroupName"
+        case .managedPolicy: return ".Properties.ManagedPolicyName"
+        case .instanceProfile: return ".Properties.InstanceProfileName"
         }
     }
 
